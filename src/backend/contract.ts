@@ -1,0 +1,85 @@
+/**
+ * The backend contract: the closed set of kernels every backend implements.
+ *
+ * Kernels see typed arrays, shapes and strides, never Tensors. Outputs are allocated by the caller
+ * (in JS, so V8 owns every buffer). The JS backend implements all of it and is the reference; a
+ * native backend may implement any subset, the rest falls back to JS kernel by kernel.
+ * Adding a kernel: one line here, one JS implementation, optionally a native one.
+ */
+
+export type FloatArray = Float32Array | Float64Array;
+export type DataArray = Float32Array | Float64Array | Uint8Array;
+
+export type UnaryOp =
+  | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'rsqrt' | 'sin' | 'cos'
+  | 'tanh' | 'sigmoid' | 'relu' | 'reciprocal' | 'floor' | 'ceil' | 'round' | 'trunc' | 'square'
+  | 'logical_not' | 'erf' | 'softplus' | 'silu' | 'gelu' | 'gelu_tanh';
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'atan2'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logical_and' | 'logical_or' | 'logical_xor'
+  // activation gradients: a = saved forward value (input or output as named), b = upstream grad
+  | 'relu_backward' | 'sigmoid_backward' | 'tanh_backward';
+
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin' | 'any' | 'all';
+
+/** A strided read-only view of an array: element i0..in at data[offset + Σ ik*strides[k]]. */
+export interface Strided {
+  data: DataArray;
+  offset: number;
+  strides: readonly number[];
+}
+
+export interface GemmArgs {
+  transA: boolean;
+  transB: boolean;
+  M: number;
+  N: number;
+  K: number;
+  alpha: number;
+  beta: number;
+  A: FloatArray;
+  aOffset: number;
+  lda: number;
+  B: FloatArray;
+  bOffset: number;
+  ldb: number;
+  C: FloatArray;
+  cOffset: number;
+  ldc: number;
+  /** Batched GEMM: `batch` products; matrix b starts at offset + b*stride (stride 0 broadcasts). */
+  batch: number;
+  strideA: number;
+  strideB: number;
+  strideC: number;
+}
+
+export interface Backend {
+  readonly name: 'js' | 'native';
+
+  /** out[i] = op(x[i]) over n contiguous elements. */
+  unary(op: UnaryOp, x: DataArray, out: DataArray, n: number): void;
+  /** out[i] = min(max(x[i], lo), hi); NaN stays NaN. */
+  clamp(x: DataArray, out: DataArray, n: number, lo: number, hi: number): void;
+  /** out = op(a, b) with a and b already broadcast to `shape` through their strides; out contiguous. */
+  binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void;
+  /** out = cond ? a : b, all three broadcast to `shape` through their strides; out contiguous. */
+  where(cond: Strided, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void;
+  /** Copy a strided view into contiguous `out` (also converts between dtypes; int64 truncates). */
+  copy(x: Strided, out: DataArray, shape: readonly number[], toInt: boolean): void;
+  /** Reduce a contiguous [outer, size, inner] array over its middle dim into out [outer, inner]. */
+  reduce(op: ReduceOp, x: DataArray, out: DataArray, outer: number, size: number, inner: number): void;
+  /** softmax / log_softmax of a contiguous [outer, size, inner] array along its middle dim. */
+  softmax(x: FloatArray, out: FloatArray, outer: number, size: number, inner: number, log: boolean): void;
+  /** Gradient of softmax / log_softmax given its output y and the upstream gradient g. */
+  softmaxBackward(y: FloatArray, g: FloatArray, out: FloatArray, outer: number, size: number, inner: number, log: boolean): void;
+  /** C = alpha·op(A)·op(B) + beta·C, row-major, batched (see GemmArgs). beta = 0 ignores C's contents. */
+  gemm(args: GemmArgs): void;
+  /**
+   * Gather along the middle dim: x is contiguous [outer, size, inner], index is [outer, k, inner]
+   * (or [k] when `indexIs1d`) with values in [0, size); out is [outer, k, inner].
+   */
+  gather(x: DataArray, index: Float64Array, out: DataArray, outer: number, size: number, inner: number, k: number, indexIs1d: boolean): void;
+  /** The adjoint of gather: out[outer, index, inner] += src[outer, k, inner]; out pre-zeroed by the caller. */
+  scatterAdd(src: FloatArray, index: Float64Array, out: FloatArray, outer: number, size: number, inner: number, k: number, indexIs1d: boolean): void;
+}
