@@ -21,6 +21,8 @@ export type BinaryOp =
   // activation gradients: a = saved forward value (input or output as named), b = upstream grad
   | 'relu_backward' | 'sigmoid_backward' | 'tanh_backward';
 
+export type Cast = 'none' | 'trunc' | 'bool';
+
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin' | 'any' | 'all';
 
 /** A strided read-only view of an array: element i0..in at data[offset + Σ ik*strides[k]]. */
@@ -65,8 +67,8 @@ export interface Backend {
   binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void;
   /** out = cond ? a : b, all three broadcast to `shape` through their strides; out contiguous. */
   where(cond: Strided, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void;
-  /** Copy a strided view into contiguous `out` (also converts between dtypes; int64 truncates). */
-  copy(x: Strided, out: DataArray, shape: readonly number[], toInt: boolean): void;
+  /** Copy a strided view into a strided `out` of the same shape, converting: 'trunc' to int64, 'bool' to 0/1. */
+  copy(x: Strided, out: Strided, shape: readonly number[], cast: Cast): void;
   /** Reduce a contiguous [outer, size, inner] array over its middle dim into out [outer, inner]. */
   reduce(op: ReduceOp, x: DataArray, out: DataArray, outer: number, size: number, inner: number): void;
   /** softmax / log_softmax of a contiguous [outer, size, inner] array along its middle dim. */

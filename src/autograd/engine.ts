@@ -1,0 +1,157 @@
+/**
+ * The backward pass: an iterative topological walk (no recursion, so a 100 000-op chain is fine),
+ * gradients accumulated per node, broadcast gradients summed back to each input's shape.
+ */
+import type { Tensor } from '../tensor.js';
+import { sizeStr, shapesEqual } from '../shape.js';
+import { AccumulateGrad, Node } from './node.js';
+import { set_grad_enabled } from './grad_mode.js';
+import { sumToShape, addGrads, describeTensor } from './helpers.js';
+
+const FREED_MSG =
+  'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). ' +
+  'Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). ' +
+  'Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.';
+
+export interface RunOptions {
+  retain_graph: boolean;
+  create_graph: boolean;
+  /** autograd.grad: collect the gradients of these nodes instead of accumulating into leaves. */
+  capture?: Map<Node, number>;
+  captured?: (Tensor | null)[];
+}
+
+/** Counts, for every node reachable from the roots, how many edges lead into it. */
+function dependencies(roots: readonly Node[]): Map<Node, number> {
+  const deps = new Map<Node, number>();
+  const stack: Node[] = [];
+  for (const r of roots) {
+    if (!deps.has(r)) {
+      deps.set(r, 0);
+      stack.push(r);
+    }
+  }
+  while (stack.length) {
+    const node = stack.pop()!;
+    for (const nx of node.next) {
+      if (!nx) continue;
+      const d = deps.get(nx);
+      if (d === undefined) {
+        deps.set(nx, 1);
+        stack.push(nx);
+      } else deps.set(nx, d + 1);
+    }
+  }
+  return deps;
+}
+
+export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor[], opts: RunOptions): void {
+  const rootNodes: Node[] = [];
+  const grads = new Map<Node, Tensor>();
+  for (let i = 0; i < roots.length; i++) {
+    const node = roots[i].grad_fn ?? roots[i]._accumulator();
+    rootNodes.push(node);
+    const prev = grads.get(node);
+    grads.set(node, prev ? addGrads(prev, rootGrads[i]) : rootGrads[i]);
+  }
+  const deps = dependencies(rootNodes);
+  // Roots may also be reachable from other roots: only nodes with no pending inputs are ready.
+  const ready: Node[] = [];
+  for (const n of new Set(rootNodes)) if (deps.get(n) === 0) ready.push(n);
+  const visited: Node[] = [];
+
+  set_grad_enabled(opts.create_graph, () => {
+    while (ready.length) {
+      const node = ready.pop()!;
+      visited.push(node);
+      const g = grads.get(node)!;
+      grads.delete(node);
+      const slot = opts.capture?.get(node);
+      if (slot !== undefined) {
+        const c = opts.captured!;
+        c[slot] = c[slot] ? addGrads(c[slot]!, g) : g;
+      }
+      if (node instanceof AccumulateGrad) {
+        if (!opts.capture) accumulate(node.variable, g, opts.create_graph);
+        continue;
+      }
+      if (node.retained && !opts.capture) accumulate(node.retained, g, opts.create_graph);
+      if (!node.fn || node.freed) throw new Error(FREED_MSG);
+      checkSaved(node);
+      const needs = node.next.map((n) => n !== null);
+      const inGrads = node.fn(g, needs);
+      for (let i = 0; i < node.next.length; i++) {
+        const nx = node.next[i];
+        if (!nx) continue;
+        let gi = inGrads[i];
+        if (gi) {
+          const shape = node.inputShapes[i];
+          if (!shapesEqual(gi.shape, shape)) gi = sumToShape(gi, shape);
+          const prev = grads.get(nx);
+          grads.set(nx, prev ? addGrads(prev, gi) : gi);
+        }
+        const d = deps.get(nx)! - 1;
+        deps.set(nx, d);
+        if (d === 0) {
+          if (grads.has(nx)) ready.push(nx);
+          else propagateNone(nx, deps, ready, grads);
+        }
+      }
+    }
+  });
+  if (!opts.retain_graph) {
+    for (const n of visited) {
+      if (n.saved.length) {
+        n.freed = true;
+        n.saved = [];
+      }
+    }
+  }
+}
+
+/** A node all of whose incoming gradients were null: its inputs get no gradient from it either. */
+function propagateNone(start: Node, deps: Map<Node, number>, ready: Node[], grads: Map<Node, Tensor>): void {
+  const stack = [start];
+  while (stack.length) {
+    const node = stack.pop()!;
+    for (const nx of node.next) {
+      if (!nx) continue;
+      const d = deps.get(nx)! - 1;
+      deps.set(nx, d);
+      if (d === 0) {
+        if (grads.has(nx)) ready.push(nx);
+        else stack.push(nx);
+      }
+    }
+  }
+}
+
+function checkSaved(node: Node): void {
+  for (let i = 0; i < node.saved.length; i++) {
+    const t = node.saved[i];
+    if (t._version !== node.savedVersions[i]) {
+      throw new Error(
+        `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
+          `[${describeTensor(t)}], which is output 0 of ${t.grad_fn ? t.grad_fn.name() : 'a leaf'}, is at version ${t._version}; ` +
+          `expected version ${node.savedVersions[i]} instead. Hint: the backtrace further above can point to the operation that failed to compute its gradient.`,
+      );
+    }
+  }
+}
+
+/** `.grad` accumulates with +=, so a tensor used twice (or two backward calls) sums correctly. */
+function accumulate(variable: Tensor, g: Tensor, createGraph: boolean): void {
+  if (!shapesEqual(g.shape, variable.shape)) {
+    throw new RangeError(`Function AccumulateGrad returned an invalid gradient - got ${sizeStr(g.shape)} but expected shape compatible with ${sizeStr(variable.shape)}`);
+  }
+  if (g.dtype !== variable.dtype) g = g.to(variable.dtype);
+  if (variable.grad === null) {
+    variable.grad = createGraph ? g : g.detach().clone();
+  } else if (createGraph) {
+    variable.grad = variable.grad.add(g);
+  } else {
+    variable.grad.add_(g.detach());
+  }
+}
+
+export { Node };

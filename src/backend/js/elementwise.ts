@@ -1,0 +1,163 @@
+/**
+ * JS elementwise kernels. Each op's row loop is generated once from its expression with
+ * `new Function`, so every op gets its own monomorphic, inlinable loop (a shared loop calling
+ * a per-op closure runs several times slower) and nothing is allocated per element.
+ */
+import type { BinaryOp, Cast, DataArray, Strided, UnaryOp } from '../contract.js';
+import { collapse, forEachRow } from './strided.js';
+import { erf, roundHalfEven } from './math.js';
+
+const helpers = { erf, roundHalfEven };
+
+const unaryExpr: Record<UnaryOp, string> = {
+  neg: '-x',
+  abs: 'Math.abs(x)',
+  sign: 'x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : x',
+  exp: 'Math.exp(x)',
+  log: 'Math.log(x)',
+  log1p: 'Math.log1p(x)',
+  expm1: 'Math.expm1(x)',
+  sqrt: 'Math.sqrt(x)',
+  rsqrt: '1 / Math.sqrt(x)',
+  sin: 'Math.sin(x)',
+  cos: 'Math.cos(x)',
+  tanh: 'Math.tanh(x)',
+  // evaluated on -|x| so exp never overflows
+  sigmoid: 'x >= 0 ? 1 / (1 + Math.exp(-x)) : (e = Math.exp(x), e / (1 + e))',
+  relu: 'x > 0 ? x : x === x ? 0 : x',
+  reciprocal: '1 / x',
+  floor: 'Math.floor(x)',
+  ceil: 'Math.ceil(x)',
+  round: 'h.roundHalfEven(x)',
+  trunc: 'Math.trunc(x)',
+  square: 'x * x',
+  logical_not: 'x ? 0 : 1',
+  erf: 'h.erf(x)',
+  softplus: 'x > 20 ? x : Math.log1p(Math.exp(x))',
+  silu: 'x >= 0 ? x / (1 + Math.exp(-x)) : (e = Math.exp(x), x * e / (1 + e))',
+  gelu: '0.5 * x * (1 + h.erf(x * 0.7071067811865476))',
+  gelu_tanh: '0.5 * x * (1 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))',
+};
+
+const binaryExpr: Record<BinaryOp, string> = {
+  add: 'x + y',
+  sub: 'x - y',
+  mul: 'x * y',
+  div: 'x / y',
+  pow: 'Math.pow(x, y)',
+  maximum: 'Math.max(x, y)',
+  minimum: 'Math.min(x, y)',
+  atan2: 'Math.atan2(x, y)',
+  eq: 'x === y ? 1 : 0',
+  ne: 'x !== y ? 1 : 0',
+  lt: 'x < y ? 1 : 0',
+  le: 'x <= y ? 1 : 0',
+  gt: 'x > y ? 1 : 0',
+  ge: 'x >= y ? 1 : 0',
+  logical_and: 'x && y ? 1 : 0',
+  logical_or: 'x || y ? 1 : 0',
+  logical_xor: '!x !== !y ? 1 : 0',
+  relu_backward: 'x > 0 ? y : 0',
+  sigmoid_backward: 'y * x * (1 - x)',
+  tanh_backward: 'y * (1 - x * x)',
+};
+
+type UnaryLoop = (x: DataArray, o: DataArray, n: number) => void;
+type BinaryRow = (a: DataArray, ao: number, as: number, b: DataArray, bo: number, bs: number, o: DataArray, oo: number, n: number) => void;
+
+function makeUnary(expr: string): UnaryLoop {
+  return new Function('h', `return function unary(a, o, n) {
+    let e = 0;
+    for (let i = 0; i < n; i++) { const x = a[i]; o[i] = ${expr}; }
+  }`)(helpers) as UnaryLoop;
+}
+
+/** Three row shapes: both operands contiguous, one a broadcast scalar, or general strides. */
+function makeBinary(expr: string): BinaryRow {
+  return new Function('h', `return function binary(a, ao, as, b, bo, bs, o, oo, n) {
+    if (as === 1 && bs === 1) {
+      for (let i = 0; i < n; i++) { const x = a[ao + i], y = b[bo + i]; o[oo + i] = ${expr}; }
+    } else if (bs === 0 && as === 1) {
+      const y = b[bo];
+      for (let i = 0; i < n; i++) { const x = a[ao + i]; o[oo + i] = ${expr}; }
+    } else if (as === 0 && bs === 1) {
+      const x = a[ao];
+      for (let i = 0; i < n; i++) { const y = b[bo + i]; o[oo + i] = ${expr}; }
+    } else {
+      for (let i = 0; i < n; i++, ao += as, bo += bs) { const x = a[ao], y = b[bo]; o[oo + i] = ${expr}; }
+    }
+  }`)(helpers) as BinaryRow;
+}
+
+const unaryLoops = new Map<UnaryOp, UnaryLoop>();
+const binaryRows = new Map<BinaryOp, BinaryRow>();
+
+export function unary(op: UnaryOp, x: DataArray, out: DataArray, n: number): void {
+  let f = unaryLoops.get(op);
+  if (!f) {
+    f = makeUnary(unaryExpr[op]);
+    unaryLoops.set(op, f);
+  }
+  f(x, out, n);
+}
+
+export function clamp(x: DataArray, out: DataArray, n: number, lo: number, hi: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    // NaN fails both comparisons and passes through, as in PyTorch
+    out[i] = v < lo ? lo : v > hi ? hi : v;
+  }
+}
+
+export function binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void {
+  let f = binaryRows.get(op);
+  if (!f) {
+    f = makeBinary(binaryExpr[op]);
+    binaryRows.set(op, f);
+  }
+  const row = f;
+  const c = collapse(shape, [a.strides, b.strides, contiguous(shape)]);
+  const ad = a.data, bd = b.data;
+  const nd = c.shape.length;
+  const as = c.strides[0][nd - 1], bs = c.strides[1][nd - 1];
+  forEachRow(c, [a.offset, b.offset, 0], (o, n) => row(ad, o[0], as, bd, o[1], bs, out, o[2], n));
+}
+
+export function where(cond: Strided, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void {
+  const c = collapse(shape, [cond.strides, a.strides, b.strides, contiguous(shape)]);
+  const cd = cond.data, ad = a.data, bd = b.data;
+  const nd = c.shape.length;
+  const cs = c.strides[0][nd - 1], as = c.strides[1][nd - 1], bs = c.strides[2][nd - 1];
+  forEachRow(c, [cond.offset, a.offset, b.offset, 0], (o, n) => {
+    let ci = o[0], ai = o[1], bi = o[2];
+    const oo = o[3];
+    for (let i = 0; i < n; i++, ci += cs, ai += as, bi += bs) out[oo + i] = cd[ci] ? ad[ai] : bd[bi];
+  });
+}
+
+export function copy(x: Strided, out: Strided, shape: readonly number[], cast: Cast): void {
+  const c = collapse(shape, [x.strides, out.strides]);
+  const xd = x.data, od = out.data;
+  const nd = c.shape.length;
+  const xs = c.strides[0][nd - 1], os = c.strides[1][nd - 1];
+  if (cast === 'none' && nd === 1 && xs === 1 && os === 1 && xd.constructor === od.constructor) {
+    od.set(xd.subarray(x.offset, x.offset + c.shape[0]), out.offset);
+    return;
+  }
+  forEachRow(c, [x.offset, out.offset], (o, n) => {
+    let xi = o[0], oi = o[1];
+    if (cast === 'none') for (let i = 0; i < n; i++, xi += xs, oi += os) od[oi] = xd[xi];
+    else if (cast === 'trunc') for (let i = 0; i < n; i++, xi += xs, oi += os) od[oi] = Math.trunc(xd[xi]);
+    else for (let i = 0; i < n; i++, xi += xs, oi += os) od[oi] = xd[xi] !== 0 ? 1 : 0;
+  });
+}
+
+function contiguous(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}

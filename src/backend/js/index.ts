@@ -1,0 +1,22 @@
+/** The pure-JS backend: complete, and the reference every other backend is tested against. */
+import type { Backend } from '../contract.js';
+import { binary, clamp, copy, unary, where } from './elementwise.js';
+import { reduce } from './reduce.js';
+import { softmax, softmaxBackward } from './softmax.js';
+import { gather, scatterAdd } from './gather.js';
+import { gemm } from './gemm.js';
+
+export const jsBackend: Backend = {
+  name: 'js',
+  unary,
+  clamp,
+  binary,
+  where,
+  copy,
+  reduce,
+  softmax,
+  softmaxBackward,
+  gemm,
+  gather,
+  scatterAdd,
+};

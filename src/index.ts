@@ -1,0 +1,19 @@
+/**
+ * kindling: PyTorch's API for Node.js. `import * as torch from 'kindling'` gives the `torch`
+ * namespace: Tensor, creation functions, ops, autograd, nn, dtypes and the backend in use.
+ */
+export { Tensor, Storage } from './tensor.js';
+export type { NestedArray, ReduceResult } from './tensor.js';
+export { DType, float32, float64, int64, bool, float, double, long, get_default_dtype, set_default_dtype } from './dtype.js';
+export type { DTypeLike, DTypeName } from './dtype.js';
+export * from './torch_functions.js';
+export { var_ as var } from './torch_functions.js';
+export { tensor, frombuffer, zeros, ones, empty, full, eye, arange, linspace, rand, randn, randint, randperm, zeros_like, ones_like, empty_like, full_like, rand_like, randn_like, randint_like } from './ops/creation.js';
+export type { TensorOptions } from './ops/creation.js';
+export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode } from './autograd/grad_mode.js';
+export { Generator, manual_seed, initial_seed, seed, default_generator } from './random.js';
+export { set_printoptions } from './format.js';
+export { backendInfo } from './backend/index.js';
+export type { BackendInfo } from './backend/index.js';
+export * as autograd from './autograd/index.js';
+export * as nn from './nn/index.js';

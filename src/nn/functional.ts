@@ -1,0 +1,4 @@
+/** torch.nn.functional: stateless forms of the layers and activations. */
+export { linear } from '../ops/linalg.js';
+export { relu, sigmoid, tanh } from '../ops/unary.js';
+export { softmax, log_softmax } from '../ops/reduce.js';

@@ -1,0 +1,194 @@
+/** Binary elementwise ops with NumPy broadcasting and scalar operands, and their gradients. */
+import { Tensor } from '../tensor.js';
+import type { BinaryOp } from '../backend/contract.js';
+import { K } from '../backend/index.js';
+import { apply } from '../autograd/node.js';
+import { is_grad_enabled } from '../autograd/grad_mode.js';
+import { bool, DType, get_default_dtype } from '../dtype.js';
+import { broadcastShapes } from '../shape.js';
+import { allocate, asTensor, data, describe, floatType, isOptions, resultType, strided, type Scalar, type TensorOrScalar } from './util.js';
+import * as U from './unary.js';
+
+export type RoundingMode = 'trunc' | 'floor' | null;
+
+function checkOperand(v: unknown, fn: string): void {
+  if (!(v instanceof Tensor) && typeof v !== 'number' && typeof v !== 'boolean') {
+    throw new TypeError(`${fn}(): argument 'other' must be Tensor or Number, not ${describe(v)}`);
+  }
+}
+
+/** Runs a binary kernel into a fresh tensor of `dtype` over the broadcast shape. */
+export function runBinary(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType): Tensor {
+  const shape = broadcastShapes(a.shape, b.shape);
+  const out = allocate(shape, dtype);
+  K.binary(op, strided(a, shape), strided(b, shape), out._storage.data, shape);
+  return out;
+}
+
+function operands(a: TensorOrScalar, b: TensorOrScalar, fn: string): [Tensor, Tensor, DType] {
+  checkOperand(a, fn);
+  checkOperand(b, fn);
+  const dt = resultType(a, b);
+  return [asTensor(a, dt), asTensor(b, dt), dt];
+}
+
+function alphaOf(alpha: Scalar | { alpha?: Scalar } | undefined): number {
+  const a = isOptions(alpha) ? alpha.alpha : alpha;
+  return a === undefined ? 1 : Number(a);
+}
+
+export function add(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar | { alpha?: Scalar }): Tensor {
+  const al = alphaOf(alpha);
+  if (al !== 1) b = mul(b as Tensor, al);
+  const [ta, tb, dt] = operands(a, b, 'add');
+  if (dt === bool && al === 1) return logical_or(ta, tb);
+  return apply('AddBackward0', [ta, tb], runBinary('add', ta, tb, dt), (g) => [g, g]);
+}
+
+export function sub(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar | { alpha?: Scalar }): Tensor {
+  const al = alphaOf(alpha);
+  if (al !== 1) b = mul(b as Tensor, al);
+  const [ta, tb, dt] = operands(a, b, 'sub');
+  if (dt === bool) {
+    throw new TypeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+  }
+  return apply('SubBackward0', [ta, tb], runBinary('sub', ta, tb, dt), (g) => [g, U.neg(g)]);
+}
+
+export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  const [ta, tb, dt] = operands(a, b, 'mul');
+  if (dt === bool) return logical_and(ta, tb);
+  return apply('MulBackward0', [ta, tb], runBinary('mul', ta, tb, dt), (g, needs) => [needs[0] ? mul(g, tb) : null, needs[1] ? mul(g, ta) : null], [ta, tb]);
+}
+
+/** True division (ints give floats), or rounding_mode 'trunc' / 'floor' as in PyTorch. */
+export function div(a: TensorOrScalar, b: TensorOrScalar, rounding_mode?: RoundingMode | { rounding_mode?: RoundingMode }): Tensor {
+  const mode = isOptions(rounding_mode) ? rounding_mode.rounding_mode : rounding_mode;
+  checkOperand(a, 'div');
+  checkOperand(b, 'div');
+  const rt = resultType(a, b);
+  if (mode !== undefined && mode !== null) {
+    if (mode !== 'trunc' && mode !== 'floor') {
+      throw new RangeError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${mode}'`);
+    }
+    const q = div(asTensor(a, rt).to(floatType(rt)), asTensor(b, rt).to(floatType(rt)));
+    const r = mode === 'trunc' ? U.trunc(q) : U.floor(q);
+    return rt.is_floating_point ? r : r.to(rt === bool ? get_default_dtype() : rt);
+  }
+  const dt = floatType(rt);
+  const ta = asTensor(a, dt), tb = asTensor(b, dt);
+  return apply('DivBackward0', [ta, tb], runBinary('div', ta, tb, dt), (g, needs) => [
+    needs[0] ? div(g, tb) : null,
+    needs[1] ? U.neg(div(mul(g, ta), mul(tb, tb))) : null,
+  ], [ta, tb]);
+}
+
+export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  const [ta, tb, dt] = operands(a, b, 'pow');
+  const y = runBinary('pow', ta, tb, dt);
+  return apply('PowBackward1', [ta, tb], y, (g, needs) => [
+    // d/da a^b = b·a^(b−1) (0 where b = 0, as PyTorch);  d/db a^b = a^b·log(a) (0 where a = 0 and b >= 0)
+    needs[0] ? where(eq(tb, 0), 0, mul(mul(g, tb), pow(ta, sub(tb, 1)))) : null,
+    needs[1] ? where(logical_and(eq(ta, 0), ge(tb, 0)), 0, mul(mul(g, y), U.log(ta))) : null,
+  ], [ta, tb, y]);
+}
+
+/** maximum/minimum: the gradient goes to the larger (smaller) input, split evenly on ties. */
+function extremum(op: 'maximum' | 'minimum', a: Tensor, b: Tensor): Tensor {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) {
+    throw new TypeError(`${op}(): argument 'other' must be Tensor, not ${describe(b)}`);
+  }
+  const dt = resultType(a, b);
+  const name = op === 'maximum' ? 'MaximumBackward0' : 'MinimumBackward0';
+  return apply(name, [a, b], runBinary(op, a, b, dt), (g, needs) => {
+    const tie = eq(a, b);
+    const half = where(tie, div(g, 2), g);
+    const aWins = op === 'maximum' ? gt(a, b) : lt(a, b);
+    const bWins = op === 'maximum' ? lt(a, b) : gt(a, b);
+    return [needs[0] ? where(logical_or(aWins, tie), half, 0) : null, needs[1] ? where(logical_or(bWins, tie), half, 0) : null];
+  }, [a, b]);
+}
+export const maximum = (a: Tensor, b: Tensor) => extremum('maximum', a, b);
+export const minimum = (a: Tensor, b: Tensor) => extremum('minimum', a, b);
+
+function compare(op: BinaryOp) {
+  return (a: TensorOrScalar, b: TensorOrScalar): Tensor => {
+    const [ta, tb] = operands(a, b, op);
+    return runBinary(op, ta, tb, bool);
+  };
+}
+export const eq = compare('eq');
+export const ne = compare('ne');
+export const lt = compare('lt');
+export const le = compare('le');
+export const gt = compare('gt');
+export const ge = compare('ge');
+export const logical_and = compare('logical_and');
+export const logical_or = compare('logical_or');
+export const logical_xor = compare('logical_xor');
+
+/** Hot activation gradients as one kernel each: y is the saved forward output, g the upstream gradient. */
+export function activationBackward(op: 'relu_backward' | 'sigmoid_backward' | 'tanh_backward', y: Tensor, g: Tensor): Tensor {
+  if (!is_grad_enabled() || (!g.requires_grad && !y.requires_grad)) return runBinary(op, y, g, g.dtype);
+  // under create_graph, record the same formula with differentiable ops instead
+  if (op === 'relu_backward') return mul(g, gt(y, 0));
+  if (op === 'sigmoid_backward') return mul(g, mul(y, sub(1, y)));
+  return mul(g, sub(1, mul(y, y)));
+}
+
+/** where(condition, input, other): elementwise choice, broadcasting all three. */
+export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  if (!(condition instanceof Tensor)) throw new TypeError(`where(): argument 'condition' must be Tensor, not ${describe(condition)}`);
+  if (condition.dtype !== bool) throw new TypeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${condition.dtype.name === 'int64' ? 'Long' : condition.dtype.name === 'float64' ? 'Double' : 'Float'}`);
+  const [ta, tb, dt] = operands(a, b, 'where');
+  const shape = broadcastShapes(broadcastShapes(condition.shape, ta.shape), tb.shape);
+  const out = allocate(shape, dt);
+  K.where(strided(condition, shape), strided(ta, shape), strided(tb, shape), out._storage.data, shape);
+  return apply('WhereBackward0', [ta, tb], out, (g, needs) => [
+    needs[0] ? where(condition, g, 0) : null,
+    needs[1] ? where(condition, 0, g) : null,
+  ]);
+}
+
+export function masked_fill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
+  if (!(mask instanceof Tensor) || mask.dtype !== bool) {
+    throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask instanceof Tensor ? mask.dtype.name : describe(mask)}`);
+  }
+  if (value instanceof Tensor && value.shape.length !== 0) {
+    throw new RangeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.shape.length} dimension(s).`);
+  }
+  broadcastShapes(x.shape, mask.shape);
+  const v = value instanceof Tensor ? value.to(x.dtype) : asTensor(value, x.dtype);
+  const out = where(mask, v, x);
+  return out.dtype === x.dtype ? out : out.to(x.dtype);
+}
+
+/** True when both have the same shape and elements. */
+export function equal(a: Tensor, b: Tensor): boolean {
+  if (a.shape.length !== b.shape.length || a.shape.some((s, i) => s !== b.shape[i])) return false;
+  const d = data(eq(a, b));
+  for (let i = 0; i < d.length; i++) if (!d[i]) return false;
+  return true;
+}
+
+/** |a − b| <= atol + rtol·|b| elementwise, as torch.allclose. */
+export function allclose(a: Tensor, b: Tensor, rtol?: number | { rtol?: number; atol?: number; equal_nan?: boolean }, atol?: number, equal_nan?: boolean): boolean {
+  if (isOptions(rtol)) {
+    atol = rtol.atol;
+    equal_nan = rtol.equal_nan;
+    rtol = rtol.rtol;
+  }
+  const rt = rtol ?? 1e-5, at = atol ?? 1e-8;
+  const shape = broadcastShapes(a.shape, b.shape);
+  const da = data(a.expand(shape).contiguous()), db = data(b.expand(shape).contiguous());
+  for (let i = 0; i < da.length; i++) {
+    const x = da[i], y = db[i];
+    if (x !== x || y !== y) {
+      if (equal_nan && x !== x && y !== y) continue;
+      return false;
+    }
+    if (x === y) continue;
+    if (!(Math.abs(x - y) <= at + rt * Math.abs(y))) return false;
+  }
+  return true;
+}

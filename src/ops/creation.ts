@@ -1,0 +1,292 @@
+/** Creating tensors: from data, filled, ranges, identity, random, *_like, and zero-copy frombuffer. */
+import { Tensor } from '../tensor.js';
+import type { DataArray } from '../backend/contract.js';
+import { bool, DType, DTypeLike, float32, float64, get_default_dtype, int64, toDType } from '../dtype.js';
+import { checkShape, numelOf, shapeFromArgs } from '../shape.js';
+import { default_generator } from '../random.js';
+import { allocate, describe, isOptions } from './util.js';
+
+export interface TensorOptions {
+  dtype?: DTypeLike;
+  requires_grad?: boolean;
+  device?: string;
+}
+
+/** Splits `(2, 3, {dtype})`, `([2, 3], {dtype})` into a shape and options. */
+function sizeAndOptions(args: readonly unknown[]): [number[], TensorOptions] {
+  const last = args[args.length - 1];
+  const opts = isOptions(last) ? (last as TensorOptions) : {};
+  const sizes = isOptions(last) ? args.slice(0, -1) : args;
+  return [shapeFromArgs(sizes), opts];
+}
+
+function finish(t: Tensor, opts: TensorOptions): Tensor {
+  if (opts.device !== undefined && opts.device !== 'cpu') {
+    throw new RangeError(`kindling runs on the CPU only, but device '${opts.device}' was requested`);
+  }
+  if (opts.requires_grad) t.requires_grad = true;
+  return t;
+}
+
+function filled(shape: readonly number[], dtype: DType, value: number): Tensor {
+  const t = allocate(shape, dtype);
+  if (value !== 0) t._storage.data.fill(dtype === bool ? (value ? 1 : 0) : value);
+  return t;
+}
+
+// ---- from data --------------------------------------------------------------------------------
+
+type Nested = number | boolean | bigint | ArrayLike<unknown>;
+
+function typedDType(a: ArrayBufferView): DType {
+  if (a instanceof Float32Array) return float32;
+  if (a instanceof Float64Array) return float64;
+  return int64;
+}
+
+/** Walks nested arrays to find the shape and the kind of the leaves, checking they are rectangular. */
+function inferShape(v: unknown): { shape: number[]; kind: 'bool' | 'int' | 'float' | null } {
+  const shape: number[] = [];
+  let cur = v;
+  while (Array.isArray(cur) || (ArrayBuffer.isView(cur) && !(cur instanceof DataView))) {
+    const len = (cur as ArrayLike<unknown>).length;
+    shape.push(len);
+    if (len === 0) break;
+    cur = (cur as ArrayLike<unknown>)[0];
+  }
+  let kind: 'bool' | 'int' | 'float' | null = null;
+  const visit = (x: unknown, dim: number): void => {
+    if (dim === shape.length) {
+      let k: 'bool' | 'int' | 'float';
+      if (typeof x === 'boolean') k = 'bool';
+      else if (typeof x === 'bigint') k = 'int';
+      else if (typeof x === 'number') k = 'float';
+      else if (x instanceof Tensor && x.numel() === 1) k = x.dtype === bool ? 'bool' : x.dtype === int64 ? 'int' : 'float';
+      else throw new TypeError(`Could not infer dtype of ${describe(x)}`);
+      if (kind === null || (kind === 'bool' ? 0 : kind === 'int' ? 1 : 2) < (k === 'bool' ? 0 : k === 'int' ? 1 : 2)) kind = k;
+      return;
+    }
+    if (ArrayBuffer.isView(x)) {
+      if ((x as unknown as ArrayLike<number>).length !== shape[dim] || dim !== shape.length - 1) {
+        throw new RangeError(`expected sequence of length ${shape[dim]} at dim ${dim} (got ${(x as unknown as ArrayLike<number>).length})`);
+      }
+      const k = x instanceof Float32Array || x instanceof Float64Array ? 'float' : 'int';
+      if (kind === null || kind === 'bool' || (kind === 'int' && k === 'float')) kind = k;
+      return;
+    }
+    if (!Array.isArray(x)) throw new RangeError(`expected sequence of length ${shape[dim]} at dim ${dim} (got a scalar)`);
+    if (x.length !== shape[dim]) throw new RangeError(`expected sequence of length ${shape[dim]} at dim ${dim} (got ${x.length})`);
+    for (const y of x) visit(y, dim + 1);
+  };
+  visit(v, 0);
+  return { shape, kind };
+}
+
+function flatten(v: unknown, out: DataArray, pos: { i: number }): void {
+  if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) {
+    const a = v as ArrayLike<unknown>;
+    for (let k = 0; k < a.length; k++) flatten(a[k], out, pos);
+    return;
+  }
+  const x = v instanceof Tensor ? v.item() : v;
+  out[pos.i++] = typeof x === 'boolean' ? (x ? 1 : 0) : typeof x === 'bigint' ? Number(x) : (x as number);
+}
+
+/**
+ * torch.tensor(data, {dtype, requires_grad}): always copies. JavaScript numbers carry no int/float
+ * distinction, so plain numbers give the default float dtype; booleans give bool; BigInts and
+ * integer typed arrays give int64; Float64Array gives float64. Pass `{dtype}` to choose.
+ */
+export function tensor(value: Nested | Tensor, opts: TensorOptions = {}): Tensor {
+  if (value instanceof Tensor) {
+    const t = value.detach().clone();
+    return finish(opts.dtype !== undefined ? t.to(opts.dtype) : t, opts);
+  }
+  if (value === null || value === undefined) throw new TypeError(`Could not infer dtype of ${describe(value)}`);
+  const { shape, kind } = inferShape(value);
+  let inferred: DType;
+  if (ArrayBuffer.isView(value)) inferred = typedDType(value as ArrayBufferView);
+  else inferred = kind === 'bool' ? bool : kind === 'int' ? int64 : get_default_dtype();
+  const dtype = toDType(opts.dtype, inferred);
+  const out = allocate(shape, dtype);
+  const raw = dtype === inferred ? out._storage.data : new Float64Array(numelOf(shape));
+  flatten(value, raw, { i: 0 });
+  if (raw !== out._storage.data) {
+    const d = out._storage.data;
+    for (let i = 0; i < raw.length; i++) d[i] = dtype === bool ? (raw[i] !== 0 ? 1 : 0) : dtype === int64 ? Math.trunc(raw[i]) : raw[i];
+  }
+  return finish(out, opts);
+}
+
+/**
+ * torch.frombuffer: a tensor over an existing ArrayBuffer or typed array's memory, no copy.
+ * Writes through the tensor are visible in the buffer and vice versa.
+ */
+export function frombuffer(buffer: ArrayBufferLike | ArrayBufferView, opts: { dtype?: DTypeLike; count?: number; offset?: number; requires_grad?: boolean } = {}): Tensor {
+  let buf: ArrayBufferLike, base = 0, avail: number;
+  if (ArrayBuffer.isView(buffer)) {
+    buf = buffer.buffer;
+    base = buffer.byteOffset;
+    avail = buffer.byteLength;
+  } else if (buffer instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer)) {
+    buf = buffer;
+    avail = buffer.byteLength;
+  } else {
+    throw new TypeError(`frombuffer(): argument 'buffer' must be an ArrayBuffer or a typed array, not ${describe(buffer)}`);
+  }
+  const dtype = toDType(opts.dtype, ArrayBuffer.isView(buffer) ? typedDType(buffer) : get_default_dtype());
+  if (dtype === int64) {
+    throw new TypeError('frombuffer(): int64 tensors are stored as float64 in kindling, so int64 bytes cannot be viewed in place; use torch.tensor(new BigInt64Array(buffer)) to copy them');
+  }
+  const offset = opts.offset ?? 0;
+  const size = dtype.itemsize;
+  if (!Number.isInteger(offset) || offset < 0 || offset > avail) {
+    throw new RangeError(`offset (${offset} bytes) must be non-negative and no greater than buffer length (${avail} bytes) minus 1.`);
+  }
+  if ((base + offset) % size !== 0) throw new RangeError(`frombuffer(): the byte offset ${base + offset} must be a multiple of the element size (${size})`);
+  const count = opts.count ?? -1;
+  const n = count < 0 ? Math.floor((avail - offset) / size) : count;
+  if (count < 0 && (avail - offset) % size !== 0) {
+    throw new RangeError(`buffer length (${avail - offset} bytes) after offset (${offset} bytes) must be a multiple of element size (${size})`);
+  }
+  if (n * size > avail - offset) throw new RangeError(`requested buffer length (${n} * ${size} bytes) after offset (${offset} bytes) must not be greater than actual buffer length (${avail} bytes)`);
+  if (count === 0 || (count < 0 && n === 0)) throw new RangeError('both buffer length (0) and count (0) must not be 0');
+  const arr = new dtype.Array(buf as ArrayBuffer, base + offset, n);
+  return finish(new Tensor(arr, [n], dtype), opts);
+}
+
+// ---- filled -----------------------------------------------------------------------------------
+
+export function zeros(...args: unknown[]): Tensor {
+  const [shape, opts] = sizeAndOptions(args);
+  return finish(filled(shape, toDType(opts.dtype, get_default_dtype()), 0), opts);
+}
+export function ones(...args: unknown[]): Tensor {
+  const [shape, opts] = sizeAndOptions(args);
+  return finish(filled(shape, toDType(opts.dtype, get_default_dtype()), 1), opts);
+}
+/** Zero-filled: JS cannot hand out uninitialised memory, and zeros are safer anyway. */
+export const empty = zeros;
+
+/** full(size, fill_value): booleans give bool, BigInts int64, numbers the default float dtype. */
+export function full(size: number[] | number, fill_value: number | boolean | bigint, opts: TensorOptions = {}): Tensor {
+  const shape = shapeFromArgs([size]);
+  const inferred = typeof fill_value === 'boolean' ? bool : typeof fill_value === 'bigint' ? int64 : get_default_dtype();
+  const dtype = toDType(opts.dtype, inferred);
+  return finish(filled(shape, dtype, Number(fill_value)), opts);
+}
+
+export function eye(n: number, m?: number | TensorOptions, opts: TensorOptions = {}): Tensor {
+  if (isOptions(m)) {
+    opts = m as TensorOptions;
+    m = undefined;
+  }
+  const cols = (m as number | undefined) ?? n;
+  checkShape([n, cols]);
+  const t = filled([n, cols], toDType(opts.dtype, get_default_dtype()), 0);
+  for (let i = 0; i < Math.min(n, cols); i++) t._storage.data[i * cols + i] = 1;
+  return finish(t, opts);
+}
+
+// ---- ranges -----------------------------------------------------------------------------------
+
+/** arange(end) or arange(start, end, step): int64 when every argument is an integer, as in PyTorch. */
+export function arange(...args: unknown[]): Tensor {
+  const opts = isOptions(args[args.length - 1]) ? (args.pop() as TensorOptions) : {};
+  const nums = args as number[];
+  nums.forEach((v) => {
+    if (typeof v !== 'number') throw new TypeError(`arange(): arguments must be numbers, but got ${describe(v)}`);
+  });
+  const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+  if (step === 0) throw new RangeError('step must be nonzero');
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RangeError(`unsupported range: ${start} -> ${end}`);
+  if ((step > 0 && end < start) || (step < 0 && end > start)) throw new RangeError('upper bound and larger bound inconsistent with step sign');
+  const allInt = nums.every((v) => Number.isInteger(v));
+  const dtype = toDType(opts.dtype, allInt ? int64 : get_default_dtype());
+  const n = Math.ceil((end - start) / step);
+  const t = allocate([n], dtype);
+  const d = t._storage.data;
+  for (let i = 0; i < n; i++) d[i] = start + i * step;
+  return finish(t, opts);
+}
+
+/** linspace, computed as PyTorch does: from the start for the first half, from the end for the rest. */
+export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError('number of steps must be non-negative');
+  const dtype = toDType(opts.dtype, get_default_dtype());
+  const t = allocate([steps], dtype);
+  const d = t._storage.data;
+  if (steps === 1) d[0] = start;
+  else if (steps > 1) {
+    const step = (end - start) / (steps - 1);
+    const half = Math.floor(steps / 2);
+    for (let i = 0; i < steps; i++) d[i] = i < half ? start + step * i : end - step * (steps - i - 1);
+  }
+  return finish(t, opts);
+}
+
+// ---- random -----------------------------------------------------------------------------------
+
+export function rand(...args: unknown[]): Tensor {
+  const [shape, opts] = sizeAndOptions(args);
+  const dtype = toDType(opts.dtype, get_default_dtype());
+  if (!dtype.is_floating_point) throw new TypeError(`"check_uniform_bounds" not implemented for '${dtype === int64 ? 'Long' : 'Bool'}'`);
+  const t = allocate(shape, dtype);
+  const d = t._storage.data, g = default_generator;
+  for (let i = 0; i < d.length; i++) d[i] = dtype === float32 ? g.random24() : g.random();
+  return finish(t, opts);
+}
+
+export function randn(...args: unknown[]): Tensor {
+  const [shape, opts] = sizeAndOptions(args);
+  const dtype = toDType(opts.dtype, get_default_dtype());
+  if (!dtype.is_floating_point) throw new TypeError(`"normal_kernel_cpu" not implemented for '${dtype === int64 ? 'Long' : 'Bool'}'`);
+  const t = allocate(shape, dtype);
+  const d = t._storage.data, g = default_generator;
+  for (let i = 0; i < d.length; i++) d[i] = g.normal();
+  return finish(t, opts);
+}
+
+/** randint(high, size) or randint(low, high, size): uniform integers in [low, high), int64. */
+export function randint(...args: unknown[]): Tensor {
+  const opts = isOptions(args[args.length - 1]) ? (args.pop() as TensorOptions) : {};
+  const [low, high, size] = args.length === 2 ? [0, args[0] as number, args[1]] : [args[0] as number, args[1] as number, args[2]];
+  if (!Array.isArray(size)) throw new TypeError(`randint(): argument 'size' must be tuple of ints, but got ${describe(size)}`);
+  if (!(low < high)) throw new RangeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  const shape = shapeFromArgs([size]);
+  const dtype = toDType(opts.dtype, int64);
+  const t = allocate(shape, dtype);
+  const d = t._storage.data, g = default_generator;
+  for (let i = 0; i < d.length; i++) d[i] = g.randint(low, high);
+  return finish(t, opts);
+}
+
+/** randperm(n): a random permutation of 0..n-1 (Fisher–Yates). */
+export function randperm(n: number, opts: TensorOptions = {}): Tensor {
+  checkShape([n]);
+  const t = allocate([n], toDType(opts.dtype, int64));
+  const d = t._storage.data, g = default_generator;
+  for (let i = 0; i < n; i++) d[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.randint(0, i + 1);
+    const tmp = d[i];
+    d[i] = d[j];
+    d[j] = tmp;
+  }
+  return finish(t, opts);
+}
+
+// ---- *_like -----------------------------------------------------------------------------------
+
+const likeType = (t: Tensor, opts: TensorOptions) => ({ ...opts, dtype: opts.dtype ?? t.dtype });
+export const zeros_like = (t: Tensor, opts: TensorOptions = {}) => zeros(t.shape, likeType(t, opts));
+export const ones_like = (t: Tensor, opts: TensorOptions = {}) => ones(t.shape, likeType(t, opts));
+export const empty_like = zeros_like;
+export const full_like = (t: Tensor, v: number | boolean, opts: TensorOptions = {}) => full(t.shape as number[], v, likeType(t, opts));
+export const rand_like = (t: Tensor, opts: TensorOptions = {}) => rand(t.shape, likeType(t, opts));
+export const randn_like = (t: Tensor, opts: TensorOptions = {}) => randn(t.shape, likeType(t, opts));
+export function randint_like(t: Tensor, low: number, high?: number | TensorOptions, opts: TensorOptions = {}): Tensor {
+  if (high === undefined || isOptions(high)) return randint(0, low, t.shape as number[], likeType(t, (high as TensorOptions) ?? {}));
+  return randint(low, high, t.shape as number[], likeType(t, opts));
+}
+

@@ -1,0 +1,127 @@
+/**
+ * In-place ops. Without a graph to record they write straight into the tensor's memory; when
+ * autograd must record, the op runs out of place on a snapshot of the old value and the result
+ * is written back, so the graph stays correct. Every write bumps the version counter that
+ * backward checks for tensors it saved.
+ */
+import { Tensor } from '../tensor.js';
+import type { BinaryOp } from '../backend/contract.js';
+import { K } from '../backend/index.js';
+import { apply } from '../autograd/node.js';
+import { is_grad_enabled } from '../autograd/grad_mode.js';
+import { bool, int64 } from '../dtype.js';
+import { broadcastShapes, shapesEqual } from '../shape.js';
+import { default_generator } from '../random.js';
+import { allocate, asTensor, data, isContiguousLayout, isOptions, resultType, strided, typeName, type Scalar, type TensorOrScalar } from './util.js';
+import * as B from './binary.js';
+
+function category(t: Tensor): number {
+  return t.dtype === bool ? 0 : t.dtype === int64 ? 1 : 2;
+}
+
+/** PyTorch refuses in-place writes that autograd cannot track. Returns whether a node must be recorded. */
+function mustRecord(self: Tensor, others: readonly unknown[]): boolean {
+  if (!is_grad_enabled()) return false;
+  if (self.is_leaf && self.requires_grad) {
+    throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
+  }
+  const base = self._base;
+  if (base && base.is_leaf && base.requires_grad) {
+    throw new Error('a view of a leaf Variable that requires grad is being used in an in-place operation.');
+  }
+  const record = self.requires_grad || others.some((o) => o instanceof Tensor && o.requires_grad);
+  if (record && base) {
+    throw new Error('in-place operations on views that take part in autograd are not supported; use the out-of-place op instead (for example x = x.add(y))');
+  }
+  return record;
+}
+
+/** Writes r into self (same shape, castable dtype) and bumps the version. */
+function writeBack(self: Tensor, r: Tensor): void {
+  if (!shapesEqual(r.shape, self.shape)) {
+    throw new RangeError(`output with shape [${self.shape.join(', ')}] doesn't match the broadcast shape [${r.shape.join(', ')}]`);
+  }
+  if (category(r) > category(self)) {
+    throw new TypeError(`result type ${typeName(r.dtype)} can't be cast to the desired output type ${typeName(self.dtype)}`);
+  }
+  K.copy(strided(r), strided(self), self.shape, self.dtype === int64 && r.dtype !== int64 ? 'trunc' : self.dtype === bool ? 'bool' : 'none');
+  self._storage.version++;
+}
+
+/** Generic in-place: self = compute(self), recorded for autograd when needed. */
+export function inplace<T extends Tensor>(self: T, compute: (src: Tensor) => Tensor, others: readonly unknown[] = []): T {
+  if (!mustRecord(self, others)) {
+    writeBack(self, compute(self));
+    return self;
+  }
+  // snapshot: the old value, carrying self's place in the graph
+  const snap = new Tensor(data(self).slice(), self.shape, self.dtype);
+  snap.grad_fn = self.grad_fn;
+  snap._setRequiresGrad(self.requires_grad);
+  const r = compute(snap);
+  writeBack(self, r);
+  self._setGradFn(r.grad_fn);
+  return self;
+}
+
+export function binary_<T extends Tensor>(self: T, op: 'add' | 'sub' | 'mul' | 'div' | 'pow', other: TensorOrScalar, alpha?: Scalar | { alpha?: Scalar }): T {
+  const al = isOptions(alpha) ? alpha.alpha : alpha;
+  if (!mustRecord(self, [other]) && (al === undefined || al === 1) && isContiguousLayout(self)) {
+    const dt = resultType(self, other);
+    const o = asTensor(other, dt);
+    const shape = broadcastShapes(self.shape, o.shape);
+    if (dt === self.dtype && shapesEqual(shape, self.shape) && dt !== bool && !(op === 'div' && !dt.is_floating_point)) {
+      // fast path: the kernel reads and writes self's memory element by element
+      const n = self.numel();
+      K.binary(op as BinaryOp, strided(self), strided(o, shape), self._storage.data.subarray(self._offset, self._offset + n), shape);
+      self._storage.version++;
+      return self;
+    }
+  }
+  const fn = { add: B.add, sub: B.sub, mul: B.mul, div: B.div, pow: B.pow }[op] as (a: Tensor, b: TensorOrScalar, al?: Scalar) => Tensor;
+  return inplace(self, (s) => fn(s, other, al), [other]);
+}
+
+export function fill_<T extends Tensor>(self: T, value: Scalar | Tensor): T {
+  if (value instanceof Tensor && value.ndim !== 0) {
+    throw new RangeError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
+  }
+  return inplace(self, (s) => {
+    const v = value instanceof Tensor ? value : asTensor(value, s.dtype);
+    const out = allocate(s.shape, s.dtype);
+    K.copy(strided(v, s.shape), strided(out), s.shape, s.dtype === int64 ? 'trunc' : s.dtype === bool ? 'bool' : 'none');
+    return apply('FillBackward0', value instanceof Tensor ? [s, value] : [s], out, (g) => [B.mul(g, 0), value instanceof Tensor ? g.sum() : null]);
+  }, [value]);
+}
+
+export function copy_<T extends Tensor>(self: T, src: Tensor): T {
+  if (!(src instanceof Tensor)) throw new TypeError(`copy_(): argument 'other' must be Tensor, not ${typeof src}`);
+  broadcastShapes(self.shape, src.shape);
+  return inplace(self, (s) => {
+    const out = allocate(s.shape, s.dtype);
+    K.copy(strided(src, s.shape), strided(out), s.shape, s.dtype === int64 && src.dtype !== int64 ? 'trunc' : s.dtype === bool ? 'bool' : 'none');
+    return apply('CopyBackwards', [s, src], out, (g) => [B.mul(g, 0), g.to(src.dtype)]);
+  }, [src]);
+}
+
+function random_<T extends Tensor>(self: T, draw: () => number): T {
+  if (!self.dtype.is_floating_point) throw new TypeError(`"check_uniform_bounds" not implemented for '${typeName(self.dtype)}'`);
+  return inplace(self, (s) => {
+    const out = allocate(s.shape, s.dtype);
+    const d = out._storage.data;
+    for (let i = 0; i < d.length; i++) d[i] = draw();
+    return out;
+  });
+}
+
+export function uniform_<T extends Tensor>(self: T, from = 0, to = 1): T {
+  if (!(from <= to)) throw new RangeError(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
+  const g = default_generator;
+  return random_(self, self.dtype === int64 ? () => 0 : () => from + (to - from) * (self.dtype.itemsize === 4 ? g.random24() : g.random()));
+}
+
+export function normal_<T extends Tensor>(self: T, mean = 0, std = 1): T {
+  if (!(std >= 0)) throw new RangeError(`normal expects std >= 0.0, but found std ${std}`);
+  const g = default_generator;
+  return random_(self, () => mean + std * g.normal());
+}

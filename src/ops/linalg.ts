@@ -1,0 +1,226 @@
+/**
+ * Matrix products through the backend's GEMM. Transposed views reach the kernel as transpose
+ * flags, never as copies, so backward's products (g·Wᵀ, gᵀ·x) cost no extra memory traffic.
+ */
+import { Tensor } from '../tensor.js';
+import type { FloatArray } from '../backend/contract.js';
+import { K } from '../backend/index.js';
+import { apply } from '../autograd/node.js';
+import { DType } from '../dtype.js';
+import { broadcastShapes, numelOf } from '../shape.js';
+import { allocate, checkTensor, isOptions, resultType, strided, typeName, type Scalar } from './util.js';
+import * as V from './view.js';
+import * as B from './binary.js';
+import * as R from './reduce.js';
+
+/** How a 2-D (or batched 3-D) tensor is handed to GEMM: data, offset, leading dim, transpose flag. */
+interface Operand {
+  data: FloatArray;
+  offset: number;
+  ld: number;
+  trans: boolean;
+  batchStride: number;
+}
+
+/** `t` is [batch, rows, cols]; reads it without copying when its last two dims are row- or column-major. */
+function operand(t: Tensor): Operand {
+  const [, rows, cols] = t.shape;
+  const [sb, sr, sc] = t._strides;
+  if (sc === 1 && (sr >= cols || rows <= 1)) return { data: t._storage.data as FloatArray, offset: t._offset, ld: rows <= 1 ? Math.max(cols, 1) : sr, trans: false, batchStride: sb };
+  if (sr === 1 && (sc >= rows || cols <= 1)) return { data: t._storage.data as FloatArray, offset: t._offset, ld: cols <= 1 ? Math.max(rows, 1) : sc, trans: true, batchStride: sb };
+  const c = V.contiguous(t.detach());
+  return { data: c._storage.data as FloatArray, offset: c._offset, ld: Math.max(cols, 1), trans: false, batchStride: rows * cols };
+}
+
+/** C[b] = A[b]·B[b] for 3-D a [batch|1, n, m] and b [batch|1, m, p] into a new [batch, n, p]. */
+function bmmRaw(a: Tensor, b: Tensor, dtype: DType): Tensor {
+  const batch = Math.max(a.shape[0], b.shape[0]);
+  const n = a.shape[1], m = a.shape[2], p = b.shape[2];
+  const out = allocate([batch, n, p], dtype);
+  if (out.numel() === 0) return out;
+  const A = operand(a.shape[0] === 1 && batch > 1 ? V.expand(a, [1, n, m]) : a);
+  const Bo = operand(b);
+  K.gemm({
+    transA: A.trans, transB: Bo.trans, M: n, N: p, K: m, alpha: 1, beta: 0,
+    A: A.data, aOffset: A.offset, lda: A.ld,
+    B: Bo.data, bOffset: Bo.offset, ldb: Bo.ld,
+    C: out._storage.data as FloatArray, cOffset: 0, ldc: p,
+    batch, strideA: a.shape[0] === 1 ? 0 : A.batchStride, strideB: b.shape[0] === 1 ? 0 : Bo.batchStride, strideC: n * p,
+  });
+  return out;
+}
+
+function sameDtype(a: Tensor, b: Tensor, what: string): DType {
+  if (a.dtype !== b.dtype) {
+    throw new TypeError(`expected ${what} to have the same dtype, but got: ${typeName(a.dtype).toLowerCase()} != ${typeName(b.dtype).toLowerCase()}`);
+  }
+  return a.dtype;
+}
+
+function cannotMultiply(a: readonly number[], b: readonly number[]): never {
+  throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${a[0]}x${a[1]} and ${b[0]}x${b[1]})`);
+}
+
+export function mm(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, 'input', 'mm');
+  checkTensor(b, 'mat2', 'mm');
+  if (a.ndim !== 2) throw new RangeError('self must be a matrix');
+  if (b.ndim !== 2) throw new RangeError('mat2 must be a matrix');
+  if (a.shape[1] !== b.shape[0]) cannotMultiply(a.shape, b.shape);
+  const dt = sameDtype(a, b, 'm1 and m2');
+  const out = V.view(bmmRaw(V.unsqueeze(a.detach(), 0), V.unsqueeze(b.detach(), 0), dt), [[a.shape[0], b.shape[1]]]).detach();
+  return apply('MmBackward0', [a, b], out, (g, needs) => [needs[0] ? mm(g, V.t(b)) : null, needs[1] ? mm(V.t(a), g) : null], [a, b]);
+}
+
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, 'input', 'bmm');
+  checkTensor(b, 'mat2', 'bmm');
+  if (a.ndim !== 3) throw new RangeError('batch1 must be a 3D tensor');
+  if (b.ndim !== 3) throw new RangeError('batch2 must be a 3D tensor');
+  if (b.shape[0] !== a.shape[0] || b.shape[1] !== a.shape[2]) {
+    throw new RangeError(`Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
+  }
+  const dt = sameDtype(a, b, 'batch1 and batch2');
+  return apply('BmmBackward0', [a, b], bmmRaw(a.detach(), b.detach(), dt), (g, needs) => [
+    needs[0] ? bmm(g, V.transpose(b, 1, 2)) : null,
+    needs[1] ? bmm(V.transpose(a, 1, 2), g) : null,
+  ], [a, b]);
+}
+
+/** Batched product with broadcast batch dims: a [..., n, m] · b [..., m, p]. */
+function batchedMatmul(a: Tensor, b: Tensor): Tensor {
+  const n = a.shape[a.ndim - 2], m = a.shape[a.ndim - 1];
+  const m2 = b.shape[b.ndim - 2], p = b.shape[b.ndim - 1];
+  if (m !== m2) {
+    throw new RangeError(`Expected size for first two dimensions of batch2 tensor to be: [${numelOf(a.shape.slice(0, -2))}, ${m}] but got: [${numelOf(b.shape.slice(0, -2))}, ${m2}].`);
+  }
+  const dt = sameDtype(a, b, 'm1 and m2');
+  const batchShape = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const nb = numelOf(batchShape);
+  const flat = (t: Tensor, r: number, c: number) => {
+    const own = t.shape.slice(0, -2);
+    // a batch-free operand broadcasts with batch stride 0 instead of being copied
+    if (numelOf(own) === 1) return V.reshape(t.detach(), [[1, r, c]]);
+    return V.reshape(V.expand(t.detach(), [...batchShape, r, c]), [[nb, r, c]]);
+  };
+  const out = V.view(bmmRaw(flat(a, n, m), flat(b, m, p), dt), [[...batchShape, n, p]]).detach();
+  return apply('BmmBackward0', [a, b], out, (g, needs) => [
+    needs[0] ? matmul(g, V.transpose(b, -2, -1)) : null,
+    needs[1] ? matmul(V.transpose(a, -2, -1), g) : null,
+  ], [a, b]);
+}
+
+/** torch.matmul: dot, mv, mm or broadcast batched product, by PyTorch's rules on the dims. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, 'input', 'matmul');
+  checkTensor(b, 'other', 'matmul');
+  const da = a.ndim, db = b.ndim;
+  if (da === 0 || db === 0) throw new RangeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
+  if (da === 1 && db === 1) return dot(a, b);
+  if (da === 2 && db === 1) return mv(a, b);
+  if (da === 1 && db === 2) {
+    if (a.shape[0] !== b.shape[0]) cannotMultiply([1, a.shape[0]], b.shape);
+    return V.squeeze(mm(V.unsqueeze(a, 0), b), 0);
+  }
+  if (da === 2 && db === 2) return mm(a, b);
+  if (da >= 3 && db <= 2) {
+    // fold the batch into the rows: one large GEMM instead of many small ones
+    const bb = db === 1 ? V.unsqueeze(b, 1) : b;
+    const k = a.shape[da - 1];
+    if (k !== bb.shape[0]) cannotMultiply([numelOf(a.shape.slice(0, -1)), k], bb.shape);
+    const out = V.reshape(mm(V.reshape(a, [[-1, k]]), bb), [[...a.shape.slice(0, -1), bb.shape[1]]]);
+    return db === 1 ? V.squeeze(out, -1) : out;
+  }
+  const aa = da === 1 ? V.unsqueeze(a, 0) : a;
+  const bb = db === 1 ? V.unsqueeze(b, 1) : b;
+  const out = batchedMatmul(aa, bb);
+  if (da === 1) return V.squeeze(out, -2);
+  if (db === 1) return V.squeeze(out, -1);
+  return out;
+}
+
+export function mv(a: Tensor, v: Tensor): Tensor {
+  checkTensor(a, 'input', 'mv');
+  checkTensor(v, 'vec', 'mv');
+  if (a.ndim !== 2 || v.ndim !== 1) throw new RangeError(`vector + matrix @ vector expected, got 1, ${a.ndim}, ${v.ndim}`);
+  if (a.shape[1] !== v.shape[0]) throw new RangeError(`size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]})`);
+  return V.squeeze(mm(a, V.unsqueeze(v, 1)), 1);
+}
+
+export function dot(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, 'input', 'dot');
+  checkTensor(b, 'tensor', 'dot');
+  if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
+  if (a.shape[0] !== b.shape[0]) {
+    throw new RangeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+  }
+  sameDtype(a, b, 'both vectors');
+  return V.reshape(mm(V.unsqueeze(a, 0), V.unsqueeze(b, 1)), [[]]);
+}
+
+export function outer(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, 'input', 'outer');
+  checkTensor(b, 'vec2', 'outer');
+  if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`outer: expected 1D tensors, but got ${a.ndim}D and ${b.ndim}D tensors`);
+  return B.mul(V.unsqueeze(a, 1), V.unsqueeze(b, 0));
+}
+
+/** beta·input + alpha·(mat1 @ mat2). */
+export function addmm(input: Tensor, m1: Tensor, m2: Tensor, opts?: { beta?: Scalar; alpha?: Scalar }): Tensor {
+  checkTensor(input, 'input', 'addmm');
+  const beta = Number(isOptions(opts) && opts.beta !== undefined ? opts.beta : 1);
+  const alpha = Number(isOptions(opts) && opts.alpha !== undefined ? opts.alpha : 1);
+  const prod = mm(m1, m2);
+  const scaled = alpha === 1 ? prod : B.mul(prod, alpha);
+  if (beta === 0) return B.add(scaled, B.mul(input, 0).detach());
+  return B.add(beta === 1 ? input : B.mul(input, beta), scaled);
+}
+
+/**
+ * F.linear: x·Wᵀ + b with x [..., in], W [out, in], b [out]. One GEMM with the bias preloaded
+ * into C (beta = 1), W read transposed in place.
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor(x, 'input', 'linear');
+  checkTensor(weight, 'weight', 'linear');
+  if (weight.ndim !== 2) {
+    if (weight.ndim === 1 && x.ndim >= 1) {
+      const y = matmul(x, weight);
+      return bias ? B.add(y, bias) : y;
+    }
+    throw new RangeError(`linear(): weight must be 1-D or 2-D, but got ${weight.ndim}-D`);
+  }
+  if (x.ndim === 0) throw new RangeError('both arguments to linear need to be at least 1D, but they are 0D and 2D');
+  const inF = x.shape[x.ndim - 1], outF = weight.shape[0];
+  const rows = numelOf(x.shape.slice(0, -1));
+  if (inF !== weight.shape[1]) cannotMultiply([rows, inF], [weight.shape[1], outF]);
+  const dt = resultType(x, weight);
+  if (x.dtype !== weight.dtype) sameDtype(x, weight, 'm1 and m2');
+  if (bias && bias.dtype !== dt) sameDtype(x, bias, 'input and bias');
+  const x2 = V.reshape(x.detach(), [[rows, inF]]);
+  const out = allocate([...x.shape.slice(0, -1), outF], dt);
+  if (bias) {
+    if (bias.numel() !== outF && bias.numel() !== 1) {
+      throw new RangeError(`The size of tensor a (${outF}) must match the size of tensor b (${bias.shape[bias.ndim - 1]}) at non-singleton dimension ${out.ndim - 1}`);
+    }
+    K.copy(strided(bias, out.shape), strided(out), out.shape, 'none');
+  }
+  if (rows > 0 && outF > 0) {
+    const A = operand(V.unsqueeze(x2, 0));
+    const W = operand(V.unsqueeze(weight.detach(), 0));
+    K.gemm({
+      transA: A.trans, transB: !W.trans, M: rows, N: outF, K: inF, alpha: 1, beta: bias ? 1 : 0,
+      A: A.data, aOffset: A.offset, lda: A.ld, B: W.data, bOffset: W.offset, ldb: W.ld,
+      C: out._storage.data as FloatArray, cOffset: 0, ldc: outF, batch: 1, strideA: 0, strideB: 0, strideC: 0,
+    });
+  }
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  return apply(bias ? 'AddmmBackward0' : 'MmBackward0', inputs, out, (g, needs) => {
+    const g2 = V.reshape(g, [[rows, outF]]);
+    return [
+      needs[0] ? V.reshape(mm(g2, weight), [x.shape as number[]]) : null,
+      needs[1] ? mm(V.t(g2), V.reshape(x, [[rows, inF]])) : null,
+      needs[2] ? R.sum(g2, 0) : null,
+    ];
+  }, [x, weight]);
+}

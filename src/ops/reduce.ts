@@ -1,0 +1,355 @@
+/** Reductions with dim (int or list) and keepdim, softmax and log_softmax, with their gradients. */
+import { Tensor, type ReduceResult } from '../tensor.js';
+import type { ReduceOp } from '../backend/contract.js';
+import { K } from '../backend/index.js';
+import { apply } from '../autograd/node.js';
+import { is_grad_enabled, no_grad } from '../autograd/grad_mode.js';
+import { bool, DType, DTypeLike, int64, toDType } from '../dtype.js';
+import { normDim, numelOf, reduceDims } from '../shape.js';
+import { allocate, checkTensor, data, isOptions, typeName, type DimArg } from './util.js';
+import * as V from './view.js';
+import * as B from './binary.js';
+import * as U from './unary.js';
+
+export interface ReduceOpts {
+  dim?: DimArg;
+  keepdim?: boolean;
+  dtype?: DTypeLike;
+}
+export interface VarOpts {
+  dim?: DimArg;
+  unbiased?: boolean;
+  correction?: number;
+  keepdim?: boolean;
+}
+export interface NormOpts {
+  p?: number | 'fro';
+  dim?: DimArg;
+  keepdim?: boolean;
+}
+
+/** (dim, keepdim, opts) in any of PyTorch's call forms: positional, or a trailing options object. */
+function parse(dim: unknown, keepdim: unknown, opts?: unknown): { dim: DimArg | undefined; keepdim: boolean; dtype?: DTypeLike } {
+  let o: ReduceOpts = {};
+  if (isOptions(dim)) o = dim as ReduceOpts;
+  else if (isOptions(keepdim)) o = { ...(keepdim as ReduceOpts), dim: dim as DimArg };
+  else o = { ...(isOptions(opts) ? (opts as ReduceOpts) : {}), dim: dim as DimArg, keepdim: keepdim as boolean };
+  if (o.keepdim !== undefined && typeof o.keepdim !== 'boolean') throw new TypeError(`keepdim must be a boolean, but got ${typeof o.keepdim}`);
+  return { dim: o.dim, keepdim: o.keepdim ?? false, dtype: o.dtype };
+}
+
+/** The reduced shape, with or without the kept size-1 dims. */
+function outShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (dims.includes(i)) {
+      if (keepdim) out.push(1);
+    } else out.push(shape[i]);
+  }
+  return out;
+}
+
+/**
+ * Runs a reduction kernel over `dims`: a run of adjacent dims reduces in place as
+ * [outer, size, inner]; scattered dims are first permuted to the end.
+ */
+function runReduce(op: ReduceOp, x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType): Tensor {
+  const shape = outShape(x.shape, dims, keepdim);
+  const out = allocate(shape, dtype);
+  if (out.numel() === 0) return out;
+  const adjacent = dims.length === 0 || dims[dims.length - 1] - dims[0] === dims.length - 1;
+  let src = x;
+  let outer: number, size: number, inner: number;
+  if (adjacent && dims.length > 0) {
+    outer = numelOf(x.shape.slice(0, dims[0]));
+    size = numelOf(x.shape.slice(dims[0], dims[dims.length - 1] + 1));
+    inner = numelOf(x.shape.slice(dims[dims.length - 1] + 1));
+  } else {
+    const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+    src = no_grad(() => V.permute(x, [...kept, ...dims]));
+    outer = numelOf(kept.map((i) => x.shape[i]));
+    size = numelOf(dims.map((i) => x.shape[i]));
+    inner = 1;
+  }
+  if (size === 0) {
+    if (op === 'max' || op === 'min' || op === 'argmax' || op === 'argmin') {
+      throw new RangeError(`${op}(): Expected reduction dim ${dims[0]} to have non-zero size.`);
+    }
+  }
+  K.reduce(op, data(src), out._storage.data, outer, size, inner);
+  return out;
+}
+
+/** Broadcasts a reduced gradient back over the reduced dims (unsqueeze them first if not kept). */
+function expandBack(g: Tensor, shape: readonly number[], dims: readonly number[], keepdim: boolean): Tensor {
+  if (!keepdim) for (const d of dims) g = V.unsqueeze(g, d);
+  return V.expand(g, shape as number[]);
+}
+
+export function sum(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
+  checkTensor(x, 'input', 'sum');
+  const p = parse(dim, keepdim, opts);
+  const dims = reduceDims(p.dim, x.ndim);
+  const dtype = p.dtype !== undefined ? toDType(p.dtype) : x.dtype.is_floating_point ? x.dtype : int64;
+  const shape = x.shape;
+  return apply(p.dim === undefined || p.dim === null ? 'SumBackward0' : 'SumBackward1', [x], runReduce('sum', x, dims, p.keepdim, dtype), (g) => [expandBack(g, shape, dims, p.keepdim)]);
+}
+
+export function mean(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
+  checkTensor(x, 'input', 'mean');
+  const p = parse(dim, keepdim, opts);
+  const dtype = p.dtype !== undefined ? toDType(p.dtype) : x.dtype;
+  if (!dtype.is_floating_point) {
+    throw new TypeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${typeName(dtype)}`);
+  }
+  const dims = reduceDims(p.dim, x.ndim);
+  const n = numelOf(dims.map((d) => x.shape[d]));
+  const s = no_grad(() => B.div(runReduce('sum', x, dims, p.keepdim, dtype), n));
+  const shape = x.shape;
+  return apply(p.dim === undefined || p.dim === null ? 'MeanBackward0' : 'MeanBackward1', [x], s, (g) => [expandBack(B.div(g, n), shape, dims, p.keepdim)]);
+}
+
+export function prod(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
+  checkTensor(x, 'input', 'prod');
+  const p = parse(dim, keepdim, opts);
+  if (Array.isArray(p.dim)) throw new TypeError('prod(): argument \'dim\' must be int, not list');
+  const dims = reduceDims(p.dim, x.ndim);
+  const dtype = p.dtype !== undefined ? toDType(p.dtype) : x.dtype.is_floating_point ? x.dtype : int64;
+  const y = runReduce('prod', x, dims, p.keepdim, dtype);
+  const shape = x.shape;
+  return apply('ProdBackward0', [x], y, (g) => {
+    // d prod / d x_i = prod of the others: y / x_i when x_i != 0, else recomputed without it
+    const yk = expandBack(y, shape, dims, p.keepdim);
+    const gk = expandBack(g, shape, dims, p.keepdim);
+    const zero = B.eq(x, 0);
+    if (!anyTrue(zero)) return [B.mul(gk, B.div(yk, x))];
+    const others = prodOfOthers(x, dims);
+    return [B.mul(gk, others)];
+  }, [x, y]);
+}
+
+function anyTrue(t: Tensor): boolean {
+  const d = data(t);
+  for (let i = 0; i < d.length; i++) if (d[i]) return true;
+  return false;
+}
+
+/** For each element, the product of the other elements of its reduction group (handles zeros). */
+function prodOfOthers(x: Tensor, dims: readonly number[]): Tensor {
+  const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  const perm = [...kept, ...dims];
+  const xp = V.contiguous(V.permute(x.detach(), perm));
+  const size = numelOf(dims.map((d) => x.shape[d]));
+  const src = data(xp);
+  const out = new (x.dtype.Array)(src.length);
+  for (let base = 0; base < src.length; base += size) {
+    let prefix = 1;
+    for (let i = 0; i < size; i++) {
+      out[base + i] = prefix;
+      prefix *= src[base + i];
+    }
+    let suffix = 1;
+    for (let i = size - 1; i >= 0; i--) {
+      out[base + i] *= suffix;
+      suffix *= src[base + i];
+    }
+  }
+  const inv = new Array<number>(perm.length);
+  perm.forEach((d, i) => (inv[d] = i));
+  return V.permute(new Tensor(out, xp.shape, x.dtype), inv);
+}
+
+/** Values and the indices where they were found: iterable as [values, indices] and named. */
+function valuesIndices(kind: string, values: Tensor, indices: Tensor): ReduceResult {
+  const r = Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
+  // printed as PyTorch prints its named tuple
+  Object.defineProperty(r, Symbol.for('nodejs.util.inspect.custom'), {
+    value: () => `torch.return_types.${kind}(\nvalues=${values},\nindices=${indices})`,
+  });
+  return r;
+}
+
+function extreme(kind: 'max' | 'min', x: Tensor, dim?: unknown, keepdim?: boolean): Tensor | ReduceResult {
+  checkTensor(x, 'input', kind);
+  if (dim instanceof Tensor) return kind === 'max' ? B.maximum(x, dim) : B.minimum(x, dim);
+  if (isOptions(dim)) {
+    keepdim = (dim as ReduceOpts).keepdim;
+    dim = (dim as ReduceOpts).dim;
+  }
+  if (dim === undefined || dim === null) {
+    if (x.numel() === 0) {
+      throw new RangeError(`${kind}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+    }
+    return amaxmin(kind, x, undefined, false, kind === 'max' ? 'MaxBackward1' : 'MinBackward1');
+  }
+  const d = normDim(dim as number, x.ndim);
+  const kd = keepdim ?? false;
+  const values = runReduce(kind, x, [d], kd, x.dtype);
+  const indices = runReduce(kind === 'max' ? 'argmax' : 'argmin', x, [d], kd, int64);
+  const shape = x.shape;
+  apply(kind === 'max' ? 'MaxBackward0' : 'MinBackward0', [x], values, (g) => [scatterBack(g, indices, shape, d, kd)]);
+  return valuesIndices(kind, values, indices);
+}
+
+/** Gradient of a selection along dim: g placed at `indices`, zeros elsewhere. */
+function scatterBack(g: Tensor, indices: Tensor, shape: readonly number[], d: number, keepdim: boolean): Tensor {
+  if (!keepdim) {
+    g = V.unsqueeze(g, d);
+    indices = V.unsqueeze(indices, d);
+  }
+  const out = allocate(shape, g.dtype);
+  const outer = numelOf(shape.slice(0, d)), inner = numelOf(shape.slice(d + 1));
+  K.scatterAdd(data(g) as Float32Array, data(indices) as Float64Array, out._storage.data as Float32Array, outer, shape[d], inner, 1, false);
+  return out;
+}
+
+export function max(x: Tensor, dim?: unknown, keepdim?: boolean): Tensor | ReduceResult {
+  return extreme('max', x, dim, keepdim);
+}
+export function min(x: Tensor, dim?: unknown, keepdim?: boolean): Tensor | ReduceResult {
+  return extreme('min', x, dim, keepdim);
+}
+
+/** amax/amin: values only, over any dims; the gradient is shared evenly among ties. */
+function amaxmin(kind: 'max' | 'min', x: Tensor, dim: DimArg | undefined, keepdim: boolean, name: string): Tensor {
+  const dims = reduceDims(dim, x.ndim);
+  const y = runReduce(kind, x, dims, keepdim, x.dtype);
+  const shape = x.shape;
+  return apply(name, [x], y, (g) => {
+    const mask = B.eq(x, expandBack(y, shape, dims, keepdim));
+    const count = sum(mask, dims, true);
+    return [B.div(B.mul(expandBack(g, shape, dims, keepdim), mask), count)];
+  }, [x, y]);
+}
+export function amax(x: Tensor, dim?: unknown, keepdim?: boolean): Tensor {
+  const p = parse(dim, keepdim);
+  return amaxmin('max', x, p.dim, p.keepdim, 'AmaxBackward0');
+}
+export function amin(x: Tensor, dim?: unknown, keepdim?: boolean): Tensor {
+  const p = parse(dim, keepdim);
+  return amaxmin('min', x, p.dim, p.keepdim, 'AminBackward0');
+}
+
+function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim?: unknown, keepdim?: boolean): Tensor {
+  checkTensor(x, 'input', op);
+  const p = parse(dim, keepdim);
+  if (p.dim === undefined || p.dim === null) {
+    if (x.numel() === 0) throw new RangeError(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
+    const flat = runReduce(op, V.reshape(x.detach(), [[-1]]), [0], false, int64);
+    return p.keepdim ? V.reshape(flat, [x.shape.map(() => 1)]) : flat;
+  }
+  return runReduce(op, x, [normDim(p.dim as number, x.ndim)], p.keepdim, int64);
+}
+export const argmax = (x: Tensor, dim?: unknown, keepdim?: boolean) => argExtreme('argmax', x, dim, keepdim);
+export const argmin = (x: Tensor, dim?: unknown, keepdim?: boolean) => argExtreme('argmin', x, dim, keepdim);
+
+function logical(op: 'any' | 'all', x: Tensor, dim?: unknown, keepdim?: boolean): Tensor {
+  const p = parse(dim, keepdim);
+  return runReduce(op, x, reduceDims(p.dim, x.ndim), p.keepdim, bool);
+}
+export const any = (x: Tensor, dim?: unknown, keepdim?: boolean) => logical('any', x, dim, keepdim);
+export const all = (x: Tensor, dim?: unknown, keepdim?: boolean) => logical('all', x, dim, keepdim);
+
+/** var(dim, unbiased, keepdim) or var(dim, {correction, keepdim}); correction defaults to 1. */
+function parseVar(dim: unknown, unbiased: unknown, keepdim: unknown): { dim: DimArg | undefined; correction: number; keepdim: boolean } {
+  let o: VarOpts = {};
+  if (typeof dim === 'boolean') o = { unbiased: dim, ...(isOptions(unbiased) ? unbiased : {}) };
+  else if (isOptions(dim)) o = dim as VarOpts;
+  else if (isOptions(unbiased)) o = { ...(unbiased as VarOpts), dim: dim as DimArg };
+  else if (isOptions(keepdim)) o = { ...(keepdim as VarOpts), dim: dim as DimArg, unbiased: unbiased as boolean };
+  else o = { dim: dim as DimArg, unbiased: unbiased as boolean, keepdim: keepdim as boolean };
+  const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
+  return { dim: o.dim, correction, keepdim: o.keepdim ?? false };
+}
+
+export function var_(x: Tensor, dim?: unknown, unbiased?: unknown, keepdim?: unknown): Tensor {
+  checkTensor(x, 'input', 'var');
+  if (!x.dtype.is_floating_point) throw new TypeError(`std and var only support floating point and complex dtypes`);
+  const p = parseVar(dim, unbiased, keepdim);
+  const dims = reduceDims(p.dim, x.ndim);
+  const n = numelOf(dims.map((d) => x.shape[d]));
+  const centered = B.sub(x, mean(x, dims, true));
+  return B.div(sum(B.mul(centered, centered), dims, p.keepdim), Math.max(0, n - p.correction));
+}
+
+export function std(x: Tensor, dim?: unknown, unbiased?: unknown, keepdim?: unknown): Tensor {
+  return U.sqrt(var_(x, dim, unbiased, keepdim));
+}
+
+export function logsumexp(x: Tensor, dim: unknown, keepdim?: boolean): Tensor {
+  checkTensor(x, 'input', 'logsumexp');
+  const p = parse(dim, keepdim);
+  const dims = reduceDims(p.dim, x.ndim);
+  if (!x.dtype.is_floating_point) x = x.to('float32');
+  // shift by the (detached) max so exp never overflows; an infinite max shifts by 0
+  const m = no_grad(() => {
+    const mx = amaxmin('max', x, dims, true, 'AmaxBackward0');
+    return B.where(B.eq(U.abs(mx), Infinity), 0, mx);
+  });
+  const out = B.add(U.log(sum(U.exp(B.sub(x, m)), dims, true)), m);
+  return p.keepdim ? out : V.squeeze(out, dims);
+}
+
+/** norm(p='fro', dim, keepdim): p = 2 ('fro'), 1, inf, -inf, 0 or any other p. */
+export function norm(x: Tensor, p?: unknown, dim?: unknown, keepdim?: boolean): Tensor {
+  checkTensor(x, 'input', 'norm');
+  let order: number | 'fro' | null | undefined = p as number | 'fro' | null | undefined;
+  if (isOptions(p)) {
+    const o = p as NormOpts;
+    order = o.p;
+    dim = o.dim;
+    keepdim = o.keepdim;
+  } else if (isOptions(dim)) {
+    const o = dim as NormOpts;
+    dim = o.dim;
+    keepdim = o.keepdim;
+  }
+  if (!x.dtype.is_floating_point) throw new TypeError(`linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${typeName(x.dtype)}`);
+  const pv = order === undefined || order === null || order === 'fro' ? 2 : order;
+  const dims = reduceDims(dim as DimArg | undefined, x.ndim);
+  const kd = keepdim ?? false;
+  const a = U.abs(x);
+  if (pv === Infinity) return amaxmin('max', a, dims, kd, 'AmaxBackward0');
+  if (pv === -Infinity) return amaxmin('min', a, dims, kd, 'AminBackward0');
+  if (pv === 0) return sum(B.ne(x, 0).to(x.dtype), dims, kd);
+  if (pv === 1) return sum(a, dims, kd);
+  if (pv === 2) {
+    const y = no_grad(() => U.sqrt(sum(B.mul(x, x), dims, kd)));
+    const shape = x.shape;
+    // x / ||x||, with 0 where the norm is 0 (PyTorch's subgradient) rather than NaN
+    return apply('NormBackward1', [x], y, (g) => {
+      const yk = expandBack(y, shape, dims, kd);
+      return [B.where(B.eq(yk, 0), 0, B.mul(expandBack(g, shape, dims, kd), B.div(x, yk)))];
+    }, [x, y]);
+  }
+  return B.pow(sum(B.pow(a, pv), dims, kd), 1 / pv);
+}
+
+function softmaxImpl(x: Tensor, dim: number | { dim: number }, log: boolean): Tensor {
+  const fn = log ? 'log_softmax' : 'softmax';
+  checkTensor(x, 'input', fn);
+  const dd = isOptions(dim) ? (dim as { dim: number }).dim : dim;
+  if (dd === undefined) throw new TypeError(`${fn}() missing required argument 'dim'`);
+  if (!x.dtype.is_floating_point) throw new TypeError(`"${log ? 'log_softmax_lastdim_kernel_impl' : 'softmax_lastdim_kernel_impl'}" not implemented for '${typeName(x.dtype)}'`);
+  const d = normDim(dd, x.ndim);
+  const outer = numelOf(x.shape.slice(0, d)), size = x.ndim === 0 ? 1 : x.shape[d], inner = numelOf(x.shape.slice(d + 1));
+  const y = allocate(x.shape, x.dtype);
+  if (y.numel() > 0) K.softmax(data(x) as Float32Array, y._storage.data as Float32Array, outer, size, inner, log);
+  return apply(log ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0', [x], y, (g) => {
+    if (is_grad_enabled()) {
+      // differentiable form, for create_graph
+      return log ? [B.sub(g, B.mul(U.exp(y), sum(g, d, true)))] : [B.mul(y, B.sub(g, sum(B.mul(g, y), d, true)))];
+    }
+    const out = allocate(x.shape, g.dtype);
+    K.softmaxBackward(data(y) as Float32Array, data(g.to(y.dtype)) as Float32Array, out._storage.data as Float32Array, outer, size, inner, log);
+    return [out];
+  }, [y]);
+}
+
+export function softmax(x: Tensor, dim: number | { dim: number }): Tensor {
+  return softmaxImpl(x, dim, false);
+}
+export function log_softmax(x: Tensor, dim: number | { dim: number }): Tensor {
+  return softmaxImpl(x, dim, true);
+}
+

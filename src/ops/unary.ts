@@ -1,0 +1,118 @@
+/** Elementwise unary ops: forward through the backend's `unary` kernel, backward beside each. */
+import { Tensor } from '../tensor.js';
+import type { UnaryOp } from '../backend/contract.js';
+import { K } from '../backend/index.js';
+import { apply } from '../autograd/node.js';
+import { bool, DType } from '../dtype.js';
+import { allocate, checkTensor, data, floatType, isOptions, type Scalar } from './util.js';
+import * as B from './binary.js';
+
+/** Runs a unary kernel; `float` ops send integer inputs to the default float dtype, as PyTorch does. */
+function run(op: UnaryOp, x: Tensor, dtype: DType): Tensor {
+  checkTensor(x, 'input', op);
+  const out = allocate(x.shape, dtype);
+  K.unary(op, data(x), out._storage.data, out.numel());
+  return out;
+}
+
+const float = (op: UnaryOp, x: Tensor) => run(op, x, floatType(x.dtype));
+const same = (op: UnaryOp, x: Tensor) => run(op, x, x.dtype === bool ? floatTypeForBool(op) : x.dtype);
+function floatTypeForBool(op: UnaryOp): DType {
+  if (op === 'logical_not') return bool;
+  throw new TypeError(`"${op}" not implemented for 'Bool'`);
+}
+
+const zerosLike = (g: Tensor) => allocate(g.shape, g.dtype);
+
+export function neg(x: Tensor): Tensor {
+  return apply('NegBackward0', [x], same('neg', x), (g) => [neg(g)]);
+}
+export function abs(x: Tensor): Tensor {
+  return apply('AbsBackward0', [x], same('abs', x), (g) => [B.mul(g, sign(x))], [x]);
+}
+export function sign(x: Tensor): Tensor {
+  return apply('SignBackward0', [x], same('sign', x), (g) => [zerosLike(g)]);
+}
+export function exp(x: Tensor): Tensor {
+  const y = float('exp', x);
+  return apply('ExpBackward0', [x], y, (g) => [B.mul(g, y)], [y]);
+}
+export function log(x: Tensor): Tensor {
+  return apply('LogBackward0', [x], float('log', x), (g) => [B.div(g, x)], [x]);
+}
+export function log1p(x: Tensor): Tensor {
+  return apply('Log1PBackward0', [x], float('log1p', x), (g) => [B.div(g, B.add(x, 1))], [x]);
+}
+export function expm1(x: Tensor): Tensor {
+  const y = float('expm1', x);
+  return apply('Expm1Backward0', [x], y, (g) => [B.mul(g, B.add(y, 1))], [y]);
+}
+export function sqrt(x: Tensor): Tensor {
+  const y = float('sqrt', x);
+  return apply('SqrtBackward0', [x], y, (g) => [B.div(g, B.mul(y, 2))], [y]);
+}
+export function rsqrt(x: Tensor): Tensor {
+  const y = float('rsqrt', x);
+  return apply('RsqrtBackward0', [x], y, (g) => [B.mul(B.mul(g, B.pow(y, 3)), -0.5)], [y]);
+}
+export function sin(x: Tensor): Tensor {
+  return apply('SinBackward0', [x], float('sin', x), (g) => [B.mul(g, cos(x))], [x]);
+}
+export function cos(x: Tensor): Tensor {
+  return apply('CosBackward0', [x], float('cos', x), (g) => [B.mul(g, neg(sin(x)))], [x]);
+}
+export function tanh(x: Tensor): Tensor {
+  const y = float('tanh', x);
+  return apply('TanhBackward0', [x], y, (g) => [B.activationBackward('tanh_backward', y, g)], [y]);
+}
+export function sigmoid(x: Tensor): Tensor {
+  const y = float('sigmoid', x);
+  return apply('SigmoidBackward0', [x], y, (g) => [B.activationBackward('sigmoid_backward', y, g)], [y]);
+}
+export function relu(x: Tensor): Tensor {
+  if (x.dtype === bool) throw new TypeError(`"clamp_min_cpu" not implemented for 'Bool'`);
+  const y = run('relu', x, x.dtype);
+  return apply('ReluBackward0', [x], y, (g) => [B.activationBackward('relu_backward', y, g)], [y]);
+}
+export function reciprocal(x: Tensor): Tensor {
+  const y = float('reciprocal', x);
+  return apply('ReciprocalBackward0', [x], y, (g) => [B.mul(neg(g), B.mul(y, y))], [y]);
+}
+export function square(x: Tensor): Tensor {
+  return apply('PowBackward0', [x], same('square', x), (g) => [B.mul(g, B.mul(x, 2))], [x]);
+}
+export function erf(x: Tensor): Tensor {
+  // d/dx erf(x) = 2/sqrt(pi) * exp(-x^2)
+  return apply('ErfBackward0', [x], float('erf', x), (g) => [B.mul(g, B.mul(exp(neg(square(x))), 1.1283791670955126))], [x]);
+}
+const stepFn = (name: string, op: UnaryOp) => (x: Tensor): Tensor =>
+  apply(name, [x], same(op, x), (g) => [zerosLike(g)]);
+export const floor = stepFn('FloorBackward0', 'floor');
+export const ceil = stepFn('CeilBackward0', 'ceil');
+export const round = stepFn('RoundBackward0', 'round');
+export const trunc = stepFn('TruncBackward0', 'trunc');
+
+export function logical_not(x: Tensor): Tensor {
+  return run('logical_not', x, bool);
+}
+
+type ClampArg = Scalar | null | undefined | { min?: Scalar | null; max?: Scalar | null };
+
+/** clamp(min, max); either bound may be null. The gradient passes where min <= x <= max. */
+export function clamp(x: Tensor, min?: ClampArg, max?: Scalar | null): Tensor {
+  checkTensor(x, 'input', 'clamp');
+  if (isOptions(min)) {
+    max = min.max ?? null;
+    min = min.min ?? null;
+  }
+  const lo = min === undefined || min === null ? -Infinity : Number(min);
+  const hi = max === undefined || max === null ? Infinity : Number(max);
+  if (lo === -Infinity && hi === Infinity && (min === undefined || min === null) && (max === undefined || max === null)) {
+    throw new TypeError("torch.clamp: At least one of 'min' or 'max' must not be None");
+  }
+  const intBounds = Number.isInteger(lo) || !Number.isFinite(lo) ? Number.isInteger(hi) || !Number.isFinite(hi) : false;
+  const dtype = x.dtype.is_floating_point || intBounds ? x.dtype : floatType(x.dtype);
+  const out = allocate(x.shape, dtype);
+  K.clamp(data(x), out._storage.data, out.numel(), lo, hi);
+  return apply('ClampBackward1', [x], out, (g) => [B.mul(g, B.logical_and(B.ge(x, lo), B.le(x, hi)))], [x]);
+}
