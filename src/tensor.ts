@@ -142,7 +142,7 @@ export class Tensor {
 
   // ---- autograd -------------------------------------------------------------------------------
 
-  backward(gradient?: Tensor | null, opts?: { retain_graph?: boolean; create_graph?: boolean; inputs?: Tensor[] }): void {
+  backward(gradient?: Tensor | null | A.BackwardOptions, opts?: A.BackwardOptions): void {
     A.backward(this, gradient, opts);
   }
   requires_grad_(requires_grad = true): this {

@@ -30,7 +30,17 @@ function choose(): { kernels: Backend; info: BackendInfo } {
 const chosen = choose();
 
 /** The kernels in use. Ops call through this object; kernels never see Tensors. */
-export const K: Backend = chosen.kernels;
+export const K: Backend = { ...chosen.kernels };
+
+/** Every backend that loads in this process, by name (the tests run each op on each). */
+export function availableBackends(): Record<string, Backend> {
+  return { js: jsBackend };
+}
+
+/** Switches the kernels in use (tests only: the op-check helper compares backends). */
+export function useBackend(b: Backend): void {
+  Object.assign(K, b);
+}
 
 export function backendInfo(): BackendInfo {
   return { ...chosen.info };
