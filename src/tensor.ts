@@ -66,6 +66,15 @@ export class Tensor {
     this.grad_fn = node;
     if (node) this._requires_grad = true;
   }
+  /** Points this tensor at other's memory and geometry (Module.to(dtype) keeps Parameter identity). */
+  _setData(other: Tensor): void {
+    const self = this as { -readonly [K in keyof Tensor]: Tensor[K] };
+    self._storage = other._storage;
+    self.shape = other.shape;
+    self._strides = other._strides;
+    self._offset = other._offset;
+    self.dtype = other.dtype;
+  }
   /** The node that receives this leaf's gradient (one per leaf, kept so graphs share it). */
   _accumulator(): AccumulateGrad {
     if (!this._accum) this._accum = new AccumulateGrad(this);
