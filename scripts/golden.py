@@ -10,6 +10,7 @@ import pathlib
 import sys
 
 here = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(here / "golden"))  # so each script can `from _common import ...`
 only = set(sys.argv[1:])
 for path in sorted((here / "golden").glob("*.py")):
     if path.name.startswith("_") or (only and path.stem not in only):
