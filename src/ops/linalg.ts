@@ -8,7 +8,7 @@ import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { DType } from '../dtype.js';
 import { broadcastShapes, numelOf } from '../shape.js';
-import { allocate, checkTensor, isOptions, resultType, strided, typeName, type Scalar } from './util.js';
+import { allocate, checkTensor, isContiguousLayout, isOptions, resultType, strided, typeName, type Scalar } from './util.js';
 import * as V from './view.js';
 import * as B from './binary.js';
 import * as R from './reduce.js';
@@ -176,6 +176,22 @@ export function addmm(input: Tensor, m1: Tensor, m2: Tensor, opts?: { beta?: Sca
   return B.add(beta === 1 ? input : B.mul(input, beta), scaled);
 }
 
+/** A contiguous tensor seen as a row-major matrix with `cols` columns. */
+function rowMajor(t: Tensor, cols: number): Operand {
+  return { data: t._storage.data as FloatArray, offset: t._offset, ld: Math.max(cols, 1), trans: false, batchStride: 0 };
+}
+
+/** Every row of out [rows, n] set to the bias (GEMM then accumulates onto it with beta = 1). */
+function fillRows(out: Tensor, bias: Tensor, rows: number, n: number): void {
+  const o = out._storage.data;
+  if (bias.numel() === n && isContiguousLayout(bias) && bias.dtype === out.dtype) {
+    const b = bias._storage.data.subarray(bias._offset, bias._offset + n);
+    for (let r = 0; r < rows; r++) o.set(b, r * n);
+  } else {
+    K.copy(strided(bias, out.shape), strided(out), out.shape, 'none');
+  }
+}
+
 /**
  * F.linear: x·Wᵀ + b with x [..., in], W [out, in], b [out]. One GEMM with the bias preloaded
  * into C (beta = 1), W read transposed in place.
@@ -197,17 +213,17 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const dt = resultType(x, weight);
   if (x.dtype !== weight.dtype) sameDtype(x, weight, 'm1 and m2');
   if (bias && bias.dtype !== dt) sameDtype(x, bias, 'input and bias');
-  const x2 = V.reshape(x.detach(), [[rows, inF]]);
   const out = allocate([...x.shape.slice(0, -1), outF], dt);
   if (bias) {
     if (bias.numel() !== outF && bias.numel() !== 1) {
       throw new RangeError(`The size of tensor a (${outF}) must match the size of tensor b (${bias.shape[bias.ndim - 1]}) at non-singleton dimension ${out.ndim - 1}`);
     }
-    K.copy(strided(bias, out.shape), strided(out), out.shape, 'none');
+    fillRows(out, bias, rows, outF);
   }
   if (rows > 0 && outF > 0) {
-    const A = operand(V.unsqueeze(x2, 0));
-    const W = operand(V.unsqueeze(weight.detach(), 0));
+    // the common case (contiguous input and weight) goes straight to GEMM with no view objects
+    const A = isContiguousLayout(x) ? rowMajor(x, inF) : operand(V.unsqueeze(V.reshape(x.detach(), [[rows, inF]]), 0));
+    const W = isContiguousLayout(weight) ? rowMajor(weight, inF) : operand(V.unsqueeze(weight.detach(), 0));
     K.gemm({
       transA: A.trans, transB: !W.trans, M: rows, N: outF, K: inF, alpha: 1, beta: bias ? 1 : 0,
       A: A.data, aOffset: A.offset, lda: A.ld, B: W.data, bOffset: W.offset, ldb: W.ld,
