@@ -13,14 +13,8 @@ function checkIndex(index: Tensor, size: number, fn: string): Float64Array {
   const idx = data(index) as Float64Array;
   for (let i = 0; i < idx.length; i++) {
     const v = idx[i];
-    if (!(v >= -size && v < size)) throw new RangeError(fn === 'gather' ? `index ${v} is out of bounds for dimension with size ${size}` : 'index out of range in self');
-  }
-  // negative indices count from the end, as in PyTorch
-  for (let i = 0; i < idx.length; i++) {
-    if (idx[i] < 0) {
-      const fixed = Float64Array.from(idx, (v) => (v < 0 ? v + size : v));
-      return fixed;
-    }
+    // index_select and gather reject negative indices on CPU, unlike x[idx]
+    if (!(v >= 0 && v < size)) throw new RangeError(fn === 'gather' ? `index ${v} is out of bounds for dimension with size ${size}` : 'index out of range in self');
   }
   return idx;
 }

@@ -52,7 +52,8 @@ function inferShape(requested: readonly number[], numel: number): number[] {
 /** PyTorch's computeStride: strides for viewing (shape, strides) as newShape without a copy, or null. */
 function viewStrides(shape: readonly number[], strides: readonly number[], newShape: readonly number[]): number[] | null {
   const out = new Array<number>(newShape.length);
-  if (numelOf(shape) === 0) return contiguousStrides(newShape);
+  // an empty tensor has no memory layout to respect, and a 0-d one is a single element
+  if (numelOf(shape) === 0 || shape.length === 0) return contiguousStrides(newShape);
   let viewD = newShape.length - 1;
   let chunkBase = strides[strides.length - 1] ?? 1;
   let tensorNumel = 1;
@@ -242,8 +243,8 @@ function padInto(g: Tensor, shape: readonly number[], dim: number, start: number
 }
 
 export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
-  if (t.shape.length === 0) return reshape(t, [[1]]);
   const s = normDim(startDim, t.shape.length), e = normDim(endDim, t.shape.length);
+  if (t.shape.length === 0) return reshape(t, [[1]]);
   if (s > e) throw new RangeError('flatten() has invalid args: start_dim cannot come after end_dim');
   if (s === e) return t;
   const shape = [...t.shape.slice(0, s), numelOf(t.shape.slice(s, e + 1)), ...t.shape.slice(e + 1)];
@@ -252,6 +253,12 @@ export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
 
 export function unflatten(t: Tensor, dim: number, sizes: readonly number[]): Tensor {
   const d = normDim(dim, t.shape.length);
-  const inner = inferShape(sizes, t.shape[d]);
+  if (sizes.length === 0) throw new RangeError('unflatten: sizes must be non-empty');
+  let inner: number[];
+  try {
+    inner = inferShape(sizes, t.shape[d]);
+  } catch {
+    throw new RangeError(`unflatten: Provided sizes [${sizes.join(', ')}] don't multiply up to the size of dim ${d} (${t.shape[d]}) in the input tensor`);
+  }
   return view(t, [[...t.shape.slice(0, d), ...inner, ...t.shape.slice(d + 1)]]);
 }

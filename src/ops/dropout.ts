@@ -1,0 +1,45 @@
+/** dropout: while training, zeroes each element with probability p and scales the rest by 1/(1-p). */
+import { Tensor } from '../tensor.js';
+import { default_generator } from '../random.js';
+import { pyRepr } from '../nn/repr.js';
+import { allocate, checkTensor, describe, isOptions, kw } from './util.js';
+import { inplace as inplaceOp } from './inplace.js';
+import * as B from './binary.js';
+
+export interface DropoutOptions {
+  p?: number;
+  training?: boolean;
+  inplace?: boolean;
+}
+
+/** PyTorch's check, shared with the nn.Dropout constructor. */
+export function checkDropoutProbability(p: unknown): number {
+  if (typeof p !== 'number') throw new TypeError(`dropout(): argument 'p' must be float, not ${describe(p)}`);
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${pyRepr(p)}`);
+  return p;
+}
+
+/** A keep-mask of 0s and 1s drawn from the default generator, in the input's dtype. */
+function bernoulli(like: Tensor, keep: number): Tensor {
+  const mask = allocate(like.shape, like.dtype);
+  const d = mask._storage.data, g = default_generator;
+  for (let i = 0; i < d.length; i++) d[i] = g.random() < keep ? 1 : 0;
+  return mask;
+}
+
+/**
+ * dropout(input, p=0.5, training=True, inplace=False). Outside training (or with p = 0) it returns
+ * the input itself, as PyTorch does. The output is input × mask/(1-p), so the gradient flows
+ * through the same mask.
+ */
+export function dropout(input: Tensor, p?: number | DropoutOptions, training?: boolean | DropoutOptions, inplace?: boolean | DropoutOptions): Tensor {
+  checkTensor(input, 'input', 'dropout');
+  const o = [p, training, inplace].find(isOptions);
+  const prob = checkDropoutProbability(kw<number>(p, o, 'p', 0.5));
+  const train = kw<boolean>(training, o, 'training', true);
+  const inPlace = kw<boolean>(inplace, o, 'inplace', false);
+  if (prob === 0 || !train || input.numel() === 0) return input;
+  // as ATen: a 0/1 noise tensor divided by (1-p) in the input's dtype, then one multiply
+  const noise = prob === 1 ? 0 : B.div(bernoulli(input, 1 - prob), 1 - prob);
+  return inPlace ? inplaceOp(input, (s) => B.mul(s, noise)) : B.mul(input, noise);
+}
