@@ -8,13 +8,13 @@ import { normDim, numelOf } from '../shape.js';
 import { allocate, checkTensor, data } from './util.js';
 import * as V from './view.js';
 
-function checkIndex(index: Tensor, size: number, fn: string): Float64Array {
+function checkIndex(index: Tensor, size: number, fn: string, dim = 0): Float64Array {
   if (index.dtype !== int64) throw new TypeError(`${fn}(): Expected dtype int64 for index`);
   const idx = data(index) as Float64Array;
   for (let i = 0; i < idx.length; i++) {
     const v = idx[i];
     // index_select and gather reject negative indices on CPU, unlike x[idx]
-    if (!(v >= 0 && v < size)) throw new RangeError(fn === 'gather' ? `index ${v} is out of bounds for dimension with size ${size}` : 'index out of range in self');
+    if (!(v >= 0 && v < size)) throw new RangeError(fn === 'gather' ? `index ${v} is out of bounds for dimension ${dim} with size ${size}` : 'index out of range in self');
   }
   return idx;
 }
@@ -53,7 +53,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     }
   }
   const size = x.ndim === 0 ? 1 : x.shape[d];
-  const idx = checkIndex(index, size, 'gather');
+  const idx = checkIndex(index, size, 'gather', d);
   // the kernel wants x's other dims equal to index's: narrow x to them first
   let src = x.detach();
   for (let i = 0; i < x.ndim; i++) if (i !== d && index.shape[i] < x.shape[i]) src = V.narrow(src, i, 0, index.shape[i]);

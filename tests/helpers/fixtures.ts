@@ -18,6 +18,6 @@ export function decodeNumber(v: number | string): number {
 }
 
 export function decode(e: Encoded): torch.Tensor {
-  const Arr = e.dtype === 'float32' ? Float32Array : Float64Array;
-  return torch.tensor(Arr.from(e.data, decodeNumber), { dtype: e.dtype }).reshape(e.shape);
+  const values = Float64Array.from(e.data, decodeNumber);
+  return torch.tensor(e.dtype === 'float32' ? Float32Array.from(values) : values, { dtype: e.dtype }).reshape(e.shape);
 }
