@@ -63,7 +63,8 @@ export function broadcastShapes(a: Shape, b: Shape): number[] {
   }
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
+  // from the last dim, as PyTorch's infer_size: the first mismatch it reports is the innermost
+  for (let i = n - 1; i >= 0; i--) {
     const da = i - (n - a.length) >= 0 ? a[i - (n - a.length)] : 1;
     const db = i - (n - b.length) >= 0 ? b[i - (n - b.length)] : 1;
     if (da === db || db === 1) out[i] = da;
@@ -95,7 +96,7 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** Normalised, sorted, de-duplicated reduction dims; `undefined` means all dims. */
+/** Normalised, sorted, de-duplicated reduction dims; `undefined` means all dims. A 0-d tensor accepts dim 0 / -1 but has no dim to reduce. */
 export function reduceDims(dim: number | readonly number[] | undefined | null, ndim: number): number[] {
   if (dim === undefined || dim === null) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof dim === 'number' ? [dim] : dim;
@@ -106,5 +107,6 @@ export function reduceDims(dim: number | readonly number[] | undefined | null, n
     if (seen.has(nd)) throw new RangeError(`dim ${nd} appears multiple times in the list of dims`);
     seen.add(nd);
   }
+  if (ndim === 0) return [];
   return [...seen].sort((x, y) => x - y);
 }

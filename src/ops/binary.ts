@@ -93,7 +93,10 @@ export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   ], [ta, tb, y]);
 }
 
-/** maximum/minimum: the gradient goes to the larger (smaller) input, split evenly on ties. */
+/**
+ * maximum/minimum: the gradient goes to the larger (smaller) input, split evenly on ties. As in
+ * PyTorch, only the strictly losing input is zeroed, so both get the gradient where a NaN is compared.
+ */
 function extremum(op: 'maximum' | 'minimum', a: Tensor, b: Tensor): Tensor {
   if (!(a instanceof Tensor) || !(b instanceof Tensor)) {
     throw new TypeError(`${op}(): argument 'other' must be Tensor, not ${describe(b)}`);
@@ -101,11 +104,10 @@ function extremum(op: 'maximum' | 'minimum', a: Tensor, b: Tensor): Tensor {
   const dt = resultType(a, b);
   const name = op === 'maximum' ? 'MaximumBackward0' : 'MinimumBackward0';
   return apply(name, [a, b], runBinary(op, a, b, dt), (g, needs) => {
-    const tie = eq(a, b);
-    const half = where(tie, div(g, 2), g);
-    const aWins = op === 'maximum' ? gt(a, b) : lt(a, b);
-    const bWins = op === 'maximum' ? lt(a, b) : gt(a, b);
-    return [needs[0] ? where(logical_or(aWins, tie), half, 0) : null, needs[1] ? where(logical_or(bWins, tie), half, 0) : null];
+    const half = where(eq(a, b), div(g, 2), g);
+    const aLoses = op === 'maximum' ? lt(a, b) : gt(a, b);
+    const bLoses = op === 'maximum' ? gt(a, b) : lt(a, b);
+    return [needs[0] ? where(aLoses, 0, half) : null, needs[1] ? where(bLoses, 0, half) : null];
   }, [a, b]);
 }
 export const maximum = (a: Tensor, b: Tensor) => extremum('maximum', a, b);
@@ -131,7 +133,7 @@ export const logical_xor = compare('logical_xor');
 export function activationBackward(op: 'relu_backward' | 'sigmoid_backward' | 'tanh_backward', y: Tensor, g: Tensor): Tensor {
   if (!is_grad_enabled() || (!g.requires_grad && !y.requires_grad)) return runBinary(op, y, g, g.dtype);
   // under create_graph, record the same formula with differentiable ops instead
-  if (op === 'relu_backward') return mul(g, gt(y, 0));
+  if (op === 'relu_backward') return where(le(y, 0), 0, g);
   if (op === 'sigmoid_backward') return mul(g, mul(y, sub(1, y)));
   return mul(g, sub(1, mul(y, y)));
 }

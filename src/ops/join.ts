@@ -14,7 +14,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     if (!(t instanceof Tensor)) throw new TypeError(`expected Tensor as element ${i} in argument 0, but got ${describe(t)}`);
   });
   // PyTorch skips 1-D empty tensors (legacy behaviour)
-  const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
+  const skipped = (t: Tensor) => t.ndim === 1 && t.shape[0] === 0;
+  const parts = tensors.filter((t) => !skipped(t));
   if (parts.length === 0) return tensors[0].clone();
   const ref = parts[0];
   if (ref.ndim === 0) throw new RangeError(`zero-dimensional tensor (at position ${tensors.indexOf(ref)}) cannot be concatenated`);
@@ -45,7 +46,11 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     K.copy(strided(t), strided(dst), t.shape, dtype.name === 'bool' ? 'bool' : 'none');
     start += t.shape[d];
   }
-  return apply('CatBackward0', parts, out, (g) => parts.map((t, i) => V.narrow(g, d, starts[i], t.shape[d])));
+  // a skipped input still gets its (empty) gradient; one passed twice gets one slice per position
+  return apply('CatBackward0', tensors, out, (g) => {
+    let k = 0;
+    return tensors.map((t) => (skipped(t) ? allocate(t.shape, g.dtype) : V.narrow(g, d, starts[k++], t.shape[d])));
+  });
 }
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {

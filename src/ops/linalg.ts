@@ -172,7 +172,8 @@ export function addmm(input: Tensor, m1: Tensor, m2: Tensor, opts?: { beta?: Sca
   const alpha = Number(isOptions(opts) && opts.alpha !== undefined ? opts.alpha : 1);
   const prod = mm(m1, m2);
   const scaled = alpha === 1 ? prod : B.mul(prod, alpha);
-  if (beta === 0) return B.add(scaled, B.mul(input, 0).detach());
+  // beta = 0 ignores input's values (NaN and inf too), but input still gets a zero gradient, as in PyTorch
+  if (beta === 0) return B.add(scaled, apply('MulBackward0', [input], allocate(input.shape, input.dtype), (g) => [B.mul(g, 0)]));
   return B.add(beta === 1 ? input : B.mul(input, beta), scaled);
 }
 

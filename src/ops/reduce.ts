@@ -180,7 +180,7 @@ function extreme(kind: 'max' | 'min', x: Tensor, dim?: unknown, keepdim?: boolea
     if (x.numel() === 0) {
       throw new RangeError(`${kind}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
     }
-    return amaxmin(kind, x, undefined, false, kind === 'max' ? 'MaxBackward1' : 'MinBackward1');
+    return amaxmin(kind, x, undefined, false, kind === 'max' ? 'MaxBackward1' : 'MinBackward1', true);
   }
   const d = normDim(dim as number, x.ndim);
   const kd = keepdim ?? false;
@@ -193,6 +193,7 @@ function extreme(kind: 'max' | 'min', x: Tensor, dim?: unknown, keepdim?: boolea
 
 /** Gradient of a selection along dim: g placed at `indices`, zeros elsewhere. */
 function scatterBack(g: Tensor, indices: Tensor, shape: readonly number[], d: number, keepdim: boolean): Tensor {
+  if (shape.length === 0) return g; // a 0-d input is its own max: the gradient passes straight through
   if (!keepdim) {
     g = V.unsqueeze(g, d);
     indices = V.unsqueeze(indices, d);
@@ -210,13 +211,17 @@ export function min(x: Tensor, dim?: unknown, keepdim?: boolean): Tensor | Reduc
   return extreme('min', x, dim, keepdim);
 }
 
-/** amax/amin: values only, over any dims; the gradient is shared evenly among ties. */
-function amaxmin(kind: 'max' | 'min', x: Tensor, dim: DimArg | undefined, keepdim: boolean, name: string): Tensor {
+/**
+ * amax/amin: values only, over any dims; the gradient is shared evenly among ties. PyTorch's
+ * max()/min() over all elements (`nanTies`) also counts NaNs as ties of a NaN result; amax does not.
+ */
+function amaxmin(kind: 'max' | 'min', x: Tensor, dim: DimArg | undefined, keepdim: boolean, name: string, nanTies = false): Tensor {
   const dims = reduceDims(dim, x.ndim);
   const y = runReduce(kind, x, dims, keepdim, x.dtype);
   const shape = x.shape;
   return apply(name, [x], y, (g) => {
-    const mask = B.eq(x, expandBack(y, shape, dims, keepdim));
+    const yk = expandBack(y, shape, dims, keepdim);
+    const mask = nanTies ? B.logical_or(B.eq(x, yk), B.logical_and(B.ne(x, x), B.ne(yk, yk))) : B.eq(x, yk);
     const count = sum(mask, dims, true);
     return [B.div(B.mul(expandBack(g, shape, dims, keepdim), mask), count)];
   }, [x, y]);
@@ -273,7 +278,10 @@ export function var_(x: Tensor, dim?: unknown, unbiased?: unknown, keepdim?: unk
 }
 
 export function std(x: Tensor, dim?: unknown, unbiased?: unknown, keepdim?: unknown): Tensor {
-  return U.sqrt(var_(x, dim, unbiased, keepdim));
+  const v = var_(x, dim, unbiased, keepdim);
+  const y = no_grad(() => U.sqrt(v));
+  // d std = d var / (2 std), with 0 where std is 0 (constant input) rather than NaN, as PyTorch
+  return apply('StdBackward0', [v], y, (g) => [B.where(B.eq(y, 0), 0, B.div(g, B.mul(y, 2)))], [y]);
 }
 
 export function logsumexp(x: Tensor, dim: unknown, keepdim?: boolean): Tensor {
@@ -322,7 +330,14 @@ export function norm(x: Tensor, p?: unknown, dim?: unknown, keepdim?: boolean): 
       return [B.where(B.eq(yk, 0), 0, B.mul(expandBack(g, shape, dims, kd), B.div(x, yk)))];
     }, [x, y]);
   }
-  return B.pow(sum(B.pow(a, pv), dims, kd), 1 / pv);
+  const y = no_grad(() => B.pow(sum(B.pow(a, pv), dims, kd), 1 / pv));
+  const shape = x.shape;
+  // sign(x)·|x|^(p−1)·g / ‖x‖^(p−1), with 0 where x = 0 or ‖x‖ = 0 (PyTorch's subgradient) rather than NaN
+  return apply('NormBackward1', [x], y, (g) => {
+    const yk = expandBack(y, shape, dims, kd);
+    const scaled = B.mul(U.sign(x), B.where(B.eq(x, 0), 0, B.pow(U.abs(x), pv - 1)));
+    return [B.mul(scaled, B.where(B.eq(yk, 0), 0, B.div(expandBack(g, shape, dims, kd), B.pow(yk, pv - 1))))];
+  }, [x, y]);
 }
 
 function softmaxImpl(x: Tensor, dim: number | { dim: number }, log: boolean): Tensor {

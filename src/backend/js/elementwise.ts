@@ -12,7 +12,8 @@ const helpers = { erf, roundHalfEven };
 const unaryExpr: Record<UnaryOp, string> = {
   neg: '-x',
   abs: 'Math.abs(x)',
-  sign: 'x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : x',
+  // NaN gives 0, as PyTorch's (0 < x) - (x < 0)
+  sign: 'x > 0 ? 1 : x < 0 ? -1 : 0',
   exp: 'Math.exp(x)',
   log: 'Math.log(x)',
   log1p: 'Math.log1p(x)',
@@ -57,7 +58,8 @@ const binaryExpr: Record<BinaryOp, string> = {
   logical_and: 'x && y ? 1 : 0',
   logical_or: 'x || y ? 1 : 0',
   logical_xor: '!x !== !y ? 1 : 0',
-  relu_backward: 'x > 0 ? y : 0',
+  // PyTorch's threshold_backward zeroes where y <= 0, so a NaN output still passes its gradient
+  relu_backward: 'x <= 0 ? 0 : y',
   sigmoid_backward: 'y * x * (1 - x)',
   tanh_backward: 'y * (1 - x * x)',
 };
@@ -104,8 +106,9 @@ export function unary(op: UnaryOp, x: DataArray, out: DataArray, n: number): voi
 export function clamp(x: DataArray, out: DataArray, n: number, lo: number, hi: number): void {
   for (let i = 0; i < n; i++) {
     const v = x[i];
-    // NaN fails both comparisons and passes through, as in PyTorch
-    out[i] = v < lo ? lo : v > hi ? hi : v;
+    // min(max(v, lo), hi): NaN fails both comparisons and passes through, and lo > hi gives hi, as in PyTorch
+    const c = v < lo ? lo : v;
+    out[i] = c > hi ? hi : c;
   }
 }
 
@@ -147,7 +150,7 @@ export function copy(x: Strided, out: Strided, shape: readonly number[], cast: C
   forEachRow(c, [x.offset, out.offset], (o, n) => {
     let xi = o[0], oi = o[1];
     if (cast === 'none') for (let i = 0; i < n; i++, xi += xs, oi += os) od[oi] = xd[xi];
-    else if (cast === 'trunc') for (let i = 0; i < n; i++, xi += xs, oi += os) od[oi] = Math.trunc(xd[xi]);
+    else if (cast === 'trunc') for (let i = 0; i < n; i++, xi += xs, oi += os) od[oi] = Math.trunc(xd[xi]) + 0; // + 0: integers have no -0
     else for (let i = 0; i < n; i++, xi += xs, oi += os) od[oi] = xd[xi] !== 0 ? 1 : 0;
   });
 }
