@@ -17,6 +17,7 @@ import * as J from './ops/join.js';
 import * as I from './ops/indexing.js';
 import * as P from './ops/inplace.js';
 import * as C from './ops/convert.js';
+import * as Act from './ops/activation.js';
 import * as A from './autograd/api.js';
 import type { Scalar, TensorOrScalar, DimArg } from './ops/util.js';
 
@@ -350,6 +351,8 @@ export class Tensor {
   any(dim?: number | R.ReduceOpts, keepdim?: boolean): Tensor { return R.any(this, dim, keepdim); }
   all(dim?: number | R.ReduceOpts, keepdim?: boolean): Tensor { return R.all(this, dim, keepdim); }
   softmax(dim: number | { dim: number }): Tensor { return R.softmax(this, dim); }
+  prelu(weight: Tensor): Tensor { return Act.prelu(this, weight); }
+  hardshrink(lambd: number | { lambd?: number } = 0.5): Tensor { return Act.hardshrink(this, lambd); }
   log_softmax(dim: number | { dim: number }): Tensor { return R.log_softmax(this, dim); }
 
   // ---- joining and indexing -------------------------------------------------------------------

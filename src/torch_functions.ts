@@ -13,6 +13,7 @@ export { add, sub, sub as subtract, mul, mul as multiply, div, div as divide, po
 export { matmul, mm, bmm, mv, dot, outer, addmm } from './ops/linalg.js';
 export { cat, cat as concat, stack, split, chunk } from './ops/join.js';
 export { index_select, gather } from './ops/indexing.js';
+export { prelu, selu, selu_, celu, celu_, threshold, threshold_, hardshrink, relu_ } from './ops/activation.js';
 export { softmax, log_softmax, logsumexp, amax, amin, argmax, argmin, any, all } from './ops/reduce.js';
 export { transpose, transpose as swapaxes, t, unsqueeze, squeeze, narrow, select, flatten, unflatten } from './ops/view.js';
 

@@ -1,0 +1,475 @@
+/**
+ * Every activation of torch.nn.functional, with its gradient.
+ *
+ * Forwards run through the backend's kernels where the contract has one (relu, sigmoid, tanh,
+ * gelu, gelu_tanh, silu, softplus, softmax: the hot paths a native backend accelerates), else
+ * through other ops on the detached input; the op then records one graph node named as PyTorch
+ * names it, whose backward is written with ops, so double backward works everywhere.
+ * Branches that could overflow (exp of a large input) are fed clamped inputs, so no inf ever
+ * meets a zero, in the forward or in any gradient.
+ */
+import { Tensor } from '../tensor.js';
+import type { UnaryOp } from '../backend/contract.js';
+import { K } from '../backend/index.js';
+import { apply } from '../autograd/node.js';
+import { bool, type DTypeLike } from '../dtype.js';
+import { normDim } from '../shape.js';
+import { allocate, checkTensor, data, describe, isOptions, typeName } from './util.js';
+import { inplace as inPlace } from './inplace.js';
+import * as U from './unary.js';
+import * as B from './binary.js';
+import * as R from './reduce.js';
+import * as V from './view.js';
+import * as J from './join.js';
+
+export { sigmoid, tanh } from './unary.js';
+
+// ---- argument handling --------------------------------------------------------------------------
+
+/**
+ * Resolves PyTorch's call forms (positional arguments, a trailing options object keyed by
+ * keyword, or both) to the values in keyword order, defaults filled in.
+ */
+function kwargs(fn: string, args: readonly unknown[], names: readonly string[], defaults: readonly unknown[]): unknown[] {
+  const out = defaults.slice();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (isOptions(a)) {
+      for (const k of Object.keys(a)) {
+        const j = names.indexOf(k);
+        if (j < 0) throw new TypeError(`${fn}() got an unexpected keyword argument '${k}'`);
+        if (a[k] !== undefined) out[j] = a[k];
+      }
+      break;
+    }
+    if (a !== undefined) out[i] = a;
+  }
+  return out;
+}
+
+function pyType(v: unknown): string {
+  return typeof v === 'string' ? 'str' : v === null || v === undefined ? 'NoneType' : describe(v);
+}
+
+/** A Number argument, with PyTorch's message otherwise; `pos` counts the input as position 1. */
+function num(fn: string, name: string, pos: number, v: unknown): number {
+  if (typeof v !== 'number' && typeof v !== 'boolean') {
+    throw new TypeError(`${fn}(): argument '${name}' (position ${pos}) must be Number, not ${pyType(v)}`);
+  }
+  return Number(v);
+}
+
+/** Ops PyTorch implements for floating types only name their CPU kernel when refusing others. */
+function floatOnly(x: Tensor, fn: string, kernel: string): void {
+  checkTensor(x, 'input', fn);
+  if (!x.dtype.is_floating_point) throw new TypeError(`"${kernel}" not implemented for '${typeName(x.dtype)}'`);
+}
+
+/** `inplace=True` writes the result into the input, through the shared in-place machinery. */
+function maybeInplace(x: Tensor, inplace: unknown, f: (x: Tensor) => Tensor): Tensor {
+  return inplace ? inPlace(x, f) : f(x);
+}
+
+/** A unary kernel over a floating tensor, into a new tensor of the same dtype. */
+function kernel(op: UnaryOp, x: Tensor): Tensor {
+  const out = allocate(x.shape, x.dtype);
+  K.unary(op, data(x), out._storage.data, out.numel());
+  return out;
+}
+
+/** Records y = f(x) with the gradient `backward(g)`, which reads the (saved) input x. */
+function record(name: string, x: Tensor, y: Tensor, backward: (g: Tensor) => Tensor): Tensor {
+  return apply(name, [x], y, (g) => [backward(g)], [x]);
+}
+
+const inRange = (x: Tensor, lo: number, hi: number) => B.logical_and(B.ge(x, lo), B.le(x, hi));
+
+type InplaceOpt = { inplace?: boolean };
+
+// ---- rectifiers ---------------------------------------------------------------------------------
+
+export function relu(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
+  const [ip] = kwargs('relu', [inplace], ['inplace'], [false]);
+  checkTensor(input, 'input', 'relu');
+  return maybeInplace(input, ip, U.relu);
+}
+export function relu_(input: Tensor): Tensor {
+  return relu(input, true);
+}
+
+type HardtanhOpts = { min_val?: number; max_val?: number; inplace?: boolean };
+
+/** clamp(x, min_val, max_val); the gradient passes strictly inside (min_val, max_val), as PyTorch's. */
+export function hardtanh(input: Tensor, min_val: number | HardtanhOpts = -1, max_val: number | HardtanhOpts = 1, inplace: boolean | HardtanhOpts = false): Tensor {
+  const [lo, hi, ip] = kwargs('hardtanh', [min_val, max_val, inplace], ['min_val', 'max_val', 'inplace'], [-1, 1, false]);
+  return hardtanhImpl(input, num('hardtanh', 'min_val', 2, lo), num('hardtanh', 'max_val', 3, hi), ip);
+}
+export function hardtanh_(input: Tensor, min_val: number | HardtanhOpts = -1, max_val: number | HardtanhOpts = 1): Tensor {
+  const [lo, hi] = kwargs('hardtanh_', [min_val, max_val], ['min_val', 'max_val'], [-1, 1]);
+  return hardtanhImpl(input, num('hardtanh_', 'min_val', 2, lo), num('hardtanh_', 'max_val', 3, hi), true);
+}
+
+function hardtanhImpl(input: Tensor, lo: number, hi: number, ip: unknown): Tensor {
+  checkTensor(input, 'input', 'hardtanh');
+  if (input.dtype === bool) throw new TypeError('Bool inputs not supported for hardtanh');
+  return maybeInplace(input, ip, (x) => {
+    const c = U.clamp(x.detach(), lo, hi);
+    // integer inputs stay integer (fractional bounds truncate), as in PyTorch
+    const y = c.dtype === x.dtype ? c : c.to(x.dtype);
+    return record('HardtanhBackward0', x, y, (g) => B.where(B.logical_and(B.gt(x, lo), B.lt(x, hi)), g, 0));
+  });
+}
+
+export function relu6(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
+  const [ip] = kwargs('relu6', [inplace], ['inplace'], [false]);
+  return hardtanhImpl(input, 0, 6, ip);
+}
+
+type LeakyOpts = { negative_slope?: number; inplace?: boolean };
+
+export function leaky_relu(input: Tensor, negative_slope: number | LeakyOpts = 0.01, inplace: boolean | LeakyOpts = false): Tensor {
+  const [s, ip] = kwargs('leaky_relu', [negative_slope, inplace], ['negative_slope', 'inplace'], [0.01, false]);
+  return leakyImpl(input, num('leaky_relu', 'negative_slope', 2, s), ip);
+}
+export function leaky_relu_(input: Tensor, negative_slope: number | LeakyOpts = 0.01): Tensor {
+  const [s] = kwargs('leaky_relu_', [negative_slope], ['negative_slope'], [0.01]);
+  return leakyImpl(input, num('leaky_relu_', 'negative_slope', 2, s), true);
+}
+
+function leakyImpl(input: Tensor, slope: number, ip: unknown): Tensor {
+  floatOnly(input, 'leaky_relu', 'leaky_relu_cpu');
+  return maybeInplace(input, ip, (x) => {
+    const d = x.detach();
+    const y = B.where(B.gt(d, 0), d, B.mul(d, slope));
+    return record('LeakyReluBackward0', x, y, (g) => B.where(B.gt(x, 0), g, B.mul(g, slope)));
+  });
+}
+
+/**
+ * max(0, x) + weight·min(0, x), weight a single value or one per channel (dim 1).
+ * The weight's gradient sums over every dim but the channel.
+ */
+export function prelu(input: Tensor, weight: Tensor): Tensor {
+  checkTensor(input, 'input', 'prelu');
+  checkTensor(weight, 'weight', 'prelu');
+  if (weight.ndim > 1) throw new RangeError(`prelu: Expected \`weight\` to be a scalar or 1D tensor, but got ndim = ${weight.ndim}`);
+  floatOnly(input, 'prelu', 'prelu_cpu');
+  if (weight.dtype !== input.dtype) throw new TypeError(`Found dtype ${typeName(weight.dtype)} but expected ${typeName(input.dtype)}`);
+  const channels = input.ndim >= 2 ? input.shape[1] : 1;
+  const nw = weight.numel();
+  if (nw !== 1 && nw !== channels) {
+    throw new RangeError(`Mismatch of parameter numbers and input channel size. Found parameter numbers = ${nw} and channel size = ${channels}.`);
+  }
+  // the weight as a scalar, or as [C, 1, ..., 1] so it broadcasts along dim 1
+  const wShape = nw === 1 ? [] : [nw, ...new Array<number>(input.ndim - 2).fill(1)];
+  const shaped = (w: Tensor) => V.reshape(w, [wShape]);
+  const d = input.detach();
+  const y = B.where(B.gt(d, 0), d, B.mul(shaped(weight.detach()), d));
+  const x = input;
+  return apply('PreluBackward0', [x, weight], y, (g, needs) => {
+    const pos = B.gt(x, 0);
+    const gx = needs[0] ? B.where(pos, g, B.mul(g, shaped(weight))) : null;
+    let gw: Tensor | null = null;
+    if (needs[1]) {
+      const full = B.where(pos, 0, B.mul(g, x));
+      const dims = nw === 1 ? null : [...Array(x.ndim).keys()].filter((i) => i !== 1);
+      gw = V.reshape(R.sum(full, dims), [weight.shape as number[]]);
+    }
+    return [gx, gw];
+  }, [x, weight]);
+}
+
+// ---- exponential linear units -------------------------------------------------------------------
+
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+
+/**
+ * PyTorch's elu kernel: scale·x for x > 0, else scale·alpha·(exp(x·input_scale) − 1).
+ * We use expm1, so tiny negative inputs keep their digits (PyTorch 1.13's exp − 1 loses them).
+ */
+function eluImpl(name: string, fn: string, input: Tensor, alpha: number, scale: number, inputScale: number, ip: unknown): Tensor {
+  floatOnly(input, fn, 'elu_cpu');
+  const negcoef = alpha * scale;
+  const scaled = (t: Tensor) => (inputScale === 1 ? t : B.mul(t, inputScale));
+  const times = (t: Tensor, c: number) => (c === 1 ? t : B.mul(t, c));
+  return maybeInplace(input, ip, (x) => {
+    const d = x.detach();
+    const neg = times(U.expm1(scaled(U.clamp(d, null, 0))), negcoef);
+    const y = B.where(B.gt(d, 0), times(d, scale), neg);
+    return record(name, x, y, (g) =>
+      B.where(B.le(x, 0), B.mul(g, times(U.exp(scaled(U.clamp(x, null, 0))), negcoef * inputScale)), times(g, scale)));
+  });
+}
+
+type EluOpts = { alpha?: number; inplace?: boolean };
+
+export function elu(input: Tensor, alpha: number | EluOpts = 1, inplace: boolean | EluOpts = false): Tensor {
+  const [a, ip] = kwargs('elu', [alpha, inplace], ['alpha', 'inplace'], [1, false]);
+  return eluImpl('EluBackward0', 'elu', input, num('elu', 'alpha', 2, a), 1, 1, ip);
+}
+export function elu_(input: Tensor, alpha: number | EluOpts = 1): Tensor {
+  const [a] = kwargs('elu_', [alpha], ['alpha'], [1]);
+  return eluImpl('EluBackward0', 'elu_', input, num('elu_', 'alpha', 2, a), 1, 1, true);
+}
+
+/** scale·elu(x, alpha) with the self-normalising constants of Klambauer et al. */
+export function selu(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
+  const [ip] = kwargs('selu', [inplace], ['inplace'], [false]);
+  return eluImpl('EluBackward0', 'selu', input, SELU_ALPHA, SELU_SCALE, 1, ip);
+}
+export function selu_(input: Tensor): Tensor {
+  return selu(input, true);
+}
+
+/** max(0, x) + min(0, alpha·(exp(x/alpha) − 1)). */
+export function celu(input: Tensor, alpha: number | EluOpts = 1, inplace: boolean | EluOpts = false): Tensor {
+  const [a, ip] = kwargs('celu', [alpha, inplace], ['alpha', 'inplace'], [1, false]);
+  return celuImpl(input, num('celu', 'alpha', 2, a), ip);
+}
+export function celu_(input: Tensor, alpha: number | EluOpts = 1): Tensor {
+  const [a] = kwargs('celu_', [alpha], ['alpha'], [1]);
+  return celuImpl(input, num('celu_', 'alpha', 2, a), true);
+}
+function celuImpl(input: Tensor, alpha: number, ip: unknown): Tensor {
+  if (alpha === 0) throw new Error('ZeroDivisionError: alpha cannot be 0 for CELU');
+  return eluImpl('CeluBackward0', 'celu', input, alpha, 1, 1 / alpha, ip);
+}
+
+// ---- smooth gates -------------------------------------------------------------------------------
+
+const SQRT1_2 = Math.SQRT1_2;
+const INV_SQRT_2PI = 0.3989422804014327; // 1/√(2π)
+const SQRT_2_PI = 0.7978845608028654; // √(2/π)
+const KAPPA = 0.044715;
+
+/** x·Φ(x), or PyTorch's tanh approximation with approximate='tanh'. */
+export function gelu(input: Tensor, approximate: 'none' | 'tanh' | { approximate?: 'none' | 'tanh' } = 'none'): Tensor {
+  const [ap] = kwargs('gelu', [approximate], ['approximate'], ['none']);
+  checkTensor(input, 'input', 'gelu');
+  if (typeof ap !== 'string') throw new TypeError(`gelu(): argument 'approximate' must be str, not ${pyType(ap)}`);
+  if (ap !== 'none' && ap !== 'tanh') throw new Error('approximate argument must be either none or tanh.');
+  floatOnly(input, 'gelu', 'GeluKernelImpl');
+  const x = input;
+  if (ap === 'none') {
+    return record('GeluBackward0', x, kernel('gelu', x), (g) => {
+      // Φ(x) + x·φ(x)
+      const cdf = B.mul(B.add(U.erf(B.mul(x, SQRT1_2)), 1), 0.5);
+      const pdf = B.mul(U.exp(B.mul(U.square(x), -0.5)), INV_SQRT_2PI);
+      return B.mul(g, B.add(cdf, B.mul(x, pdf)));
+    });
+  }
+  return record('GeluBackward0', x, kernel('gelu_tanh', x), (g) => {
+    // d/dx ½x(1 + tanh(u)), u = √(2/π)(x + κx³), as PyTorch's GeluBackward writes it
+    const x2 = U.square(x);
+    const t = U.tanh(B.mul(B.add(x, B.mul(B.mul(x2, x), KAPPA)), SQRT_2_PI));
+    const left = B.mul(B.add(t, 1), 0.5);
+    const du = B.mul(B.add(B.mul(x2, 3 * KAPPA), 1), SQRT_2_PI);
+    const right = B.mul(B.mul(B.mul(x, 0.5), B.sub(1, U.square(t))), du);
+    return B.mul(g, B.add(left, right));
+  });
+}
+
+/** x·sigmoid(x). */
+export function silu(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
+  const [ip] = kwargs('silu', [inplace], ['inplace'], [false]);
+  floatOnly(input, 'silu', 'silu_cpu');
+  return maybeInplace(input, ip, (x) =>
+    record('SiluBackward0', x, kernel('silu', x), (g) => {
+      const s = U.sigmoid(x);
+      return B.mul(B.mul(g, s), B.add(B.mul(x, B.sub(1, s)), 1));
+    }));
+}
+
+/** x·tanh(softplus(x)). */
+export function mish(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
+  const [ip] = kwargs('mish', [inplace], ['inplace'], [false]);
+  floatOnly(input, 'mish', 'mish_cpu');
+  return maybeInplace(input, ip, (x) => {
+    const d = x.detach();
+    // the kernel's threshold at 20 is exact here: tanh(x) rounds to 1 well before it
+    const y = B.mul(d, U.tanh(kernel('softplus', d)));
+    return record('MishBackward0', x, y, (g) => {
+      const t = U.tanh(softplusDefault(x));
+      return B.mul(g, B.add(t, B.mul(B.mul(x, U.sigmoid(x)), B.sub(1, U.square(t)))));
+    });
+  });
+}
+
+/** softplus(x) with beta = 1 and threshold = 20 as a differentiable op (for gradients). */
+function softplusDefault(x: Tensor): Tensor {
+  return record('SoftplusBackward0', x, kernel('softplus', x.detach()), (g) => B.where(B.gt(x, 20), g, B.mul(g, U.sigmoid(x))));
+}
+
+type SoftplusOpts = { beta?: number; threshold?: number };
+
+/**
+ * log(1 + exp(beta·x))/beta, and x itself where beta·x > threshold (PyTorch's switch).
+ * The gradient is sigmoid(beta·x), evaluated stably (PyTorch's z/(z+1) is NaN once exp overflows).
+ */
+export function softplus(input: Tensor, beta: number | SoftplusOpts = 1, threshold: number | SoftplusOpts = 20): Tensor {
+  const [b0, t0] = kwargs('softplus', [beta, threshold], ['beta', 'threshold'], [1, 20]);
+  const b = num('softplus', 'beta', 2, b0), th = num('softplus', 'threshold', 3, t0);
+  floatOnly(input, 'softplus', 'softplus_cpu');
+  if (b === 1 && th === 20) return softplusDefault(input);
+  const x = input, d = input.detach();
+  const bx = B.mul(d, b);
+  // the kernel switches at 20; above that only the stable form is exact up to the threshold
+  const sp = th <= 20 ? kernel('softplus', bx) : B.add(U.relu(bx), U.log1p(U.exp(U.neg(U.abs(bx)))));
+  const y = B.where(B.gt(bx, th), d, B.div(sp, b));
+  return record('SoftplusBackward0', x, y, (g) => {
+    const bxg = B.mul(x, b);
+    return B.where(B.gt(bxg, th), g, B.mul(g, U.sigmoid(bxg)));
+  });
+}
+
+/** x / (1 + |x|): composite, as in PyTorch (so its grad_fn is DivBackward0). */
+export function softsign(input: Tensor): Tensor {
+  checkTensor(input, 'input', 'softsign');
+  return B.div(input, B.add(U.abs(input), 1));
+}
+
+/** relu6(x + 3)/6; the gradient 1/6 strictly inside (−3, 3). */
+export function hardsigmoid(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
+  const [ip] = kwargs('hardsigmoid', [inplace], ['inplace'], [false]);
+  floatOnly(input, 'hardsigmoid', 'hardsigmoid_cpu');
+  return maybeInplace(input, ip, (x) => {
+    const y = B.div(U.clamp(B.add(x.detach(), 3), 0, 6), 6);
+    return record('HardsigmoidBackward0', x, y, (g) => B.where(B.logical_and(B.gt(x, -3), B.lt(x, 3)), B.div(g, 6), 0));
+  });
+}
+
+/**
+ * x·relu6(x + 3)/6; the gradient is 0 below −3, x/3 + ½ on [−3, 3), 1 from 3 on: PyTorch's
+ * vectorised kernel (its scalar tail says x/3 + ½ at exactly 3; the vector path is what most
+ * elements of a real tensor see).
+ */
+export function hardswish(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
+  const [ip] = kwargs('hardswish', [inplace], ['inplace'], [false]);
+  floatOnly(input, 'hardswish', 'hardswish_cpu');
+  return maybeInplace(input, ip, (x) => {
+    const d = x.detach();
+    const y = B.div(B.mul(d, U.clamp(B.add(d, 3), 0, 6)), 6);
+    return record('HardswishBackward0', x, y, (g) =>
+      B.where(B.lt(x, -3), 0, B.where(B.lt(x, 3), B.mul(g, B.add(B.div(x, 3), 0.5)), g)));
+  });
+}
+
+/** log(sigmoid(x)) = min(x, 0) − log1p(exp(−|x|)): exact and finite for every x. */
+export function logsigmoid(input: Tensor): Tensor {
+  floatOnly(input, 'logsigmoid', 'log_sigmoid_cpu');
+  const d = input.detach();
+  const y = B.sub(U.clamp(d, null, 0), U.log1p(U.exp(U.neg(U.abs(d)))));
+  return record('LogSigmoidBackward0', input, y, (g) => B.mul(g, U.sigmoid(U.neg(input))));
+}
+
+// ---- softmax family -----------------------------------------------------------------------------
+
+type SoftmaxOpts = { dim?: number | null; _stacklevel?: number; dtype?: DTypeLike | null };
+
+/** PyTorch's legacy choice when dim is None: 0 for 0-, 1- and 3-d inputs, else 1. */
+function implicitDim(ndim: number): number {
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+}
+
+function softmaxArgs(fn: string, input: Tensor, args: unknown[]): [Tensor, number] {
+  const [dim, , dtype] = kwargs(fn, args, ['dim', '_stacklevel', 'dtype'], [null, 3, null]);
+  checkTensor(input, 'input', fn);
+  const x = dtype === null || dtype === undefined ? input : input.to(dtype as DTypeLike);
+  return [x, dim === null || dim === undefined ? implicitDim(x.ndim) : (dim as number)];
+}
+
+/** F.softmax(input, dim=None, _stacklevel=3, dtype=None): torch.softmax plus the casting dtype. */
+export function softmax(input: Tensor, dim?: number | null | SoftmaxOpts, _stacklevel?: number | SoftmaxOpts, dtype?: DTypeLike | null | SoftmaxOpts): Tensor {
+  const [x, d] = softmaxArgs('softmax', input, [dim, _stacklevel, dtype]);
+  return R.softmax(x, d);
+}
+export function log_softmax(input: Tensor, dim?: number | null | SoftmaxOpts, _stacklevel?: number | SoftmaxOpts, dtype?: DTypeLike | null | SoftmaxOpts): Tensor {
+  const [x, d] = softmaxArgs('log_softmax', input, [dim, _stacklevel, dtype]);
+  return R.log_softmax(x, d);
+}
+/** softmax(−x). */
+export function softmin(input: Tensor, dim?: number | null | SoftmaxOpts, _stacklevel?: number | SoftmaxOpts, dtype?: DTypeLike | null | SoftmaxOpts): Tensor {
+  const [x, d] = softmaxArgs('softmin', input, [dim, _stacklevel, dtype]);
+  return R.softmax(U.neg(x), d);
+}
+
+// ---- thresholds and shrinkage -------------------------------------------------------------------
+
+type ThresholdOpts = { threshold?: number; value?: number; inplace?: boolean };
+
+/** value where x <= threshold, else x (NaN stays NaN, as PyTorch's `x <= t ? value : x`). */
+export function threshold(input: Tensor, threshold: number | ThresholdOpts, value?: number | ThresholdOpts, inplace: boolean | ThresholdOpts = false): Tensor {
+  const [t, v, ip] = kwargs('threshold', [threshold, value, inplace], ['threshold', 'value', 'inplace'], [undefined, undefined, false]);
+  return thresholdImpl('threshold', input, t, v, ip);
+}
+export function threshold_(input: Tensor, threshold: number | ThresholdOpts, value?: number | ThresholdOpts): Tensor {
+  const [t, v] = kwargs('threshold_', [threshold, value], ['threshold', 'value'], [undefined, undefined]);
+  return thresholdImpl('threshold_', input, t, v, true);
+}
+function thresholdImpl(fn: string, input: Tensor, t: unknown, v: unknown, ip: unknown): Tensor {
+  checkTensor(input, 'input', fn);
+  for (const [name, val] of [['threshold', t], ['value', v]] as const) {
+    if (val === undefined) throw new TypeError(`${fn}() missing 1 required positional argument: '${name}'`);
+  }
+  const th = num(fn, 'threshold', 2, t), value = num(fn, 'value', 3, v);
+  if (input.dtype === bool) throw new TypeError(`"threshold_cpu" not implemented for 'Bool'`);
+  return maybeInplace(input, ip, (x) => {
+    const d = x.detach();
+    const w = B.where(B.le(d, th), value, d);
+    const y = w.dtype === x.dtype ? w : w.to(x.dtype);
+    return record('ThresholdBackward0', x, y, (g) => B.where(B.le(x, th), 0, g));
+  });
+}
+
+/** x − tanh(x): composite, as in PyTorch (grad_fn SubBackward0). */
+export function tanhshrink(input: Tensor): Tensor {
+  checkTensor(input, 'input', 'tanhshrink');
+  return B.sub(input, U.tanh(input));
+}
+
+type LambdOpts = { lambd?: number };
+
+/** 0 on [−lambd, lambd], x elsewhere. */
+export function hardshrink(input: Tensor, lambd: number | LambdOpts = 0.5): Tensor {
+  const [l0] = kwargs('hardshrink', [lambd], ['lambd'], [0.5]);
+  const l = num('hardshrink', 'lambd', 2, l0);
+  floatOnly(input, 'hardshrink', 'hardshrink_cpu');
+  const d = input.detach();
+  const y = B.where(inRange(d, -l, l), 0, d);
+  return record('HardshrinkBackward0', input, y, (g) => B.where(inRange(input, -l, l), 0, g));
+}
+
+/** 0 on [−lambd, lambd], x ∓ lambd outside: shrinks toward zero. */
+export function softshrink(input: Tensor, lambd: number | LambdOpts = 0.5): Tensor {
+  const [l0] = kwargs('softshrink', [lambd], ['lambd'], [0.5]);
+  const l = num('softshrink', 'lambd', 2, l0);
+  if (l < 0) throw new RangeError(`lambda must be greater or equal to 0, but found to be ${l}.`);
+  floatOnly(input, 'softshrink', 'softshrink_cpu');
+  const d = input.detach();
+  const y = B.where(B.gt(d, l), B.sub(d, l), B.where(B.lt(d, -l), B.add(d, l), 0));
+  return record('SoftshrinkBackward0', input, y, (g) => B.where(inRange(input, -l, l), 0, g));
+}
+
+// ---- gated linear unit --------------------------------------------------------------------------
+
+/** a·sigmoid(b), where a and b are the two halves of the input along dim. */
+export function glu(input: Tensor, dim: number | { dim?: number } = -1): Tensor {
+  const [d0] = kwargs('glu', [dim], ['dim'], [-1]);
+  checkTensor(input, 'input', 'glu');
+  if (input.ndim === 0) throw new RangeError('glu does not support scalars because halving size must be even');
+  const d = normDim(num('glu', 'dim', 2, d0), input.ndim);
+  const n = input.shape[d];
+  if (n % 2 !== 0) throw new RangeError(`Halving dimension must be even, but dimension ${d} is size ${n}`);
+  floatOnly(input, 'glu', 'glu_cpu');
+  const h = n / 2;
+  const halves = (t: Tensor) => [V.narrow(t, d, 0, h), V.narrow(t, d, h, h)];
+  const [a, b] = halves(input.detach());
+  const y = B.mul(a, U.sigmoid(b));
+  return record('GluBackward0', input, y, (g) => {
+    const [xa, xb] = halves(input);
+    const s = U.sigmoid(xb);
+    const ga = B.mul(g, s);
+    return J.cat([ga, B.mul(B.mul(ga, xa), B.sub(1, s))], d);
+  });
+}
