@@ -4,6 +4,10 @@ export type { RemovableHandle, LoadResult } from './module.js';
 export { Parameter } from './parameter.js';
 export { Linear, Identity } from './linear.js';
 export { Sequential, ModuleList, ModuleDict } from './containers.js';
+export {
+  ReLU, ReLU6, LeakyReLU, PReLU, ELU, SELU, CELU, GELU, Sigmoid, Tanh, SiLU, Mish, Softplus, Softsign, Hardtanh,
+  Hardsigmoid, Hardswish, LogSigmoid, Softmax, LogSoftmax, Softmin, Threshold, Tanhshrink, Hardshrink, Softshrink, GLU,
+} from './activation.js';
 export { Flatten, Unflatten } from './flatten.js';
 export { Dropout } from './dropout.js';
 export { Embedding } from './embedding.js';
