@@ -17,4 +17,5 @@ export { backendInfo } from './backend/index.js';
 export type { BackendInfo } from './backend/index.js';
 export * as autograd from './autograd/index.js';
 export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';

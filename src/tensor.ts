@@ -370,6 +370,8 @@ export class Tensor {
   mul_(other: TensorOrScalar): this { return P.binary_(this, 'mul', other); }
   div_(other: TensorOrScalar): this { return P.binary_(this, 'div', other); }
   pow_(exponent: TensorOrScalar): this { return P.binary_(this, 'pow', exponent); }
+  addcmul_(tensor1: Tensor, tensor2: Tensor, value?: Scalar | { value?: Scalar }): this { return P.addcmul_(this, tensor1, tensor2, value); }
+  addcdiv_(tensor1: Tensor, tensor2: Tensor, value?: Scalar | { value?: Scalar }): this { return P.addcdiv_(this, tensor1, tensor2, value); }
   clamp_(min?: Scalar | null | { min?: Scalar | null; max?: Scalar | null }, max?: Scalar | null): this { return P.inplace(this, (s) => U.clamp(s, min, max)); }
   neg_(): this { return P.inplace(this, U.neg); }
   exp_(): this { return P.inplace(this, U.exp); }

@@ -12,7 +12,7 @@ import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { bool, int64 } from '../dtype.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
 import { default_generator } from '../random.js';
-import { allocate, asTensor, data, isContiguousLayout, isOptions, resultType, strided, typeName, type Scalar, type TensorOrScalar } from './util.js';
+import { allocate, asTensor, checkTensor, data, isContiguousLayout, isOptions, resultType, strided, typeName, type Scalar, type TensorOrScalar } from './util.js';
 import * as B from './binary.js';
 
 function category(t: Tensor): number {
@@ -65,7 +65,12 @@ export function inplace<T extends Tensor>(self: T, compute: (src: Tensor) => Ten
 }
 
 export function binary_<T extends Tensor>(self: T, op: 'add' | 'sub' | 'mul' | 'div' | 'pow', other: TensorOrScalar, alpha?: Scalar | { alpha?: Scalar }): T {
-  const al = isOptions(alpha) ? alpha.alpha : alpha;
+  let al = isOptions(alpha) ? alpha.alpha : alpha;
+  if (al !== undefined && al !== 1 && (op === 'add' || op === 'sub') && other instanceof Tensor && !mustRecord(self, [other])) {
+    // scale `other` first (as add/sub do), so the add itself still runs in place (optimizers' hot path)
+    other = B.mul(other, al);
+    al = undefined;
+  }
   if (!mustRecord(self, [other]) && (al === undefined || al === 1) && isContiguousLayout(self)) {
     const dt = resultType(self, other);
     const o = asTensor(other, dt);
@@ -80,6 +85,25 @@ export function binary_<T extends Tensor>(self: T, op: 'add' | 'sub' | 'mul' | '
   }
   const fn = { add: B.add, sub: B.sub, mul: B.mul, div: B.div, pow: B.pow }[op] as (a: Tensor, b: TensorOrScalar, al?: Scalar) => Tensor;
   return inplace(self, (s) => fn(s, other, al), [other]);
+}
+
+function scaled(t: Tensor, value: Scalar | { value?: Scalar } | undefined): Tensor {
+  const v = isOptions(value) ? value.value : value;
+  return v === undefined || v === 1 ? t : B.mul(t, v);
+}
+
+/** self += value·tensor1·tensor2, rounded as PyTorch's kernel: (value·tensor1)·tensor2, then the add. */
+export function addcmul_<T extends Tensor>(self: T, tensor1: Tensor, tensor2: Tensor, value?: Scalar | { value?: Scalar }): T {
+  checkTensor(tensor1, 'tensor1', 'addcmul_');
+  checkTensor(tensor2, 'tensor2', 'addcmul_');
+  return binary_(self, 'add', B.mul(scaled(tensor1, value), tensor2));
+}
+
+/** self += value·tensor1/tensor2, rounded as PyTorch's kernel: (value·tensor1)/tensor2, then the add. */
+export function addcdiv_<T extends Tensor>(self: T, tensor1: Tensor, tensor2: Tensor, value?: Scalar | { value?: Scalar }): T {
+  checkTensor(tensor1, 'tensor1', 'addcdiv_');
+  checkTensor(tensor2, 'tensor2', 'addcdiv_');
+  return binary_(self, 'add', B.div(scaled(tensor1, value), tensor2));
 }
 
 export function fill_<T extends Tensor>(self: T, value: Scalar | Tensor): T {
