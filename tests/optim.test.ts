@@ -203,15 +203,17 @@ describe('parameter groups', () => {
 });
 
 describe('zero_grad', () => {
-  it('zeroes gradients in place by default (PyTorch 1.13) and drops them with set_to_none', () => {
+  it('drops gradients by default (set_to_none=true, as PyTorch 2) and zeroes them in place with set_to_none=false', () => {
     const ps = params();
     const opt = new optim.SGD([ps.w, ps.b], 0.1);
     setGrads(ps, 0);
     const g = ps.w.grad!;
-    opt.zero_grad();
+    opt.zero_grad(false);
     expect(ps.w.grad).toBe(g);
     expect(flat(g).every((v) => v === 0)).toBe(true);
-    opt.zero_grad(true);
+    opt.zero_grad({ set_to_none: false });
+    expect(ps.w.grad).toBe(g);
+    opt.zero_grad();
     expect(ps.w.grad).toBeNull();
     expect(ps.b.grad).toBeNull();
     setGrads(ps, 1);
@@ -223,7 +225,7 @@ describe('zero_grad', () => {
     const p = torch.zeros([2], { requires_grad: true });
     const q = torch.ones([2], { requires_grad: true });
     p.grad = q.mul(2);
-    new optim.SGD([p], 0.1).zero_grad();
+    new optim.SGD([p], 0.1).zero_grad(false);
     expect(p.grad!.grad_fn).toBeNull();
     expect(p.grad!.requires_grad).toBe(false);
     expect(Array.from(p.grad!.toTypedArray())).toEqual([0, 0]);

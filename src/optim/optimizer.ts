@@ -105,11 +105,12 @@ export class Optimizer<G extends ParamGroup = ParamGroup> {
   }
 
   /**
-   * Zeroes the gradients (PyTorch 1.13's default), or drops them with set_to_none=true: then
-   * optimizers skip those parameters entirely, where a zero gradient still moves momentum methods.
+   * Drops the gradients (set_to_none=true, the default since PyTorch 2.0, as Module.zero_grad):
+   * optimizers then skip those parameters entirely, where a zeroed gradient (set_to_none=false)
+   * still moves momentum methods.
    */
-  zero_grad(set_to_none: boolean | { set_to_none?: boolean } = false): void {
-    const toNone = isOptions(set_to_none) ? (set_to_none.set_to_none ?? false) : set_to_none;
+  zero_grad(set_to_none: boolean | { set_to_none?: boolean } = true): void {
+    const toNone = isOptions(set_to_none) ? (set_to_none.set_to_none ?? true) : set_to_none;
     for (const g of this.param_groups) {
       for (const p of g.params) {
         if (p.grad === null) continue;
