@@ -3,7 +3,7 @@ import { Tensor } from '../tensor.js';
 import { DType, bool, float32, float64, int64, get_default_dtype, promoteTypes } from '../dtype.js';
 import type { DataArray, Strided } from '../backend/contract.js';
 import { K } from '../backend/index.js';
-import { broadcastStrides, numelOf } from '../shape.js';
+import { broadcastStrides, contiguousStrides, numelOf } from '../shape.js';
 
 export type Scalar = number | boolean;
 export type TensorOrScalar = Tensor | Scalar;
@@ -35,7 +35,7 @@ export function data(t: Tensor): DataArray {
     return t._offset === 0 && d.length === n ? d : d.subarray(t._offset, t._offset + n);
   }
   const out = new t.dtype.Array(numelOf(t.shape));
-  K.copy(strided(t), { data: out, offset: 0, strides: contiguousStridesOf(t.shape) }, t.shape, 'none');
+  K.copy(strided(t), { data: out, offset: 0, strides: contiguousStrides(t.shape) }, t.shape, 'none');
   return out;
 }
 
@@ -47,16 +47,6 @@ export function isContiguousLayout(t: Tensor): boolean {
     expected *= shape[i];
   }
   return true;
-}
-
-function contiguousStridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
 }
 
 /** A kernel's view of t, optionally broadcast to `shape`. */

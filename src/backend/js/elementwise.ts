@@ -5,6 +5,7 @@
  */
 import type { BinaryOp, Cast, DataArray, Strided, UnaryOp } from '../contract.js';
 import { collapse, forEachRow } from './strided.js';
+import { contiguousStrides } from '../../shape.js';
 import { erf, roundHalfEven } from './math.js';
 
 const helpers = { erf, roundHalfEven };
@@ -119,7 +120,7 @@ export function binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, sha
     binaryRows.set(op, f);
   }
   const row = f;
-  const c = collapse(shape, [a.strides, b.strides, contiguous(shape)]);
+  const c = collapse(shape, [a.strides, b.strides, contiguousStrides(shape)]);
   const ad = a.data, bd = b.data;
   const nd = c.shape.length;
   const as = c.strides[0][nd - 1], bs = c.strides[1][nd - 1];
@@ -127,7 +128,7 @@ export function binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, sha
 }
 
 export function where(cond: Strided, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void {
-  const c = collapse(shape, [cond.strides, a.strides, b.strides, contiguous(shape)]);
+  const c = collapse(shape, [cond.strides, a.strides, b.strides, contiguousStrides(shape)]);
   const cd = cond.data, ad = a.data, bd = b.data;
   const nd = c.shape.length;
   const cs = c.strides[0][nd - 1], as = c.strides[1][nd - 1], bs = c.strides[2][nd - 1];
@@ -153,14 +154,4 @@ export function copy(x: Strided, out: Strided, shape: readonly number[], cast: C
     else if (cast === 'trunc') for (let i = 0; i < n; i++, xi += xs, oi += os) od[oi] = Math.trunc(xd[xi]) + 0; // + 0: integers have no -0
     else for (let i = 0; i < n; i++, xi += xs, oi += os) od[oi] = xd[xi] !== 0 ? 1 : 0;
   });
-}
-
-function contiguous(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
 }
