@@ -36,7 +36,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     const loss = lossFn(model(xb), yb);
     loss.backward();
     optimizer.step();
-    total += (loss.item() as number) * idx.shape[0];
+    total += (loss.item()) * idx.shape[0];
   }
   const width = 30, done = Math.round((epoch / epochs) * width);
   const line = `epoch ${String(epoch).padStart(3)}/${epochs} [${'#'.repeat(done)}${'.'.repeat(width - done)}] loss ${(total / N).toFixed(5)}`;
@@ -45,6 +45,6 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
 }
 if (tty) process.stdout.write('\n');
 
-const mse = torch.no_grad(() => lossFn(model(X), y).item() as number);
-console.log(`final MSE ${mse.toFixed(5)} (variance of y: ${(y.var().item() as number).toFixed(3)}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+const mse = torch.no_grad(() => lossFn(model(X), y).item());
+console.log(`final MSE ${mse.toFixed(5)} (variance of y: ${(y.var().item()).toFixed(3)}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 console.log(`backend: ${torch.backendInfo().backend}`);

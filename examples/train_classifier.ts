@@ -43,7 +43,7 @@ function accuracy(ds: typeof test): number {
   let right = 0, n = 0;
   torch.no_grad(() => {
     for (const [x, y] of all) {
-      right += ((model(x) as Tensor).argmax(1).eq(y).sum().item() as number);
+      right += ((model(x) as Tensor).argmax(1).eq(y).sum().item());
       n += y.shape[0];
     }
   });
@@ -60,7 +60,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     loss.backward();
     optimizer.step();
     scheduler.step();
-    total += (loss.item() as number) * y.shape[0];
+    total += (loss.item()) * y.shape[0];
     count += y.shape[0];
   }
   curve.push(total / count);

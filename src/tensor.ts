@@ -130,8 +130,12 @@ export class Tensor {
 
   // ---- read-out -------------------------------------------------------------------------------
 
-  item(): number | boolean {
-    return C.item(this);
+  /**
+   * The value of a one-element tensor: a number, or a boolean for a bool tensor. Typed as number
+   * by default; write `t.item<boolean>()` for bool tensors.
+   */
+  item<T extends number | boolean = number>(): T {
+    return C.item(this) as T;
   }
   tolist(): NestedArray {
     return C.tolist(this);
@@ -344,8 +348,8 @@ export class Tensor {
   amin(dim?: DimArg | R.ReduceOpts, keepdim?: boolean): Tensor { return R.amin(this, dim, keepdim); }
   argmax(dim?: number | null | R.ReduceOpts, keepdim?: boolean): Tensor { return R.argmax(this, dim, keepdim); }
   argmin(dim?: number | null | R.ReduceOpts, keepdim?: boolean): Tensor { return R.argmin(this, dim, keepdim); }
-  var(dim?: DimArg | R.VarOpts, unbiased?: boolean | R.VarOpts, keepdim?: boolean | R.VarOpts): Tensor { return R.var_(this, dim, unbiased, keepdim); }
-  std(dim?: DimArg | R.VarOpts, unbiased?: boolean | R.VarOpts, keepdim?: boolean | R.VarOpts): Tensor { return R.std(this, dim, unbiased, keepdim); }
+  var(dim?: DimArg | boolean | R.VarOpts, unbiased?: boolean | R.VarOpts, keepdim?: boolean | R.VarOpts): Tensor { return R.var_(this, dim, unbiased, keepdim); }
+  std(dim?: DimArg | boolean | R.VarOpts, unbiased?: boolean | R.VarOpts, keepdim?: boolean | R.VarOpts): Tensor { return R.std(this, dim, unbiased, keepdim); }
   logsumexp(dim: DimArg | R.ReduceOpts, keepdim?: boolean): Tensor { return R.logsumexp(this, dim, keepdim); }
   norm(p?: number | 'fro' | R.NormOpts | null, dim?: DimArg | R.NormOpts, keepdim?: boolean): Tensor { return R.norm(this, p, dim, keepdim); }
   any(dim?: number | R.ReduceOpts, keepdim?: boolean): Tensor { return R.any(this, dim, keepdim); }

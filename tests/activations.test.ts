@@ -279,7 +279,7 @@ describe('activation ops on every backend, gradients by finite differences', () 
       // d/dh of Σ grad(x + h) by central differences equals the sum of the second-order gradient
       const up = dfdx(fn, xs.map((v) => v + h), false)[1].sum().item();
       const down = dfdx(fn, xs.map((v) => v - h), false)[1].sum().item();
-      const total = d2.reduce((a, b) => a + b, 0);
+      const total = Array.from(d2 as ArrayLike<number>).reduce((a, b) => a + b, 0);
       expect(Math.abs(total - (up - down) / (2 * h)), name).toBeLessThan(1e-5 * Math.max(1, Math.abs(total)));
     }
   });

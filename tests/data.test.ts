@@ -313,7 +313,7 @@ describe('end to end', () => {
     const Y = X.matmul(wTrue.t()).add(0.3);
     const loader = new DataLoader(new TensorDataset(X, Y), { batch_size: 16, shuffle: true });
     const model = new nn.Linear(3, 1);
-    const loss = () => model(X).sub(Y).pow(2).mean().item() as number;
+    const loss = () => model(X).sub(Y).pow(2).mean().item();
     const before = loss();
     let steps = 0;
     for (let epoch = 0; epoch < 30; epoch++) {

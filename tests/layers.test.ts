@@ -224,8 +224,8 @@ describe('embedding', () => {
     const e = new nn.Embedding(400, 50, 7);
     const w = e.weight.detach();
     expect(w.select(0, 7).abs().sum().item()).toBe(0);
-    expect(Math.abs(w.mean().item() as number)).toBeLessThan(0.02);
-    expect(Math.abs((w.std().item() as number) - 1)).toBeLessThan(0.02);
+    expect(Math.abs(w.mean().item())).toBeLessThan(0.02);
+    expect(Math.abs((w.std().item()) - 1)).toBeLessThan(0.02);
     expect(e.weight.requires_grad).toBe(true);
   });
   it('from_pretrained shares the matrix and freezes it by default', () => {

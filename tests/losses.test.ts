@@ -122,7 +122,7 @@ describe('loss modules', () => {
     const X = torch.randn(32, 4);
     const y = X.argmax(1).clamp(0, 2);
     const lossFn = new nn.CrossEntropyLoss({ label_smoothing: 0.05 });
-    const first = (lossFn(model(X), y) as Tensor).item() as number;
+    const first = (lossFn(model(X), y) as Tensor).item();
     let last = first;
     for (let step = 0; step < 60; step++) {
       model.zero_grad();
@@ -131,7 +131,7 @@ describe('loss modules', () => {
       torch.no_grad(() => {
         for (const p of model.parameters()) p.sub_(p.grad!.mul(0.5));
       });
-      last = loss.item() as number;
+      last = loss.item();
     }
     expect(last).toBeLessThan(first * 0.5);
   });

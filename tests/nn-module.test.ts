@@ -82,7 +82,7 @@ describe('the seed networks train exactly like PyTorch', () => {
         const loss = lossFn(model(X), y);
         loss.backward();
         opt.step();
-        losses.push(loss.item() as number);
+        losses.push(loss.item());
       }
       losses.forEach((l, i) => expect(Math.abs(l - t.losses[i]) / Math.abs(t.losses[i]), `step ${i}: ${l} vs ${t.losses[i]}`).toBeLessThan(1e-5));
       const final = model.state_dict();
@@ -203,7 +203,7 @@ describe('nn.Module behaviour', () => {
     expect(l.weight.abs().max().item()).toBeGreaterThan(bound * 0.99);
     expect(l.bias!.abs().max().item()).toBeLessThanOrEqual(bound);
     // uniform on ±b has variance b²/3
-    expect(Math.abs((l.weight.var().item() as number) / (bound ** 2 / 3) - 1)).toBeLessThan(0.02);
+    expect(Math.abs((l.weight.var().item()) / (bound ** 2 / 3) - 1)).toBeLessThan(0.02);
   });
 });
 

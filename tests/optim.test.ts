@@ -123,7 +123,7 @@ describe('optimizers follow PyTorch 1.13 step for step', () => {
         const loss = model(X).sub(y).square().mean();
         loss.backward();
         opt.step();
-        losses.push(loss.item() as number);
+        losses.push(loss.item());
       }
       expect(losses[29]).toBeLessThan(losses[0] * 0.5);
     }

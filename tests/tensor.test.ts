@@ -57,8 +57,8 @@ describe('creation', () => {
     expect(Math.min(...r)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...r)).toBeLessThan(1);
     const n = torch.randn(20000);
-    expect(Math.abs(n.mean().item() as number)).toBeLessThan(0.05);
-    expect(Math.abs((n.std().item() as number) - 1)).toBeLessThan(0.05);
+    expect(Math.abs(n.mean().item())).toBeLessThan(0.05);
+    expect(Math.abs((n.std().item()) - 1)).toBeLessThan(0.05);
     const ri = torch.randint(3, [1000]).toTypedArray();
     expect([...new Set(ri)].sort()).toEqual([0, 1, 2]);
   });
