@@ -57,7 +57,7 @@ export class Adagrad extends Optimizer<AdagradGroup> {
           // groups added after construction have no state yet (PyTorch 1.13 would fail with a KeyError)
           if (this.state.get(p)?.sum === undefined) this._initState(p, group);
           const state = this.state.get(p)!;
-          const step = (state.step as Tensor).add_(1).item() as number;
+          const step = (state.step as Tensor).add_(1).item();
           adagradUpdate(p, p.grad, state.sum as Tensor, step, lr, lr_decay, weight_decay, eps, maximize);
         }
       }

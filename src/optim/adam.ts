@@ -82,7 +82,7 @@ export function adamGroupStep(states: Map<Tensor, ParamState>, group: AdamGroup,
       states.set(p, state);
     }
     if (group.capturable) throw new Error('If capturable=True, params and state_steps must be CUDA tensors.');
-    const step = (state.step as Tensor).add_(1).item() as number;
+    const step = (state.step as Tensor).add_(1).item();
     adamUpdate(p, p.grad, state.exp_avg as Tensor, state.exp_avg_sq as Tensor, amsgrad ? (state.max_exp_avg_sq as Tensor) : null, step, lr, betas[0], betas[1], eps, weight_decay, maximize, decoupled);
   }
 }
