@@ -13,7 +13,7 @@ export type { TensorOptions } from './ops/creation.js';
 export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode } from './autograd/grad_mode.js';
 export { Generator, manual_seed, initial_seed, seed, default_generator } from './random.js';
 export { set_printoptions } from './format.js';
-export { backendInfo } from './backend/index.js';
+export { backendInfo, set_num_threads, get_num_threads } from './backend/index.js';
 export type { BackendInfo } from './backend/index.js';
 export * as autograd from './autograd/index.js';
 export * as nn from './nn/index.js';

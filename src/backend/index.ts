@@ -1,30 +1,55 @@
 /**
- * Backend selection. The JS backend is always complete; a native backend, when one loads,
- * overrides the kernels it implements and the rest stay JS, kernel by kernel.
+ * Backend selection. The JS backend is always complete; when the native addon loads, its kernels
+ * replace the JS ones they cover and the rest stay JS, kernel by kernel.
  * `KINDLING_BACKEND=js|native` selects; `backendInfo()` says which backend runs and why.
  */
 import type { Backend } from './contract.js';
 import { jsBackend } from './js/index.js';
+import { loadBinding, type NativeBinding } from './native/binding.js';
+import { nativeBackend } from './native/index.js';
 
 export interface BackendInfo {
   /** The backend whose kernels run: 'js' or 'native'. */
   backend: 'js' | 'native';
   /** Why this backend was chosen, in one line. */
   reason: string;
+  /** The instruction set the native kernels use ('avx512', 'avx2', 'scalar'), when native. */
+  isa?: string;
+  /** Threads the native kernels may use. */
+  num_threads?: number;
 }
 
-function choose(): { kernels: Backend; info: BackendInfo } {
+interface Chosen {
+  kernels: Backend;
+  info: BackendInfo;
+  binding: NativeBinding | null;
+}
+
+function choose(): Chosen {
   const wanted = process.env.KINDLING_BACKEND;
   if (wanted !== undefined && wanted !== '' && wanted !== 'js' && wanted !== 'native') {
     throw new Error(`KINDLING_BACKEND must be 'js' or 'native', but got '${wanted}'`);
   }
-  if (wanted === 'native') {
-    throw new Error(
-      "KINDLING_BACKEND=native, but this build of kindling has no native backend: unset KINDLING_BACKEND (or set it to 'js') to run on the pure-JS backend",
-    );
+  if (wanted === 'js') return { kernels: jsBackend, info: { backend: 'js', reason: 'selected by KINDLING_BACKEND=js' }, binding: null };
+  const loaded = loadBinding();
+  if (!loaded.binding) {
+    if (wanted === 'native') {
+      throw new Error(
+        `KINDLING_BACKEND=native, but the native backend is unavailable: ${loaded.reason}. ` +
+          'Fix: run `npm run build:native` in the kindling package (needs a C++ compiler and cmake), or unset KINDLING_BACKEND to run on the pure-JS backend.',
+      );
+    }
+    return { kernels: jsBackend, info: { backend: 'js', reason: loaded.reason }, binding: null };
   }
-  const reason = wanted === 'js' ? 'selected by KINDLING_BACKEND=js' : 'pure-JS backend (this build has no native kernels)';
-  return { kernels: jsBackend, info: { backend: 'js', reason } };
+  const info = loaded.binding.info();
+  if (info.isaError && process.env.KINDLING_ISA) {
+    throw new Error(`${info.isaError} (KINDLING_ISA=${process.env.KINDLING_ISA}; this CPU has ${info.available})`);
+  }
+  return {
+    kernels: nativeBackend(loaded.binding),
+    info: { backend: 'native', reason: `native kernels from ${loaded.path}`, isa: info.isa },
+    binding: loaded.binding,
+  };
 }
 
 const chosen = choose();
@@ -34,7 +59,7 @@ export const K: Backend = { ...chosen.kernels };
 
 /** Every backend that loads in this process, by name (the tests run each op on each). */
 export function availableBackends(): Record<string, Backend> {
-  return { js: jsBackend };
+  return chosen.binding ? { js: jsBackend, native: chosen.kernels } : { js: jsBackend };
 }
 
 /** Switches the kernels in use (tests only: the op-check helper compares backends). */
@@ -43,5 +68,18 @@ export function useBackend(b: Backend): void {
 }
 
 export function backendInfo(): BackendInfo {
-  return { ...chosen.info };
+  return { ...chosen.info, ...(chosen.binding ? { num_threads: chosen.binding.getNumThreads() } : {}) };
+}
+
+let jsThreads = 1;
+
+/** torch.set_num_threads: threads for the native kernels (the JS backend always runs on one). */
+export function set_num_threads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`set_num_threads expects a positive integer, but got ${n}`);
+  if (chosen.binding) chosen.binding.setNumThreads(n);
+  else jsThreads = n;
+}
+
+export function get_num_threads(): number {
+  return chosen.binding ? chosen.binding.getNumThreads() : jsThreads;
 }

@@ -1,0 +1,101 @@
+// Chooses the kernel table once. Compiled with baseline flags: it only reads cpuid and calls
+// through pointers into the per-ISA translation units.
+#include "dispatch.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#define KINDLING_ISA_NS reference
+#include "kernels/isa_api.h"
+#undef KINDLING_ISA_NS
+#if defined(__x86_64__) || defined(_M_X64)
+#define KINDLING_X86 1
+#define KINDLING_ISA_NS avx2
+#include "kernels/isa_api.h"
+#undef KINDLING_ISA_NS
+#define KINDLING_ISA_NS avx512
+#include "kernels/isa_api.h"
+#undef KINDLING_ISA_NS
+#include <cpuid.h>
+#endif
+
+namespace kindling {
+namespace {
+
+#define KINDLING_TABLE(NAME, NS) \
+  KernelTable { NAME, NS::gemm_block, NS::gemm_workspace_floats, NS::unary, NS::unary_grad, NS::softmax, NS::softmax_grad }
+
+enum Level { SCALAR = 0, AVX2 = 1, AVX512 = 2 };
+
+#ifdef KINDLING_X86
+uint64_t xgetbv0() {
+  uint32_t eax, edx;
+  __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
+  return (uint64_t(edx) << 32) | eax;
+}
+
+// The best level the CPU has and the OS has enabled (xgetbv: the OS saves ymm / zmm state).
+Level cpu_level() {
+  unsigned a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return SCALAR;
+  const bool osxsave = c & (1u << 27), fma = c & (1u << 12), avx = c & (1u << 28);
+  if (!osxsave || !avx) return SCALAR;
+  const uint64_t xcr0 = xgetbv0();
+  const bool ymm = (xcr0 & 0x6) == 0x6, zmm = (xcr0 & 0xe6) == 0xe6;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return SCALAR;
+  const bool avx2 = b & (1u << 5), bmi2 = b & (1u << 8);
+  const bool avx512f = b & (1u << 16), avx512dq = b & (1u << 17), avx512bw = b & (1u << 30), avx512vl = b & (1u << 31), avx512cd = b & (1u << 28);
+  if (!(ymm && avx2 && fma && bmi2)) return SCALAR;
+  if (zmm && avx512f && avx512dq && avx512bw && avx512vl && avx512cd) return AVX512;
+  return AVX2;
+}
+#else
+Level cpu_level() { return SCALAR; }
+#endif
+
+struct Selection {
+  KernelTable table;
+  const char* error;
+};
+
+Selection select() {
+  const Level best = cpu_level();
+  Level want = best;
+  const char* error = nullptr;
+  const char* env = std::getenv("KINDLING_ISA");
+  if (env && *env) {
+    if (!std::strcmp(env, "scalar")) want = SCALAR;
+    else if (!std::strcmp(env, "avx2")) want = AVX2;
+    else if (!std::strcmp(env, "avx512")) want = AVX512;
+    else error = "KINDLING_ISA must be one of avx512, avx2, scalar";
+    if (!error && want > best) {
+      error = "KINDLING_ISA asks for an instruction set this CPU (or OS) does not support";
+      want = best;
+    }
+  }
+#ifdef KINDLING_X86
+  if (want == AVX512) return {KINDLING_TABLE("avx512", avx512), error};
+  if (want == AVX2) return {KINDLING_TABLE("avx2", avx2), error};
+#endif
+  return {KINDLING_TABLE("scalar", reference), error};
+}
+
+const Selection& selection() {
+  static const Selection s = select();  // function-local: initialised once, thread-safe
+  return s;
+}
+
+}  // namespace
+
+const KernelTable& kernels() { return selection().table; }
+const char* isa_selection_error() { return selection().error; }
+
+const char* isa_available() {
+  switch (cpu_level()) {
+    case AVX512: return "avx512,avx2,scalar";
+    case AVX2: return "avx2,scalar";
+    default: return "scalar";
+  }
+}
+
+}  // namespace kindling

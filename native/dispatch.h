@@ -1,0 +1,25 @@
+// The kernel table: one set of function pointers, chosen once from the CPU (cpuid + xgetbv)
+// and KINDLING_ISA, which may force a lower level (never one the CPU lacks).
+#pragma once
+#include "kernels/kernels.h"
+
+namespace kindling {
+
+struct KernelTable {
+  const char* isa;  // "avx512", "avx2" or "scalar"
+  void (*gemm_block)(const GemmArgs&, int64_t, int64_t, int64_t, int64_t, float*);
+  int64_t (*gemm_workspace_floats)();
+  void (*unary)(UnaryOp, const float*, float*, int64_t, float);
+  void (*unary_grad)(GradOp, const float*, const float*, float*, int64_t, float);
+  void (*softmax)(const float*, float*, int64_t, int64_t, bool);
+  void (*softmax_grad)(const float*, const float*, float*, int64_t, int64_t, bool);
+};
+
+// The table in use. Selection happens on the first call; `error` (if not null) receives a
+// message when KINDLING_ISA asks for something unknown or unsupported (the best ISA is used then).
+const KernelTable& kernels();
+const char* isa_selection_error();
+// ISAs this CPU and OS support, best first, e.g. "avx512,avx2,scalar".
+const char* isa_available();
+
+}  // namespace kindling

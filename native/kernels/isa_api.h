@@ -1,0 +1,14 @@
+// Declares, for one ISA namespace, the functions every ISA's translation units define.
+// Included once per ISA by dispatch.cpp with KINDLING_ISA_NS set; never compiled under ISA flags.
+#include "kernels.h"
+
+namespace kindling {
+namespace KINDLING_ISA_NS {
+void gemm_block(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int64_t col1, float* workspace);
+int64_t gemm_workspace_floats();
+void unary(UnaryOp op, const float* x, float* out, int64_t n, float param);
+void unary_grad(GradOp op, const float* x, const float* g, float* out, int64_t n, float param);
+void softmax(const float* x, float* out, int64_t rows, int64_t cols, bool log);
+void softmax_grad(const float* y, const float* g, float* out, int64_t rows, int64_t cols, bool log);
+}  // namespace KINDLING_ISA_NS
+}  // namespace kindling

@@ -1,0 +1,17 @@
+// One persistent thread pool per process, shared by every worker_thread that loads the addon.
+// The calling thread works as thread 0; idle workers spin briefly (time-bounded) then sleep.
+#pragma once
+#include <cstdint>
+#include <functional>
+
+namespace kindling {
+
+// Runs fn(task, thread) for task in [0, ntasks) on up to num_threads() threads; returns when all
+// are done. `thread` is in [0, num_threads()), stable for the call (index per-thread scratch with it).
+void parallel_for(int64_t ntasks, const std::function<void(int64_t task, int thread)>& fn);
+
+int num_threads();
+// Sets the number of threads used (>= 1), creating workers as needed.
+void set_num_threads(int n);
+
+}  // namespace kindling

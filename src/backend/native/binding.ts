@@ -1,0 +1,62 @@
+/**
+ * The native addon's surface, and the only place that loads the binary. Nothing else touches the
+ * raw binding. Loading never throws: it returns the binding or the reasons it could not load.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+/** Must equal kAbiVersion in native/binding/addon.cpp; a binary with another value is stale. */
+export const ABI_VERSION = 1;
+
+export interface NativeInfo {
+  abi: number;
+  isa: 'avx512' | 'avx2' | 'scalar';
+  available: string;
+  isaError: string | null;
+}
+
+export interface NativeBinding {
+  abiVersion: number;
+  info(): NativeInfo;
+  /** dims: [transA, transB, M, N, K, lda, ldb, ldc, aOffset, bOffset, cOffset, alpha, beta, epilogue, batch, strideA, strideB, strideC] */
+  gemm(A: Float32Array, B: Float32Array, C: Float32Array, bias: Float32Array | null, dims: Float64Array): void;
+  unary(op: number, x: Float32Array, out: Float32Array, param: number): void;
+  unaryGrad(op: number, x: Float32Array, g: Float32Array, out: Float32Array, param: number): void;
+  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
+  softmaxGrad(y: Float32Array, g: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+}
+
+export type LoadResult = { binding: NativeBinding; path: string } | { binding: null; reason: string };
+
+/** The package root: three levels up from src/backend/native or dist/backend/native. */
+export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export function loadBinding(): LoadResult {
+  if (process.env.KINDLING_NATIVE_PATH === '') return { binding: null, reason: 'loading the native binary was disabled (KINDLING_NATIVE_PATH is empty)' };
+  const require = createRequire(import.meta.url);
+  let path: string;
+  try {
+    // an explicit path (tests use it to simulate a missing or stale binary), else node-gyp-build's
+    // search: build/Release in a development clone, then prebuilds/<platform>-<arch>/
+    path = process.env.KINDLING_NATIVE_PATH ?? (require('node-gyp-build') as { path(dir: string): string }).path(packageRoot);
+  } catch (e) {
+    return { binding: null, reason: `no native binary for ${process.platform}-${process.arch} (${firstLine(e)})` };
+  }
+  let binding: NativeBinding;
+  try {
+    binding = require(path) as NativeBinding;
+  } catch (e) {
+    return { binding: null, reason: `the native binary at ${path} failed to load (${firstLine(e)})` };
+  }
+  if (binding.abiVersion !== ABI_VERSION) {
+    return { binding: null, reason: `the native binary at ${path} is stale (ABI ${String(binding.abiVersion)}, this kindling needs ${ABI_VERSION}); rebuild it with npm run build:native` };
+  }
+  return { binding, path };
+}
+
+function firstLine(e: unknown): string {
+  return String(e instanceof Error ? e.message : e).split('\n')[0];
+}
