@@ -28,7 +28,7 @@ export function _calculate_fan_in_and_fan_out(t: Tensor): [number, number] {
 }
 
 function fan(t: Tensor, mode: 'fan_in' | 'fan_out'): number {
-  if (mode !== 'fan_in' && mode !== 'fan_out') throw new RangeError(`Mode ${mode} not supported, please use one of fan_in, fan_out`);
+  if (mode !== 'fan_in' && mode !== 'fan_out') throw new RangeError(`Mode ${mode} not supported, please use one of ['fan_in', 'fan_out']`);
   const [fi, fo] = _calculate_fan_in_and_fan_out(t);
   return mode === 'fan_in' ? fi : fo;
 }
