@@ -1,0 +1,225 @@
+// fp32 GEMM for AVX2 + FMA (compile with -march=x86-64-v3): 6×16 microkernel, 12 ymm accumulators
+// as individual variables (an array of __m256 makes gcc 12 spill them). The microkernel stores
+// full tiles only; the driver routes partial tiles through a scratch tile.
+#include <immintrin.h>
+
+#include <cstdint>
+#include <cstring>
+
+#include "../kernels.h"
+
+namespace kindling {
+namespace avx2 {
+namespace {
+
+// Blocking for Zen 4 (32 KiB L1d, 1 MiB L2 per core). See native/tests/gemm_bench.cpp.
+constexpr int64_t MR = 6, NR = 16;
+// Measured on this (Zen 3) machine: streaming B panels from L2 with the A panel in L1 beat the
+// GotoBLAS order (B panel in L1, KC 256, MC 480) by 15-50% at 512³-2048³.
+constexpr int64_t KC = 384;   // A panel 6×384×4 = 9 KiB stays in L1
+constexpr int64_t NC = 384;   // B block 384×384×4 = 576 KiB stays in L2, streamed by 16-wide panels
+constexpr int64_t MC = 1536;  // A block 1536×384×4 = 2.3 MiB (L3), reused across the NC blocks
+constexpr bool B_PANEL_IN_L1 = false;
+constexpr bool UKR_TAILS = false;
+
+// ---- vector interface used by the portable row kernels ----
+using vf = __m256;
+constexpr int64_t VL = 8;
+static inline __m256i tailmask(int64_t n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(int32_t(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+static inline vf vzero() { return _mm256_setzero_ps(); }
+static inline vf vset1(float x) { return _mm256_set1_ps(x); }
+static inline vf vload(const float* p) { return _mm256_loadu_ps(p); }
+static inline vf vloadn(const float* p, int64_t n) { return _mm256_maskload_ps(p, tailmask(n)); }
+static inline void vstore(float* p, vf v) { _mm256_storeu_ps(p, v); }
+static inline void vstoren(float* p, vf v, int64_t n) { _mm256_maskstore_ps(p, tailmask(n), v); }
+static inline vf vfma(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
+static inline vf vmul(vf a, vf b) { return _mm256_mul_ps(a, b); }
+static inline vf vadd(vf a, vf b) { return _mm256_add_ps(a, b); }
+static inline vf vmax0(vf a) { return _mm256_max_ps(a, _mm256_setzero_ps()); }
+static inline float vhsum(vf a) {
+  __m128 q = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+  q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+  q = _mm_add_ss(q, _mm_movehdup_ps(q));
+  return _mm_cvtss_f32(q);
+}
+
+static inline void tr4x4(const float* s, int64_t lds, float* d, int64_t ldd) {
+  __m128 r0 = _mm_loadu_ps(s), r1 = _mm_loadu_ps(s + lds), r2 = _mm_loadu_ps(s + 2 * lds),
+         r3 = _mm_loadu_ps(s + 3 * lds);
+  _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+  _mm_storeu_ps(d, r0);
+  _mm_storeu_ps(d + ldd, r1);
+  _mm_storeu_ps(d + 2 * ldd, r2);
+  _mm_storeu_ps(d + 3 * ldd, r3);
+}
+
+// ---- epilogue math (same algorithms as the AVX-512 file) ----
+static inline __m256 v_exp(__m256 x) {
+  // Cephes expf: Cody–Waite reduction, degree-6 polynomial; 2^n applied as two factors so that
+  // n ∈ [−150, 128] (subnormal results, overflow to inf) stays exact.
+  x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-104.0f)), _mm256_set1_ps(89.0f));
+  const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+  p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+  const __m256i ni = _mm256_cvtps_epi32(n);
+  const __m256i n1 = _mm256_srai_epi32(ni, 1), n2 = _mm256_sub_epi32(ni, n1);
+  const __m256 s1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n1, _mm256_set1_epi32(127)), 23));
+  const __m256 s2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n2, _mm256_set1_epi32(127)), 23));
+  return _mm256_mul_ps(_mm256_mul_ps(p, s1), s2);
+}
+
+static inline __m256 v_abs(__m256 x) {
+  return _mm256_castsi256_ps(_mm256_and_si256(_mm256_castps_si256(x), _mm256_set1_epi32(0x7FFFFFFF)));
+}
+
+static inline __m256 v_sigmoid(__m256 x) {
+  const __m256 e = v_exp(_mm256_sub_ps(_mm256_setzero_ps(), v_abs(x)));
+  const __m256 s = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), e));
+  return _mm256_blendv_ps(s, _mm256_mul_ps(s, e), _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_LT_OQ));
+}
+
+static inline __m256 v_tanh(__m256 x) {
+  const __m256 ax = v_abs(x);
+  const __m256 z = _mm256_mul_ps(x, x);
+  __m256 p = _mm256_set1_ps(-5.70498872745e-3f);
+  p = _mm256_fmadd_ps(p, z, _mm256_set1_ps(2.06390887954e-2f));
+  p = _mm256_fmadd_ps(p, z, _mm256_set1_ps(-5.37397155531e-2f));
+  p = _mm256_fmadd_ps(p, z, _mm256_set1_ps(1.33314422036e-1f));
+  p = _mm256_fmadd_ps(p, z, _mm256_set1_ps(-3.33332819422e-1f));
+  const __m256 small = _mm256_fmadd_ps(_mm256_mul_ps(p, z), x, x);
+  const __m256 e = v_exp(_mm256_mul_ps(_mm256_set1_ps(2.0f), _mm256_min_ps(ax, _mm256_set1_ps(10.0f))));
+  __m256 big = _mm256_sub_ps(_mm256_set1_ps(1.0f),
+                             _mm256_div_ps(_mm256_set1_ps(2.0f), _mm256_add_ps(e, _mm256_set1_ps(1.0f))));
+  big = _mm256_or_ps(big, _mm256_and_ps(x, _mm256_set1_ps(-0.0f)));
+  return _mm256_blendv_ps(big, small, _mm256_cmp_ps(ax, _mm256_set1_ps(0.625f), _CMP_LT_OQ));
+}
+
+static inline __m256 v_gelu(__m256 x) {
+  __m256 t = _mm256_mul_ps(x, _mm256_set1_ps(0.70710678118654752f));
+  t = _mm256_min_ps(_mm256_max_ps(t, _mm256_set1_ps(-4.0f)), _mm256_set1_ps(4.0f));
+  const __m256 t2 = _mm256_mul_ps(t, t);
+  __m256 p = _mm256_set1_ps(-2.72614225801306e-10f);
+  p = _mm256_fmadd_ps(p, t2, _mm256_set1_ps(2.77068142495902e-08f));
+  p = _mm256_fmadd_ps(p, t2, _mm256_set1_ps(-2.10102402082508e-06f));
+  p = _mm256_fmadd_ps(p, t2, _mm256_set1_ps(-5.69250639462346e-05f));
+  p = _mm256_fmadd_ps(p, t2, _mm256_set1_ps(-7.34990630326855e-04f));
+  p = _mm256_fmadd_ps(p, t2, _mm256_set1_ps(-2.95459980854025e-03f));
+  p = _mm256_fmadd_ps(p, t2, _mm256_set1_ps(-1.60960333262415e-02f));
+  __m256 q = _mm256_set1_ps(-1.45660718464996e-05f);
+  q = _mm256_fmadd_ps(q, t2, _mm256_set1_ps(-2.13374055278905e-04f));
+  q = _mm256_fmadd_ps(q, t2, _mm256_set1_ps(-1.68282697438203e-03f));
+  q = _mm256_fmadd_ps(q, t2, _mm256_set1_ps(-7.37332916720468e-03f));
+  q = _mm256_fmadd_ps(q, t2, _mm256_set1_ps(-1.42647390514189e-02f));
+  const __m256 erf = _mm256_div_ps(_mm256_mul_ps(t, p), q);
+  const __m256 hx = _mm256_mul_ps(_mm256_set1_ps(0.5f), x);
+  return _mm256_fmadd_ps(hx, erf, hx);
+}
+
+static inline __m256 v_epi(__m256 x, Epilogue e) {
+  switch (e) {
+    case EPI_GELU: return v_gelu(x);
+    case EPI_SIGMOID: return v_sigmoid(x);
+    case EPI_TANH: return v_tanh(x);
+    case EPI_SILU: return _mm256_mul_ps(x, v_sigmoid(x));
+    case EPI_RELU: return _mm256_max_ps(x, _mm256_setzero_ps());
+    default: return x;
+  }
+}
+
+static void epi_row(float* x, int64_t n, Epilogue e) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, v_epi(_mm256_loadu_ps(x + i), e));
+  if (i < n) {
+    const __m256i m = tailmask(n - i);
+    _mm256_maskstore_ps(x + i, m, v_epi(_mm256_maskload_ps(x + i, m), e));
+  }
+}
+
+struct Store;
+static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
+                    int64_t nr, const Store& st);
+static bool gemm_direct(const GemmArgs&, int64_t, int64_t, int64_t, int64_t, float*) { return false; }
+
+#include "gemm_driver.h"
+
+// Full 6×16 tiles only (mr, nr are MR, NR here). The empty asm statements keep the broadcast and
+// the B vectors alive until their last FMA: otherwise gcc 12 writes FMA results into them
+// (vfmadd132ps), rotates the accumulators between registers and spills some every iteration.
+static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t,
+                    int64_t, const Store& st) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps(), c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+#define KD_ROW(r, x0, x1)                            \
+  x = _mm256_broadcast_ss(a + (kk) * MR + (r));      \
+  x0 = _mm256_fmadd_ps(x, b0, x0);                   \
+  x1 = _mm256_fmadd_ps(x, b1, x1);                   \
+  __asm__("" ::"x"(x));
+#define KD_STEP(KK)                                                                  \
+  {                                                                                  \
+    constexpr int64_t kk = KK;                                                       \
+    const __m256 b0 = _mm256_load_ps(b + kk * NR), b1 = _mm256_load_ps(b + kk * NR + 8); \
+    __m256 x;                                                                        \
+    KD_ROW(0, c00, c01) KD_ROW(1, c10, c11) KD_ROW(2, c20, c21)                      \
+    KD_ROW(3, c30, c31) KD_ROW(4, c40, c41) KD_ROW(5, c50, c51)                      \
+    __asm__("" ::"x"(b0), "x"(b1));                                                  \
+  }
+  int64_t k = 0;
+  for (; k + 4 <= kc; k += 4) {
+    _mm_prefetch((const char*)(b + 8 * NR), _MM_HINT_T0);
+    _mm_prefetch((const char*)(b + 10 * NR), _MM_HINT_T0);
+    KD_STEP(0) KD_STEP(1) KD_STEP(2) KD_STEP(3)
+    a += 4 * MR;
+    b += 4 * NR;
+  }
+  for (; k < kc; ++k) {
+    KD_STEP(0)
+    a += MR;
+    b += NR;
+  }
+#undef KD_STEP
+#undef KD_ROW
+  const __m256 va = _mm256_set1_ps(st.alpha), vb = _mm256_set1_ps(st.beta);
+  const bool load_c = st.beta != 0.0f, relu = st.relu;
+  const __m256 bias0 = st.bias ? _mm256_loadu_ps(st.bias) : _mm256_setzero_ps();
+  const __m256 bias1 = st.bias ? _mm256_loadu_ps(st.bias + 8) : _mm256_setzero_ps();
+#define KD_STORE(r, x0, x1)                                                              \
+  {                                                                                      \
+    float* cr = c + (r) * ldc;                                                           \
+    __m256 v0 = _mm256_fmadd_ps(x0, va, bias0), v1 = _mm256_fmadd_ps(x1, va, bias1);     \
+    if (load_c) {                                                                        \
+      v0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr), v0);                                 \
+      v1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr + 8), v1);                             \
+    }                                                                                    \
+    if (relu) {                                                                          \
+      v0 = _mm256_max_ps(v0, _mm256_setzero_ps());                                       \
+      v1 = _mm256_max_ps(v1, _mm256_setzero_ps());                                       \
+    }                                                                                    \
+    _mm256_storeu_ps(cr, v0);                                                            \
+    _mm256_storeu_ps(cr + 8, v1);                                                        \
+  }
+  KD_STORE(0, c00, c01) KD_STORE(1, c10, c11) KD_STORE(2, c20, c21)
+  KD_STORE(3, c30, c31) KD_STORE(4, c40, c41) KD_STORE(5, c50, c51)
+#undef KD_STORE
+}
+
+}  // namespace
+
+void gemm_block(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int64_t col1, float* workspace) {
+  gemm_block_impl(a, row0, row1, col0, col1, workspace);
+}
+
+int64_t gemm_workspace_floats() { return workspace_floats(); }
+
+}  // namespace avx2
+}  // namespace kindling

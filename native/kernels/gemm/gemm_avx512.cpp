@@ -1,0 +1,317 @@
+// fp32 GEMM for AVX-512 (compile with -march=x86-64-v4): 12×32 microkernel, 24 zmm accumulators
+// as individual variables, A broadcast from a 12×KC panel held in L1, B vector-loaded from 32-wide
+// panels streamed from L2. Tails by k-masks, so partial tiles need no scratch.
+#include <cstdint>
+#include <cstring>
+
+#if defined(KINDLING_GEMM_EMULATE_AVX512)
+// Test-only (native/tests/build_gemm_test.sh): SIMDe emulates the intrinsics so this file's logic
+// (masks, tails, epilogues) can be checked on a CPU without AVX-512. Never used in the addon.
+#define SIMDE_ENABLE_NATIVE_ALIASES
+#include <simde/x86/avx512.h>
+static inline simde__m512 kd_emu_maskz_loadu_ps(simde__mmask16 m, const void* p) {
+  float t[16];
+  for (int i = 0; i < 16; ++i) t[i] = (m >> i) & 1 ? static_cast<const float*>(p)[i] : 0.0f;
+  return simde_mm512_loadu_ps(t);
+}
+static inline void kd_emu_mask_storeu_ps(void* p, simde__mmask16 m, simde__m512 v) {
+  float t[16];
+  simde_mm512_storeu_ps(t, v);
+  for (int i = 0; i < 16; ++i)
+    if ((m >> i) & 1) static_cast<float*>(p)[i] = t[i];
+}
+#define _mm512_maskz_loadu_ps kd_emu_maskz_loadu_ps
+#define _mm512_mask_storeu_ps kd_emu_mask_storeu_ps
+#else
+#include <immintrin.h>
+#endif
+
+#include "../kernels.h"
+
+namespace kindling {
+namespace avx512 {
+namespace {
+
+// Blocking for Zen 4 (32 KiB L1d, 1 MiB L2 per core). See native/tests/gemm_bench.cpp.
+constexpr int64_t MR = 12, NR = 32;
+constexpr int64_t KC = 384;   // A panel 12×384×4 = 18 KiB stays in L1
+constexpr int64_t NC = 512;   // B block 384×512×4 = 768 KiB stays in L2
+constexpr int64_t MC = 1536;  // A block 1536×384×4 = 2.3 MiB (L3), reused across all NC blocks
+constexpr bool B_PANEL_IN_L1 = false;
+constexpr bool UKR_TAILS = true;
+// The direct (no-pack) 12×32 path for !transB up to this many multiply-adds.
+constexpr int64_t DIRECT_MACS = int64_t(160) * 160 * 160;
+
+// ---- vector interface used by the portable row kernels ----
+using vf = __m512;
+constexpr int64_t VL = 16;
+static inline __mmask16 tailmask(int64_t n) { return (__mmask16)((1u << n) - 1u); }
+static inline vf vzero() { return _mm512_setzero_ps(); }
+static inline vf vset1(float x) { return _mm512_set1_ps(x); }
+static inline vf vload(const float* p) { return _mm512_loadu_ps(p); }
+static inline vf vloadn(const float* p, int64_t n) { return _mm512_maskz_loadu_ps(tailmask(n), p); }
+static inline void vstore(float* p, vf v) { _mm512_storeu_ps(p, v); }
+static inline void vstoren(float* p, vf v, int64_t n) { _mm512_mask_storeu_ps(p, tailmask(n), v); }
+static inline vf vfma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
+static inline vf vmul(vf a, vf b) { return _mm512_mul_ps(a, b); }
+static inline vf vadd(vf a, vf b) { return _mm512_add_ps(a, b); }
+static inline vf vmax0(vf a) { return _mm512_max_ps(a, _mm512_setzero_ps()); }
+static inline float vhsum(vf a) {
+  const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(a), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
+  __m128 q = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+  q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+  q = _mm_add_ss(q, _mm_movehdup_ps(q));
+  return _mm_cvtss_f32(q);
+}
+
+static inline void tr4x4(const float* s, int64_t lds, float* d, int64_t ldd) {
+  __m128 r0 = _mm_loadu_ps(s), r1 = _mm_loadu_ps(s + lds), r2 = _mm_loadu_ps(s + 2 * lds),
+         r3 = _mm_loadu_ps(s + 3 * lds);
+  _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+  _mm_storeu_ps(d, r0);
+  _mm_storeu_ps(d + ldd, r1);
+  _mm_storeu_ps(d + 2 * ldd, r2);
+  _mm_storeu_ps(d + 3 * ldd, r3);
+}
+
+// ---- epilogue math (a few ulp; erf form of GELU as in PyTorch's default) ----
+static inline __m512 v_exp(__m512 x) {
+  // Cephes expf: n = round(x/ln2), r = x − n·ln2 (Cody–Waite split), degree-6 polynomial, then
+  // scalef applies 2^n with correct overflow, underflow and subnormals.
+  x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-104.0f)), _mm512_set1_ps(89.0f));
+  const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+  p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+  return _mm512_scalef_ps(p, n);
+}
+
+static inline __m512 v_abs(__m512 x) { return _mm512_abs_ps(x); }
+
+static inline __m512 v_sigmoid(__m512 x) {
+  // On −|x| so exp never overflows; σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) otherwise.
+  const __m512 e = v_exp(_mm512_sub_ps(_mm512_setzero_ps(), v_abs(x)));
+  const __m512 s = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), e));
+  const __mmask16 neg = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ);
+  return _mm512_mask_mul_ps(s, neg, s, e);
+}
+
+static inline __m512 v_tanh(__m512 x) {
+  // Cephes tanhf: odd polynomial below 0.625, else 1 − 2/(e^{2|x|}+1) with the sign restored.
+  const __m512 ax = v_abs(x);
+  const __m512 z = _mm512_mul_ps(x, x);
+  __m512 p = _mm512_set1_ps(-5.70498872745e-3f);
+  p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(2.06390887954e-2f));
+  p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(-5.37397155531e-2f));
+  p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(1.33314422036e-1f));
+  p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(-3.33332819422e-1f));
+  const __m512 small = _mm512_fmadd_ps(_mm512_mul_ps(p, z), x, x);
+  const __m512 e = v_exp(_mm512_mul_ps(_mm512_set1_ps(2.0f), _mm512_min_ps(ax, _mm512_set1_ps(10.0f))));
+  __m512 big = _mm512_sub_ps(_mm512_set1_ps(1.0f),
+                             _mm512_div_ps(_mm512_set1_ps(2.0f), _mm512_add_ps(e, _mm512_set1_ps(1.0f))));
+  big = _mm512_castsi512_ps(_mm512_or_si512(
+      _mm512_castps_si512(big),
+      _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(int32_t(0x80000000u)))));
+  const __mmask16 is_small = _mm512_cmp_ps_mask(ax, _mm512_set1_ps(0.625f), _CMP_LT_OQ);
+  return _mm512_mask_blend_ps(is_small, big, small);
+}
+
+static inline __m512 v_gelu(__m512 x) {
+  // 0.5·x·(1 + erf(x/√2)); erf by Eigen's rational x·P(x²)/Q(x²) on [−4, 4] (±1 outside).
+  __m512 t = _mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752f));
+  t = _mm512_min_ps(_mm512_max_ps(t, _mm512_set1_ps(-4.0f)), _mm512_set1_ps(4.0f));
+  const __m512 t2 = _mm512_mul_ps(t, t);
+  __m512 p = _mm512_set1_ps(-2.72614225801306e-10f);
+  p = _mm512_fmadd_ps(p, t2, _mm512_set1_ps(2.77068142495902e-08f));
+  p = _mm512_fmadd_ps(p, t2, _mm512_set1_ps(-2.10102402082508e-06f));
+  p = _mm512_fmadd_ps(p, t2, _mm512_set1_ps(-5.69250639462346e-05f));
+  p = _mm512_fmadd_ps(p, t2, _mm512_set1_ps(-7.34990630326855e-04f));
+  p = _mm512_fmadd_ps(p, t2, _mm512_set1_ps(-2.95459980854025e-03f));
+  p = _mm512_fmadd_ps(p, t2, _mm512_set1_ps(-1.60960333262415e-02f));
+  __m512 q = _mm512_set1_ps(-1.45660718464996e-05f);
+  q = _mm512_fmadd_ps(q, t2, _mm512_set1_ps(-2.13374055278905e-04f));
+  q = _mm512_fmadd_ps(q, t2, _mm512_set1_ps(-1.68282697438203e-03f));
+  q = _mm512_fmadd_ps(q, t2, _mm512_set1_ps(-7.37332916720468e-03f));
+  q = _mm512_fmadd_ps(q, t2, _mm512_set1_ps(-1.42647390514189e-02f));
+  const __m512 erf = _mm512_div_ps(_mm512_mul_ps(t, p), q);
+  const __m512 hx = _mm512_mul_ps(_mm512_set1_ps(0.5f), x);
+  return _mm512_fmadd_ps(hx, erf, hx);
+}
+
+static inline __m512 v_epi(__m512 x, Epilogue e) {
+  switch (e) {
+    case EPI_GELU: return v_gelu(x);
+    case EPI_SIGMOID: return v_sigmoid(x);
+    case EPI_TANH: return v_tanh(x);
+    case EPI_SILU: return _mm512_mul_ps(x, v_sigmoid(x));
+    case EPI_RELU: return _mm512_max_ps(x, _mm512_setzero_ps());
+    default: return x;
+  }
+}
+
+static void epi_row(float* x, int64_t n, Epilogue e) {
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, v_epi(_mm512_loadu_ps(x + i), e));
+  if (i < n) {
+    const __mmask16 m = tailmask(n - i);
+    _mm512_mask_storeu_ps(x + i, m, v_epi(_mm512_maskz_loadu_ps(m, x + i), e));
+  }
+}
+
+// ---- microkernel ----
+struct Store;
+static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
+                    int64_t nr, const Store& st);
+static bool gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1, float* ws);
+
+#include "gemm_driver.h"
+
+// Keeps a register value alive up to this point: without it gcc 12 writes FMA results into the
+// broadcast/B registers (vfmadd132ps), then shuffles and spills accumulators every iteration.
+#if defined(KINDLING_GEMM_EMULATE_AVX512)
+#define KD_KEEP(v)
+#else
+#define KD_KEEP(v) __asm__("" ::"v"(v));
+#endif
+
+// PA: A is a packed 12-row panel (else rows of op(A) through strides rs/cs, all 12 rows valid).
+// PB: B is a packed 32-wide panel (else rows of B at stride ldb, read with the column masks).
+template <bool PA, bool PB>
+__attribute__((noinline)) static void ukr(int64_t kc, const float* a, int64_t rs, int64_t cs, const float* b, int64_t ldb,
+                float* c, int64_t ldc, int64_t mr, int64_t nr, const Store& st) {
+  const __mmask16 m0 = nr >= 16 ? __mmask16(0xFFFF) : tailmask(nr);
+  const __mmask16 m1 = nr >= 32 ? __mmask16(0xFFFF) : nr > 16 ? tailmask(nr - 16) : __mmask16(0);
+  __m512 c00 = _mm512_setzero_ps(), c01 = _mm512_setzero_ps(), c10 = _mm512_setzero_ps(), c11 = _mm512_setzero_ps();
+  __m512 c20 = _mm512_setzero_ps(), c21 = _mm512_setzero_ps(), c30 = _mm512_setzero_ps(), c31 = _mm512_setzero_ps();
+  __m512 c40 = _mm512_setzero_ps(), c41 = _mm512_setzero_ps(), c50 = _mm512_setzero_ps(), c51 = _mm512_setzero_ps();
+  __m512 c60 = _mm512_setzero_ps(), c61 = _mm512_setzero_ps(), c70 = _mm512_setzero_ps(), c71 = _mm512_setzero_ps();
+  __m512 c80 = _mm512_setzero_ps(), c81 = _mm512_setzero_ps(), c90 = _mm512_setzero_ps(), c91 = _mm512_setzero_ps();
+  __m512 ca0 = _mm512_setzero_ps(), ca1 = _mm512_setzero_ps(), cb0 = _mm512_setzero_ps(), cb1 = _mm512_setzero_ps();
+  // Direct A: four row-group pointers (rows 0,3,6,9) plus offsets rs, 2·rs keep addressing cheap.
+  const float* a0 = a;
+  const float* a3 = a + 3 * rs;
+  const float* a6 = a + 6 * rs;
+  const float* a9 = a + 9 * rs;
+  const int64_t rs2 = 2 * rs;
+  const int64_t bstep = PB ? NR : ldb;
+#define KD_A(r, kk)                                                                                 \
+  (PA ? a[(kk) * MR + (r)]                                                                          \
+      : ((r) < 3 ? a0 : (r) < 6 ? a3 : (r) < 9 ? a6 : a9)[((r) % 3 == 0 ? 0 : (r) % 3 == 1 ? rs : rs2) + (kk) * cs])
+#define KD_B(kk, h) (PB ? _mm512_load_ps(b + (kk) * NR + (h) * 16) : _mm512_maskz_loadu_ps((h) ? m1 : m0, b + (kk) * ldb + (h) * 16))
+#define KD_ROW(r, x0, x1)                     \
+  x = _mm512_set1_ps(KD_A(r, kk));            \
+  x0 = _mm512_fmadd_ps(x, b0, x0);            \
+  x1 = _mm512_fmadd_ps(x, b1, x1);            \
+  KD_KEEP(x)
+#define KD_STEP(KK)                                                   \
+  {                                                                   \
+    constexpr int64_t kk = KK;                                        \
+    const __m512 b0 = KD_B(kk, 0), b1 = KD_B(kk, 1);                  \
+    __m512 x;                                                         \
+    KD_ROW(0, c00, c01) KD_ROW(1, c10, c11) KD_ROW(2, c20, c21)       \
+    KD_ROW(3, c30, c31) KD_ROW(4, c40, c41) KD_ROW(5, c50, c51)       \
+    KD_ROW(6, c60, c61) KD_ROW(7, c70, c71) KD_ROW(8, c80, c81)       \
+    KD_ROW(9, c90, c91) KD_ROW(10, ca0, ca1) KD_ROW(11, cb0, cb1)     \
+    KD_KEEP(b0) KD_KEEP(b1)                                           \
+  }
+  int64_t k = 0;
+  for (; k + 4 <= kc; k += 4) {
+    if (PB) {
+      _mm_prefetch((const char*)(b + 8 * NR), _MM_HINT_T0);
+      _mm_prefetch((const char*)(b + 8 * NR + 16), _MM_HINT_T0);
+      _mm_prefetch((const char*)(b + 9 * NR), _MM_HINT_T0);
+      _mm_prefetch((const char*)(b + 9 * NR + 16), _MM_HINT_T0);
+    }
+    KD_STEP(0) KD_STEP(1)
+    if (PB) {
+      _mm_prefetch((const char*)(b + 10 * NR), _MM_HINT_T0);
+      _mm_prefetch((const char*)(b + 10 * NR + 16), _MM_HINT_T0);
+      _mm_prefetch((const char*)(b + 11 * NR), _MM_HINT_T0);
+      _mm_prefetch((const char*)(b + 11 * NR + 16), _MM_HINT_T0);
+    }
+    KD_STEP(2) KD_STEP(3)
+    if (PA) a += 4 * MR;
+    else { a0 += 4 * cs; a3 += 4 * cs; a6 += 4 * cs; a9 += 4 * cs; }
+    b += 4 * bstep;
+  }
+  for (; k < kc; ++k) {
+    KD_STEP(0)
+    if (PA) a += MR;
+    else { a0 += cs; a3 += cs; a6 += cs; a9 += cs; }
+    b += bstep;
+  }
+#undef KD_STEP
+#undef KD_ROW
+#undef KD_B
+#undef KD_A
+  const __m512 va = _mm512_set1_ps(st.alpha), vb = _mm512_set1_ps(st.beta);
+  const bool load_c = st.beta != 0.0f, relu = st.relu;
+  const __m512 bias0 = st.bias ? _mm512_maskz_loadu_ps(m0, st.bias) : _mm512_setzero_ps();
+  const __m512 bias1 = st.bias ? _mm512_maskz_loadu_ps(m1, st.bias + 16) : _mm512_setzero_ps();
+#define KD_STORE(r, x0, x1)                                                    \
+  if ((r) < mr) {                                                              \
+    float* cr = c + (r) * ldc;                                                 \
+    __m512 v0 = _mm512_fmadd_ps(x0, va, bias0), v1 = _mm512_fmadd_ps(x1, va, bias1); \
+    if (load_c) {                                                              \
+      v0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, cr), v0);             \
+      v1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, cr + 16), v1);        \
+    }                                                                          \
+    if (relu) {                                                                \
+      v0 = _mm512_max_ps(v0, _mm512_setzero_ps());                             \
+      v1 = _mm512_max_ps(v1, _mm512_setzero_ps());                             \
+    }                                                                          \
+    _mm512_mask_storeu_ps(cr, m0, v0);                                         \
+    _mm512_mask_storeu_ps(cr + 16, m1, v1);                                    \
+  }
+  KD_STORE(0, c00, c01) KD_STORE(1, c10, c11) KD_STORE(2, c20, c21) KD_STORE(3, c30, c31)
+  KD_STORE(4, c40, c41) KD_STORE(5, c50, c51) KD_STORE(6, c60, c61) KD_STORE(7, c70, c71)
+  KD_STORE(8, c80, c81) KD_STORE(9, c90, c91) KD_STORE(10, ca0, ca1) KD_STORE(11, cb0, cb1)
+#undef KD_STORE
+}
+
+static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
+                    int64_t nr, const Store& st) {
+  ukr<true, true>(kc, a, 1, MR, b, NR, c, ldc, mr, nr, st);
+}
+
+// Small and medium !transB problems: no packing at all for full 12-row groups (A broadcast from
+// its rows, B rows read with column masks); a 12-row tail of A is packed (cheap).
+static bool gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1, float* ws) {
+  if (g.transB) return false;
+  const int64_t m = r1 - r0, n = c1 - c0, K = g.K;
+  if (m * n * K > DIRECT_MACS || K * MR > MC * KC) return false;
+  const int64_t rs = g.transA ? 1 : g.lda, cs = g.transA ? g.lda : 1;
+  const bool transc = epi_is_transcendental(g.epilogue);
+  for (int64_t i = r0; i < r1; i += MR) {
+    const int64_t mr = imin(MR, r1 - i);
+    if (mr < MR) pack_a(g, i, mr, 0, K, ws);
+    for (int64_t j = c0; j < c1; j += NR) {
+      const int64_t nr = imin(NR, c1 - j);
+      const Store st{g.alpha, g.beta, g.bias ? g.bias + j : nullptr, g.epilogue == EPI_RELU};
+      float* c = g.C + i * g.ldc + j;
+      if (mr == MR) ukr<false, false>(K, g.A + i * rs, rs, cs, g.B + j, g.ldb, c, g.ldc, mr, nr, st);
+      else ukr<true, false>(K, ws, 1, MR, g.B + j, g.ldb, c, g.ldc, mr, nr, st);
+      if (transc)
+        for (int64_t r = 0; r < mr; ++r) epi_row(c + r * g.ldc, nr, g.epilogue);
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void gemm_block(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int64_t col1, float* workspace) {
+  gemm_block_impl(a, row0, row1, col0, col1, workspace);
+}
+
+int64_t gemm_workspace_floats() { return workspace_floats(); }
+
+}  // namespace avx512
+}  // namespace kindling

@@ -1,0 +1,89 @@
+// Portable fp32 GEMM (baseline flags, any architecture): the same blocking driver as the SIMD
+// kernels around a scalar 4×8 register-blocked microkernel the compiler may auto-vectorise.
+// It is the fallback on CPUs without AVX2 and the second opinion in native/tests/gemm_test.cpp.
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "../kernels.h"
+
+namespace kindling {
+namespace reference {
+namespace {
+
+constexpr int64_t MR = 4, NR = 8;
+constexpr int64_t KC = 256, MC = 256, NC = 1024;
+constexpr bool B_PANEL_IN_L1 = true;
+constexpr bool UKR_TAILS = true;
+
+// Scalar "vectors" (VL = 1) for the row kernels.
+using vf = float;
+constexpr int64_t VL = 1;
+static inline vf vzero() { return 0.0f; }
+static inline vf vset1(float x) { return x; }
+static inline vf vload(const float* p) { return *p; }
+static inline vf vloadn(const float* p, int64_t n) { return n > 0 ? *p : 0.0f; }
+static inline void vstore(float* p, vf v) { *p = v; }
+static inline void vstoren(float* p, vf v, int64_t n) { if (n > 0) *p = v; }
+static inline vf vfma(vf a, vf b, vf c) { return a * b + c; }
+static inline vf vmul(vf a, vf b) { return a * b; }
+static inline vf vadd(vf a, vf b) { return a + b; }
+static inline vf vmax0(vf a) { return a > 0.0f ? a : 0.0f; }
+static inline float vhsum(vf a) { return a; }
+
+static inline void tr4x4(const float* s, int64_t lds, float* d, int64_t ldd) {
+  for (int i = 0; i < 4; ++i)
+    for (int t = 0; t < 4; ++t) d[t * ldd + i] = s[i * lds + t];
+}
+
+static inline float epi_scalar(float x, Epilogue e) {
+  switch (e) {
+    case EPI_RELU: return x > 0.0f ? x : 0.0f;
+    case EPI_GELU: return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
+    case EPI_SIGMOID: {
+      const float z = std::exp(-std::fabs(x)), s = 1.0f / (1.0f + z);
+      return x >= 0.0f ? s : z * s;
+    }
+    case EPI_TANH: return std::tanh(x);
+    case EPI_SILU: {
+      const float z = std::exp(-std::fabs(x)), s = 1.0f / (1.0f + z);
+      return x * (x >= 0.0f ? s : z * s);
+    }
+    default: return x;
+  }
+}
+
+static void epi_row(float* x, int64_t n, Epilogue e) {
+  for (int64_t i = 0; i < n; ++i) x[i] = epi_scalar(x[i], e);
+}
+
+struct Store;
+static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
+                    int64_t nr, const Store& st);
+static bool gemm_direct(const GemmArgs&, int64_t, int64_t, int64_t, int64_t, float*) { return false; }
+
+#include "gemm_driver.h"
+
+static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
+                    int64_t nr, const Store& st) {
+  float acc[MR][NR] = {};
+  for (int64_t k = 0; k < kc; ++k, a += MR, b += NR)
+    for (int r = 0; r < MR; ++r) {
+      const float av = a[r];
+      for (int j = 0; j < NR; ++j) acc[r][j] += av * b[j];
+    }
+  for (int64_t r = 0; r < mr; ++r)
+    for (int64_t j = 0; j < nr; ++j)
+      c[r * ldc + j] = store_scalar(acc[r][j], c[r * ldc + j], st, st.bias ? st.bias + j : nullptr);
+}
+
+}  // namespace
+
+void gemm_block(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int64_t col1, float* workspace) {
+  gemm_block_impl(a, row0, row1, col0, col1, workspace);
+}
+
+int64_t gemm_workspace_floats() { return workspace_floats(); }
+
+}  // namespace reference
+}  // namespace kindling

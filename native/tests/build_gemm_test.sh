@@ -1,0 +1,39 @@
+#!/bin/sh
+# Builds (and with --run, runs) the standalone GEMM test and benchmark. Each kernel file gets its
+# own ISA flag, exactly as in the addon build; never -march=native or -ffast-math.
+#   native/tests/build_gemm_test.sh [--run] [--asan]
+# Output: build/gemm-test/{gemm_test,gemm_bench}
+set -eu
+cd "$(dirname "$0")/../.."
+CXX=${CXX:-g++}
+OPT=${OPT:--O2}
+OUT=build/gemm-test
+EXTRA=""
+RUN=0
+for arg in "$@"; do
+  case "$arg" in
+    --run) RUN=1 ;;
+    --asan) EXTRA="-fsanitize=address,undefined -fno-omit-frame-pointer -g"; OUT=build/gemm-test-asan ;;
+  esac
+done
+mkdir -p "$OUT"
+FLAGS="$OPT -std=c++17 -Wall -Wextra $EXTRA"
+K=native/kernels/gemm
+$CXX $FLAGS -c $K/gemm_reference.cpp -o "$OUT/gemm_reference.o"
+$CXX $FLAGS -march=x86-64-v3 -c $K/gemm_avx2.cpp -o "$OUT/gemm_avx2.o"
+# -Wno-maybe-uninitialized: gcc 12 false positive inside avx512fintrin.h (_mm512_undefined_ps).
+$CXX $FLAGS -Wno-maybe-uninitialized -march=x86-64-v4 -c $K/gemm_avx512.cpp -o "$OUT/gemm_avx512.o"
+OBJS="$OUT/gemm_reference.o $OUT/gemm_avx2.o $OUT/gemm_avx512.o"
+$CXX $FLAGS native/tests/gemm_test.cpp $OBJS -o "$OUT/gemm_test"
+$CXX $FLAGS native/tests/gemm_bench.cpp $OBJS -o "$OUT/gemm_bench"
+# Without AVX-512 on this CPU, also build a test whose avx512 kernels run on SIMDe emulation
+# (apt-get install libsimde-dev): it checks their logic, not their speed.
+if ! grep -q avx512f /proc/cpuinfo 2>/dev/null && [ -f /usr/include/simde/x86/avx512.h ]; then
+  $CXX $FLAGS -Wno-maybe-uninitialized -march=x86-64-v3 -DKINDLING_GEMM_EMULATE_AVX512 -c $K/gemm_avx512.cpp -o "$OUT/gemm_avx512_emu.o"
+  $CXX $FLAGS -DKINDLING_GEMM_EMULATE_AVX512 native/tests/gemm_test.cpp "$OUT/gemm_reference.o" "$OUT/gemm_avx2.o" \
+    "$OUT/gemm_avx512_emu.o" -o "$OUT/gemm_test_avx512_emulated"
+fi
+if [ "$RUN" = 1 ]; then
+  "$OUT/gemm_test"
+  if [ -x "$OUT/gemm_test_avx512_emulated" ]; then "$OUT/gemm_test_avx512_emulated" --only avx512; fi
+fi

@@ -1,0 +1,115 @@
+// Single-thread fp32 GEMM throughput per ISA (GFLOP/s, median of 7 timed samples after warm-up).
+// Build: native/tests/build_gemm_test.sh; run:
+//   build/gemm-test/gemm_bench [--tr NN|NT|TN|TT] [--isa name] [--reps N] [--epi 0..5] [--clock wall|cpu]
+// Shapes are M×K×N, C = A·B (+ transposes as asked), alpha 1, beta 0, no epilogue.
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <time.h>
+#include <vector>
+
+#include "../kernels/kernels.h"
+
+namespace kindling {
+#define KD_DECLARE_ISA(ns)                                                                                   \
+  namespace ns {                                                                                             \
+  void gemm_block(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int64_t col1, float* workspace); \
+  int64_t gemm_workspace_floats();                                                                           \
+  }
+KD_DECLARE_ISA(reference)
+KD_DECLARE_ISA(avx2)
+KD_DECLARE_ISA(avx512)
+#undef KD_DECLARE_ISA
+}  // namespace kindling
+
+using namespace kindling;
+
+struct Isa {
+  const char* name;
+  SgemmTileFn gemm;
+  int64_t (*workspace)();
+  bool available;
+};
+
+static double now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Thread CPU time: on a shared 2-vCPU machine this excludes time the thread was descheduled.
+static double cpu_now() {
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+int main(int argc, char** argv) {
+  std::string tr = "NN", only;
+  int reps = 7;
+  bool cpu = false;  // --clock cpu: rates over thread CPU time instead of wall time
+  Epilogue epi = EPI_NONE;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--tr")) tr = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--isa")) only = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--reps")) reps = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--epi")) epi = Epilogue(std::atoi(argv[i + 1]));
+    else if (!std::strcmp(argv[i], "--clock")) cpu = !std::strcmp(argv[i + 1], "cpu");
+  }
+  const bool tA = tr[0] == 'T', tB = tr[1] == 'T';
+  __builtin_cpu_init();
+  const bool v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const bool v4 = v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                  __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+  std::vector<Isa> isas = {{"reference", reference::gemm_block, reference::gemm_workspace_floats, true},
+                           {"avx2", avx2::gemm_block, avx2::gemm_workspace_floats, v3},
+                           {"avx512", avx512::gemm_block, avx512::gemm_workspace_floats, v4}};
+  const int64_t shapes[][3] = {{64, 64, 64},     {128, 128, 128}, {256, 256, 256},   {512, 512, 512},
+                               {1024, 1024, 1024}, {2048, 2048, 2048}, {1, 784, 512}, {64, 784, 512},
+                               {256, 512, 512}};  // M, K, N
+  std::printf("fp32 GEMM, 1 thread, GFLOP/s (median of %d, %s time), op %s, epilogue %d\n", reps,
+              cpu ? "thread CPU" : "wall", tr.c_str(), (int)epi);
+  std::printf("%-14s", "M×K×N");
+  for (auto& isa : isas)
+    if (isa.available && (only.empty() || only == isa.name)) std::printf(" %10s", isa.name);
+  std::printf("\n");
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> U(-1, 1);
+  for (const auto& s : shapes) {
+    const int64_t M = s[0], K = s[1], N = s[2];
+    std::vector<float> A(M * K), B(K * N), C(M * N), bias(N);
+    for (auto& x : A) x = U(rng);
+    for (auto& x : B) x = U(rng);
+    for (auto& x : bias) x = U(rng);
+    GemmArgs g{tA, tB, M, N, K, 1.0f, 0.0f, A.data(), tA ? M : K, B.data(), tB ? K : N, C.data(), N,
+               epi != EPI_NONE ? bias.data() : nullptr, epi};
+    std::printf("%-14s", (std::to_string(M) + "×" + std::to_string(K) + "×" + std::to_string(N)).c_str());
+    const double flops = 2.0 * M * N * K;
+    for (auto& isa : isas) {
+      if (!isa.available || !(only.empty() || only == isa.name)) continue;
+      if (!std::strcmp(isa.name, "reference") && flops > 3e9) { std::printf(" %10s", "-"); continue; }
+      const int64_t wsn = isa.workspace();
+      float* ws = static_cast<float*>(std::aligned_alloc(64, (wsn * 4 + 63) / 64 * 64));
+      // Iterations per sample: about 30 ms of work.
+      double t0 = now();
+      int64_t calls = 0;
+      while (now() - t0 < 0.05 || calls < 2) { isa.gemm(g, 0, M, 0, N, ws); ++calls; }  // warm-up
+      const int64_t iters = std::max<int64_t>(1, (int64_t)(calls * 0.03 / (now() - t0)));
+      std::vector<double> rates;
+      for (int r = 0; r < reps; ++r) {
+        t0 = cpu ? cpu_now() : now();
+        for (int64_t i = 0; i < iters; ++i) isa.gemm(g, 0, M, 0, N, ws);
+        rates.push_back(flops * iters / ((cpu ? cpu_now() : now()) - t0) * 1e-9);
+      }
+      std::sort(rates.begin(), rates.end());
+      std::printf(" %10.1f", rates[rates.size() / 2]);
+      std::fflush(stdout);
+      std::free(ws);
+    }
+    std::printf("\n");
+  }
+  return 0;
+}
