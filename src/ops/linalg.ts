@@ -22,12 +22,17 @@ interface Operand {
   batchStride: number;
 }
 
-/** `t` is [batch, rows, cols]; reads it without copying when its last two dims are row- or column-major. */
+/**
+ * `t` is [rows, cols] or [batch, rows, cols]; reads it without copying when its last two dims are
+ * row- or column-major.
+ */
 function operand(t: Tensor): Operand {
-  const [, rows, cols] = t.shape;
-  const [sb, sr, sc] = t._strides;
-  if (sc === 1 && (sr >= cols || rows <= 1)) return { data: t._storage.data as FloatArray, offset: t._offset, ld: rows <= 1 ? Math.max(cols, 1) : sr, trans: false, batchStride: sb };
-  if (sr === 1 && (sc >= rows || cols <= 1)) return { data: t._storage.data as FloatArray, offset: t._offset, ld: cols <= 1 ? Math.max(rows, 1) : sc, trans: true, batchStride: sb };
+  const nd = t.shape.length;
+  const rows = t.shape[nd - 2], cols = t.shape[nd - 1];
+  const sr = t._strides[nd - 2], sc = t._strides[nd - 1], sb = nd === 3 ? t._strides[0] : 0;
+  const data = t._storage.data as FloatArray;
+  if (sc === 1 && (sr >= cols || rows <= 1)) return { data, offset: t._offset, ld: rows <= 1 ? Math.max(cols, 1) : sr, trans: false, batchStride: sb };
+  if (sr === 1 && (sc >= rows || cols <= 1)) return { data, offset: t._offset, ld: cols <= 1 ? Math.max(rows, 1) : sc, trans: true, batchStride: sb };
   const c = V.contiguous(t.detach());
   return { data: c._storage.data as FloatArray, offset: c._offset, ld: Math.max(cols, 1), trans: false, batchStride: rows * cols };
 }
@@ -68,7 +73,17 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   if (b.ndim !== 2) throw new RangeError('mat2 must be a matrix');
   if (a.shape[1] !== b.shape[0]) cannotMultiply(a.shape, b.shape);
   const dt = sameDtype(a, b, 'm1 and m2');
-  const out = V.view(bmmRaw(V.unsqueeze(a.detach(), 0), V.unsqueeze(b.detach(), 0), dt), [[a.shape[0], b.shape[1]]]).detach();
+  const M = a.shape[0], N = b.shape[1];
+  const out = allocate([M, N], dt);
+  if (M > 0 && N > 0) {
+    // straight to GEMM: transposed operands become flags, no view objects on the hot path
+    const A = operand(a), Bo = operand(b);
+    K.gemm({
+      transA: A.trans, transB: Bo.trans, M, N, K: a.shape[1], alpha: 1, beta: 0,
+      A: A.data, aOffset: A.offset, lda: A.ld, B: Bo.data, bOffset: Bo.offset, ldb: Bo.ld,
+      C: out._storage.data as FloatArray, cOffset: 0, ldc: N, batch: 1, strideA: 0, strideB: 0, strideC: 0,
+    });
+  }
   return apply('MmBackward0', [a, b], out, (g, needs) => [needs[0] ? mm(g, V.t(b)) : null, needs[1] ? mm(V.t(a), g) : null], [a, b]);
 }
 
@@ -223,8 +238,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   }
   if (rows > 0 && outF > 0) {
     // the common case (contiguous input and weight) goes straight to GEMM with no view objects
-    const A = isContiguousLayout(x) ? rowMajor(x, inF) : operand(V.unsqueeze(V.reshape(x.detach(), [[rows, inF]]), 0));
-    const W = isContiguousLayout(weight) ? rowMajor(weight, inF) : operand(V.unsqueeze(weight.detach(), 0));
+    const A = isContiguousLayout(x) ? rowMajor(x, inF) : operand(V.reshape(x.detach(), [[rows, inF]]));
+    const W = isContiguousLayout(weight) ? rowMajor(weight, inF) : operand(weight);
     K.gemm({
       transA: A.trans, transB: !W.trans, M: rows, N: outF, K: inF, alpha: 1, beta: bias ? 1 : 0,
       A: A.data, aOffset: A.offset, lda: A.ld, B: W.data, bOffset: W.offset, ldb: W.ld,
