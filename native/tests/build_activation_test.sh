@@ -1,0 +1,39 @@
+#!/bin/sh
+# Builds and runs the activation accuracy test (and builds the benchmark) outside the addon build:
+# each kernel file is compiled with its own -march into an object, then everything is linked.
+#   native/tests/build_activation_test.sh            build, check symbols, run the test
+#   native/tests/build_activation_test.sh --bench    run native/tests/activation_bench instead
+#                                     (add --reference to time the float64 reference too)
+# Never -march=native, -ffast-math or -Ofast (DESIGN.md §5).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+src="$here/../kernels/activation"
+out="${BUILD_DIR:-$here/../build/activation_test}"
+mkdir -p "$out"
+CXX="${CXX:-g++}"
+FLAGS="-std=c++17 -O2 -Wall -Wextra -fno-math-errno"
+
+$CXX $FLAGS -c "$src/activation_reference.cpp" -o "$out/activation_reference.o"
+$CXX $FLAGS -march=x86-64-v3 -c "$src/activation_avx2.cpp" -o "$out/activation_avx2.o"
+$CXX $FLAGS -march=x86-64-v4 -c "$src/activation_avx512.cpp" -o "$out/activation_avx512.o"
+$CXX $FLAGS -c "$here/activation_test.cpp" -o "$out/activation_test.o"
+$CXX $FLAGS -c "$here/activation_bench.cpp" -o "$out/activation_bench.o"
+
+# The ODR trap: an ISA object must define nothing weak (no inline or template code that the linker
+# could pick for another ISA) and export only its own namespace.
+for isa in avx2 avx512; do
+  if nm -C "$out/activation_$isa.o" | grep -E ' [WVu] '; then
+    echo "activation_$isa.o defines weak symbols (see above): keep helpers in the anonymous namespace" >&2
+    exit 1
+  fi
+  if nm -C --defined-only --extern-only "$out/activation_$isa.o" | grep -v "kindling::$isa::"; then
+    echo "activation_$isa.o exports symbols outside kindling::$isa" >&2
+    exit 1
+  fi
+done
+
+objs="$out/activation_reference.o $out/activation_avx2.o $out/activation_avx512.o"
+$CXX "$out/activation_test.o" $objs -lm -o "$out/activation_test"
+$CXX "$out/activation_bench.o" $objs -lm -o "$out/activation_bench"
+if [ "${1:-}" = "--bench" ]; then shift; exec "$out/activation_bench" "$@"; fi
+"$out/activation_test"
