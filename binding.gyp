@@ -35,7 +35,10 @@
       "cflags_cc": ["-O3", "-std=c++17", "-fexceptions"],
       "cflags_cc!": ["-fno-exceptions"],
       "xcode_settings": { "GCC_ENABLE_CPP_EXCEPTIONS": "YES", "OTHER_CPLUSPLUSFLAGS": ["-std=c++17", "-O3"] },
-      "conditions": [["target_arch=='x64'", { "dependencies": ["kindling_avx2", "kindling_avx512"] }]]
+      "conditions": [
+        ["target_arch=='x64'", { "dependencies": ["kindling_avx2", "kindling_avx512"] }],
+        ["OS=='linux'", { "ldflags": ["-Wl,-z,now"] }]
+      ]
     }
   ]
 }

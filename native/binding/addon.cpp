@@ -17,7 +17,7 @@ namespace {
 using kindling::GemmArgs;
 
 // Bumped whenever the binding's surface changes; the TypeScript loader refuses a stale binary.
-constexpr int32_t kAbiVersion = 1;
+constexpr int32_t kAbiVersion = 2;
 
 #define THROW_TYPE(env, msg) throw Napi::TypeError::New(env, msg)
 #define THROW_RANGE(env, msg) throw Napi::RangeError::New(env, msg)
@@ -146,6 +146,20 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// binary(op, a, b, out): out = a op b elementwise; b has a's length, or 1 (a scalar operand)
+Napi::Value Binary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const auto op = static_cast<kindling::BinaryOp>(integer(info, 0, "op", 0, kindling::B_COUNT - 1));
+  F32 a = f32(info, 1, "a"), b = f32(info, 2, "b"), out = f32(info, 3, "out");
+  if (out.length != a.length) THROW_RANGE(env, "arguments 'a' and 'out' must have the same length");
+  if (b.length != a.length && b.length != 1) THROW_RANGE(env, "argument 'b' must have a's length or 1 element");
+  if ((overlaps(a, a.length, out, out.length) && a.data != out.data) || (overlaps(b, b.length, out, out.length) && (b.data != out.data || b.length != out.length))) {
+    THROW_RANGE(env, "argument 'out' partially overlaps an input");
+  }
+  if (a.length) kindling::binary(op, a.data, b.data, b.length == a.length ? 1 : 0, out.data, a.length);
+  return env.Undefined();
+}
+
 // unaryGrad(op, x, g, out, param)
 Napi::Value UnaryGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -210,6 +224,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
   exports.Set("unaryGrad", Napi::Function::New(env, UnaryGrad, "unaryGrad"));
+  exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
   exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
   exports.Set("softmaxGrad", Napi::Function::New(env, SoftmaxGrad, "softmaxGrad"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));

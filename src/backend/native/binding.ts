@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 /** Must equal kAbiVersion in native/binding/addon.cpp; a binary with another value is stale. */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 export interface NativeInfo {
   abi: number;
@@ -23,6 +23,8 @@ export interface NativeBinding {
   gemm(A: Float32Array, B: Float32Array, C: Float32Array, bias: Float32Array | null, dims: Float64Array): void;
   unary(op: number, x: Float32Array, out: Float32Array, param: number): void;
   unaryGrad(op: number, x: Float32Array, g: Float32Array, out: Float32Array, param: number): void;
+  /** out = a op b elementwise (op: 0 add, 1 sub, 2 mul, 3 div); b has a's length or 1. */
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
   softmaxGrad(y: Float32Array, g: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
   setNumThreads(n: number): void;

@@ -15,6 +15,7 @@ const MIN_GEMM_MACS = 4096;
 // Codes of native/kernels/kernels.h
 const UNARY: Partial<Record<UnaryOp, number>> = { relu: 0, sigmoid: 1, tanh: 2, exp: 3, log: 4, gelu: 5, gelu_tanh: 6, silu: 7, softplus: 8, neg: 9, abs: 10, sqrt: 11 };
 const GRAD: Partial<Record<BinaryOp, number>> = { relu_backward: 0, sigmoid_backward: 1, tanh_backward: 2 };
+const ARITH: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
 
 const isF32 = (a: unknown): a is Float32Array => a instanceof Float32Array;
 const exact = (a: Float32Array, n: number) => (a.length === n ? a : a.subarray(0, n));
@@ -41,9 +42,15 @@ export function nativeBackend(b: NativeBinding): Backend {
     },
 
     binary(op, a, c, out, shape) {
-      const code = GRAD[op];
       let n = 1;
       for (const s of shape) n *= s;
+      const arith = ARITH[op];
+      if (arith !== undefined && n >= MIN_ELEMENTWISE && isF32(a.data) && isF32(c.data) && isF32(out) && isContiguous(shape, a.strides)) {
+        // vector op vector, or vector op broadcast scalar (every stride of b is 0)
+        if (isContiguous(shape, c.strides)) return b.binary(arith, a.data.subarray(a.offset, a.offset + n), c.data.subarray(c.offset, c.offset + n), exact(out, n));
+        if (c.strides.every((s) => s === 0)) return b.binary(arith, a.data.subarray(a.offset, a.offset + n), c.data.subarray(c.offset, c.offset + 1), exact(out, n));
+      }
+      const code = GRAD[op];
       if (code === undefined || n < MIN_ELEMENTWISE || !isF32(a.data) || !isF32(c.data) || !isF32(out) || !isContiguous(shape, a.strides) || !isContiguous(shape, c.strides)) {
         return jsBackend.binary(op, a, c, out, shape);
       }
