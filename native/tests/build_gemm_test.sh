@@ -23,7 +23,12 @@ $CXX $FLAGS -c $K/gemm_reference.cpp -o "$OUT/gemm_reference.o"
 $CXX $FLAGS -march=x86-64-v3 -c $K/gemm_avx2.cpp -o "$OUT/gemm_avx2.o"
 # -Wno-maybe-uninitialized: gcc 12 false positive inside avx512fintrin.h (_mm512_undefined_ps).
 $CXX $FLAGS -Wno-maybe-uninitialized -march=x86-64-v4 -c $K/gemm_avx512.cpp -o "$OUT/gemm_avx512.o"
-OBJS="$OUT/gemm_reference.o $OUT/gemm_avx2.o $OUT/gemm_avx512.o"
+# the transcendental epilogues call the activation kernels
+A=native/kernels/activation
+$CXX $FLAGS -c $A/activation_reference.cpp -o "$OUT/activation_reference.o"
+$CXX $FLAGS -march=x86-64-v3 -c $A/activation_avx2.cpp -o "$OUT/activation_avx2.o"
+ACT="$OUT/activation_reference.o $OUT/activation_avx2.o"
+OBJS="$OUT/gemm_reference.o $OUT/gemm_avx2.o $OUT/gemm_avx512.o $ACT"
 $CXX $FLAGS native/tests/gemm_test.cpp $OBJS -o "$OUT/gemm_test"
 $CXX $FLAGS native/tests/gemm_bench.cpp $OBJS -o "$OUT/gemm_bench"
 # Without AVX-512 on this CPU, also build a test whose avx512 kernels run on SIMDe emulation
@@ -31,7 +36,7 @@ $CXX $FLAGS native/tests/gemm_bench.cpp $OBJS -o "$OUT/gemm_bench"
 if ! grep -q avx512f /proc/cpuinfo 2>/dev/null && [ -f /usr/include/simde/x86/avx512.h ]; then
   $CXX $FLAGS -Wno-maybe-uninitialized -march=x86-64-v3 -DKINDLING_GEMM_EMULATE_AVX512 -c $K/gemm_avx512.cpp -o "$OUT/gemm_avx512_emu.o"
   $CXX $FLAGS -DKINDLING_GEMM_EMULATE_AVX512 native/tests/gemm_test.cpp "$OUT/gemm_reference.o" "$OUT/gemm_avx2.o" \
-    "$OUT/gemm_avx512_emu.o" -o "$OUT/gemm_test_avx512_emulated"
+    "$OUT/gemm_avx512_emu.o" $ACT -o "$OUT/gemm_test_avx512_emulated"
 fi
 if [ "$RUN" = 1 ]; then
   "$OUT/gemm_test"

@@ -101,9 +101,8 @@ export function trunc_normal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2): Tens
   const cdf = (x: number) => (1 + erf(x / Math.SQRT2)) / 2;
   const l = cdf((a - mean) / std), u = cdf((b - mean) / std);
   return no_grad(() => {
-    const d = t.toTypedArray();
-    const tmp = new Float64Array(d.length);
-    for (let i = 0; i < d.length; i++) {
+    const tmp = new Float64Array(t.numel());
+    for (let i = 0; i < tmp.length; i++) {
       const p = 2 * (l + (u - l) * default_generator.random()) - 1;
       tmp[i] = Math.min(b, Math.max(a, mean + std * Math.SQRT2 * erfinv(p)));
     }

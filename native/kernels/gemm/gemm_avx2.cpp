@@ -7,6 +7,10 @@
 #include <cstring>
 
 #include "../kernels.h"
+// the activation kernels the epilogues call (declarations only)
+#define KINDLING_ISA_NS avx2
+#include "../isa_api.h"
+#undef KINDLING_ISA_NS
 
 namespace kindling {
 namespace avx2 {
@@ -55,95 +59,7 @@ static inline void tr4x4(const float* s, int64_t lds, float* d, int64_t ldd) {
   _mm_storeu_ps(d + 3 * ldd, r3);
 }
 
-// ---- epilogue math (same algorithms as the AVX-512 file) ----
-static inline __m256 v_exp(__m256 x) {
-  // Cephes expf: Cody–Waite reduction, degree-6 polynomial; 2^n applied as two factors so that
-  // n ∈ [−150, 128] (subnormal results, overflow to inf) stays exact.
-  x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-104.0f)), _mm256_set1_ps(89.0f));
-  const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
-  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
-  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
-  p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
-  const __m256i ni = _mm256_cvtps_epi32(n);
-  const __m256i n1 = _mm256_srai_epi32(ni, 1), n2 = _mm256_sub_epi32(ni, n1);
-  const __m256 s1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n1, _mm256_set1_epi32(127)), 23));
-  const __m256 s2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n2, _mm256_set1_epi32(127)), 23));
-  return _mm256_mul_ps(_mm256_mul_ps(p, s1), s2);
-}
-
-static inline __m256 v_abs(__m256 x) {
-  return _mm256_castsi256_ps(_mm256_and_si256(_mm256_castps_si256(x), _mm256_set1_epi32(0x7FFFFFFF)));
-}
-
-static inline __m256 v_sigmoid(__m256 x) {
-  const __m256 e = v_exp(_mm256_sub_ps(_mm256_setzero_ps(), v_abs(x)));
-  const __m256 s = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), e));
-  return _mm256_blendv_ps(s, _mm256_mul_ps(s, e), _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_LT_OQ));
-}
-
-static inline __m256 v_tanh(__m256 x) {
-  const __m256 ax = v_abs(x);
-  const __m256 z = _mm256_mul_ps(x, x);
-  __m256 p = _mm256_set1_ps(-5.70498872745e-3f);
-  p = _mm256_fmadd_ps(p, z, _mm256_set1_ps(2.06390887954e-2f));
-  p = _mm256_fmadd_ps(p, z, _mm256_set1_ps(-5.37397155531e-2f));
-  p = _mm256_fmadd_ps(p, z, _mm256_set1_ps(1.33314422036e-1f));
-  p = _mm256_fmadd_ps(p, z, _mm256_set1_ps(-3.33332819422e-1f));
-  const __m256 small = _mm256_fmadd_ps(_mm256_mul_ps(p, z), x, x);
-  const __m256 e = v_exp(_mm256_mul_ps(_mm256_set1_ps(2.0f), _mm256_min_ps(ax, _mm256_set1_ps(10.0f))));
-  __m256 big = _mm256_sub_ps(_mm256_set1_ps(1.0f),
-                             _mm256_div_ps(_mm256_set1_ps(2.0f), _mm256_add_ps(e, _mm256_set1_ps(1.0f))));
-  big = _mm256_or_ps(big, _mm256_and_ps(x, _mm256_set1_ps(-0.0f)));
-  return _mm256_blendv_ps(big, small, _mm256_cmp_ps(ax, _mm256_set1_ps(0.625f), _CMP_LT_OQ));
-}
-
-static inline __m256 v_gelu(__m256 x) {
-  __m256 t = _mm256_mul_ps(x, _mm256_set1_ps(0.70710678118654752f));
-  t = _mm256_min_ps(_mm256_max_ps(t, _mm256_set1_ps(-4.0f)), _mm256_set1_ps(4.0f));
-  const __m256 t2 = _mm256_mul_ps(t, t);
-  __m256 p = _mm256_set1_ps(-2.72614225801306e-10f);
-  p = _mm256_fmadd_ps(p, t2, _mm256_set1_ps(2.77068142495902e-08f));
-  p = _mm256_fmadd_ps(p, t2, _mm256_set1_ps(-2.10102402082508e-06f));
-  p = _mm256_fmadd_ps(p, t2, _mm256_set1_ps(-5.69250639462346e-05f));
-  p = _mm256_fmadd_ps(p, t2, _mm256_set1_ps(-7.34990630326855e-04f));
-  p = _mm256_fmadd_ps(p, t2, _mm256_set1_ps(-2.95459980854025e-03f));
-  p = _mm256_fmadd_ps(p, t2, _mm256_set1_ps(-1.60960333262415e-02f));
-  __m256 q = _mm256_set1_ps(-1.45660718464996e-05f);
-  q = _mm256_fmadd_ps(q, t2, _mm256_set1_ps(-2.13374055278905e-04f));
-  q = _mm256_fmadd_ps(q, t2, _mm256_set1_ps(-1.68282697438203e-03f));
-  q = _mm256_fmadd_ps(q, t2, _mm256_set1_ps(-7.37332916720468e-03f));
-  q = _mm256_fmadd_ps(q, t2, _mm256_set1_ps(-1.42647390514189e-02f));
-  const __m256 erf = _mm256_div_ps(_mm256_mul_ps(t, p), q);
-  const __m256 hx = _mm256_mul_ps(_mm256_set1_ps(0.5f), x);
-  return _mm256_fmadd_ps(hx, erf, hx);
-}
-
-static inline __m256 v_epi(__m256 x, Epilogue e) {
-  switch (e) {
-    case EPI_GELU: return v_gelu(x);
-    case EPI_SIGMOID: return v_sigmoid(x);
-    case EPI_TANH: return v_tanh(x);
-    case EPI_SILU: return _mm256_mul_ps(x, v_sigmoid(x));
-    case EPI_RELU: return _mm256_max_ps(x, _mm256_setzero_ps());
-    default: return x;
-  }
-}
-
-static void epi_row(float* x, int64_t n, Epilogue e) {
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, v_epi(_mm256_loadu_ps(x + i), e));
-  if (i < n) {
-    const __m256i m = tailmask(n - i);
-    _mm256_maskstore_ps(x + i, m, v_epi(_mm256_maskload_ps(x + i, m), e));
-  }
-}
+static void act_unary(UnaryOp op, float* x, int64_t n) { unary(op, x, x, n, 0.0f); }
 
 struct Store;
 static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,

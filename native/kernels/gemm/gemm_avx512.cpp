@@ -27,6 +27,10 @@ static inline void kd_emu_mask_storeu_ps(void* p, simde__mmask16 m, simde__m512 
 #endif
 
 #include "../kernels.h"
+// the activation kernels the epilogues call (declarations only)
+#define KINDLING_ISA_NS avx2
+#include "../isa_api.h"
+#undef KINDLING_ISA_NS
 
 namespace kindling {
 namespace avx512 {
@@ -74,96 +78,9 @@ static inline void tr4x4(const float* s, int64_t lds, float* d, int64_t ldd) {
   _mm_storeu_ps(d + 3 * ldd, r3);
 }
 
-// ---- epilogue math (a few ulp; erf form of GELU as in PyTorch's default) ----
-static inline __m512 v_exp(__m512 x) {
-  // Cephes expf: n = round(x/ln2), r = x − n·ln2 (Cody–Waite split), degree-6 polynomial, then
-  // scalef applies 2^n with correct overflow, underflow and subnormals.
-  x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-104.0f)), _mm512_set1_ps(89.0f));
-  const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
-                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-  p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
-  return _mm512_scalef_ps(p, n);
-}
-
-static inline __m512 v_abs(__m512 x) { return _mm512_abs_ps(x); }
-
-static inline __m512 v_sigmoid(__m512 x) {
-  // On −|x| so exp never overflows; σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) otherwise.
-  const __m512 e = v_exp(_mm512_sub_ps(_mm512_setzero_ps(), v_abs(x)));
-  const __m512 s = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), e));
-  const __mmask16 neg = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ);
-  return _mm512_mask_mul_ps(s, neg, s, e);
-}
-
-static inline __m512 v_tanh(__m512 x) {
-  // Cephes tanhf: odd polynomial below 0.625, else 1 − 2/(e^{2|x|}+1) with the sign restored.
-  const __m512 ax = v_abs(x);
-  const __m512 z = _mm512_mul_ps(x, x);
-  __m512 p = _mm512_set1_ps(-5.70498872745e-3f);
-  p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(2.06390887954e-2f));
-  p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(-5.37397155531e-2f));
-  p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(1.33314422036e-1f));
-  p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(-3.33332819422e-1f));
-  const __m512 small = _mm512_fmadd_ps(_mm512_mul_ps(p, z), x, x);
-  const __m512 e = v_exp(_mm512_mul_ps(_mm512_set1_ps(2.0f), _mm512_min_ps(ax, _mm512_set1_ps(10.0f))));
-  __m512 big = _mm512_sub_ps(_mm512_set1_ps(1.0f),
-                             _mm512_div_ps(_mm512_set1_ps(2.0f), _mm512_add_ps(e, _mm512_set1_ps(1.0f))));
-  big = _mm512_castsi512_ps(_mm512_or_si512(
-      _mm512_castps_si512(big),
-      _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(int32_t(0x80000000u)))));
-  const __mmask16 is_small = _mm512_cmp_ps_mask(ax, _mm512_set1_ps(0.625f), _CMP_LT_OQ);
-  return _mm512_mask_blend_ps(is_small, big, small);
-}
-
-static inline __m512 v_gelu(__m512 x) {
-  // 0.5·x·(1 + erf(x/√2)); erf by Eigen's rational x·P(x²)/Q(x²) on [−4, 4] (±1 outside).
-  __m512 t = _mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752f));
-  t = _mm512_min_ps(_mm512_max_ps(t, _mm512_set1_ps(-4.0f)), _mm512_set1_ps(4.0f));
-  const __m512 t2 = _mm512_mul_ps(t, t);
-  __m512 p = _mm512_set1_ps(-2.72614225801306e-10f);
-  p = _mm512_fmadd_ps(p, t2, _mm512_set1_ps(2.77068142495902e-08f));
-  p = _mm512_fmadd_ps(p, t2, _mm512_set1_ps(-2.10102402082508e-06f));
-  p = _mm512_fmadd_ps(p, t2, _mm512_set1_ps(-5.69250639462346e-05f));
-  p = _mm512_fmadd_ps(p, t2, _mm512_set1_ps(-7.34990630326855e-04f));
-  p = _mm512_fmadd_ps(p, t2, _mm512_set1_ps(-2.95459980854025e-03f));
-  p = _mm512_fmadd_ps(p, t2, _mm512_set1_ps(-1.60960333262415e-02f));
-  __m512 q = _mm512_set1_ps(-1.45660718464996e-05f);
-  q = _mm512_fmadd_ps(q, t2, _mm512_set1_ps(-2.13374055278905e-04f));
-  q = _mm512_fmadd_ps(q, t2, _mm512_set1_ps(-1.68282697438203e-03f));
-  q = _mm512_fmadd_ps(q, t2, _mm512_set1_ps(-7.37332916720468e-03f));
-  q = _mm512_fmadd_ps(q, t2, _mm512_set1_ps(-1.42647390514189e-02f));
-  const __m512 erf = _mm512_div_ps(_mm512_mul_ps(t, p), q);
-  const __m512 hx = _mm512_mul_ps(_mm512_set1_ps(0.5f), x);
-  return _mm512_fmadd_ps(hx, erf, hx);
-}
-
-static inline __m512 v_epi(__m512 x, Epilogue e) {
-  switch (e) {
-    case EPI_GELU: return v_gelu(x);
-    case EPI_SIGMOID: return v_sigmoid(x);
-    case EPI_TANH: return v_tanh(x);
-    case EPI_SILU: return _mm512_mul_ps(x, v_sigmoid(x));
-    case EPI_RELU: return _mm512_max_ps(x, _mm512_setzero_ps());
-    default: return x;
-  }
-}
-
-static void epi_row(float* x, int64_t n, Epilogue e) {
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, v_epi(_mm512_loadu_ps(x + i), e));
-  if (i < n) {
-    const __mmask16 m = tailmask(n - i);
-    _mm512_mask_storeu_ps(x + i, m, v_epi(_mm512_maskz_loadu_ps(m, x + i), e));
-  }
-}
+// The AVX-512 activations have not run on AVX-512 hardware yet (see dispatch.cpp): epilogues
+// use the AVX2 ones, which an AVX-512 CPU runs as well.
+static void act_unary(UnaryOp op, float* x, int64_t n) { avx2::unary(op, x, x, n, 0.0f); }
 
 // ---- microkernel ----
 struct Store;

@@ -18,7 +18,8 @@
 //   ukernel(kc, pa, pb, c, ldc, mr, nr, st)   packed panels → C tile, applying `st`.
 //   tr4x4(s, lds, d, ldd)                     d[t*ldd + i] = s[i*lds + t] for a 4×4 block (used by
 //                                             the packing routines below for transposed sources).
-//   epi_row(x, n, e)                          applies a transcendental epilogue to n floats.
+//   act_unary(op, x, n)                       runs an activation kernel in place over n floats
+//                                             (the transcendental epilogues; see epi_row).
 //   gemm_direct(g, r0, r1, c0, c1, ws)        optional no-pack tile path; returns false to decline.
 
 // How a finished accumulator tile is merged into C: C = act(alpha·acc + beta·C + bias).
@@ -33,6 +34,13 @@ static inline int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
 static inline int64_t imax(int64_t a, int64_t b) { return a > b ? a : b; }
 static inline int64_t round_up(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
 static inline bool epi_is_transcendental(Epilogue e) { return e >= EPI_GELU && e <= EPI_SILU; }
+
+// A transcendental epilogue over a finished row of the tile, while it is still in L1: the
+// activation kernels do the math, so each ISA has one tested exp/erf, not a second copy here.
+static void epi_row(float* x, int64_t n, Epilogue e) {
+  const UnaryOp op = e == EPI_GELU ? U_GELU : e == EPI_SIGMOID ? U_SIGMOID : e == EPI_TANH ? U_TANH : U_SILU;
+  act_unary(op, x, n);
+}
 
 // Scalar merge for a partial tile computed into a scratch tile (ISAs whose ukernel only stores
 // full tiles).

@@ -1,11 +1,14 @@
 // Portable fp32 GEMM (baseline flags, any architecture): the same blocking driver as the SIMD
 // kernels around a scalar 4×8 register-blocked microkernel the compiler may auto-vectorise.
 // It is the fallback on CPUs without AVX2 and the second opinion in native/tests/gemm_test.cpp.
-#include <cmath>
 #include <cstdint>
 #include <cstring>
 
 #include "../kernels.h"
+// the activation kernels the epilogues call (declarations only)
+#define KINDLING_ISA_NS reference
+#include "../isa_api.h"
+#undef KINDLING_ISA_NS
 
 namespace kindling {
 namespace reference {
@@ -36,26 +39,7 @@ static inline void tr4x4(const float* s, int64_t lds, float* d, int64_t ldd) {
     for (int t = 0; t < 4; ++t) d[t * ldd + i] = s[i * lds + t];
 }
 
-static inline float epi_scalar(float x, Epilogue e) {
-  switch (e) {
-    case EPI_RELU: return x > 0.0f ? x : 0.0f;
-    case EPI_GELU: return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
-    case EPI_SIGMOID: {
-      const float z = std::exp(-std::fabs(x)), s = 1.0f / (1.0f + z);
-      return x >= 0.0f ? s : z * s;
-    }
-    case EPI_TANH: return std::tanh(x);
-    case EPI_SILU: {
-      const float z = std::exp(-std::fabs(x)), s = 1.0f / (1.0f + z);
-      return x * (x >= 0.0f ? s : z * s);
-    }
-    default: return x;
-  }
-}
-
-static void epi_row(float* x, int64_t n, Epilogue e) {
-  for (int64_t i = 0; i < n; ++i) x[i] = epi_scalar(x[i], e);
-}
+static void act_unary(UnaryOp op, float* x, int64_t n) { unary(op, x, x, n, 0.0f); }
 
 struct Store;
 static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
