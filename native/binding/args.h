@@ -1,0 +1,64 @@
+// Argument readers and checks shared by every binding file. Each throws TypeError/RangeError
+// naming the argument, so nothing a JS caller passes can crash the process.
+#pragma once
+#include <napi.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+namespace kindling {
+namespace binding {
+
+#define THROW_TYPE(env, msg) throw Napi::TypeError::New(env, msg)
+#define THROW_RANGE(env, msg) throw Napi::RangeError::New(env, msg)
+
+struct F32 {
+  float* data;
+  int64_t length;
+  const void* buffer;  // the ArrayBuffer, for aliasing checks
+  size_t byteOffset;
+};
+
+inline F32 f32(const Napi::CallbackInfo& info, size_t i, const char* name, bool nullable = false) {
+  Napi::Env env = info.Env();
+  if (nullable && (info.Length() <= i || info[i].IsNull() || info[i].IsUndefined())) return {nullptr, 0, nullptr, 0};
+  if (info.Length() <= i || !info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    THROW_TYPE(env, std::string("argument '") + name + "' must be a Float32Array");
+  }
+  auto a = info[i].As<Napi::Float32Array>();
+  auto ab = a.ArrayBuffer();
+  // a detached buffer reports length 0 and no data: every extent check below then fails cleanly
+  return {a.ElementLength() ? a.Data() : nullptr, static_cast<int64_t>(a.ElementLength()), ab.Data(), a.ByteOffset()};
+}
+
+inline double number(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  if (info.Length() <= i || !info[i].IsNumber()) THROW_TYPE(info.Env(), std::string("argument '") + name + "' must be a number");
+  return info[i].As<Napi::Number>().DoubleValue();
+}
+
+inline int64_t integer(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t lo, int64_t hi) {
+  const double v = number(info, i, name);
+  if (!(v >= static_cast<double>(lo) && v <= static_cast<double>(hi)) || std::floor(v) != v) {
+    THROW_RANGE(info.Env(), std::string("argument '") + name + "' must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  }
+  return static_cast<int64_t>(v);
+}
+
+inline bool overlaps(const F32& a, int64_t aLen, const F32& b, int64_t bLen) {
+  if (!a.buffer || !b.buffer || a.buffer != b.buffer) return false;
+  const size_t a0 = a.byteOffset, a1 = a0 + aLen * 4, b0 = b.byteOffset, b1 = b0 + bLen * 4;
+  return a0 < b1 && b0 < a1;
+}
+
+// Extents are computed in double: exact far beyond any array length, and immune to int64 overflow.
+inline void needLength(Napi::Env env, const F32& a, double need, const char* name) {
+  if (need > static_cast<double>(a.length)) {
+    THROW_RANGE(env, std::string("argument '") + name + "' has " + std::to_string(a.length) + " elements but the shape needs " + std::to_string(static_cast<long long>(need)));
+  }
+}
+
+constexpr int64_t kMaxDim = int64_t(1) << 40;
+
+}  // namespace binding
+}  // namespace kindling

@@ -1,0 +1,16 @@
+/** Helpers shared by the native backend's kernel files. */
+
+/** Elements below which an elementwise op stays in JS (a call costs ~60-100 ns; JS does ~1 ns/element). */
+export const MIN_ELEMENTWISE = 256;
+
+export const isF32 = (a: unknown): a is Float32Array => a instanceof Float32Array;
+export const exact = (a: Float32Array, n: number) => (a.length === n ? a : a.subarray(0, n));
+
+export function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && strides[i] !== expected) return false;
+    expected *= shape[i];
+  }
+  return true;
+}
