@@ -1,0 +1,93 @@
+// What each suite measures: its cases (full and --quick), the data each case needs, and how a
+// time per call turns into the number reported (GFLOP/s, GB/s, samples/s, ms per step, µs per call).
+import { normal, uniform, labels } from './data.mjs';
+
+export const MODELS = {
+  SimpleNN: { layers: [10, 50, 1], acts: ['relu'] },
+  AdvancedNN: { layers: [10, 50, 50, 1], acts: ['relu', 'sigmoid'] },
+  MLP784: { layers: [784, 512, 512, 10], acts: ['relu', 'relu'] },
+};
+
+// PyTorch's default Linear init (uniform ±1/√fan_in), seeded per layer.
+function weights(model) {
+  const { layers } = MODELS[model], out = {};
+  for (let i = 0; i + 1 < layers.length; i++) {
+    const fin = layers[i], fout = layers[i + 1], bound = 1 / Math.sqrt(fin);
+    out[`w${i}`] = uniform(fout * fin, -bound, bound, 100 + 2 * i);
+    out[`b${i}`] = uniform(fout, -bound, bound, 101 + 2 * i);
+  }
+  return out;
+}
+
+const gemmShapes = (quick) => quick
+  ? [[128, 128, 128], [512, 512, 512], [64, 784, 512]]
+  : [...[32, 64, 128, 256, 512, 1024, 2048].map((n) => [n, n, n]), [1, 784, 512], [64, 784, 512], [256, 512, 512]];
+
+export const OPS = ['relu', 'sigmoid', 'tanh', 'gelu', 'softmax'];
+const SOFTMAX_ROW = 1000; // softmax runs over rows of 1000 (the last dim), as a classifier's would
+
+export const SUITES = {
+  gemm: {
+    title: 'GEMM fp32 C = A·B',
+    unit: 'GFLOP/s', higherIsBetter: true,
+    cases: (quick) => gemmShapes(quick).map(([M, K, N]) => ({
+      suite: 'gemm', id: `${M}x${K}x${N}`, label: `${M}×${K}×${N}`, M, K, N,
+      work: 2 * M * N * K,
+      data: () => ({ a: normal(M * K, 1), b: normal(K * N, 2) }),
+    })),
+    value: (c, sec) => c.work / sec / 1e9,
+  },
+  ops: {
+    title: 'Activations, out of place',
+    unit: 'GB/s', higherIsBetter: true,
+    cases: (quick) => {
+      const ops = quick ? ['relu', 'sigmoid', 'gelu'] : OPS;
+      const sizes = quick ? [1e4, 1e6] : [1e3, 1e4, 1e5, 1e6, 1e7];
+      return ops.flatMap((op) => sizes.map((n) => ({
+        suite: 'ops', id: `${op}-${n}`, label: `${op} ${n.toExponential().replace('e+', 'e')}`, op, n,
+        shape: op === 'softmax' ? [n / SOFTMAX_ROW, SOFTMAX_ROW] : [n],
+        work: 8 * n, // bytes: one fp32 read and one write per element
+        data: () => ({ x: normal(n, 3) }),
+      })));
+    },
+    value: (c, sec) => c.work / sec / 1e9,
+  },
+  mlp: {
+    title: 'MLP inference (no_grad)',
+    unit: 'samples/s', higherIsBetter: true, perCall: true,
+    cases: (quick) => {
+      const list = quick ? [['SimpleNN', 1], ['AdvancedNN', 32], ['MLP784', 1], ['MLP784', 256]]
+        : Object.keys(MODELS).flatMap((m) => [1, 32, 256, 4096].map((b) => [m, b]));
+      return list.map(([model, batch]) => mlpCase('mlp', model, batch));
+    },
+    value: (c, sec) => c.batch / sec,
+  },
+  train: {
+    title: 'Training step (MLP784, batch 64, cross-entropy, SGD)',
+    unit: 'ms/step', higherIsBetter: false,
+    cases: () => [{
+      ...mlpCase('train', 'MLP784', 64), lr: 0.01, checkSteps: 3,
+      data: () => ({ x: normal(64 * 784, 4), y: labels(64, 10, 5), ...weights('MLP784') }),
+    }],
+    value: (c, sec) => sec * 1e3,
+  },
+  floor: {
+    title: 'Per-call floor (SimpleNN, batch 1)',
+    // the median call, not the mean: the floor is what a typical call costs, GC pauses aside
+    // (they show in the p99)
+    unit: 'µs/call', higherIsBetter: false, perCall: true, fromLatency: true,
+    cases: () => [mlpCase('floor', 'SimpleNN', 1)],
+    value: (c, sec) => sec * 1e6,
+  },
+};
+
+function mlpCase(suite, model, batch) {
+  const { layers, acts } = MODELS[model];
+  return {
+    suite, id: `${model}-b${batch}`, label: `${model} B=${batch}`, model, batch, layers, acts,
+    work: batch,
+    data: () => ({ x: normal(batch * layers[0], 4), ...weights(model) }),
+  };
+}
+
+export const SUITE_NAMES = Object.keys(SUITES);

@@ -1,0 +1,211 @@
+// npm run bench [-- --quick --suite gemm,mlp --engine kindling-native,onnxruntime --threads 1,2]
+// Runs every selected engine on every case, interleaved rep by rep (A B C A B C ...) so drift hits
+// all alike, after checking that their outputs agree; writes JSON, a Markdown summary and charts.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, HELP, UsageError } from './lib/cli.mjs';
+
+let opts;
+try {
+  opts = parseArgs(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  console.error(`bench: ${e.message}`);
+  process.exit(2);
+}
+if (opts.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+const { SUITES } = await import('./lib/suites.mjs');
+const { ENGINES, UNAVAILABLE, Worker, killAll } = await import('./lib/engines.mjs');
+const { materialize, readF32 } = await import('./lib/data.mjs');
+const { median, quantile, crossCheck, TOLERANCE } = await import('./lib/stats.mjs');
+const { machine, fmaPeak } = await import('./lib/machine.mjs');
+const { summaryMarkdown } = await import('./lib/report.mjs');
+const progress = (await import('./lib/progress.mjs')).progress();
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outDir = path.resolve(opts.out ?? path.join(here, 'results'));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kindling-bench-'));
+
+// No child outlives us: workers are killed on exit, Ctrl-C and SIGTERM (they also exit when their
+// stdin closes, should this process be killed outright).
+const cleanup = () => { killAll(); fs.rmSync(tmp, { recursive: true, force: true }); };
+process.on('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => { progress.clear(); console.error(`\nbench: ${sig}, stopping; no results written`); cleanup(); process.exit(130); });
+}
+
+// Timing: warm-up of warmSec after one first call, reps of about repSec each; an engine whose one
+// call takes longer than maxCallSec skips the case (and the larger ones after it), reported as such.
+const T = opts.quick ? { repSec: 0.02, warmSec: 0.08, maxCallSec: 0.4 } : { repSec: 0.05, warmSec: 0.2, maxCallSec: 1.5 };
+const PRIORITY = ['pytorch', 'numpy', 'onnxruntime', 'kindling-js', 'kindling-native', 'tfjs-wasm', 'tfjs-cpu'];
+
+const meta = {
+  date: new Date().toISOString(), host: os.hostname(), command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  machine: machine(), threads: opts.threads, reps: opts.reps, quick: opts.quick, timing: T, tolerance: TOLERANCE,
+  peak: fmaPeak(opts.threads), engines: {}, unavailable: UNAVAILABLE,
+};
+const results = [];
+const minThreads = opts.threads[0];
+const runsAt = (e, t) => ENGINES[e].threaded || t === minThreads;
+
+const caseList = opts.suites.flatMap((s) => SUITES[s].cases(opts.quick).map((c) => ({ ...c, suite: s })));
+const total = opts.threads.length * caseList.length;
+console.log(`kindling benchmarks: ${caseList.length} cases × threads ${opts.threads.join(',')} · engines ${opts.engines.join(', ')} · ${opts.reps} reps`);
+console.log(`${meta.machine.cpu}, ${meta.machine.logicalCpus} CPUs [${meta.machine.cpuFlags.join(' ')}], Node ${process.version}; ` +
+  `FMA peak ${meta.peak.missing ?? Object.entries(meta.peak.gflops).map(([n, g]) => `${g.toFixed(1)} GFLOP/s on ${n}T`).join(', ')}`);
+
+async function startWorker(e, t) {
+  const w = new Worker(e, t);
+  const hello = await w.request('hello', {}, 120);
+  meta.engines[e] ??= {};
+  if (!hello.ok) {
+    meta.engines[e][t] = { missing: hello.error ?? hello.na };
+    w.kill();
+    return null;
+  }
+  meta.engines[e][t] = { version: hello.version, info: hello.info };
+  return w;
+}
+
+const started = Date.now();
+let done = 0, kindlingWrong = 0;
+for (const t of opts.threads) {
+  const engines = opts.engines.filter((e) => runsAt(e, t));
+  const workers = {}, crashes = {}, rate = {};
+  for (const e of engines) {
+    progress.status(`threads ${t}: starting ${e}`);
+    workers[e] = await startWorker(e, t);
+    const m = meta.engines[e][t];
+    console.log(`  ${e.padEnd(16)} ${m.missing ? `MISSING: ${m.missing}` : `${m.version}  ${JSON.stringify(m.info)}`}`);
+  }
+  for (const c of caseList) {
+    const suite = SUITES[c.suite];
+    const label = `threads ${t} · ${c.suite} ${c.label}`;
+    progress.status(`[${done + 1}/${total}] ${label}: data`);
+    const files = materialize(tmp, `${c.suite}-${c.id}`, c.data);
+    const spec = Object.fromEntries(Object.entries(c).filter(([, v]) => typeof v !== 'function'));
+    const entry = (e, status, extra = {}) => ({ suite: c.suite, case: c.id, label: c.label, threads: t, engine: e, unit: suite.unit, status, ...extra });
+    const rows = {};
+    for (const e of engines) {
+      if (!workers[e]) rows[e] = entry(e, 'missing', { note: meta.engines[e][t].missing });
+    }
+    // Restart an engine that crashed on an earlier case; after 3 crashes leave it out, saying so.
+    const live = [];
+    for (const e of engines) {
+      if (rows[e]) continue;
+      if (workers[e].dead) {
+        crashes[e] = (crashes[e] ?? 0) + 1;
+        if (crashes[e] > 3) { rows[e] = entry(e, 'error', { note: 'crashed 3 times; not restarted' }); continue; }
+        workers[e] = await startWorker(e, t);
+        if (!workers[e]) { rows[e] = entry(e, 'error', { note: meta.engines[e][t].missing }); continue; }
+      }
+      const key = `${e}|${c.suite}`;
+      if (rate[key] && rate[key] * c.work > T.maxCallSec) {
+        rows[e] = entry(e, 'skipped', { note: `predicted ${(rate[key] * c.work).toFixed(1)} s per call (limit ${T.maxCallSec} s)` });
+        continue;
+      }
+      live.push(e);
+    }
+    // 1. Same inputs, fresh instance: outputs must agree before any timing counts.
+    const outputs = {};
+    for (const e of live) {
+      progress.status(`[${done + 1}/${total}] ${label}: checking ${e}`);
+      const out = path.join(tmp, `out-${e}.bin`);
+      const r = await workers[e].request('check', { case: spec, files, out });
+      if (r.ok) outputs[e] = readF32(out);
+      else rows[e] = entry(e, r.na ? 'n/a' : 'error', { note: r.na ?? r.error });
+    }
+    const check = crossCheck(outputs, PRIORITY);
+    // 2. Warm-up, and the calls per rep.
+    const timed = [];
+    for (const e of live.filter((x) => !rows[x])) {
+      progress.status(`[${done + 1}/${total}] ${label}: warm-up ${e}`);
+      let r = await workers[e].request('prepare', { case: spec, files });
+      if (r.ok) r = await workers[e].request('warmup', T);
+      if (!r.ok) rows[e] = entry(e, 'error', { note: r.error });
+      else if (r.tooSlow) {
+        rate[`${e}|${c.suite}`] = r.tooSlow / c.work;
+        rows[e] = entry(e, 'skipped', { note: `one call took ${r.tooSlow.toFixed(2)} s (limit ${T.maxCallSec} s)` });
+      } else timed.push({ e, inner: r.inner, secs: [], times: [] });
+    }
+    // 3. Timed reps, interleaved; the starting engine rotates so none is always first.
+    for (let rep = 0; rep < opts.reps; rep++) {
+      progress.status(`[${done + 1}/${total}] ${label}: rep ${rep + 1}/${opts.reps}`);
+      for (let k = 0; k < timed.length; k++) {
+        const x = timed[(k + rep) % timed.length];
+        if (x.error) continue;
+        const r = await workers[x.e].request('rep', { inner: x.inner, perCall: !!suite.perCall });
+        if (!r.ok) { x.error = r.error; continue; }
+        // fromLatency suites count the median call of each rep, the others the mean
+        x.secs.push(suite.fromLatency ? median(r.times) / 1e6 : r.total / x.inner);
+        if (r.times) for (const v of r.times) x.times.push(v);
+      }
+    }
+    for (const x of timed) {
+      await workers[x.e].request('release');
+      if (x.error) { rows[x.e] = entry(x.e, 'error', { note: x.error }); continue; }
+      const sec = median(x.secs), lo = Math.min(...x.secs), hi = Math.max(...x.secs);
+      rate[`${x.e}|${c.suite}`] = sec / c.work;
+      const [vmin, vmax] = [suite.value(c, hi), suite.value(c, lo)].sort((a, b) => a - b);
+      const ck = check[x.e];
+      rows[x.e] = entry(x.e, ck.ok ? 'ok' : 'wrong', {
+        value: suite.value(c, sec), min: vmin, max: vmax, secPerCall: sec, reps: x.secs.length, callsPerRep: x.inner,
+        latencyUs: x.times.length ? { median: median(x.times), p99: quantile(x.times, 0.99) } : undefined,
+        check: { relError: ck.err, against: ck.ref, alone: ck.alone ?? false },
+        peakPct: c.suite === 'gemm' && meta.peak.gflops?.[ENGINES[x.e].threaded ? t : 1] ? (100 * suite.value(c, sec)) / meta.peak.gflops[ENGINES[x.e].threaded ? t : 1] : undefined,
+      });
+      if (!ck.ok) {
+        if (ENGINES[x.e].kind === 'kindling') kindlingWrong++;
+        progress.clear();
+        console.error(`\n!!! WRONG OUTPUT: ${x.e} on ${label}: relative error ${ck.err.toExponential(2)} against ${ck.ref} (tolerance ${TOLERANCE})\n`);
+      }
+    }
+    for (const e of engines) results.push(rows[e]);
+    done++;
+    progress.line(`${label.padEnd(44)} ${engines.map((e) => `${e} ${cell(rows[e], suite)}`).join(' · ')}`);
+    progress.status(`[${done}/${total}] ${fmtTime(Date.now() - started)} elapsed`);
+  }
+  for (const w of Object.values(workers)) w?.kill();
+}
+progress.clear();
+
+function cell(r, suite) {
+  if (r.status === 'ok' || r.status === 'wrong') return `${fmt(r.value)}${r.status === 'wrong' ? ' WRONG' : ''}`;
+  return r.status;
+}
+function fmt(v) {
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+function fmtTime(ms) {
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+meta.durationSec = Math.round((Date.now() - started) / 1000);
+fs.mkdirSync(outDir, { recursive: true });
+const stem = `${meta.date.slice(0, 10)}-${meta.host}${opts.quick ? '-quick' : ''}`;
+const json = { meta, suites: Object.fromEntries(opts.suites.map((s) => [s, { title: SUITES[s].title, unit: SUITES[s].unit, higherIsBetter: SUITES[s].higherIsBetter }])), results };
+fs.writeFileSync(path.join(outDir, `${stem}.json`), `${JSON.stringify(json, null, 1)}\n`);
+const md = summaryMarkdown(json, stem);
+fs.writeFileSync(path.join(outDir, `${stem}.md`), md);
+console.log(`\n${md.split('\n## ')[1] ? `## ${md.split('\n## ')[1]}` : md}`);
+console.log(`results: ${path.relative(process.cwd(), path.join(outDir, `${stem}.json`))} and .md (${fmtTime(Date.now() - started)})`);
+if (opts.charts) {
+  try {
+    const { renderCharts } = await import('./charts.mjs');
+    const svgs = await renderCharts(json, outDir, stem);
+    console.log(`charts: ${svgs.map((p) => path.relative(process.cwd(), p)).join(', ')}`);
+  } catch (e) {
+    console.error(`charts not drawn (${e.code === 'ERR_MODULE_NOT_FOUND' ? 'vega is missing: npm run bench:setup' : e.message})`);
+  }
+}
+if (kindlingWrong) {
+  console.error(`\n!!! kindling gave ${kindlingWrong} wrong output(s): see WRONG above and in the summary`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,73 @@
+// kindling through its public API, as a user writes it. The same file serves kindling-native and
+// kindling-js: run.mjs starts the latter with KINDLING_BACKEND=js.
+import fs from 'node:fs';
+import { readF32, readI32 } from '../lib/data.mjs';
+
+const torch = await import('../../dist/index.js');
+const { nn, optim } = torch;
+
+export async function init(threads) {
+  const info = torch.backendInfo();
+  const want = process.env.KINDLING_BACKEND;
+  if (want && info.backend !== want) throw new Error(`asked for the ${want} backend, got ${info.backend}: ${info.reason}`);
+  torch.set_num_threads(threads);
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return { version: pkg.version, info: { backend: info.backend, isa: info.isa ?? null, reason: info.reason, threads: torch.get_num_threads() } };
+}
+
+const tensor = (path, shape) => torch.frombuffer(readF32(path)).view(shape);
+
+// The seed's networks: Linear layers assigned as fc1, fc2, ... and the activation after each
+// hidden layer written out in forward, as SimpleNN and AdvancedNN are.
+class Net extends nn.Module {
+  constructor(layers, acts) {
+    super();
+    this.acts = acts;
+    for (let i = 0; i + 1 < layers.length; i++) this[`fc${i + 1}`] = new nn.Linear(layers[i], layers[i + 1]);
+  }
+  forward(x) {
+    for (let i = 0; i < this.acts.length; i++) x = torch[this.acts[i]](this[`fc${i + 1}`](x));
+    return this[`fc${this.acts.length + 1}`](x);
+  }
+}
+
+function model(c, files) {
+  const net = new Net(c.layers, c.acts);
+  torch.no_grad(() => {
+    for (let i = 0; i + 1 < c.layers.length; i++) {
+      net[`fc${i + 1}`].weight.copy_(tensor(files[`w${i}`], [c.layers[i + 1], c.layers[i]]));
+      net[`fc${i + 1}`].bias.copy_(tensor(files[`b${i}`], [c.layers[i + 1]]));
+    }
+  });
+  return net;
+}
+
+const F = nn.functional;
+const OPS = { relu: torch.relu, sigmoid: torch.sigmoid, tanh: torch.tanh, gelu: (x) => F.gelu(x), softmax: (x) => torch.softmax(x, -1) };
+
+export async function build(c, files) {
+  let out;
+  const result = () => Float32Array.from(out.contiguous().toTypedArray());
+  if (c.suite === 'gemm') {
+    const a = tensor(files.a, [c.M, c.K]), b = tensor(files.b, [c.K, c.N]);
+    return { run: () => { out = torch.mm(a, b); }, result };
+  }
+  if (c.suite === 'ops') {
+    const x = tensor(files.x, c.shape), f = OPS[c.op];
+    return { run: () => { out = f(x); }, result };
+  }
+  if (c.suite === 'mlp' || c.suite === 'floor') {
+    const net = model(c, files).eval(), x = tensor(files.x, [c.batch, c.layers[0]]);
+    return { run: () => { out = torch.no_grad(() => net(x)); }, result };
+  }
+  if (c.suite === 'train') {
+    const net = model(c, files), x = tensor(files.x, [c.batch, c.layers[0]]);
+    const y = torch.tensor(Array.from(readI32(files.y)), { dtype: torch.int64 });
+    const opt = new optim.SGD(net.parameters(), { lr: c.lr }), lossFn = new nn.CrossEntropyLoss();
+    return {
+      run: () => { opt.zero_grad(); lossFn(net(x), y).backward(); opt.step(); },
+      result: () => { out = torch.no_grad(() => net(x)); return result(); },
+    };
+  }
+  throw new Error(`unknown suite ${c.suite}`);
+}

@@ -1,0 +1,220 @@
+"""PyTorch (eager, no_grad) or numpy in a persistent Python process, driven by run.mjs with the
+same JSON-lines protocol as workers/node_worker.mjs, so Python engines interleave rep by rep with
+the Node ones. Usage: python3 python_worker.py pytorch|numpy THREADS
+The thread count is also in OMP_NUM_THREADS/OPENBLAS_NUM_THREADS, set by run.mjs before start."""
+import json
+import sys
+import time
+
+ENGINE, THREADS = sys.argv[1], int(sys.argv[2])
+proto = sys.stdout
+sys.stdout = sys.stderr  # anything a library prints must not reach the protocol
+
+import numpy as np  # noqa: E402
+
+if ENGINE == "pytorch":
+    import torch  # noqa: E402
+    torch.set_num_threads(THREADS)
+
+
+class NotApplicable(Exception):
+    pass
+
+
+def f32(path, shape):
+    return np.fromfile(path, dtype=np.float32).reshape(shape)
+
+
+def erf_gelu_numpy(x):
+    raise NotApplicable("numpy has no erf (GELU needs scipy)")
+
+
+NP_OPS = {
+    "relu": lambda x: np.maximum(x, np.float32(0)),
+    "sigmoid": lambda x: np.float32(1) / (np.float32(1) + np.exp(-x)),
+    "tanh": np.tanh,
+    "gelu": erf_gelu_numpy,
+    "softmax": lambda x: (lambda e: e / e.sum(axis=-1, keepdims=True))(np.exp(x - x.max(axis=-1, keepdims=True))),
+}
+
+
+class Net(torch.nn.Module if ENGINE == "pytorch" else object):
+    """The seed's networks: fc1, fc2, ... with the activation after each hidden layer in forward."""
+
+    def __init__(self, layers, acts):
+        super().__init__()
+        self.acts = acts
+        for i in range(len(layers) - 1):
+            setattr(self, f"fc{i + 1}", torch.nn.Linear(layers[i], layers[i + 1]))
+
+    def forward(self, x):
+        for i, a in enumerate(self.acts):
+            x = getattr(torch, a)(getattr(self, f"fc{i + 1}")(x))
+        return getattr(self, f"fc{len(self.acts) + 1}")(x)
+
+
+def build_torch(c, files):
+    s = c["suite"]
+    state = {}
+    if s == "gemm":
+        a, b = torch.from_numpy(f32(files["a"], (c["M"], c["K"]))), torch.from_numpy(f32(files["b"], (c["K"], c["N"])))
+        def run(): state["out"] = torch.mm(a, b)
+    elif s == "ops":
+        x = torch.from_numpy(f32(files["x"], c["shape"]))
+        f = {"relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
+             "gelu": torch.nn.functional.gelu, "softmax": lambda t: torch.softmax(t, -1)}[c["op"]]
+        def run(): state["out"] = f(x)
+    else:
+        L = c["layers"]
+        net = Net(L, c["acts"])
+        with torch.no_grad():
+            for i in range(len(L) - 1):
+                getattr(net, f"fc{i + 1}").weight.copy_(torch.from_numpy(f32(files[f"w{i}"], (L[i + 1], L[i]))))
+                getattr(net, f"fc{i + 1}").bias.copy_(torch.from_numpy(f32(files[f"b{i}"], (L[i + 1],))))
+        x = torch.from_numpy(f32(files["x"], (c["batch"], L[0])))
+        if s in ("mlp", "floor"):
+            net.eval()
+            def run():
+                with torch.no_grad():
+                    state["out"] = net(x)
+        else:
+            y = torch.from_numpy(np.fromfile(files["y"], dtype=np.int32).astype(np.int64))
+            opt, loss_fn = torch.optim.SGD(net.parameters(), lr=c["lr"]), torch.nn.CrossEntropyLoss()
+            def run():
+                opt.zero_grad()
+                loss_fn(net(x), y).backward()
+                opt.step()
+            def result():
+                with torch.no_grad():
+                    return net(x).numpy()
+            return run, result
+    return run, lambda: state["out"].numpy()
+
+
+def build_numpy(c, files):
+    s = c["suite"]
+    state = {}
+    if s == "gemm":
+        a, b = f32(files["a"], (c["M"], c["K"])), f32(files["b"], (c["K"], c["N"]))
+        def run(): state["out"] = a @ b
+    elif s == "ops":
+        x, f = f32(files["x"], c["shape"]), NP_OPS[c["op"]]
+        if c["op"] == "gelu":
+            f(x)
+        def run(): state["out"] = f(x)
+    elif s in ("mlp", "floor"):
+        L, acts = c["layers"], c["acts"]
+        # weights stored transposed once, as a numpy user would, so each layer is x @ W + b
+        ws = [(np.ascontiguousarray(f32(files[f"w{i}"], (L[i + 1], L[i])).T), f32(files[f"b{i}"], (L[i + 1],))) for i in range(len(L) - 1)]
+        x = f32(files["x"], (c["batch"], L[0]))
+        def run():
+            h = x
+            for i, (w, b) in enumerate(ws):
+                h = h @ w + b
+                if i < len(acts):
+                    h = NP_OPS[acts[i]](h)
+            state["out"] = h
+    else:
+        raise NotApplicable("numpy has no autograd")
+    return run, lambda: state["out"]
+
+
+build = build_torch if ENGINE == "pytorch" else build_numpy
+current = None
+
+
+def loaded_blas():
+    """The BLAS library this process mapped: Debian's torch uses whatever libblas.so.3 points to,
+    and the reference BLAS there is some 50x slower than OpenBLAS, so the report must say which."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.lower() and ".so" in line}
+        return sorted(libs)
+    except OSError:
+        return None
+
+
+def hello(msg):
+    if ENGINE == "pytorch":
+        torch.mm(torch.ones(64, 64), torch.ones(64, 64))  # loads the BLAS
+        return {"version": torch.__version__, "info": {"threads": torch.get_num_threads(), "python": sys.executable, "blas": loaded_blas()}}
+    blas = None
+    try:
+        deps = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        blas = f'{deps.get("name")} {deps.get("version")}'
+    except Exception:  # older numpy: no dict mode
+        pass
+    return {"version": np.__version__, "info": {"threads": THREADS, "blas": blas, "python": sys.executable}}
+
+
+def check(msg):
+    c = msg["case"]
+    run, result = build(c, msg["files"])
+    for _ in range(c.get("checkSteps", 1)):
+        run()
+    r = np.ascontiguousarray(result(), dtype=np.float32)
+    r.tofile(msg["out"])
+    return {"length": int(r.size)}
+
+
+def prepare(msg):
+    global current
+    current = build(msg["case"], msg["files"])
+    return {}
+
+
+def warmup(msg):
+    run = current[0]
+    t = time.perf_counter()
+    run()
+    first = time.perf_counter() - t
+    if first > msg["maxCallSec"]:
+        return {"tooSlow": first}
+    n, t = 0, time.perf_counter()
+    while True:
+        run()
+        n += 1
+        if time.perf_counter() - t >= msg["warmSec"] and n >= 2:
+            break
+    per = (time.perf_counter() - t) / n
+    return {"inner": max(1, round(msg["repSec"] / per)), "per": per}
+
+
+def rep(msg):
+    run, inner = current[0], msg["inner"]
+    clock = time.perf_counter
+    if msg.get("perCall"):
+        times = [0.0] * inner
+        t0 = clock()
+        for i in range(inner):
+            t = clock()
+            run()
+            times[i] = round((clock() - t) * 1e8) / 1e2  # µs
+        return {"total": clock() - t0, "times": times}
+    t0 = clock()
+    for _ in range(inner):
+        run()
+    return {"total": clock() - t0}
+
+
+def release(msg):
+    global current
+    current = None
+    return {}
+
+
+HANDLERS = {"hello": hello, "check": check, "prepare": prepare, "warmup": warmup, "rep": rep, "release": release}
+
+try:
+    for line in sys.stdin:
+        msg = json.loads(line)
+        try:
+            reply = {"id": msg["id"], "ok": True, **HANDLERS[msg["op"]](msg)}
+        except NotApplicable as e:
+            reply = {"id": msg["id"], "ok": False, "na": str(e)}
+        except Exception as e:  # reported per case; the worker lives on
+            reply = {"id": msg["id"], "ok": False, "error": f"{type(e).__name__}: {e}"}
+        proto.write(json.dumps(reply) + "\n")
+        proto.flush()
+except KeyboardInterrupt:
+    pass
