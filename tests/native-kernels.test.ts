@@ -200,39 +200,6 @@ describe('native activations', () => {
   });
 });
 
-describe('native binary elementwise', () => {
-  it('add, sub, mul, div: vector-vector and vector-scalar, rounding as float32 arithmetic, in place', () => {
-    const ops: [number, (x: number, y: number) => number][] = [[0, (x, y) => x + y], [1, (x, y) => x - y], [2, (x, y) => x * y], [3, (x, y) => x / y]];
-    for (const n of [1, 3, 7, 15, 16, 17, 33, 1000]) {
-      const a = rand(n, 21), c = rand(n, 22), s = Float32Array.of(0.3);
-      for (const [code, f] of ops) {
-        const out = new Float32Array(n), out2 = new Float32Array(n);
-        binding().binary(code, a, c, out);
-        binding().binary(code, a, s, out2);
-        for (let i = 0; i < n; i++) {
-          expect(out[i]).toBe(Math.fround(f(a[i], c[i])));
-          expect(out2[i]).toBe(Math.fround(f(a[i], s[0])));
-        }
-        const inPlace = a.slice();
-        binding().binary(code, inPlace, c, inPlace);
-        expect(Array.from(inPlace)).toEqual(Array.from(out));
-      }
-    }
-    const special = Float32Array.from([Infinity, -Infinity, NaN, 0, -0, 1]);
-    const out = new Float32Array(6);
-    binding().binary(3, special, Float32Array.of(0), out);
-    expect(Array.from(out)).toEqual([Infinity, -Infinity, NaN, NaN, NaN, Infinity]);
-  });
-  it('rejects mismatched lengths and partial overlap', () => {
-    const b = binding();
-    expect(() => b.binary(0, new Float32Array(4), new Float32Array(3), new Float32Array(4))).toThrow("argument 'b' must have a's length or 1 element");
-    expect(() => b.binary(0, new Float32Array(4), new Float32Array(4), new Float32Array(5))).toThrow(RangeError);
-    expect(() => b.binary(7, new Float32Array(4), new Float32Array(4), new Float32Array(4))).toThrow(RangeError);
-    const buf = new Float32Array(8);
-    expect(() => b.binary(0, buf.subarray(0, 4), new Float32Array(4), buf.subarray(2, 6))).toThrow('partially overlaps');
-  });
-});
-
 describe('the binding rejects bad input with a clear error', () => {
   const dims = (over: Partial<Record<number, number>> = {}) => {
     const d = new Float64Array([0, 0, 2, 2, 2, 2, 2, 2, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0]);

@@ -40,6 +40,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   kindling::binding::register_gemm(env, exports);
   kindling::binding::register_elementwise(env, exports);
+  kindling::binding::register_reduce(env, exports);
+  kindling::binding::register_optim(env, exports);
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
   return exports;

@@ -60,5 +60,28 @@ inline void needLength(Napi::Env env, const F32& a, double need, const char* nam
 
 constexpr int64_t kMaxDim = int64_t(1) << 40;
 
+// A Float64Array argument (dims or hyper-parameters packed in one array, as one N-API crossing).
+struct F64 {
+  const double* data;
+  int64_t length;
+};
+
+inline F64 f64(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  if (info.Length() <= i || !info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    THROW_TYPE(info.Env(), std::string("argument '") + name + "' must be a Float64Array");
+  }
+  auto a = info[i].As<Napi::Float64Array>();
+  return {a.ElementLength() ? a.Data() : nullptr, static_cast<int64_t>(a.ElementLength())};
+}
+
+// Entry i of a Float64Array argument as an integer in [lo, hi]; `what` names it in the message.
+inline int64_t integerAt(Napi::Env env, const F64& a, int64_t i, const std::string& what, int64_t lo, int64_t hi) {
+  const double v = a.data[i];
+  if (!(v >= static_cast<double>(lo) && v <= static_cast<double>(hi)) || std::floor(v) != v) {
+    THROW_RANGE(env, what + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  }
+  return static_cast<int64_t>(v);
+}
+
 }  // namespace binding
 }  // namespace kindling

@@ -1,5 +1,7 @@
-// Elementwise kernels through N-API: unary ops, activation gradients, binary arithmetic, softmax.
+// Elementwise kernels through N-API: unary ops, activation gradients, binary arithmetic with
+// broadcasting, softmax.
 #include "../dispatch.h"
+#include "../portable_kernels.h"
 #include "args.h"
 #include "register.h"
 
@@ -20,17 +22,49 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// binary(op, a, b, out): out = a op b elementwise; b has a's length, or 1 (a scalar operand)
+// binary(op, a, b, out, dims): out = a op b over a broadcast shape, out contiguous.
+// dims = [nd, aOffset, bOffset, shape[nd], aStrides[nd], bStrides[nd]] (elements; strides >= 0).
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const auto op = static_cast<kindling::BinaryOp>(integer(info, 0, "op", 0, kindling::B_COUNT - 1));
+  const auto op = static_cast<kindling::ArithOp>(integer(info, 0, "op", 0, kindling::A_COUNT - 1));
   F32 a = f32(info, 1, "a"), b = f32(info, 2, "b"), out = f32(info, 3, "out");
-  if (out.length != a.length) THROW_RANGE(env, "arguments 'a' and 'out' must have the same length");
-  if (b.length != a.length && b.length != 1) THROW_RANGE(env, "argument 'b' must have a's length or 1 element");
-  if ((overlaps(a, a.length, out, out.length) && a.data != out.data) || (overlaps(b, b.length, out, out.length) && (b.data != out.data || b.length != out.length))) {
-    THROW_RANGE(env, "argument 'out' partially overlaps an input");
+  const F64 dims = f64(info, 4, "dims");
+  if (dims.length < 1) THROW_RANGE(env, "argument 'dims' must start with the number of dims");
+  const int nd = static_cast<int>(integerAt(env, dims, 0, "dims.nd", 1, kindling::kMaxBinaryDims));
+  if (dims.length < 3 + 3 * nd) THROW_RANGE(env, "argument 'dims' must have 3 + 3 * nd entries");
+  const int64_t offset[2] = {integerAt(env, dims, 1, "dims.aOffset", 0, kMaxDim), integerAt(env, dims, 2, "dims.bOffset", 0, kMaxDim)};
+  int64_t shape[kindling::kMaxBinaryDims], strides[2][kindling::kMaxBinaryDims];
+  double n = 1;
+  for (int d = 0; d < nd; d++) {
+    shape[d] = integerAt(env, dims, 3 + d, "dims.shape", 0, kMaxDim);
+    strides[0][d] = integerAt(env, dims, 3 + nd + d, "dims.aStrides", 0, kMaxDim);
+    strides[1][d] = integerAt(env, dims, 3 + 2 * nd + d, "dims.bStrides", 0, kMaxDim);
+    n *= double(shape[d]);
   }
-  if (a.length) kindling::binary(op, a.data, b.data, b.length == a.length ? 1 : 0, out.data, a.length);
+  if (n != double(out.length)) THROW_RANGE(env, "argument 'out' has " + std::to_string(out.length) + " elements but the shape has " + std::to_string(static_cast<long long>(n)));
+  if (n == 0) return env.Undefined();
+  const F32* ops[2] = {&a, &b};
+  const char* names[2] = {"a", "b"};
+  for (int k = 0; k < 2; k++) {
+    // the last element read, in double: exact far beyond any array length, immune to overflow
+    double last = double(offset[k]);
+    bool contiguous = true;
+    int64_t expected = 1;
+    for (int d = nd - 1; d >= 0; d--) {
+      last += double(shape[d] - 1) * double(strides[k][d]);
+      if (shape[d] != 1 && strides[k][d] != expected) contiguous = false;
+      expected *= shape[d];
+    }
+    needLength(env, *ops[k], last + 1, names[k]);
+    // out may be the operand itself, read contiguously from the same start; no other overlap
+    F32 read = *ops[k];
+    read.byteOffset += static_cast<size_t>(offset[k]) * 4;
+    const bool same = contiguous && ops[k]->data + offset[k] == out.data;
+    if (!same && overlaps(read, static_cast<int64_t>(last) - offset[k] + 1, out, out.length)) {
+      THROW_RANGE(env, std::string("argument 'out' overlaps '") + names[k] + "' other than as the same contiguous array");
+    }
+  }
+  kindling::binary_broadcast(op, nd, shape, a.data + offset[0], strides[0], b.data + offset[1], strides[1], out.data);
   return env.Undefined();
 }
 

@@ -6,5 +6,7 @@ namespace kindling {
 namespace binding {
 void register_gemm(Napi::Env env, Napi::Object exports);
 void register_elementwise(Napi::Env env, Napi::Object exports);
+void register_reduce(Napi::Env env, Napi::Object exports);
+void register_optim(Napi::Env env, Napi::Object exports);
 }  // namespace binding
 }  // namespace kindling

@@ -56,6 +56,30 @@ export interface GemmArgs {
   strideC: number;
 }
 
+/** SGD's options (PyTorch 1.13's _single_tensor_sgd). */
+export interface SgdHyper {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weight_decay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+/** Adam's and AdamW's options and the step count (PyTorch 1.13's _single_tensor_adam / _single_tensor_adamw). */
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weight_decay: number;
+  /** The step being taken, from 1. */
+  step: number;
+  maximize: boolean;
+  /** AdamW: param *= 1 − lr·weight_decay, where Adam adds weight_decay·param to the gradient. */
+  decoupled: boolean;
+}
+
 export interface Backend {
   readonly name: 'js' | 'native';
 
@@ -84,4 +108,12 @@ export interface Backend {
   gather(x: DataArray, index: Float64Array, out: DataArray, outer: number, size: number, inner: number, k: number, indexIs1d: boolean): void;
   /** The adjoint of gather: out[outer, index, inner] += src[outer, k, inner]; out pre-zeroed by the caller. */
   scatterAdd(src: FloatArray, index: Float64Array, out: FloatArray, outer: number, size: number, inner: number, k: number, indexIs1d: boolean): void;
+  /**
+   * One SGD step over n contiguous elements, in place: param and `buf` (the momentum buffer, null
+   * when momentum is 0) are updated; `init` fills buf with the first update direction instead of
+   * reading it. All arrays have one type (Float32Array or Float64Array).
+   */
+  sgdStep(param: FloatArray, grad: FloatArray, buf: FloatArray | null, n: number, h: SgdHyper, init: boolean): void;
+  /** One Adam/AdamW step over n contiguous elements, in place; max_exp_avg_sq is null unless amsgrad. */
+  adamStep(param: FloatArray, grad: FloatArray, exp_avg: FloatArray, exp_avg_sq: FloatArray, max_exp_avg_sq: FloatArray | null, n: number, h: AdamHyper): void;
 }

@@ -3,7 +3,9 @@ import { Tensor } from '../tensor.js';
 import { pyRepr } from '../nn/repr.js';
 import { maximum } from '../ops/binary.js';
 import { zeros_like } from '../ops/creation.js';
+import { K } from '../backend/index.js';
 import { Optimizer, bindArgs, stepTensor, type Closure, type ParamGroup, type ParamState, type ParamsArg } from './optimizer.js';
+import { bumpVersion, floats, fusable } from './kernel.js';
 
 export interface AdamOptions {
   lr?: number;
@@ -83,12 +85,26 @@ export function adamGroupStep(states: Map<Tensor, ParamState>, group: AdamGroup,
     }
     if (group.capturable) throw new Error('If capturable=True, params and state_steps must be CUDA tensors.');
     const step = (state.step as Tensor).add_(1).item();
-    adamUpdate(p, p.grad, state.exp_avg as Tensor, state.exp_avg_sq as Tensor, amsgrad ? (state.max_exp_avg_sq as Tensor) : null, step, lr, betas[0], betas[1], eps, weight_decay, maximize, decoupled);
+    const m = state.exp_avg as Tensor, v = state.exp_avg_sq as Tensor, vmax = amsgrad ? (state.max_exp_avg_sq as Tensor) : null;
+    if (fusable(p, vmax === null ? [p.grad, m, v] : [p.grad, m, v, vmax])) {
+      K.adamStep(floats(p), floats(p.grad), floats(m), floats(v), vmax === null ? null : floats(vmax), p.numel(), {
+        lr, beta1: betas[0], beta2: betas[1], eps, weight_decay, step, maximize, decoupled,
+      });
+      // versions advance as the ops' would: AdamW's mul_ and every addcdiv_, the moments' mul_ and add_, the max's copy_
+      bumpVersion(p, decoupled ? 2 : 1);
+      bumpVersion(m, 2);
+      bumpVersion(v, 2);
+      if (vmax !== null) bumpVersion(vmax, 1);
+    } else {
+      adamUpdate(p, p.grad, m, v, vmax, step, lr, betas[0], betas[1], eps, weight_decay, maximize, decoupled);
+    }
   }
 }
 
 /**
- * One parameter's update (PyTorch's _single_tensor_adam / _single_tensor_adamw): weight decay
+ * One parameter's update as ops, for what the fused kernel does not take (a differentiable
+ * optimizer records it for autograd; strided or mismatched tensors), as PyTorch's
+ * _single_tensor_adam / _single_tensor_adamw: weight decay
  * added to the gradient (Adam) or applied to the parameter (AdamW), then the moments, then
  * param += -step_size · exp_avg / (sqrt(v) / sqrt(bias_correction2) + eps).
  */

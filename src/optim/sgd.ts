@@ -1,6 +1,9 @@
 /** torch.optim.SGD: stochastic gradient descent with optional (Nesterov) momentum, step for step as PyTorch 1.13. */
 import { Tensor } from '../tensor.js';
+import type { SgdHyper } from '../backend/contract.js';
+import { K } from '../backend/index.js';
 import { pyRepr } from '../nn/repr.js';
+import { bumpVersion, floats, fusable } from './kernel.js';
 import { Optimizer, bindArgs, required, type Closure, type ParamGroup, type ParamsArg } from './optimizer.js';
 
 export interface SGDOptions {
@@ -47,15 +50,37 @@ export class SGD extends Optimizer<SGDGroup> {
         for (const p of group.params) {
           if (p.grad === null) continue;
           const state = this._state(p);
+          const buf = (state.momentum_buffer as Tensor | null | undefined) ?? null;
           // PyTorch stores the buffer for every stepped parameter, None when momentum is 0
-          state.momentum_buffer = sgdUpdate(p, p.grad, (state.momentum_buffer as Tensor | null | undefined) ?? null, lr, momentum, dampening, weight_decay, nesterov, maximize);
+          state.momentum_buffer = fusable(p, momentum !== 0 && buf !== null ? [p.grad, buf] : [p.grad])
+            ? sgdKernelUpdate(p, p.grad, buf, { lr, momentum, dampening, weight_decay, nesterov, maximize })
+            : sgdUpdate(p, p.grad, buf, lr, momentum, dampening, weight_decay, nesterov, maximize);
         }
       }
     });
   }
 }
 
-/** One parameter's update (PyTorch's _single_tensor_sgd); returns the momentum buffer, created on the first step. */
+/**
+ * One parameter's update in one kernel call (contiguous tensors of one floating dtype); returns
+ * the momentum buffer, created on the first step. Versions advance as the ops' would: the
+ * parameter's by its add_, an existing buffer's by its mul_ and add_, a new one (a clone) not at all.
+ */
+function sgdKernelUpdate(param: Tensor, grad: Tensor, buf: Tensor | null, h: SgdHyper): Tensor | null {
+  const n = param.numel();
+  const init = h.momentum !== 0 && buf === null;
+  const b = init ? new Tensor(new param.dtype.Array(n), param.shape, param.dtype) : buf;
+  const used = h.momentum !== 0 ? b : null;
+  K.sgdStep(floats(param), floats(grad), used === null ? null : floats(used), n, h, init);
+  bumpVersion(param, 1);
+  if (used !== null && !init) bumpVersion(used, 2);
+  return b;
+}
+
+/**
+ * The same update as ops (PyTorch's _single_tensor_sgd), for what the kernel does not take: a
+ * differentiable optimizer records it for autograd; strided or mismatched tensors.
+ */
 function sgdUpdate(param: Tensor, grad: Tensor, buf: Tensor | null, lr: number, momentum: number, dampening: number, weight_decay: number, nesterov: boolean, maximize: boolean): Tensor | null {
   let d_p = maximize ? grad.neg() : grad;
   if (weight_decay !== 0) d_p = d_p.add(param, weight_decay);

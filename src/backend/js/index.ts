@@ -5,6 +5,7 @@ import { reduce } from './reduce.js';
 import { softmax, softmaxBackward } from './softmax.js';
 import { gather, scatterAdd } from './gather.js';
 import { gemm } from './gemm.js';
+import { adamStep, sgdStep } from './optim.js';
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -19,4 +20,6 @@ export const jsBackend: Backend = {
   gemm,
   gather,
   scatterAdd,
+  sgdStep,
+  adamStep,
 };

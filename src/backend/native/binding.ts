@@ -23,8 +23,17 @@ export interface NativeBinding {
   gemm(A: Float32Array, B: Float32Array, C: Float32Array, bias: Float32Array | null, dims: Float64Array): void;
   unary(op: number, x: Float32Array, out: Float32Array, param: number): void;
   unaryGrad(op: number, x: Float32Array, g: Float32Array, out: Float32Array, param: number): void;
-  /** out = a op b elementwise (op: 0 add, 1 sub, 2 mul, 3 div); b has a's length or 1. */
-  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /**
+   * out = a op b over a broadcast shape, out contiguous (op: 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum).
+   * dims: [nd, aOffset, bOffset, shape[nd], aStrides[nd], bStrides[nd]] in elements, nd <= 6, strides >= 0.
+   */
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, dims: Float64Array): void;
+  /** Reduces contiguous x [outer, size, inner] over its middle dim into out [outer, inner] (op: 0 sum, 1 max, 2 min). */
+  reduce(op: number, x: Float32Array, out: Float32Array, outer: number, size: number, inner: number): void;
+  /** hyper: [lr, momentum, dampening, weight_decay, nesterov, maximize, init] */
+  sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, hyper: Float64Array): void;
+  /** hyper: [lr, beta1, beta2, eps, weight_decay, step_size, bias_correction2_sqrt, maximize, decoupled] */
+  adamStep(param: Float32Array, grad: Float32Array, exp_avg: Float32Array, exp_avg_sq: Float32Array, max_exp_avg_sq: Float32Array | null, hyper: Float64Array): void;
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
   softmaxGrad(y: Float32Array, g: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
   setNumThreads(n: number): void;

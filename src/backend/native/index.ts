@@ -8,6 +8,8 @@ import { jsBackend } from '../js/index.js';
 import type { NativeBinding } from './binding.js';
 import { elementwiseKernels } from './elementwise.js';
 import { gemmKernels } from './gemm.js';
+import { reduceKernels } from './reduce.js';
+import { optimKernels } from './optim.js';
 
 export function nativeBackend(b: NativeBinding): Backend {
   return {
@@ -15,5 +17,7 @@ export function nativeBackend(b: NativeBinding): Backend {
     name: 'native',
     ...elementwiseKernels(b),
     ...gemmKernels(b),
+    ...reduceKernels(b),
+    ...optimKernels(b),
   };
 }
