@@ -42,7 +42,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 
 // Timing: warm-up of warmSec after one first call, reps of about repSec each; an engine whose one
 // call takes longer than maxCallSec skips the case (and the larger ones after it), reported as such.
-const T = opts.quick ? { repSec: 0.02, warmSec: 0.08, maxCallSec: 0.4 } : { repSec: 0.05, warmSec: 0.2, maxCallSec: 1.5 };
+const T = opts.quick ? { repSec: 0.02, warmSec: 0.08, maxCallSec: 0.4 } : { repSec: 0.08, warmSec: 0.3, maxCallSec: 1.5 };
 const PRIORITY = ['pytorch', 'numpy', 'onnxruntime', 'kindling-js', 'kindling-native', 'tfjs-wasm', 'tfjs-cpu'];
 
 const meta = {

@@ -39,18 +39,20 @@ NP_OPS = {
 
 
 class Net(torch.nn.Module if ENGINE == "pytorch" else object):
-    """The seed's networks: fc1, fc2, ... with the activation after each hidden layer in forward."""
+    """The seed's networks: fc1, fc2, ... with the activation after each hidden layer. forward walks
+    lists made once here, so it costs what the hand-written forward of SimpleNN costs."""
 
     def __init__(self, layers, acts):
         super().__init__()
-        self.acts = acts
         for i in range(len(layers) - 1):
             setattr(self, f"fc{i + 1}", torch.nn.Linear(layers[i], layers[i + 1]))
+        self.steps = [(getattr(self, f"fc{i + 1}"), getattr(torch, a)) for i, a in enumerate(acts)]
+        self.last = getattr(self, f"fc{len(acts) + 1}")
 
     def forward(self, x):
-        for i, a in enumerate(self.acts):
-            x = getattr(torch, a)(getattr(self, f"fc{i + 1}")(x))
-        return getattr(self, f"fc{len(self.acts) + 1}")(x)
+        for fc, act in self.steps:
+            x = act(fc(x))
+        return self.last(x)
 
 
 def build_torch(c, files):
