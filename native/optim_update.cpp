@@ -2,8 +2,11 @@
 // update made a temporary per op. Memory-bound, so portable loops serve every ISA; the options are
 // template parameters so each combination gets a branch-free loop the compiler can vectorise.
 // Values are computed in double and rounded when stored, in the same order as the JS reference.
+#include <algorithm>
 #include <cmath>
-#include <limits>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "portable_kernels.h"
 
@@ -42,32 +45,62 @@ void sgd_mode(float* param, const float* grad, float* buf, int64_t n, const SgdH
 }
 
 // torch.maximum: NaN if either is NaN (the state is never −0, so the sign of zero does not matter).
+// Written as a chain of selects, which the loop vectoriser turns into compare masks.
 inline float maximum(float x, float y) {
-  return x != x || y != y ? std::numeric_limits<float>::quiet_NaN() : x > y ? x : y;
+  float r = x > y ? x : y;
+  r = y != y ? y : r;
+  return x != x ? x : r;
 }
 
+// sqrt over a block, in place. std::sqrt keeps a loop scalar (it may set errno, and the addon is
+// built without -fno-math-errno); SSE2, baseline on x86-64, has the packed one.
+void sqrt_block(double* x, int64_t n) {
+#if defined(__SSE2__)
+  int64_t i = 0;
+  for (; i + 2 <= n; i += 2) _mm_storeu_pd(x + i, _mm_sqrt_pd(_mm_loadu_pd(x + i)));
+  for (; i < n; i++) x[i] = _mm_cvtsd_f64(_mm_sqrt_sd(_mm_setzero_pd(), _mm_set_sd(x[i])));
+#else
+  for (int64_t i = 0; i < n; i++) x[i] = std::sqrt(x[i]);
+#endif
+}
+
+constexpr int64_t kAdamBlock = 256;
+
 // Decay: 0 none, 1 L2 (grad += wd·param, Adam), 2 decoupled (param *= 1 − lr·wd, AdamW).
+// Per block of elements: the moments (storing them), the square roots, then the parameters.
 template <bool Maximize, int Decay, bool Amsgrad>
 void adam_loop(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, float* max_exp_avg_sq, int64_t n, const AdamHyper& h) {
   const double b1 = h.beta1, b2 = h.beta2, c1 = 1 - h.beta1, c2 = 1 - h.beta2, wd = h.weight_decay, eps = h.eps;
   const double decay = 1 - h.lr * h.weight_decay, neg_step = -h.step_size, bc2 = h.bc2_sqrt;
-  for (int64_t i = 0; i < n; i++) {
-    double p = param[i];
-    double g = grad[i];
-    if (Maximize) g = -g;
-    if (Decay == 1) g = g + wd * p;
-    if (Decay == 2) p = p * decay;
-    const float m = static_cast<float>(b1 * exp_avg[i] + c1 * g);
-    exp_avg[i] = m;
-    const float v = static_cast<float>(b2 * exp_avg_sq[i] + c2 * g * g);
-    exp_avg_sq[i] = v;
-    float vhat = v;
-    if (Amsgrad) {
-      vhat = maximum(max_exp_avg_sq[i], v);
-      max_exp_avg_sq[i] = vhat;
+  double root[kAdamBlock];
+  for (int64_t i0 = 0; i0 < n; i0 += kAdamBlock) {
+    const int64_t w = std::min(kAdamBlock, n - i0);
+    float* p = param + i0;
+    const float* gr = grad + i0;
+    float* m = exp_avg + i0;
+    float* v = exp_avg_sq + i0;
+    float* vmax = Amsgrad ? max_exp_avg_sq + i0 : nullptr;
+    for (int64_t k = 0; k < w; k++) {
+      double g = gr[k];
+      if (Maximize) g = -g;
+      if (Decay == 1) g = g + wd * static_cast<double>(p[k]);
+      m[k] = static_cast<float>(b1 * m[k] + c1 * g);
+      const float vk = static_cast<float>(b2 * v[k] + c2 * g * g);
+      v[k] = vk;
+      float vhat = vk;
+      if (Amsgrad) {
+        vhat = maximum(vmax[k], vk);
+        vmax[k] = vhat;
+      }
+      root[k] = vhat;
     }
-    const double denom = std::sqrt(static_cast<double>(vhat)) / bc2 + eps;
-    param[i] = static_cast<float>(p + neg_step * m / denom);
+    sqrt_block(root, w);
+    for (int64_t k = 0; k < w; k++) {
+      double pk = p[k];
+      if (Decay == 2) pk = pk * decay;
+      const double denom = root[k] / bc2 + eps;
+      p[k] = static_cast<float>(pk + neg_step * m[k] / denom);
+    }
   }
 }
 
