@@ -57,8 +57,12 @@ function specs(json) {
       data: { values: pts },
       facet: { row: { field: 'threadsLabel', title: null }, column: { field: 'model', title: null, sort: ['SimpleNN', 'AdvancedNN', 'MLP784'] } },
       spec: {
-        width: 220, height: 200, mark: { type: 'line', point: true },
-        encoding: { x: { field: 'batch', type: 'quantitative', scale: { type: 'log' }, title: 'batch' }, y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: 'samples/s' }, color: color(engines) },
+        width: 200, height: 200, mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 'batch', type: 'ordinal', title: 'batch', axis: { labelAngle: 0 } },
+          y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: 'samples/s (log)', axis: { tickCount: 6, format: '~s' } },
+          color: color(engines),
+        },
       },
       resolve: { scale: { y: 'independent' } },
     };
@@ -70,8 +74,13 @@ function specs(json) {
       ...base, title: { text: 'Training step, MLP784, batch 64, cross-entropy, SGD: ms per step (lower is better)', subtitle: sub },
       data: { values: pts }, facet: { row: { field: 'threadsLabel', title: null } },
       spec: {
-        width: 420, height: { step: 18 }, mark: 'bar',
-        encoding: { y: { field: 'engine', type: 'nominal', sort: 'x', title: null }, x: { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: 'ms per step (log)' }, color: { ...color(engines), legend: null } },
+        // bars on a log axis need a base: 1 ms
+        width: 420, height: { step: 20 },
+        encoding: { y: { field: 'engine', type: 'nominal', sort: 'x', title: null } },
+        layer: [
+          { mark: 'bar', encoding: { x: { field: 'value', type: 'quantitative', scale: { type: 'log', domainMin: 1 }, title: 'ms per step (log)' }, x2: { datum: 1 }, color: { ...color(engines), legend: null } } },
+          { mark: { type: 'text', align: 'left', dx: 3 }, encoding: { x: { field: 'value', type: 'quantitative' }, text: { field: 'value', type: 'quantitative', format: '.3~r' } } },
+        ],
       },
       resolve: { scale: { y: 'independent' } },
     };
@@ -84,7 +93,7 @@ export async function renderCharts(json, outDir, stem) {
   const vl = await import('vega-lite');
   const written = [];
   for (const [name, spec] of Object.entries(specs(json))) {
-    const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
+    const view = new vega.View(vega.parse(vl.compile(spec, { logger: vega.logger(vega.Error) }).spec), { renderer: 'none' });
     const svg = await view.toSVG();
     view.finalize();
     const p = path.join(outDir, `${stem}-${name}.svg`);

@@ -65,7 +65,7 @@ async function startWorker(e, t) {
   const hello = await w.request('hello', {}, 120);
   meta.engines[e] ??= {};
   if (!hello.ok) {
-    meta.engines[e][t] = { missing: hello.error ?? hello.na };
+    meta.engines[e][t] = { missing: String(hello.error ?? hello.na).split('\n')[0] };
     w.kill();
     return null;
   }
@@ -168,7 +168,7 @@ for (const t of opts.threads) {
     }
     for (const e of engines) results.push(rows[e]);
     done++;
-    progress.line(`${label.padEnd(44)} ${engines.map((e) => `${e} ${cell(rows[e], suite)}`).join(' · ')}`);
+    progress.line(`[${done}/${total}] ${label.padEnd(44)} ${engines.map((e) => `${e} ${cell(rows[e], suite)}`).join(' · ')}`);
     progress.status(`[${done}/${total}] ${fmtTime(Date.now() - started)} elapsed`);
   }
   for (const w of Object.values(workers)) w?.kill();
@@ -191,7 +191,9 @@ meta.durationSec = Math.round((Date.now() - started) / 1000);
 fs.mkdirSync(outDir, { recursive: true });
 const stem = `${meta.date.slice(0, 10)}-${meta.host}${opts.quick ? '-quick' : ''}`;
 const json = { meta, suites: Object.fromEntries(opts.suites.map((s) => [s, { title: SUITES[s].title, unit: SUITES[s].unit, higherIsBetter: SUITES[s].higherIsBetter }])), results };
-fs.writeFileSync(path.join(outDir, `${stem}.json`), `${JSON.stringify(json, null, 1)}\n`);
+// one result per line: readable, and diffs between committed runs stay small
+const jsonText = `{\n"meta": ${JSON.stringify(meta, null, 1)},\n"suites": ${JSON.stringify(json.suites)},\n"results": [\n${results.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`;
+fs.writeFileSync(path.join(outDir, `${stem}.json`), jsonText);
 const md = summaryMarkdown(json, stem);
 fs.writeFileSync(path.join(outDir, `${stem}.md`), md);
 console.log(`\n${md.split('\n## ')[1] ? `## ${md.split('\n## ')[1]}` : md}`);
