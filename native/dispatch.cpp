@@ -23,7 +23,7 @@ namespace kindling {
 namespace {
 
 #define KINDLING_TABLE(NAME, NS) \
-  KernelTable { NAME, NS::gemm_block, NS::gemm_workspace_floats, NS::unary, NS::unary_grad, NS::softmax, NS::softmax_grad }
+  KernelTable { NAME, NS::gemm_block, NS::gemm_workspace_floats, NS::gemm_pack_b, NS::gemm_packed_b_floats, NS::unary, NS::unary_grad, NS::softmax, NS::softmax_grad }
 
 enum Level { SCALAR = 0, AVX2 = 1, AVX512 = 2 };
 
@@ -78,7 +78,7 @@ Selection select() {
   // hand): until their tests pass on one, the AVX-512 level pairs its GEMM (tested under SIMDe
   // emulation) with the AVX2 activations, which are tested and equally accurate.
   if (want == AVX512) {
-    return {KernelTable{"avx512", avx512::gemm_block, avx512::gemm_workspace_floats, avx2::unary, avx2::unary_grad, avx2::softmax, avx2::softmax_grad}, error};
+    return {KernelTable{"avx512", avx512::gemm_block, avx512::gemm_workspace_floats, avx512::gemm_pack_b, avx512::gemm_packed_b_floats, avx2::unary, avx2::unary_grad, avx2::softmax, avx2::softmax_grad}, error};
   }
   if (want == AVX2) return {KINDLING_TABLE("avx2", avx2), error};
 #endif

@@ -9,6 +9,8 @@ struct KernelTable {
   const char* isa;  // "avx512", "avx2" or "scalar"
   void (*gemm_block)(const GemmArgs&, int64_t, int64_t, int64_t, int64_t, float*);
   int64_t (*gemm_workspace_floats)();
+  void (*gemm_pack_b)(const GemmArgs&, float*);
+  int64_t (*gemm_packed_b_floats)(int64_t, int64_t);
   void (*unary)(UnaryOp, const float*, float*, int64_t, float);
   void (*unary_grad)(GradOp, const float*, const float*, float*, int64_t, float);
   void (*softmax)(const float*, float*, int64_t, int64_t, bool);

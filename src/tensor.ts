@@ -24,6 +24,12 @@ import type { Scalar, TensorOrScalar, DimArg } from './ops/util.js';
 /** The memory behind a tensor and its views; the version counts in-place writes (shared by views). */
 export class Storage {
   version = 0;
+  /**
+   * True once JS code outside kindling can write this memory without bumping the version
+   * (frombuffer, a zero-copy toTypedArray()): caches keyed on the version (pre-packed weights)
+   * then never trust it.
+   */
+  shared = false;
   constructor(public data: DataArray) {}
 }
 
@@ -145,7 +151,9 @@ export class Tensor {
    * tensor's memory) when the tensor is contiguous, a fresh copy otherwise.
    */
   toTypedArray(): DataArray {
-    return C.contiguousData(this);
+    const d = C.contiguousData(this);
+    if (d.buffer === this._storage.data.buffer) this._storage.shared = true;
+    return d;
   }
   toString(): string {
     return formatTensor(C.contiguousData(this), this.shape, this.dtype, { requires_grad: this.requires_grad, grad_fn: this.grad_fn?.name() ?? null });

@@ -1,4 +1,8 @@
-// GEMM through N-API: one flat call with the dimensions in a Float64Array.
+// GEMM through N-API: one flat call with the dimensions in a Float64Array, and pre-packed B
+// operands (a layer's weights packed once, reused until the TypeScript side sees them change).
+#include <cstdlib>
+
+#include "../dispatch.h"
 #include "../parallel_gemm.h"
 #include "args.h"
 #include "register.h"
@@ -7,16 +11,22 @@ namespace kindling {
 namespace binding {
 namespace {
 
-// gemm(A, B, C, bias | null, dims: Float64Array[18]):
+// The dims array of gemm() and packB(), checked and decoded.
 // dims = [transA, transB, M, N, K, lda, ldb, ldc, aOffset, bOffset, cOffset, alpha, beta, epilogue,
 //         batch, strideA, strideB, strideC]
-Napi::Value Gemm(const Napi::CallbackInfo& info) {
+struct Dims {
+  kindling::GemmArgs g;
+  int64_t aOff, bOff, cOff, batch, sA, sB, sC;
+};
+
+double extent(double rows, double cols, double ld) { return rows == 0 || cols == 0 ? 0.0 : (rows - 1) * ld + cols; }
+
+Dims readDims(const Napi::CallbackInfo& info, size_t i) {
   Napi::Env env = info.Env();
-  F32 A = f32(info, 0, "A"), B = f32(info, 1, "B"), C = f32(info, 2, "C"), bias = f32(info, 3, "bias", true);
-  if (info.Length() <= 4 || !info[4].IsTypedArray() || info[4].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+  if (info.Length() <= i || !info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
     THROW_TYPE(env, "argument 'dims' must be a Float64Array");
   }
-  auto dimsArr = info[4].As<Napi::Float64Array>();
+  auto dimsArr = info[i].As<Napi::Float64Array>();
   if (dimsArr.ElementLength() != 18) THROW_RANGE(env, "argument 'dims' must have 18 entries");
   const double* d = dimsArr.Data();
   auto intAt = [&](int i, const char* name, int64_t lo, int64_t hi) {
@@ -24,7 +34,8 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
     if (!(v >= double(lo) && v <= double(hi)) || std::floor(v) != v) THROW_RANGE(env, std::string("dims.") + name + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
     return static_cast<int64_t>(v);
   };
-  kindling::GemmArgs g{};
+  Dims r{};
+  kindling::GemmArgs& g = r.g;
   g.transA = intAt(0, "transA", 0, 1);
   g.transB = intAt(1, "transB", 0, 1);
   g.M = intAt(2, "M", 0, kMaxDim);
@@ -33,39 +44,121 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   g.lda = intAt(5, "lda", 1, kMaxDim);
   g.ldb = intAt(6, "ldb", 1, kMaxDim);
   g.ldc = intAt(7, "ldc", 1, kMaxDim);
-  const int64_t aOff = intAt(8, "aOffset", 0, kMaxDim), bOff = intAt(9, "bOffset", 0, kMaxDim), cOff = intAt(10, "cOffset", 0, kMaxDim);
+  r.aOff = intAt(8, "aOffset", 0, kMaxDim);
+  r.bOff = intAt(9, "bOffset", 0, kMaxDim);
+  r.cOff = intAt(10, "cOffset", 0, kMaxDim);
+  if (!std::isfinite(d[11]) || !std::isfinite(d[12])) THROW_RANGE(env, "dims.alpha and dims.beta must be finite");
   g.alpha = static_cast<float>(d[11]);
   g.beta = static_cast<float>(d[12]);
   g.epilogue = static_cast<kindling::Epilogue>(intAt(13, "epilogue", 0, 5));
-  const int64_t batch = intAt(14, "batch", 0, kMaxDim);
-  const int64_t sA = intAt(15, "strideA", 0, kMaxDim), sB = intAt(16, "strideB", 0, kMaxDim), sC = intAt(17, "strideC", 0, kMaxDim);
-  if (!std::isfinite(d[11]) || !std::isfinite(d[12])) THROW_RANGE(env, "dims.alpha and dims.beta must be finite");
-
-  // extents: the last element each matrix touches, checked against the arrays' lengths
+  r.batch = intAt(14, "batch", 0, kMaxDim);
+  r.sA = intAt(15, "strideA", 0, kMaxDim);
+  r.sB = intAt(16, "strideB", 0, kMaxDim);
+  r.sC = intAt(17, "strideC", 0, kMaxDim);
   const int64_t aRows = g.transA ? g.K : g.M, aCols = g.transA ? g.M : g.K;
   const int64_t bRows = g.transB ? g.N : g.K, bCols = g.transB ? g.K : g.N;
   if (aCols > g.lda && aRows > 1) THROW_RANGE(env, "dims.lda is smaller than the rows of A");
   if (bCols > g.ldb && bRows > 1) THROW_RANGE(env, "dims.ldb is smaller than the rows of B");
   if (g.N > g.ldc && g.M > 1) THROW_RANGE(env, "dims.ldc is smaller than the rows of C");
-  if (batch == 0 || g.M == 0 || g.N == 0) return env.Undefined();
-  const auto extent = [](double rows, double cols, double ld) { return rows == 0 || cols == 0 ? 0.0 : (rows - 1) * ld + cols; };
-  const double aNeed = g.K ? double(aOff) + double(batch - 1) * double(sA) + extent(aRows, aCols, g.lda) : 0;
-  const double bNeed = g.K ? double(bOff) + double(batch - 1) * double(sB) + extent(bRows, bCols, g.ldb) : 0;
-  const double cNeed = double(cOff) + double(batch - 1) * double(sC) + extent(g.M, g.N, g.ldc);
+  return r;
+}
+
+// Elements of B the product reads (0 when it reads none).
+double bNeed(const Dims& r) {
+  const kindling::GemmArgs& g = r.g;
+  const int64_t bRows = g.transB ? g.N : g.K, bCols = g.transB ? g.K : g.N;
+  return g.K && g.N ? double(r.bOff) + double(r.batch - 1) * double(r.sB) + extent(bRows, bCols, g.ldb) : 0;
+}
+
+// ---- pre-packed B ------------------------------------------------------------------------------
+// Native memory owned by a plain JS object (never exposed as an ArrayBuffer): freed by the
+// garbage collector through the wrap's finalizer, and reported to V8 as external memory so the
+// collector knows what it holds. The type tag proves to gemm() that an object is one of ours.
+struct PackedB {
+  float* data;
+  int64_t bytes;
+  const KernelTable* table;  // packing is specific to the ISA's tile
+  bool transB;
+  int64_t K, N, ldb, bOff;
+};
+
+const napi_type_tag kPackedTag = {0x6b696e646c696e67ULL, 0x7061636b65642d42ULL};
+
+void finalizePacked(napi_env env, void* data, void*) {
+  auto* p = static_cast<PackedB*>(data);
+  int64_t adjusted;
+  napi_adjust_external_memory(env, -p->bytes, &adjusted);
+  std::free(p->data);
+  delete p;
+}
+
+// packB(B, dims): packs op(B) as described by dims (transB, N, K, ldb, bOffset; batch 1).
+Napi::Value PackB(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 B = f32(info, 0, "B");
+  const Dims r = readDims(info, 1);
+  if (r.batch != 1) THROW_RANGE(env, "packB: dims.batch must be 1");
+  if (r.g.K == 0 || r.g.N == 0) THROW_RANGE(env, "packB: dims.K and dims.N must be positive");
+  needLength(env, B, bNeed(r), "B");
+  const KernelTable& k = kernels();
+  kindling::GemmArgs g = r.g;
+  g.B = B.data + r.bOff;
+  const int64_t bytes = ((k.gemm_packed_b_floats(g.K, g.N) * 4 + 63) / 64) * 64;
+  float* data = static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>(bytes)));
+  if (!data) THROW_RANGE(env, "packB: out of memory for the packed weights");
+  k.gemm_pack_b(g, data);
+  auto* p = new PackedB{data, bytes, &k, g.transB, g.K, g.N, g.ldb, r.bOff};
+  Napi::Object o = Napi::Object::New(env);
+  napi_status s = napi_wrap(env, o, p, finalizePacked, nullptr, nullptr);
+  if (s != napi_ok) {
+    std::free(data);
+    delete p;
+    THROW_RANGE(env, "packB: could not attach the packed weights");
+  }
+  o.TypeTag(&kPackedTag);
+  Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+  return o;
+}
+
+// gemm(A, B, C, bias | null, dims, packed?): `packed` (from packB with the same B layout) replaces
+// the packing of B; B itself must still be passed (parts of C may read it directly).
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 A = f32(info, 0, "A"), B = f32(info, 1, "B"), C = f32(info, 2, "C"), bias = f32(info, 3, "bias", true);
+  const Dims r = readDims(info, 4);
+  const kindling::GemmArgs& g = r.g;
+  const PackedB* packed = nullptr;
+  if (info.Length() > 5 && !info[5].IsUndefined() && !info[5].IsNull()) {
+    if (!info[5].IsObject() || !info[5].As<Napi::Object>().CheckTypeTag(&kPackedTag)) {
+      THROW_TYPE(env, "argument 'packed' must be an object returned by packB");
+    }
+    void* raw = nullptr;
+    if (napi_unwrap(env, info[5], &raw) != napi_ok || !raw) THROW_TYPE(env, "argument 'packed' must be an object returned by packB");
+    packed = static_cast<const PackedB*>(raw);
+    if (packed->table != &kernels() || packed->transB != g.transB || packed->K != g.K || packed->N != g.N ||
+        packed->ldb != g.ldb || packed->bOff != r.bOff || r.batch != 1) {
+      THROW_RANGE(env, "argument 'packed' was packed for another B layout (transB, K, N, ldb, bOffset) or batch");
+    }
+  }
+  if (r.batch == 0 || g.M == 0 || g.N == 0) return env.Undefined();
+  const int64_t aRows = g.transA ? g.K : g.M, aCols = g.transA ? g.M : g.K;
+  const double aNeed = g.K ? double(r.aOff) + double(r.batch - 1) * double(r.sA) + extent(aRows, aCols, g.lda) : 0;
+  const double cNeed = double(r.cOff) + double(r.batch - 1) * double(r.sC) + extent(g.M, g.N, g.ldc);
   needLength(env, A, aNeed, "A");
-  needLength(env, B, bNeed, "B");
+  needLength(env, B, bNeed(r), "B");
   needLength(env, C, cNeed, "C");
   if (bias.data || bias.buffer) needLength(env, bias, g.N, "bias");
-  if (batch > 1 && double(sC) < extent(g.M, g.N, g.ldc)) THROW_RANGE(env, "dims.strideC makes the batch's outputs overlap");
+  if (r.batch > 1 && double(r.sC) < extent(g.M, g.N, g.ldc)) THROW_RANGE(env, "dims.strideC makes the batch's outputs overlap");
   if (overlaps(C, C.length, A, A.length) || overlaps(C, C.length, B, B.length) || (bias.buffer && overlaps(C, C.length, bias, bias.length))) {
     THROW_RANGE(env, "argument 'C' must not share memory with 'A', 'B' or 'bias'");
   }
-  for (int64_t b = 0; b < batch; b++) {
-    GemmArgs gb = g;
-    gb.A = g.K ? A.data + aOff + b * sA : nullptr;
-    gb.B = g.K ? B.data + bOff + b * sB : nullptr;
-    gb.C = C.data + cOff + b * sC;
+  for (int64_t b = 0; b < r.batch; b++) {
+    kindling::GemmArgs gb = g;
+    gb.A = g.K ? A.data + r.aOff + b * r.sA : nullptr;
+    gb.B = g.K ? B.data + r.bOff + b * r.sB : nullptr;
+    gb.C = C.data + r.cOff + b * r.sC;
     gb.bias = bias.data;
+    gb.Bp = packed && g.K ? packed->data : nullptr;
     kindling::gemm(gb);
   }
   return env.Undefined();
@@ -75,6 +168,7 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
 
 void register_gemm(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
+  exports.Set("packB", Napi::Function::New(env, PackB, "packB"));
 }
 
 }  // namespace binding

@@ -6,6 +6,10 @@ namespace kindling {
 namespace KINDLING_ISA_NS {
 void gemm_block(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int64_t col1, float* workspace);
 int64_t gemm_workspace_floats();
+// Packs op(B) of `a` (B, ldb, transB, K, N) for GemmArgs::Bp, into gemm_packed_b_floats(K, N) floats
+// at a 64-byte aligned dst (the microkernels load packed panels with aligned loads).
+void gemm_pack_b(const GemmArgs& a, float* dst);
+int64_t gemm_packed_b_floats(int64_t K, int64_t N);
 void unary(UnaryOp op, const float* x, float* out, int64_t n, float param);
 void unary_grad(GradOp op, const float* x, const float* g, float* out, int64_t n, float param);
 void softmax(const float* x, float* out, int64_t rows, int64_t cols, bool log);

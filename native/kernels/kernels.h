@@ -24,6 +24,9 @@ struct GemmArgs {
   float* C; int64_t ldc;
   const float* bias;
   Epilogue epilogue;
+  // op(B) pre-packed by gemm_pack_b (nullable). B, ldb and transB stay valid: a block that cannot
+  // use the packed panels reads B itself.
+  const float* Bp;
 };
 
 // Elementwise unary ops over n contiguous floats; out may alias x.

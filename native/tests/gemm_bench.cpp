@@ -1,6 +1,7 @@
 // Single-thread fp32 GEMM throughput per ISA (GFLOP/s, median of 7 timed samples after warm-up).
 // Build: native/tests/build_gemm_test.sh; run:
 //   build/gemm-test/gemm_bench [--tr NN|NT|TN|TT] [--isa name] [--reps N] [--epi 0..5] [--clock wall|cpu]
+//                              [--packed 1]   (B pre-packed once, as a layer's cached weights)
 // Shapes are M×K×N, C = A·B (+ transposes as asked), alpha 1, beta 0, no epilogue.
 #include <algorithm>
 #include <chrono>
@@ -20,6 +21,8 @@ namespace kindling {
   namespace ns {                                                                                             \
   void gemm_block(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int64_t col1, float* workspace); \
   int64_t gemm_workspace_floats();                                                                           \
+  void gemm_pack_b(const GemmArgs& a, float* dst);                                                           \
+  int64_t gemm_packed_b_floats(int64_t K, int64_t N);                                                        \
   }
 KD_DECLARE_ISA(reference)
 KD_DECLARE_ISA(avx2)
@@ -33,6 +36,8 @@ struct Isa {
   const char* name;
   SgemmTileFn gemm;
   int64_t (*workspace)();
+  void (*pack_b)(const GemmArgs&, float*);
+  int64_t (*packed_floats)(int64_t, int64_t);
   bool available;
 };
 
@@ -50,7 +55,7 @@ static double cpu_now() {
 int main(int argc, char** argv) {
   std::string tr = "NN", only;
   int reps = 7;
-  bool cpu = false;  // --clock cpu: rates over thread CPU time instead of wall time
+  bool cpu = false, packed = false;  // --clock cpu: rates over thread CPU time instead of wall time
   Epilogue epi = EPI_NONE;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--tr")) tr = argv[i + 1];
@@ -58,20 +63,21 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--reps")) reps = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--epi")) epi = Epilogue(std::atoi(argv[i + 1]));
     else if (!std::strcmp(argv[i], "--clock")) cpu = !std::strcmp(argv[i + 1], "cpu");
+    else if (!std::strcmp(argv[i], "--packed")) packed = !std::strcmp(argv[i + 1], "1");
   }
   const bool tA = tr[0] == 'T', tB = tr[1] == 'T';
   __builtin_cpu_init();
   const bool v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   const bool v4 = v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                   __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
-  std::vector<Isa> isas = {{"reference", reference::gemm_block, reference::gemm_workspace_floats, true},
-                           {"avx2", avx2::gemm_block, avx2::gemm_workspace_floats, v3},
-                           {"avx512", avx512::gemm_block, avx512::gemm_workspace_floats, v4}};
+  std::vector<Isa> isas = {{"reference", reference::gemm_block, reference::gemm_workspace_floats, reference::gemm_pack_b, reference::gemm_packed_b_floats, true},
+                           {"avx2", avx2::gemm_block, avx2::gemm_workspace_floats, avx2::gemm_pack_b, avx2::gemm_packed_b_floats, v3},
+                           {"avx512", avx512::gemm_block, avx512::gemm_workspace_floats, avx512::gemm_pack_b, avx512::gemm_packed_b_floats, v4}};
   const int64_t shapes[][3] = {{64, 64, 64},     {128, 128, 128}, {256, 256, 256},   {512, 512, 512},
                                {1024, 1024, 1024}, {2048, 2048, 2048}, {1, 784, 512}, {64, 784, 512},
                                {256, 512, 512}};  // M, K, N
-  std::printf("fp32 GEMM, 1 thread, GFLOP/s (median of %d, %s time), op %s, epilogue %d\n", reps,
-              cpu ? "thread CPU" : "wall", tr.c_str(), (int)epi);
+  std::printf("fp32 GEMM, 1 thread, GFLOP/s (median of %d, %s time), op %s, epilogue %d%s\n", reps,
+              cpu ? "thread CPU" : "wall", tr.c_str(), (int)epi, packed ? ", B pre-packed" : "");
   std::printf("%-14s", "M×K×N");
   for (auto& isa : isas)
     if (isa.available && (only.empty() || only == isa.name)) std::printf(" %10s", isa.name);
@@ -85,7 +91,7 @@ int main(int argc, char** argv) {
     for (auto& x : B) x = U(rng);
     for (auto& x : bias) x = U(rng);
     GemmArgs g{tA, tB, M, N, K, 1.0f, 0.0f, A.data(), tA ? M : K, B.data(), tB ? K : N, C.data(), N,
-               epi != EPI_NONE ? bias.data() : nullptr, epi};
+               epi != EPI_NONE ? bias.data() : nullptr, epi, nullptr};
     std::printf("%-14s", (std::to_string(M) + "×" + std::to_string(K) + "×" + std::to_string(N)).c_str());
     const double flops = 2.0 * M * N * K;
     for (auto& isa : isas) {
@@ -93,6 +99,9 @@ int main(int argc, char** argv) {
       if (!std::strcmp(isa.name, "reference") && flops > 3e9) { std::printf(" %10s", "-"); continue; }
       const int64_t wsn = isa.workspace();
       float* ws = static_cast<float*>(std::aligned_alloc(64, (wsn * 4 + 63) / 64 * 64));
+      float* Bp = packed ? static_cast<float*>(std::aligned_alloc(64, (isa.packed_floats(K, N) * 4 + 63) / 64 * 64)) : nullptr;
+      if (Bp) isa.pack_b(g, Bp);
+      g.Bp = Bp;
       // Iterations per sample: about 30 ms of work.
       double t0 = now();
       int64_t calls = 0;
@@ -108,6 +117,7 @@ int main(int argc, char** argv) {
       std::printf(" %10.1f", rates[rates.size() / 2]);
       std::fflush(stdout);
       std::free(ws);
+      std::free(Bp);
     }
     std::printf("\n");
   }

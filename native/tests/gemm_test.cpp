@@ -16,6 +16,8 @@ namespace kindling {
   namespace ns {                                                                                             \
   void gemm_block(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int64_t col1, float* workspace); \
   int64_t gemm_workspace_floats();                                                                           \
+  void gemm_pack_b(const GemmArgs& a, float* dst);                                                           \
+  int64_t gemm_packed_b_floats(int64_t K, int64_t N);                                                        \
   }
 KD_DECLARE_ISA(reference)
 KD_DECLARE_ISA(avx2)
@@ -29,6 +31,8 @@ struct Isa {
   const char* name;
   SgemmTileFn gemm;
   int64_t (*workspace)();
+  void (*pack_b)(const GemmArgs&, float*);
+  int64_t (*packed_floats)(int64_t, int64_t);
   bool available;
 };
 
@@ -37,12 +41,12 @@ static std::vector<Isa> isas() {
   const bool v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   const bool v4 = v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                   __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
-  return {{"reference", reference::gemm_block, reference::gemm_workspace_floats, true},
-          {"avx2", avx2::gemm_block, avx2::gemm_workspace_floats, v3},
+  return {{"reference", reference::gemm_block, reference::gemm_workspace_floats, reference::gemm_pack_b, reference::gemm_packed_b_floats, true},
+          {"avx2", avx2::gemm_block, avx2::gemm_workspace_floats, avx2::gemm_pack_b, avx2::gemm_packed_b_floats, v3},
 #if defined(KINDLING_GEMM_EMULATE_AVX512)
-          {"avx512", avx512::gemm_block, avx512::gemm_workspace_floats, true}};  // SIMDe-emulated build
+          {"avx512", avx512::gemm_block, avx512::gemm_workspace_floats, avx512::gemm_pack_b, avx512::gemm_packed_b_floats, true}};  // SIMDe-emulated build
 #else
-          {"avx512", avx512::gemm_block, avx512::gemm_workspace_floats, v4}};
+          {"avx512", avx512::gemm_block, avx512::gemm_workspace_floats, avx512::gemm_pack_b, avx512::gemm_packed_b_floats, v4}};
 #endif
 }
 
@@ -86,7 +90,8 @@ struct Case {
 static int64_t g_failures = 0, g_checks = 0;
 
 // Runs one case on one ISA; returns true when it passes.
-static bool run_case(const Isa& isa, Workspace& ws, const Case& t, std::mt19937& rng, bool verbose_fail = true) {
+// packed: B is pre-packed (GemmArgs::Bp), as for a layer's cached weights.
+static bool run_case(const Isa& isa, Workspace& ws, const Case& t, std::mt19937& rng, bool packed, bool verbose_fail = true) {
   std::uniform_real_distribution<float> U(-1.0f, 1.0f);
   const int64_t rowsA = t.tA ? t.K : t.M, colsA = t.tA ? t.M : t.K;
   const int64_t rowsB = t.tB ? t.N : t.K, colsB = t.tB ? t.K : t.N;
@@ -105,7 +110,13 @@ static bool run_case(const Isa& isa, Workspace& ws, const Case& t, std::mt19937&
   const int64_t r0 = t.r0 < 0 ? 0 : t.r0, r1 = t.r1 < 0 ? t.M : t.r1;
   const int64_t c0 = t.c0 < 0 ? 0 : t.c0, c1 = t.c1 < 0 ? t.N : t.c1;
   GemmArgs g{t.tA, t.tB, t.M, t.N, t.K, t.alpha, t.beta, A.data(), lda, B.data(), ldb, C.data(), ldc,
-             t.bias ? bias.data() : nullptr, t.epi};
+             t.bias ? bias.data() : nullptr, t.epi, nullptr};
+  Workspace Bp(packed ? isa.packed_floats(t.K, t.N) + 1 : 0);  // 64-byte aligned, as the addon's
+  if (packed) {
+    Bp.poison();
+    isa.pack_b(g, Bp.p);
+    g.Bp = Bp.p;
+  }
   ws.poison();
   isa.gemm(g, r0, r1, c0, c1, ws.p);
 
@@ -151,8 +162,8 @@ static bool run_case(const Isa& isa, Workspace& ws, const Case& t, std::mt19937&
   if (!ok) {
     ++g_failures;
     if (verbose_fail)
-      std::printf("  FAIL %s: M=%lld N=%lld K=%lld tA=%d tB=%d alpha=%g beta=%g bias=%d epi=%s pads=%lld,%lld,%lld block=[%lld,%lld)x[%lld,%lld)\n",
-                  isa.name, (long long)t.M, (long long)t.N, (long long)t.K, t.tA, t.tB, t.alpha, t.beta, t.bias,
+      std::printf("  FAIL %s%s: M=%lld N=%lld K=%lld tA=%d tB=%d alpha=%g beta=%g bias=%d epi=%s pads=%lld,%lld,%lld block=[%lld,%lld)x[%lld,%lld)\n",
+                  isa.name, packed ? " (pre-packed B)" : "", (long long)t.M, (long long)t.N, (long long)t.K, t.tA, t.tB, t.alpha, t.beta, t.bias,
                   epi_name(t.epi), (long long)t.padA, (long long)t.padB, (long long)t.padC, (long long)r0,
                   (long long)r1, (long long)c0, (long long)c1);
   }
@@ -169,7 +180,7 @@ static void activation_accuracy(const Isa& isa, Workspace& ws) {
   std::printf("  %-9s activation max error (ulp):", isa.name);
   for (Epilogue e : {EPI_GELU, EPI_SIGMOID, EPI_TANH, EPI_SILU}) {
     std::vector<float> C = xs;
-    GemmArgs g{false, false, 1, n, 0, 1.0f, 1.0f, nullptr, 1, nullptr, n, C.data(), n, nullptr, e};
+    GemmArgs g{false, false, 1, n, 0, 1.0f, 1.0f, nullptr, 1, nullptr, n, C.data(), n, nullptr, e, nullptr};
     isa.gemm(g, 0, 1, 0, n, ws.p);
     double worst = 0;
     for (int64_t i = 0; i < n; ++i) {
@@ -262,8 +273,9 @@ int main(int argc, char** argv) {
     int64_t n = 0;
     for (size_t i = 0; i < cases.size(); ++i) {
       if (quick && i % 7 != 0) continue;
-      run_case(isa, ws, cases[i], rng);
-      ++n;
+      run_case(isa, ws, cases[i], rng, false);
+      run_case(isa, ws, cases[i], rng, true);
+      n += 2;
     }
     // A whole matrix computed as 3×2 disjoint blocks, as the thread pool will call it.
     for (int tr = 0; tr < 4; ++tr) {
@@ -271,8 +283,9 @@ int main(int argc, char** argv) {
       for (int64_t bi = 0; bi < 3; ++bi)
         for (int64_t bj = 0; bj < 2; ++bj) {
           c.r0 = bi * 100; c.r1 = bi == 2 ? 301 : (bi + 1) * 100; c.c0 = bj * 96; c.c1 = bj ? 203 : 96;
-          run_case(isa, ws, c, rng);
-          ++n;
+          run_case(isa, ws, c, rng, false);
+          run_case(isa, ws, c, rng, true);
+          n += 2;
         }
     }
     activation_accuracy(isa, ws);

@@ -32,6 +32,9 @@ export interface Strided {
   strides: readonly number[];
 }
 
+/** Activations a GEMM can apply to its result while the tile is hot (after alpha, beta and bias). */
+export type GemmEpilogue = 'relu' | 'gelu' | 'sigmoid' | 'tanh' | 'silu';
+
 export interface GemmArgs {
   transA: boolean;
   transB: boolean;
@@ -54,6 +57,13 @@ export interface GemmArgs {
   strideA: number;
   strideB: number;
   strideC: number;
+  /** C = epilogue(alpha·op(A)·op(B) + beta·C). */
+  epilogue?: GemmEpilogue;
+  /**
+   * B is a layer's weight that will be multiplied again: `key` identifies its memory and `version`
+   * changes whenever that memory is written, so a backend may keep B pre-packed in between.
+   */
+  bCache?: { key: object; version: number };
 }
 
 /** SGD's options (PyTorch 1.13's _single_tensor_sgd). */

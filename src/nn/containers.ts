@@ -1,6 +1,9 @@
 /** Containers: Sequential, ModuleList, ModuleDict. */
 import { Module } from './module.js';
 import type { Tensor } from '../tensor.js';
+import type { Linear } from './linear.js';
+import { linear_act } from '../ops/linalg.js';
+import { fusableActivation } from './fusion.js';
 
 function asModule(m: unknown, where: string): Module {
   if (!(m instanceof Module)) throw new TypeError(`${where}: ${typeof m} is not a Module subclass`);
@@ -113,8 +116,17 @@ export class Sequential extends IndexedModules {
   }
 
   override forward(input: Tensor): Tensor {
+    const items = this._items();
     let x: unknown = input;
-    for (const m of this._items()) x = m(x);
+    for (let i = 0; i < items.length; i++) {
+      const act = i + 1 < items.length ? fusableActivation(items[i], items[i + 1], x) : null;
+      if (act) {
+        const lin = items[i++] as Linear;
+        x = linear_act(x as Tensor, lin.weight, lin.bias, act);
+      } else {
+        x = items[i](x);
+      }
+    }
     return x as Tensor;
   }
 }

@@ -89,6 +89,12 @@ export class Module {
     return out;
   }
 
+  /** Internal: whether calling this module does more than forward() (hooks are registered). */
+  _hasHooks(): boolean {
+    const h = inner(this);
+    return h.forwardHooks.size > 0 || h.forwardPreHooks.size > 0;
+  }
+
   _get_name(): string {
     return this.constructor.name;
   }

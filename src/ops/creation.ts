@@ -152,7 +152,9 @@ export function frombuffer(buffer: ArrayBufferLike | ArrayBufferView, opts: { dt
   if (n * size > avail - offset) throw new RangeError(`requested buffer length (${n} * ${size} bytes) after offset (${offset} bytes) must not be greater than actual buffer length (${avail} bytes)`);
   if (count === 0 || (count < 0 && n === 0)) throw new RangeError('both buffer length (0) and count (0) must not be 0');
   const arr = new dtype.Array(buf as ArrayBuffer, base + offset, n);
-  return finish(new Tensor(arr, [n], dtype), opts);
+  const t = new Tensor(arr, [n], dtype);
+  t._storage.shared = true;  // the caller keeps writing this memory directly
+  return finish(t, opts);
 }
 
 // ---- filled -----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * flags, never as copies, so backward's products (g·Wᵀ, gᵀ·x) cost no extra memory traffic.
  */
 import { Tensor } from '../tensor.js';
-import type { FloatArray } from '../backend/contract.js';
+import type { FloatArray, GemmEpilogue } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { DType } from '../dtype.js';
@@ -209,19 +209,11 @@ function fillRows(out: Tensor, bias: Tensor, rows: number, n: number): void {
 }
 
 /**
- * F.linear: x·Wᵀ + b with x [..., in], W [out, in], b [out]. One GEMM with the bias preloaded
- * into C (beta = 1), W read transposed in place.
+ * The GEMM of F.linear, with an optional activation fused into it (applied while the tile is in
+ * cache). A leaf weight (a Parameter) is passed with its memory's version so that the native
+ * backend may keep it pre-packed until it changes.
  */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  checkTensor(x, 'input', 'linear');
-  checkTensor(weight, 'weight', 'linear');
-  if (weight.ndim !== 2) {
-    if (weight.ndim === 1 && x.ndim >= 1) {
-      const y = matmul(x, weight);
-      return bias ? B.add(y, bias) : y;
-    }
-    throw new RangeError(`linear(): weight must be 1-D or 2-D, but got ${weight.ndim}-D`);
-  }
+function linearForward(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue?: GemmEpilogue): Tensor {
   if (x.ndim === 0) throw new RangeError('both arguments to linear need to be at least 1D, but they are 0D and 2D');
   const inF = x.shape[x.ndim - 1], outF = weight.shape[0];
   const rows = numelOf(x.shape.slice(0, -1));
@@ -240,12 +232,47 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     // the common case (contiguous input and weight) goes straight to GEMM with no view objects
     const A = isContiguousLayout(x) ? rowMajor(x, inF) : operand(V.reshape(x.detach(), [[rows, inF]]));
     const W = isContiguousLayout(weight) ? rowMajor(weight, inF) : operand(weight);
+    const store = weight._storage;
     K.gemm({
       transA: A.trans, transB: !W.trans, M: rows, N: outF, K: inF, alpha: 1, beta: bias ? 1 : 0,
       A: A.data, aOffset: A.offset, lda: A.ld, B: W.data, bOffset: W.offset, ldb: W.ld,
       C: out._storage.data as FloatArray, cOffset: 0, ldc: outF, batch: 1, strideA: 0, strideB: 0, strideC: 0,
+      epilogue,
+      bCache: weight.is_leaf && !store.shared ? { key: store, version: store.version } : undefined,
     });
   }
+  return out;
+}
+
+/**
+ * activation(F.linear(x, weight, bias)) in one GEMM, for inference: nn.Sequential uses it for a
+ * Linear followed by one of these activations when no graph is being recorded (the fused result
+ * equals the two ops', as both run the same activation kernel).
+ */
+export function linear_act(x: Tensor, weight: Tensor, bias: Tensor | null, act: GemmEpilogue): Tensor {
+  checkTensor(x, 'input', 'linear');
+  checkTensor(weight, 'weight', 'linear');
+  if (weight.ndim !== 2) throw new RangeError(`linear(): weight must be 1-D or 2-D, but got ${weight.ndim}-D`);
+  return linearForward(x, weight, bias, act);
+}
+
+/**
+ * F.linear: x·Wᵀ + b with x [..., in], W [out, in], b [out]. One GEMM with the bias preloaded
+ * into C (beta = 1), W read transposed in place.
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor(x, 'input', 'linear');
+  checkTensor(weight, 'weight', 'linear');
+  if (weight.ndim !== 2) {
+    if (weight.ndim === 1 && x.ndim >= 1) {
+      const y = matmul(x, weight);
+      return bias ? B.add(y, bias) : y;
+    }
+    throw new RangeError(`linear(): weight must be 1-D or 2-D, but got ${weight.ndim}-D`);
+  }
+  const out = linearForward(x, weight, bias ?? null);
+  const inF = x.shape[x.ndim - 1], outF = weight.shape[0];
+  const rows = numelOf(x.shape.slice(0, -1));
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return apply(bias ? 'AddmmBackward0' : 'MmBackward0', inputs, out, (g, needs) => {
     const g2 = V.reshape(g, [[rows, outF]]);

@@ -41,7 +41,7 @@ static inline void vstoren(float* p, vf v, int64_t n) { _mm256_maskstore_ps(p, t
 static inline vf vfma(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
 static inline vf vmul(vf a, vf b) { return _mm256_mul_ps(a, b); }
 static inline vf vadd(vf a, vf b) { return _mm256_add_ps(a, b); }
-static inline vf vmax0(vf a) { return _mm256_max_ps(a, _mm256_setzero_ps()); }
+static inline vf vmax0(vf a) { return _mm256_max_ps(_mm256_setzero_ps(), a); }  // NaN and −0 pass through, as relu
 static inline float vhsum(vf a) {
   __m128 q = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
   q = _mm_add_ps(q, _mm_movehl_ps(q, q));
@@ -118,8 +118,8 @@ static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_
       v1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr + 8), v1);                             \
     }                                                                                    \
     if (relu) {                                                                          \
-      v0 = _mm256_max_ps(v0, _mm256_setzero_ps());                                       \
-      v1 = _mm256_max_ps(v1, _mm256_setzero_ps());                                       \
+      v0 = _mm256_max_ps(_mm256_setzero_ps(), v0);                                       \
+      v1 = _mm256_max_ps(_mm256_setzero_ps(), v1);                                       \
     }                                                                                    \
     _mm256_storeu_ps(cr, v0);                                                            \
     _mm256_storeu_ps(cr + 8, v1);                                                        \
@@ -136,6 +136,10 @@ void gemm_block(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int
 }
 
 int64_t gemm_workspace_floats() { return workspace_floats(); }
+
+void gemm_pack_b(const GemmArgs& a, float* dst) { pack_b_all(a, dst); }
+
+int64_t gemm_packed_b_floats(int64_t K, int64_t N) { return packed_b_floats(K, N); }
 
 }  // namespace avx2
 }  // namespace kindling

@@ -59,7 +59,7 @@ static inline void vstoren(float* p, vf v, int64_t n) { _mm512_mask_storeu_ps(p,
 static inline vf vfma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
 static inline vf vmul(vf a, vf b) { return _mm512_mul_ps(a, b); }
 static inline vf vadd(vf a, vf b) { return _mm512_add_ps(a, b); }
-static inline vf vmax0(vf a) { return _mm512_max_ps(a, _mm512_setzero_ps()); }
+static inline vf vmax0(vf a) { return _mm512_max_ps(_mm512_setzero_ps(), a); }  // NaN and −0 pass through, as relu
 static inline float vhsum(vf a) {
   const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(a), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
   __m128 q = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
@@ -181,8 +181,8 @@ __attribute__((noinline)) static void ukr(int64_t kc, const float* a, int64_t rs
       v1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, cr + 16), v1);        \
     }                                                                          \
     if (relu) {                                                                \
-      v0 = _mm512_max_ps(v0, _mm512_setzero_ps());                             \
-      v1 = _mm512_max_ps(v1, _mm512_setzero_ps());                             \
+      v0 = _mm512_max_ps(_mm512_setzero_ps(), v0);                             \
+      v1 = _mm512_max_ps(_mm512_setzero_ps(), v1);                             \
     }                                                                          \
     _mm512_mask_storeu_ps(cr, m0, v0);                                         \
     _mm512_mask_storeu_ps(cr + 16, m1, v1);                                    \
@@ -229,6 +229,10 @@ void gemm_block(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int
 }
 
 int64_t gemm_workspace_floats() { return workspace_floats(); }
+
+void gemm_pack_b(const GemmArgs& a, float* dst) { pack_b_all(a, dst); }
+
+int64_t gemm_packed_b_floats(int64_t K, int64_t N) { return packed_b_floats(K, N); }
 
 }  // namespace avx512
 }  // namespace kindling

@@ -52,7 +52,7 @@ static void merge_tile(const float* t, int64_t ldt, float* c, int64_t ldc, int64
       float v = st.alpha * t[r * ldt + j];
       if (st.beta != 0.0f) v += st.beta * cr[j];
       if (st.bias) v += st.bias[j];
-      if (st.relu) v = v > 0.0f ? v : 0.0f;
+      if (st.relu) v = v < 0.0f ? 0.0f : v;
       cr[j] = v;
     }
   }
@@ -78,7 +78,7 @@ static inline float store_scalar(float acc, float c, const Store& st, const floa
   float v = st.alpha * acc;
   if (st.beta != 0.0f) v += st.beta * c;
   if (bias) v += *bias;
-  if (st.relu) v = v > 0.0f ? v : 0.0f;
+  if (st.relu) v = v < 0.0f ? 0.0f : v;
   return v;
 }
 
@@ -309,6 +309,106 @@ static void pack_b(const GemmArgs& g, int64_t k0, int64_t kc, int64_t j0, int64_
 }
 
 // ---------------------------------------------------------------------------------------------
+// Pre-packed B (a layer's weights, packed once and reused until they change). K is cut into
+// balanced blocks that depend on K alone, so the whole of op(B) can be packed ahead of time as
+// the concatenation of its K blocks, each the NR panels of all N columns: the block the packed
+// path needs at (k0, j0) is then a pointer into it (j0 a multiple of NR).
+
+static inline int64_t k_block(int64_t K) {  // K > 0
+  const int64_t nk = (K + KC - 1) / KC;
+  return round_up((K + nk - 1) / nk, 4 < K ? 4 : 1);
+}
+
+static int64_t packed_b_floats(int64_t K, int64_t N) { return K * round_up(N, NR); }
+
+static void pack_b_all(const GemmArgs& g, float* dst) {
+  if (g.K <= 0 || g.N <= 0) return;
+  const int64_t kb = k_block(g.K), np = round_up(g.N, NR);
+  for (int64_t k0 = 0; k0 < g.K; k0 += kb) pack_b(g, k0, imin(kb, g.K - k0), 0, g.N, dst + k0 * np);
+}
+
+static inline const float* packed_block(const GemmArgs& g, int64_t k0, int64_t kc, int64_t j0) {
+  return g.Bp + k0 * round_up(g.N, NR) + j0 * kc;
+}
+
+// R ≤ 4 rows of C against pre-packed B: the GEMV of batch-1 inference streams the packed weights
+// once, contiguously. U independent accumulator sets over k keep enough FMAs in flight when R is
+// small (the accumulators are fully unrolled arrays with constant indices, kept in registers).
+template <int R>
+static void rows_packed(const GemmArgs& g, int64_t i0, int64_t c0, int64_t c1) {
+  constexpr int64_t NV = NR / VL;
+  constexpr int U = R == 1 ? 4 : R == 2 ? 2 : 1;
+  const int64_t ars = g.transA ? 1 : g.lda, acs = g.transA ? g.lda : 1;
+  const int64_t K = g.K, kb = k_block(K), np = round_up(g.N, NR);
+  const Store st{g.alpha, g.beta, nullptr, g.epilogue == EPI_RELU};
+  const float* arow = g.A + i0 * ars;
+  for (int64_t j = c0; j < c1; j += NR) {
+    const int64_t w = imin(NR, c1 - j);
+    vf acc[U][R][NV];
+#pragma GCC unroll 64
+    for (int u = 0; u < U; ++u)
+#pragma GCC unroll 64
+      for (int r = 0; r < R; ++r)
+#pragma GCC unroll 64
+        for (int v = 0; v < NV; ++v) acc[u][r][v] = vzero();
+    for (int64_t k0 = 0; k0 < K; k0 += kb) {
+      const int64_t kc = imin(kb, K - k0);
+      const float* p = g.Bp + k0 * np + j * kc;
+      const float* a = arow + k0 * acs;
+      int64_t k = 0;
+      for (; k + U <= kc; k += U) {
+#pragma GCC unroll 64
+        for (int u = 0; u < U; ++u) {
+          vf b[NV];
+#pragma GCC unroll 64
+          for (int v = 0; v < NV; ++v) b[v] = vload(p + (k + u) * NR + v * VL);
+#pragma GCC unroll 64
+          for (int r = 0; r < R; ++r) {
+            const vf x = vset1(a[r * ars + (k + u) * acs]);
+#pragma GCC unroll 64
+            for (int v = 0; v < NV; ++v) acc[u][r][v] = vfma(x, b[v], acc[u][r][v]);
+          }
+        }
+      }
+      for (; k < kc; ++k) {
+#pragma GCC unroll 64
+        for (int r = 0; r < R; ++r) {
+          const vf x = vset1(a[r * ars + k * acs]);
+#pragma GCC unroll 64
+          for (int v = 0; v < NV; ++v) acc[0][r][v] = vfma(x, vload(p + k * NR + v * VL), acc[0][r][v]);
+        }
+      }
+    }
+    const float* bias = g.bias ? g.bias + j : nullptr;
+#pragma GCC unroll 64
+    for (int r = 0; r < R; ++r) {
+      float* c = g.C + (i0 + r) * g.ldc + j;
+#pragma GCC unroll 64
+      for (int v = 0; v < NV; ++v) {
+        if (v * VL >= w) break;
+        vf s = acc[0][r][v];
+#pragma GCC unroll 64
+        for (int u = 1; u < U; ++u) s = vadd(s, acc[u][r][v]);
+        store_vec(c + v * VL, s, imin(VL, w - v * VL), st, bias ? bias + v * VL : nullptr);
+      }
+    }
+  }
+}
+
+static void gemm_rows_packed(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+  for (int64_t i = r0; i < r1; i += 4) {
+    const int64_t m = imin(4, r1 - i);
+    switch (m) {
+      case 1: rows_packed<1>(g, i, c0, c1); break;
+      case 2: rows_packed<2>(g, i, c0, c1); break;
+      case 3: rows_packed<3>(g, i, c0, c1); break;
+      default: rows_packed<4>(g, i, c0, c1); break;
+    }
+    finish_rows(g, i, i + m, c0, c1);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Packed path: five loops around the microkernel. Which packed operand stays in L1 is the ISA's
 // choice (B_PANEL_IN_L1):
 //  - true (GotoBLAS order, AVX2 and the reference): columns by NC (B block, L3) → K by KC (pack B)
@@ -358,19 +458,17 @@ static void gemm_packed(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, i
   float* pa = ws;
   float* pb = ws + MC * KC;
   const PackedCtx x{g, pb + KC * NC, epi_is_transcendental(g.epilogue)};  // tile: MR×NR scratch
-  const int64_t K = g.K;
-  const int64_t nk = (K + KC - 1) / KC;
-  const int64_t kb = round_up((K + nk - 1) / nk, 4 < K ? 4 : 1);  // balanced K blocks
+  const int64_t K = g.K, kb = k_block(K);
   if (B_PANEL_IN_L1) {
     for (int64_t j0 = c0; j0 < c1; j0 += NC) {
       const int64_t nc = imin(NC, c1 - j0);
       for (int64_t k0 = 0; k0 < K; k0 += kb) {
         const int64_t kc = imin(kb, K - k0);
-        pack_b(g, k0, kc, j0, nc, pb);
+        const float* b = g.Bp ? packed_block(g, k0, kc, j0) : (pack_b(g, k0, kc, j0, nc, pb), pb);
         for (int64_t i0 = r0; i0 < r1; i0 += MC) {
           const int64_t mc = imin(MC, r1 - i0);
           pack_a(g, i0, mc, k0, kc, pa);
-          macro_kernel(x, pa, pb, i0, mc, j0, nc, kc, k0 == 0, k0 + kc >= K);
+          macro_kernel(x, pa, b, i0, mc, j0, nc, kc, k0 == 0, k0 + kc >= K);
         }
       }
     }
@@ -382,8 +480,8 @@ static void gemm_packed(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, i
         pack_a(g, i0, mc, k0, kc, pa);
         for (int64_t j0 = c0; j0 < c1; j0 += NC) {
           const int64_t nc = imin(NC, c1 - j0);
-          pack_b(g, k0, kc, j0, nc, pb);
-          macro_kernel(x, pa, pb, i0, mc, j0, nc, kc, k0 == 0, k0 + kc >= K);
+          const float* b = g.Bp ? packed_block(g, k0, kc, j0) : (pack_b(g, k0, kc, j0, nc, pb), pb);
+          macro_kernel(x, pa, b, i0, mc, j0, nc, kc, k0 == 0, k0 + kc >= K);
         }
       }
     }
@@ -403,6 +501,16 @@ static void gemm_block_impl(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c
   if (r0 >= r1 || c0 >= c1) return;
   if (g.K == 0 || g.alpha == 0.0f) return gemm_scale(g, r0, r1, c0, c1);
   const int64_t m = r1 - r0, n = c1 - c0;
+  if (g.Bp) {
+    if (c0 % NR == 0) {
+      if (m <= 4 || m * n * g.K < SMALL_MACS) return gemm_rows_packed(g, r0, r1, c0, c1);
+      return gemm_packed(g, r0, r1, c0, c1, ws);
+    }
+    // a column split that does not fall on a panel boundary: read B itself (still valid)
+    GemmArgs u = g;
+    u.Bp = nullptr;
+    return gemm_block_impl(u, r0, r1, c0, c1, ws);
+  }
   // Row kernels: GEMV for one row, few rows, or tiny problems. With transA && transB they gather
   // 4 rows of A into the workspace, so K must fit there.
   const bool rows_ok = !(g.transA && g.transB) || 4 * g.K <= MC * KC;

@@ -31,7 +31,7 @@ static inline void vstoren(float* p, vf v, int64_t n) { if (n > 0) *p = v; }
 static inline vf vfma(vf a, vf b, vf c) { return a * b + c; }
 static inline vf vmul(vf a, vf b) { return a * b; }
 static inline vf vadd(vf a, vf b) { return a + b; }
-static inline vf vmax0(vf a) { return a > 0.0f ? a : 0.0f; }
+static inline vf vmax0(vf a) { return a < 0.0f ? 0.0f : a; }  // NaN and −0 pass through, as relu
 static inline float vhsum(vf a) { return a; }
 
 static inline void tr4x4(const float* s, int64_t lds, float* d, int64_t ldd) {
@@ -68,6 +68,10 @@ void gemm_block(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int
 }
 
 int64_t gemm_workspace_floats() { return workspace_floats(); }
+
+void gemm_pack_b(const GemmArgs& a, float* dst) { pack_b_all(a, dst); }
+
+int64_t gemm_packed_b_floats(int64_t K, int64_t N) { return packed_b_floats(K, N); }
 
 }  // namespace reference
 }  // namespace kindling

@@ -29,6 +29,7 @@
  * accurate than float32 accumulation). beta = 0 never reads C (NaN in C does not propagate); alpha = 0
  * never reads A or B (BLAS semantics), K = 0 gives beta·C.
  */
+import { unary } from './elementwise.js';
 import type { FloatArray, GemmArgs } from '../contract.js';
 
 /** Micro-tile: rows of op(A) × columns of op(B) held in registers. */
@@ -373,5 +374,11 @@ export function gemm(a: GemmArgs): void {
     else if (N === 1) gemv(m, K, alpha, beta, A, ao, ars, acs, B, bo, brs, C, co, ldc);
     else if (m * N * K <= SMALL) gemmSmall(m, N, K, alpha, beta, A, ao, ars, acs, B, bo, brs, bcs, C, co, ldc);
     else gemmPacked(m, N, K, alpha, beta, A, ao, ars, acs, B, bo, brs, bcs, C, co, ldc);
+    if (a.epilogue) {
+      for (let r = 0; r < m; r++) {
+        const row = C.subarray(co + r * ldc, co + r * ldc + N);
+        unary(a.epilogue, row, row, N);
+      }
+    }
   }
 }

@@ -16,11 +16,18 @@ export interface NativeInfo {
   isaError: string | null;
 }
 
+/** Pre-packed GEMM operand: an opaque object owning native memory, freed by the garbage collector. */
+export interface PackedB {
+  readonly __packedB: unique symbol;
+}
+
 export interface NativeBinding {
   abiVersion: number;
   info(): NativeInfo;
   /** dims: [transA, transB, M, N, K, lda, ldb, ldc, aOffset, bOffset, cOffset, alpha, beta, epilogue, batch, strideA, strideB, strideC] */
-  gemm(A: Float32Array, B: Float32Array, C: Float32Array, bias: Float32Array | null, dims: Float64Array): void;
+  gemm(A: Float32Array, B: Float32Array, C: Float32Array, bias: Float32Array | null, dims: Float64Array, packed?: PackedB | null): void;
+  /** Packs op(B) as `dims` describes it (transB, N, K, ldb, bOffset; batch 1) for later gemm calls with the same layout. */
+  packB(B: Float32Array, dims: Float64Array): PackedB;
   unary(op: number, x: Float32Array, out: Float32Array, param: number): void;
   unaryGrad(op: number, x: Float32Array, g: Float32Array, out: Float32Array, param: number): void;
   /**
@@ -28,8 +35,11 @@ export interface NativeBinding {
    * dims: [nd, aOffset, bOffset, shape[nd], aStrides[nd], bStrides[nd]] in elements, nd <= 6, strides >= 0.
    */
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, dims: Float64Array): void;
-  /** Reduces contiguous x [outer, size, inner] over its middle dim into out [outer, inner] (op: 0 sum, 1 max, 2 min). */
-  reduce(op: number, x: Float32Array, out: Float32Array, outer: number, size: number, inner: number): void;
+  /**
+   * Reduces contiguous x [outer, size, inner] over its middle dim into out [outer, inner] (op: 0 sum, 1 max, 2 min;
+   * 3 argmax, 4 argmin into a Float64Array of indices).
+   */
+  reduce(op: number, x: Float32Array, out: Float32Array | Float64Array, outer: number, size: number, inner: number): void;
   /** hyper: [lr, momentum, dampening, weight_decay, nesterov, maximize, init] */
   sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, hyper: Float64Array): void;
   /** hyper: [lr, beta1, beta2, eps, weight_decay, step_size, bias_correction2_sqrt, maximize, decoupled] */

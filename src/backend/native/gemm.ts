@@ -1,26 +1,67 @@
-/** Native GEMM: every fp32 product big enough to pay for the N-API crossing. */
-import type { Backend, FloatArray, GemmArgs } from '../contract.js';
+/**
+ * Native GEMM: every fp32 product big enough to pay for the N-API crossing, with the fused
+ * epilogues, and weights kept pre-packed between calls while their version stays the same.
+ */
+import type { Backend, FloatArray, GemmArgs, GemmEpilogue } from '../contract.js';
 import { jsBackend } from '../js/index.js';
-import type { NativeBinding } from './binding.js';
+import type { NativeBinding, PackedB } from './binding.js';
 import { isF32 } from './util.js';
 
 /** Multiply-adds below which GEMM stays in JS. */
 const MIN_GEMM_MACS = 4096;
 
+// Codes of native/kernels/kernels.h (Epilogue)
+const EPILOGUE: Record<GemmEpilogue, number> = { relu: 1, gelu: 2, sigmoid: 3, tanh: 4, silu: 5 };
+
+/** A weight's packed panels, valid while its memory, layout and version are those recorded. */
+interface PackEntry {
+  version: number;
+  data: FloatArray;
+  offset: number;
+  ldb: number;
+  transB: boolean;
+  K: number;
+  N: number;
+  /** null until the weight is used a second time at this version (training changes it every step). */
+  packed: PackedB | null;
+}
+
 export function gemmKernels(b: NativeBinding): Pick<Backend, 'gemm'> {
   const dims = new Float64Array(18);
+  // keyed by the weight's storage: dropped with it by the garbage collector
+  const packs = new WeakMap<object, PackEntry>();
+
+  /** The packed B for this call, packing it on its second use at the same version. `dims` is filled. */
+  function packedB(a: GemmArgs): PackedB | null {
+    const c = a.bCache;
+    if (!c || a.batch !== 1) return null;
+    const e = packs.get(c.key);
+    if (e && e.version === c.version && e.data === a.B && e.offset === a.bOffset && e.ldb === a.ldb && e.transB === a.transB && e.K === a.K && e.N === a.N) {
+      e.packed ??= b.packB(a.B as Float32Array, dims);
+      return e.packed;
+    }
+    packs.set(c.key, { version: c.version, data: a.B, offset: a.bOffset, ldb: a.ldb, transB: a.transB, K: a.K, N: a.N, packed: null });
+    return null;
+  }
+
   return {
     gemm(a: GemmArgs) {
       if (a.M * a.N * a.K < MIN_GEMM_MACS || !isF32(a.A) || !isF32(a.B) || !isF32(a.C) || sharesMemory(a.C, a.A) || sharesMemory(a.C, a.B)) {
         return jsBackend.gemm(a);
       }
+      let M = a.M, batch = a.batch;
+      // A batch sharing B with evenly spaced A and C rows (a Linear over [batch, rows, in]) is one taller GEMM.
+      if (batch > 1 && a.strideB === 0 && a.strideA === M * (a.transA ? 1 : a.lda) && a.strideC === M * a.ldc) {
+        M *= batch;
+        batch = 1;
+      }
       dims[0] = a.transA ? 1 : 0; dims[1] = a.transB ? 1 : 0;
-      dims[2] = a.M; dims[3] = a.N; dims[4] = a.K;
+      dims[2] = M; dims[3] = a.N; dims[4] = a.K;
       dims[5] = a.lda; dims[6] = a.ldb; dims[7] = a.ldc;
       dims[8] = a.aOffset; dims[9] = a.bOffset; dims[10] = a.cOffset;
-      dims[11] = a.alpha; dims[12] = a.beta; dims[13] = 0;
-      dims[14] = a.batch; dims[15] = a.strideA; dims[16] = a.strideB; dims[17] = a.strideC;
-      b.gemm(a.A, a.B, a.C, null, dims);
+      dims[11] = a.alpha; dims[12] = a.beta; dims[13] = a.epilogue ? EPILOGUE[a.epilogue] : 0;
+      dims[14] = batch; dims[15] = a.strideA; dims[16] = a.strideB; dims[17] = a.strideC;
+      b.gemm(a.A, a.B, a.C, null, dims, packedB(a));
     },
   };
 }

@@ -1,0 +1,224 @@
+/**
+ * Pre-packed weights and fused Linear+activation: a layer's weights are packed once and reused
+ * while their version stays the same; any write (an optimizer step, copy_, load_state_dict) must
+ * be seen by the next call, and memory JS can write behind kindling's back is never cached.
+ * nn.Sequential fuses Linear + activation for inference only, with results equal to the two calls.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as torch from '../src/index.js';
+import { nn, optim, Tensor } from '../src/index.js';
+import { availableBackends, useBackend } from '../src/backend/index.js';
+import { jsBackend } from '../src/backend/js/index.js';
+import { loadBinding, type NativeBinding } from '../src/backend/native/binding.js';
+
+const loaded = loadBinding();
+const backends = Object.entries(availableBackends());
+
+afterEach(() => useBackend(availableBackends().native ?? jsBackend));
+
+function rand(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 2 ** 32) * 2 - 1;
+  }
+  return out;
+}
+
+/** x·Wᵀ + b in float64, from the tensors' current values. */
+function reference(x: Tensor, lin: nn.Linear): number[] {
+  const [rows, inF] = x.shape, outF = lin.out_features;
+  const xs = Array.from(x.toTypedArray().slice() as Float32Array), w = Array.from(lin.weight.detach().clone().toTypedArray() as Float32Array);
+  const b = lin.bias ? Array.from(lin.bias.detach().clone().toTypedArray() as Float32Array) : null;
+  const out: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    for (let o = 0; o < outF; o++) {
+      let s = b ? b[o] : 0;
+      for (let k = 0; k < inF; k++) s += xs[r * inF + k] * w[o * inF + k];
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+function expectNear(got: Tensor, want: number[], label: string): void {
+  const g = Array.from(got.detach().clone().toTypedArray() as Float32Array);
+  expect(g.length, label).toBe(want.length);
+  for (let i = 0; i < g.length; i++) {
+    if (!(Math.abs(g[i] - want[i]) <= 1e-4 * (1 + Math.abs(want[i])))) throw new Error(`${label}: element ${i} is ${g[i]}, want ${want[i]}`);
+  }
+}
+
+describe('pre-packed weights through nn.Linear', () => {
+  for (const [bname, backend] of backends) {
+    for (const rows of [1, 3, 16]) {
+      it(`pre-packed weights invalidated by an optimizer step (${bname}, batch ${rows})`, () => {
+        useBackend(backend);
+        torch.manual_seed(7);
+        const lin = new nn.Linear(96, 80);
+        const x = torch.randn(rows, 96);
+        const packB = loaded.binding ? vi.spyOn(loaded.binding, 'packB') : null;
+        // two calls at the same version: the second packs the weights (native backend)
+        torch.no_grad(() => lin(x));
+        expectNear(torch.no_grad(() => lin(x)), reference(x, lin), 'before the step');
+        if (packB && bname === 'native') expect(packB).toHaveBeenCalledTimes(1);
+        // a training step changes the weights in place
+        const opt = new optim.SGD(lin.parameters(), 0.5);
+        lin(x).pow(2).sum().backward();
+        opt.step();
+        const after = reference(x, lin);
+        expectNear(torch.no_grad(() => lin(x)), after, 'first call after the step');
+        expectNear(torch.no_grad(() => lin(x)), after, 'second call after the step (re-packed)');
+        if (packB && bname === 'native') expect(packB).toHaveBeenCalledTimes(2);
+        packB?.mockRestore();
+      });
+    }
+
+    it(`copy_, load_state_dict and in-place ops on the weight are seen (${bname})`, () => {
+      useBackend(backend);
+      torch.manual_seed(3);
+      const lin = new nn.Linear(64, 48);
+      const x = torch.randn(2, 64);
+      for (let i = 0; i < 3; i++) torch.no_grad(() => lin(x));
+      torch.no_grad(() => lin.weight.copy_(torch.randn(48, 64)));
+      expectNear(torch.no_grad(() => lin(x)), reference(x, lin), 'after copy_');
+      torch.no_grad(() => lin(x));
+      torch.no_grad(() => lin.weight.mul_(-2));
+      expectNear(torch.no_grad(() => lin(x)), reference(x, lin), 'after mul_');
+      torch.no_grad(() => lin(x));
+      const other = new nn.Linear(64, 48);
+      lin.load_state_dict(other.state_dict());
+      expectNear(torch.no_grad(() => lin(x)), reference(x, lin), 'after load_state_dict');
+    });
+
+    it(`weights written through toTypedArray() or frombuffer memory are never stale (${bname})`, () => {
+      useBackend(backend);
+      torch.manual_seed(5);
+      const lin = new nn.Linear(64, 40);
+      const x = torch.randn(1, 64);
+      for (let i = 0; i < 3; i++) torch.no_grad(() => lin(x));
+      const view = lin.weight.detach().toTypedArray() as Float32Array;  // shares the weight's memory
+      view.set(rand(view.length, 11));
+      expectNear(torch.no_grad(() => lin(x)), reference(x, lin), 'after writing the shared array');
+      for (let i = 0; i < 2; i++) torch.no_grad(() => lin(x));
+      view.fill(0.25);
+      expectNear(torch.no_grad(() => lin(x)), reference(x, lin), 'after a second write');
+
+      const buf = rand(40 * 64, 12);
+      const w = torch.frombuffer(buf).reshape(40, 64);
+      for (let i = 0; i < 3; i++) torch.nn.functional.linear(x, w);
+      buf.fill(-1);
+      const y = torch.nn.functional.linear(x, w).toTypedArray() as Float32Array;
+      const want = Array.from(x.toTypedArray() as Float32Array).reduce((s, v) => s - v, 0);
+      for (const v of y) expect(v).toBeCloseTo(want, 4);
+    });
+  }
+});
+
+describe('nn.Sequential fuses Linear + activation for inference', () => {
+  const acts: [string, () => nn.Module][] = [
+    ['ReLU', () => new nn.ReLU()],
+    ['GELU', () => new nn.GELU()],
+    ['Sigmoid', () => new nn.Sigmoid()],
+    ['Tanh', () => new nn.Tanh()],
+    ['SiLU', () => new nn.SiLU()],
+    ['GELU(tanh), not fused', () => new nn.GELU('tanh')],
+  ];
+  for (const [bname, backend] of backends) {
+    for (const [name, make] of acts) {
+      it(`${name} (${bname}): equals the two calls`, () => {
+        useBackend(backend);
+        torch.manual_seed(11);
+        const lin = new nn.Linear(70, 45), act = make();
+        const model = new nn.Sequential(lin, act, new nn.Linear(45, 3));
+        for (const rows of [1, 5, 40]) {
+          const x = torch.randn(rows, 70).mul(3);
+          const fused = torch.no_grad(() => model(x));
+          const apart = torch.no_grad(() => model.at(2)(act(lin(x)) as Tensor) as Tensor);
+          expect(fused.shape).toEqual([rows, 3]);
+          const f = fused.toTypedArray() as Float32Array, a = apart.toTypedArray() as Float32Array;
+          for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - a[i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(a[i])));
+        }
+      });
+    }
+
+    it(`hooks and autograd see the unfused modules (${bname})`, () => {
+      useBackend(backend);
+      const lin = new nn.Linear(8, 8), relu = new nn.ReLU();
+      const model = new nn.Sequential(lin, relu);
+      const x = torch.randn(4, 8);
+      // recording a graph: the activation is its own node, as in PyTorch
+      const y = model(x);
+      expect(y.grad_fn?.name()).toBe('ReluBackward0');
+      y.sum().backward();
+      expect(lin.weight.grad).not.toBeNull();
+      // a hook on either module must run
+      let calls = 0;
+      const h = relu.register_forward_hook(() => void calls++);
+      torch.no_grad(() => model(x));
+      expect(calls).toBe(1);
+      h.remove();
+      const p = lin.register_forward_pre_hook(() => void calls++);
+      torch.no_grad(() => model(x));
+      expect(calls).toBe(2);
+      p.remove();
+    });
+  }
+});
+
+describe.runIf(loaded.binding)('packB and gemm(packed) in the binding', () => {
+  const b = () => loaded.binding as NativeBinding;
+  const dims = (M: number, N: number, K: number, transB: boolean, epi = 0, ldb = transB ? K : N, bOff = 0) =>
+    new Float64Array([0, +transB, M, N, K, K, ldb, N, 0, bOff, 0, 1, 0, epi, 1, 0, 0, 0]);
+
+  it('gives the unpacked result for tails, transposes, epilogues and threads', () => {
+    const threads = b().getNumThreads();
+    try {
+      for (const t of [1, 2]) {
+        b().setNumThreads(t);
+        for (const [M, N, K] of [[1, 1, 1], [1, 17, 3], [3, 33, 100], [4, 512, 784], [5, 31, 15], [64, 80, 96], [200, 130, 400], [1, 1000, 7]]) {
+          for (const transB of [false, true]) {
+            for (const epi of [0, 1, 3]) {
+              const A = rand(M * K, 1), B = rand(N * K, 2), bias = rand(N, 3);
+              const d = dims(M, N, K, transB, epi);
+              const C1 = new Float32Array(M * N), C2 = new Float32Array(M * N);
+              b().gemm(A, B, C1, bias, d);
+              const packed = b().packB(B, d);
+              b().gemm(A, B, C2, bias, d, packed);
+              for (let i = 0; i < C1.length; i++) {
+                if (!(Math.abs(C1[i] - C2[i]) <= 4e-6 * Math.sqrt(K) * (1 + Math.abs(C1[i])))) {
+                  throw new Error(`${M}x${N}x${K} transB=${transB} epi=${epi} threads=${t}: C[${i}] ${C2[i]} vs ${C1[i]}`);
+                }
+              }
+            }
+          }
+        }
+      }
+    } finally {
+      b().setNumThreads(threads);
+    }
+  });
+
+  it('refuses what is not a packed operand, or one packed for another layout', () => {
+    const A = rand(4 * 8, 1), B = rand(8 * 6, 2), C = new Float32Array(4 * 6);
+    const d = dims(4, 6, 8, false);
+    expect(() => b().gemm(A, B, C, null, d, {} as never)).toThrow(TypeError);
+    expect(() => b().gemm(A, B, C, null, d, 3 as never)).toThrow(/argument 'packed' must be an object returned by packB/);
+    const other = b().packB(rand(9 * 6, 3), dims(4, 6, 9, false));
+    expect(() => b().gemm(A, B, C, null, d, other)).toThrow(RangeError);
+    expect(() => b().gemm(A, B, C, null, dims(4, 6, 8, true), b().packB(B, d))).toThrow(/another B layout/);
+    expect(() => b().packB(rand(10, 1), d)).toThrow(/argument 'B' has 10 elements/);
+    expect(() => b().packB(B, new Float64Array([0, 0, 4, 6, 8, 8, 6, 6, 0, 0, 0, 1, 0, 0, 2, 0, 0, 0]))).toThrow(/batch must be 1/);
+    expect(() => b().packB(B, dims(4, 0, 8, false))).toThrow(RangeError);
+    expect(() => b().packB(new Float64Array(48) as never, d)).toThrow(TypeError);
+  });
+
+  it('packed operands are freed by the garbage collector (no leak, no crash)', () => {
+    const B = rand(256 * 256, 5);
+    for (let i = 0; i < 300; i++) b().packB(B, dims(1, 256, 256, false));  // 256 KB each, 75 MB in all
+    const A = rand(256, 6), C = new Float32Array(256);
+    b().gemm(A, B, C, null, dims(1, 256, 256, false), b().packB(B, dims(1, 256, 256, false)));
+    expect(Number.isFinite(C[0])).toBe(true);
+  });
+});
