@@ -9,6 +9,8 @@ import * as torch from '../src/index.js';
 import { Tensor, nn } from '../src/index.js';
 import { decode, loadFixture, type Encoded } from './helpers/fixtures.js';
 import { checkOp, UNARY_SHAPES } from './helpers/opcheck.js';
+import { availableBackends, useBackend } from '../src/backend/index.js';
+import { jsBackend } from '../src/backend/js/index.js';
 
 const F = nn.functional;
 
@@ -92,6 +94,9 @@ const LOOSER: Record<string, { rtol?: number; atol?: number; dtype?: string }> =
   // PyTorch's float32 GELU loses its tail to cancellation in 1 + erf (−8.1433e-4 for −8.1420e-4 at
   // x = −3.5; 0 below −5.4); ours is computed in double, see the float64 comparison below
   gelu: { atol: 1e-6, dtype: 'float32' },
+  // its gradient's ½(1 + tanh u) cancels in PyTorch's float32 kernel (−0.00218020 for the exact
+  // −0.00218038 at x ≈ −2.9); ours is computed in double (checked against float64 below)
+  'gelu(tanh)': { rtol: 1e-4, dtype: 'float32' },
 };
 
 function compare(actual: Tensor, expected: Tensor, rtol: number, atol: number, what: string): void {
@@ -361,4 +366,52 @@ describe('errors', () => {
     expect(() => (F.threshold as (x: Tensor, t: number) => Tensor)(t, 1)).toThrow("threshold() missing 1 required positional argument: 'value'");
     expect(() => new nn.Hardtanh(2, 1)).toThrow(RangeError);
   });
+});
+
+describe('activation gradients as one kernel', () => {
+  // Large enough for the native backend to take them (small tensors stay on JS kernels).
+  const F = nn.functional;
+  const cases: [string, (x: Tensor) => Tensor][] = [
+    ['relu', (x) => torch.relu(x)],
+    ['sigmoid', (x) => torch.sigmoid(x)],
+    ['tanh', (x) => torch.tanh(x)],
+    ['gelu', (x) => F.gelu(x)],
+    ['gelu(tanh)', (x) => F.gelu(x, { approximate: 'tanh' })],
+    ['silu', (x) => F.silu(x)],
+    ['softplus', (x) => F.softplus(x)],
+  ];
+  const n = 3001;
+  const xs = Array.from({ length: n }, (_, i) => -12 + (24 * i) / (n - 1));
+  xs.push(0, -0, 25, -25, 19.99, 20.01);
+  const ups = xs.map((_, i) => Math.sin(i) + 1.5);
+  for (const [name, f] of cases) {
+    for (const [bname, backend] of Object.entries(availableBackends())) {
+      it(`${name} backward on ${bname} matches float64 within float32 precision`, () => {
+        try {
+          useBackend(jsBackend);
+          const x64 = torch.tensor(xs, { dtype: torch.float64, requires_grad: true });
+          f(x64).mul(torch.tensor(ups, { dtype: torch.float64 })).sum().backward();
+          useBackend(backend);
+          const x32 = torch.tensor(xs, { requires_grad: true });
+          f(x32).mul(torch.tensor(ups)).sum().backward();
+          const g = x32.grad!.toTypedArray(), w = x64.grad!.toTypedArray();
+          for (let i = 0; i < w.length; i++) {
+            // absolute 1e-6: tanh and sigmoid differentiate through their rounded float32 output (1 − y² near
+            // y = ±1 keeps nothing finer, as in PyTorch), and GELU's kernel is accurate to ~10 eps absolute
+            if (!(Math.abs(g[i] - w[i]) <= 2e-6 * Math.abs(w[i]) + 1e-6)) throw new Error(`x = ${xs[i]}: grad ${g[i]}, want ${w[i]}`);
+          }
+          // under create_graph the gradient is itself differentiable (second derivative exists)
+          const x2 = torch.tensor([0.3, -1.2, 2.5], { dtype: torch.float64, requires_grad: true });
+          if (name !== 'relu') {
+            const [gx] = torch.autograd.grad(f(x2).sum(), [x2], { create_graph: true });
+            expect(gx!.requires_grad).toBe(true);
+            gx!.sum().backward();
+            expect(x2.grad).not.toBeNull();
+          }
+        } finally {
+          useBackend(jsBackend);
+        }
+      });
+    }
+  }
 });

@@ -18,8 +18,10 @@ export type UnaryOp =
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'atan2'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logical_and' | 'logical_or' | 'logical_xor'
-  // activation gradients: a = saved forward value (input or output as named), b = upstream grad
-  | 'relu_backward' | 'sigmoid_backward' | 'tanh_backward';
+  // activation gradients: b = upstream grad; a = the saved forward output (relu, sigmoid, tanh)
+  // or the forward input (gelu, gelu_tanh, silu, softplus with beta 1 and threshold 20)
+  | 'relu_backward' | 'sigmoid_backward' | 'tanh_backward'
+  | 'gelu_backward' | 'gelu_tanh_backward' | 'silu_backward' | 'softplus_backward';
 
 export type Cast = 'none' | 'trunc' | 'bool';
 

@@ -252,14 +252,14 @@ export function gelu(input: Tensor, approximate: 'none' | 'tanh' | { approximate
   floatOnly(input, 'gelu', 'GeluKernelImpl');
   const x = input;
   if (ap === 'none') {
-    return record('GeluBackward0', x, kernel('gelu', x), (g) => {
+    return record('GeluBackward0', x, kernel('gelu', x), (g) => B.activationBackward('gelu_backward', x, g, () => {
       // Φ(x) + x·φ(x)
       const cdf = B.mul(B.add(U.erf(B.mul(x, SQRT1_2)), 1), 0.5);
       const pdf = B.mul(U.exp(B.mul(U.square(x), -0.5)), INV_SQRT_2PI);
       return B.mul(g, B.add(cdf, B.mul(x, pdf)));
-    });
+    }));
   }
-  return record('GeluBackward0', x, kernel('gelu_tanh', x), (g) => {
+  return record('GeluBackward0', x, kernel('gelu_tanh', x), (g) => B.activationBackward('gelu_tanh_backward', x, g, () => {
     // d/dx ½x(1 + tanh(u)), u = √(2/π)(x + κx³), as PyTorch's GeluBackward writes it
     const x2 = U.square(x);
     const t = U.tanh(B.mul(B.add(x, B.mul(B.mul(x2, x), KAPPA)), SQRT_2_PI));
@@ -267,7 +267,7 @@ export function gelu(input: Tensor, approximate: 'none' | 'tanh' | { approximate
     const du = B.mul(B.add(B.mul(x2, 3 * KAPPA), 1), SQRT_2_PI);
     const right = B.mul(B.mul(B.mul(x, 0.5), B.sub(1, U.square(t))), du);
     return B.mul(g, B.add(left, right));
-  });
+  }));
 }
 
 /** x·sigmoid(x). */
@@ -275,10 +275,10 @@ export function silu(input: Tensor, inplace: boolean | InplaceOpt = false): Tens
   const [ip] = kwargs('silu', [inplace], ['inplace'], [false]);
   floatOnly(input, 'silu', 'silu_cpu');
   return maybeInplace(input, ip, (x) =>
-    record('SiluBackward0', x, kernel('silu', x), (g) => {
+    record('SiluBackward0', x, kernel('silu', x), (g) => B.activationBackward('silu_backward', x, g, () => {
       const s = U.sigmoid(x);
       return B.mul(B.mul(g, s), B.add(B.mul(x, B.sub(1, s)), 1));
-    }));
+    })));
 }
 
 /** x·tanh(softplus(x)). */
@@ -298,7 +298,8 @@ export function mish(input: Tensor, inplace: boolean | InplaceOpt = false): Tens
 
 /** softplus(x) with beta = 1 and threshold = 20 as a differentiable op (for gradients). */
 function softplusDefault(x: Tensor): Tensor {
-  return record('SoftplusBackward0', x, kernel('softplus', x.detach()), (g) => B.where(B.gt(x, 20), g, B.mul(g, U.sigmoid(x))));
+  return record('SoftplusBackward0', x, kernel('softplus', x.detach()), (g) =>
+    B.activationBackward('softplus_backward', x, g, () => B.where(B.gt(x, 20), g, B.mul(g, U.sigmoid(x)))));
 }
 
 type SoftplusOpts = { beta?: number; threshold?: number };

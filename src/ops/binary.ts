@@ -129,14 +129,21 @@ export const logical_and = compare('logical_and');
 export const logical_or = compare('logical_or');
 export const logical_xor = compare('logical_xor');
 
-/** Hot activation gradients as one kernel each: y is the saved forward output, g the upstream gradient. */
-export function activationBackward(op: 'relu_backward' | 'sigmoid_backward' | 'tanh_backward', y: Tensor, g: Tensor): Tensor {
-  if (!is_grad_enabled() || (!g.requires_grad && !y.requires_grad)) return runBinary(op, y, g, g.dtype);
-  // under create_graph, record the same formula with differentiable ops instead
-  if (op === 'relu_backward') return where(le(y, 0), 0, g);
-  if (op === 'sigmoid_backward') return mul(g, mul(y, sub(1, y)));
-  return mul(g, sub(1, mul(y, y)));
+/**
+ * Hot activation gradients as one kernel each: g is the upstream gradient, `a` the saved forward
+ * output (relu, sigmoid, tanh) or input (gelu, gelu_tanh, silu, softplus). Under create_graph the
+ * same formula is recorded with differentiable ops instead (`differentiable`, built in for the first three).
+ */
+export function activationBackward(op: ActivationGradOp, a: Tensor, g: Tensor, differentiable?: () => Tensor): Tensor {
+  if (!is_grad_enabled() || (!g.requires_grad && !a.requires_grad)) return runBinary(op, a, g, g.dtype);
+  if (differentiable) return differentiable();
+  if (op === 'relu_backward') return where(le(a, 0), 0, g);
+  if (op === 'sigmoid_backward') return mul(g, mul(a, sub(1, a)));
+  if (op === 'tanh_backward') return mul(g, sub(1, mul(a, a)));
+  throw new Error(`activationBackward: ${op} needs its differentiable formula under create_graph`);
 }
+
+export type ActivationGradOp = 'relu_backward' | 'sigmoid_backward' | 'tanh_backward' | 'gelu_backward' | 'gelu_tanh_backward' | 'silu_backward' | 'softplus_backward';
 
 /** where(condition, input, other): elementwise choice, broadcasting all three. */
 export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {

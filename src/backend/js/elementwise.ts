@@ -6,9 +6,9 @@
 import type { BinaryOp, Cast, DataArray, Strided, UnaryOp } from '../contract.js';
 import { collapse, forEachRow } from './strided.js';
 import { contiguousStrides } from '../../shape.js';
-import { erf, roundHalfEven } from './math.js';
+import { erf, geluGrad, geluTanhGrad, roundHalfEven, siluGrad, softplusGrad } from './math.js';
 
-const helpers = { erf, roundHalfEven };
+const helpers = { erf, roundHalfEven, geluGrad, geluTanhGrad, siluGrad, softplusGrad };
 
 const unaryExpr: Record<UnaryOp, string> = {
   neg: '-x',
@@ -63,6 +63,10 @@ const binaryExpr: Record<BinaryOp, string> = {
   relu_backward: 'x <= 0 ? 0 : y',
   sigmoid_backward: 'y * x * (1 - x)',
   tanh_backward: 'y * (1 - x * x)',
+  gelu_backward: 'y * h.geluGrad(x)',
+  gelu_tanh_backward: 'y * h.geluTanhGrad(x)',
+  silu_backward: 'y * h.siluGrad(x)',
+  softplus_backward: 'y * h.softplusGrad(x)',
 };
 
 type UnaryLoop = (x: DataArray, o: DataArray, n: number) => void;

@@ -74,3 +74,33 @@ const rb6 = -4.83519191608651397019e+02;
 const sb1 = 3.03380607434824582924e+01, sb2 = 3.25792512996573918826e+02, sb3 = 1.53672958608443695994e+03;
 const sb4 = 3.19985821950859553908e+03, sb5 = 2.55305040643316442583e+03, sb6 = 4.74528541206955367215e+02;
 const sb7 = -2.24409524465858183362e+01;
+
+// Derivatives of the activations at x (the forward input), in float64, for the *_backward kernels.
+
+/** d/dx x·Φ(x) = Φ(x) + x·φ(x). */
+export function geluGrad(x: number): number {
+  return 0.5 * (1 + erf(x * Math.SQRT1_2)) + x * Math.exp(-0.5 * x * x) * 0.3989422804014327;
+}
+
+/** d/dx ½x(1 + tanh(u)), u = √(2/π)(x + 0.044715x³). */
+export function geluTanhGrad(x: number): number {
+  const t = Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x));
+  return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * 0.7978845608028654 * (1 + 3 * 0.044715 * x * x);
+}
+
+function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** d/dx x·σ(x) = σ(x)(1 + x(1 − σ(x))). */
+export function siluGrad(x: number): number {
+  const s = sigmoid(x);
+  return s * (1 + x * (1 - s));
+}
+
+/** d/dx softplus(x) with beta 1, threshold 20: σ(x), or 1 above the threshold. */
+export function softplusGrad(x: number): number {
+  return x > 20 ? 1 : sigmoid(x);
+}
