@@ -19,6 +19,7 @@ import * as P from './ops/inplace.js';
 import * as C from './ops/convert.js';
 import * as Act from './ops/activation.js';
 import * as A from './autograd/api.js';
+import { own } from './memory.js';
 import type { Scalar, TensorOrScalar, DimArg } from './ops/util.js';
 
 /** The memory behind a tensor and its views; the version counts in-place writes (shared by views). */
@@ -151,6 +152,9 @@ export class Tensor {
    * tensor's memory) when the tensor is contiguous, a fresh copy otherwise.
    */
   toTypedArray(): DataArray {
+    // small tensors live in shared slabs: give this one its own buffer before exposing it, so that
+    // user code (transferring the buffer to a worker, say) never sees or detaches other tensors
+    this._storage.data = own(this._storage.data);
     const d = C.contiguousData(this);
     if (d.buffer === this._storage.data.buffer) this._storage.shared = true;
     return d;

@@ -4,6 +4,7 @@ import { DType, bool, float32, float64, int64, get_default_dtype, promoteTypes }
 import type { DataArray, Strided } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { broadcastStrides, contiguousStrides, numelOf } from '../shape.js';
+import { newArray } from '../memory.js';
 
 export type Scalar = number | boolean;
 export type TensorOrScalar = Tensor | Scalar;
@@ -24,7 +25,7 @@ export function kw<T>(positional: unknown, opts: unknown, key: string, fallback:
 }
 
 export function allocate(shape: readonly number[], dtype: DType): Tensor {
-  return new Tensor(new dtype.Array(numelOf(shape)), shape, dtype);
+  return new Tensor(newArray(dtype, numelOf(shape)), shape, dtype);
 }
 
 /** The tensor's elements as a contiguous array (zero-copy when already contiguous). */

@@ -2,7 +2,7 @@
 import type { Backend, BinaryOp, Strided, UnaryOp } from '../contract.js';
 import { jsBackend } from '../js/index.js';
 import type { NativeBinding } from './binding.js';
-import { exact, isContiguous, isF32, MIN_ELEMENTWISE } from './util.js';
+import { exact, isContiguous, isF32, MIN_ELEMENTWISE, overlaps } from './util.js';
 
 // Codes of native/kernels/kernels.h
 const UNARY: Partial<Record<UnaryOp, number>> = { relu: 0, sigmoid: 1, tanh: 2, exp: 3, log: 4, gelu: 5, gelu_tanh: 6, silu: 7, softplus: 8, neg: 9, abs: 10, sqrt: 11 };
@@ -57,7 +57,7 @@ const scratch = new Float64Array(3 * MAX_DIMS);
 
 /** out may be written while x is read if they share no memory, or x is out itself read contiguously. */
 function mayWrite(out: Float32Array, x: Strided, shape: readonly number[]): boolean {
-  if (x.data.buffer !== out.buffer) return true;
+  if (!overlaps(x.data, out)) return true;
   return x.data.byteOffset + x.offset * 4 === out.byteOffset && isContiguous(shape, x.strides);
 }
 

@@ -5,7 +5,7 @@
 import type { Backend, FloatArray, GemmArgs, GemmEpilogue } from '../contract.js';
 import { jsBackend } from '../js/index.js';
 import type { NativeBinding, PackedB } from './binding.js';
-import { isF32 } from './util.js';
+import { isF32, overlaps } from './util.js';
 
 /** Multiply-adds below which GEMM stays in JS. */
 const MIN_GEMM_MACS = 4096;
@@ -46,7 +46,7 @@ export function gemmKernels(b: NativeBinding): Pick<Backend, 'gemm'> {
 
   return {
     gemm(a: GemmArgs) {
-      if (a.M * a.N * a.K < MIN_GEMM_MACS || !isF32(a.A) || !isF32(a.B) || !isF32(a.C) || sharesMemory(a.C, a.A) || sharesMemory(a.C, a.B)) {
+      if (a.M * a.N * a.K < MIN_GEMM_MACS || !isF32(a.A) || !isF32(a.B) || !isF32(a.C) || overlaps(a.C, a.A) || overlaps(a.C, a.B)) {
         return jsBackend.gemm(a);
       }
       let M = a.M, batch = a.batch;
@@ -64,8 +64,4 @@ export function gemmKernels(b: NativeBinding): Pick<Backend, 'gemm'> {
       b.gemm(a.A, a.B, a.C, null, dims, packedB(a));
     },
   };
-}
-
-function sharesMemory(x: FloatArray, y: FloatArray): boolean {
-  return x.buffer === y.buffer;
 }

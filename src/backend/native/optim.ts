@@ -3,14 +3,14 @@ import type { Backend, FloatArray } from '../contract.js';
 import { jsBackend } from '../js/index.js';
 import { adamScalars } from '../js/optim.js';
 import type { NativeBinding } from './binding.js';
-import { exact, isF32, MIN_ELEMENTWISE } from './util.js';
+import { exact, isF32, MIN_ELEMENTWISE, overlaps } from './util.js';
 
 /** Distinct memory: the kernels read and write element by element, so aliased arrays stay JS. */
 function distinct(arrays: (FloatArray | null)[]): boolean {
   for (let i = 0; i < arrays.length; i++) {
     for (let j = i + 1; j < arrays.length; j++) {
       const x = arrays[i], y = arrays[j];
-      if (x !== null && y !== null && x.buffer === y.buffer) return false;
+      if (x !== null && y !== null && overlaps(x, y)) return false;
     }
   }
   return true;

@@ -14,3 +14,8 @@ export function isContiguous(shape: readonly number[], strides: readonly number[
   }
   return true;
 }
+
+/** Whether two arrays' bytes overlap (small tensors share slab buffers without overlapping). */
+export function overlaps(x: ArrayBufferView, y: ArrayBufferView): boolean {
+  return x.buffer === y.buffer && x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength;
+}
