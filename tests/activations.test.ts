@@ -379,6 +379,8 @@ describe('activation gradients as one kernel', () => {
     ['gelu(tanh)', (x) => F.gelu(x, { approximate: 'tanh' })],
     ['silu', (x) => F.silu(x)],
     ['softplus', (x) => F.softplus(x)],
+    ['leaky_relu(0.2)', (x) => F.leaky_relu(x, 0.2)],
+    ['elu(1.5)', (x) => F.elu(x, 1.5)],
   ];
   const n = 3001;
   const xs = Array.from({ length: n }, (_, i) => -12 + (24 * i) / (n - 1));
@@ -386,7 +388,7 @@ describe('activation gradients as one kernel', () => {
   const ups = xs.map((_, i) => Math.sin(i) + 1.5);
   for (const [name, f] of cases) {
     for (const [bname, backend] of Object.entries(availableBackends())) {
-      it(`${name} backward on ${bname} matches float64 within float32 precision`, () => {
+      it(`${name} forward and backward on ${bname} match float64 within float32 precision`, () => {
         try {
           useBackend(jsBackend);
           const x64 = torch.tensor(xs, { dtype: torch.float64, requires_grad: true });
@@ -394,6 +396,10 @@ describe('activation gradients as one kernel', () => {
           useBackend(backend);
           const x32 = torch.tensor(xs, { requires_grad: true });
           f(x32).mul(torch.tensor(ups)).sum().backward();
+          const y = torch.no_grad(() => f(x32)).toTypedArray(), yw = torch.no_grad(() => f(x64)).toTypedArray();
+          for (let i = 0; i < yw.length; i++) {
+            if (!(Math.abs(y[i] - yw[i]) <= 2e-6 * Math.abs(yw[i]) + 1e-6)) throw new Error(`x = ${xs[i]}: ${name} ${y[i]}, want ${yw[i]}`);
+          }
           const g = x32.grad!.toTypedArray(), w = x64.grad!.toTypedArray();
           for (let i = 0; i < w.length; i++) {
             // absolute 1e-6: tanh and sigmoid differentiate through their rounded float32 output (1 − y² near
@@ -402,7 +408,7 @@ describe('activation gradients as one kernel', () => {
           }
           // under create_graph the gradient is itself differentiable (second derivative exists)
           const x2 = torch.tensor([0.3, -1.2, 2.5], { dtype: torch.float64, requires_grad: true });
-          if (name !== 'relu') {
+          if (name !== 'relu' && !name.startsWith('leaky_relu')) {  // piecewise linear: no second derivative
             const [gx] = torch.autograd.grad(f(x2).sum(), [x2], { create_graph: true });
             expect(gx!.requires_grad).toBe(true);
             gx!.sum().backward();

@@ -13,7 +13,9 @@ export type DataArray = Float32Array | Float64Array | Uint8Array;
 export type UnaryOp =
   | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'rsqrt' | 'sin' | 'cos'
   | 'tanh' | 'sigmoid' | 'relu' | 'reciprocal' | 'floor' | 'ceil' | 'round' | 'trunc' | 'square'
-  | 'logical_not' | 'erf' | 'softplus' | 'silu' | 'gelu' | 'gelu_tanh';
+  | 'logical_not' | 'erf' | 'softplus' | 'silu' | 'gelu' | 'gelu_tanh'
+  // with a parameter: leaky_relu (negative slope), elu (alpha)
+  | 'leaky_relu' | 'elu';
 
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'atan2'
@@ -21,7 +23,9 @@ export type BinaryOp =
   // activation gradients: b = upstream grad; a = the saved forward output (relu, sigmoid, tanh)
   // or the forward input (gelu, gelu_tanh, silu, softplus with beta 1 and threshold 20)
   | 'relu_backward' | 'sigmoid_backward' | 'tanh_backward'
-  | 'gelu_backward' | 'gelu_tanh_backward' | 'silu_backward' | 'softplus_backward';
+  | 'gelu_backward' | 'gelu_tanh_backward' | 'silu_backward' | 'softplus_backward'
+  // with a parameter, a = the forward input: leaky_relu (negative slope), elu (alpha)
+  | 'leaky_relu_backward' | 'elu_backward';
 
 export type Cast = 'none' | 'trunc' | 'bool';
 
@@ -95,12 +99,12 @@ export interface AdamHyper {
 export interface Backend {
   readonly name: 'js' | 'native';
 
-  /** out[i] = op(x[i]) over n contiguous elements. */
-  unary(op: UnaryOp, x: DataArray, out: DataArray, n: number): void;
+  /** out[i] = op(x[i]) over n contiguous elements; `param` is the op's parameter where it has one. */
+  unary(op: UnaryOp, x: DataArray, out: DataArray, n: number, param?: number): void;
   /** out[i] = min(max(x[i], lo), hi); NaN stays NaN. */
   clamp(x: DataArray, out: DataArray, n: number, lo: number, hi: number): void;
   /** out = op(a, b) with a and b already broadcast to `shape` through their strides; out contiguous. */
-  binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void;
+  binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, shape: readonly number[], param?: number): void;
   /** out = cond ? a : b, all three broadcast to `shape` through their strides; out contiguous. */
   where(cond: Strided, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void;
   /** Copy a strided view into a strided `out` of the same shape, converting: 'trunc' to int64, 'bool' to 0/1. */

@@ -71,9 +71,9 @@ function maybeInplace(x: Tensor, inplace: unknown, f: (x: Tensor) => Tensor): Te
 }
 
 /** A unary kernel over a floating tensor, into a new tensor of the same dtype. */
-function kernel(op: UnaryOp, x: Tensor): Tensor {
+function kernel(op: UnaryOp, x: Tensor, param?: number): Tensor {
   const out = allocate(x.shape, x.dtype);
-  K.unary(op, data(x), out._storage.data, out.numel());
+  K.unary(op, data(x), out._storage.data, out.numel(), param);
   return out;
 }
 
@@ -139,9 +139,9 @@ export function leaky_relu_(input: Tensor, negative_slope: number | LeakyOpts = 
 function leakyImpl(input: Tensor, slope: number, ip: unknown): Tensor {
   floatOnly(input, 'leaky_relu', 'leaky_relu_cpu');
   return maybeInplace(input, ip, (x) => {
-    const d = x.detach();
-    const y = B.where(B.gt(d, 0), d, B.mul(d, slope));
-    return record('LeakyReluBackward0', x, y, (g) => B.where(B.gt(x, 0), g, B.mul(g, slope)));
+    const y = kernel('leaky_relu', x.detach(), slope);
+    return record('LeakyReluBackward0', x, y, (g) =>
+      B.activationBackward('leaky_relu_backward', x, g, () => B.where(B.gt(x, 0), g, B.mul(g, slope)), slope));
   });
 }
 
@@ -193,12 +193,13 @@ function eluImpl(name: string, fn: string, input: Tensor, alpha: number, scale: 
   const negcoef = alpha * scale;
   const scaled = (t: Tensor) => (inputScale === 1 ? t : B.mul(t, inputScale));
   const times = (t: Tensor, c: number) => (c === 1 ? t : B.mul(t, c));
+  const composite = scale !== 1 || inputScale !== 1;  // selu, celu: elu's kernels cover scale 1 only
   return maybeInplace(input, ip, (x) => {
     const d = x.detach();
-    const neg = times(U.expm1(scaled(U.clamp(d, null, 0))), negcoef);
-    const y = B.where(B.gt(d, 0), times(d, scale), neg);
-    return record(name, x, y, (g) =>
-      B.where(B.le(x, 0), B.mul(g, times(U.exp(scaled(U.clamp(x, null, 0))), negcoef * inputScale)), times(g, scale)));
+    const y = composite ? B.where(B.gt(d, 0), times(d, scale), times(U.expm1(scaled(U.clamp(d, null, 0))), negcoef)) : kernel('elu', d, alpha);
+    const backward = (g: Tensor) =>
+      B.where(B.le(x, 0), B.mul(g, times(U.exp(scaled(U.clamp(x, null, 0))), negcoef * inputScale)), times(g, scale));
+    return record(name, x, y, (g) => (composite ? backward(g) : B.activationBackward('elu_backward', x, g, () => backward(g), alpha)));
   });
 }
 

@@ -18,10 +18,10 @@ function checkOperand(v: unknown, fn: string): void {
 }
 
 /** Runs a binary kernel into a fresh tensor of `dtype` over the broadcast shape. */
-export function runBinary(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType): Tensor {
+export function runBinary(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType, param?: number): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
   const out = allocate(shape, dtype);
-  K.binary(op, strided(a, shape), strided(b, shape), out._storage.data, shape);
+  K.binary(op, strided(a, shape), strided(b, shape), out._storage.data, shape, param);
   return out;
 }
 
@@ -133,9 +133,10 @@ export const logical_xor = compare('logical_xor');
  * Hot activation gradients as one kernel each: g is the upstream gradient, `a` the saved forward
  * output (relu, sigmoid, tanh) or input (gelu, gelu_tanh, silu, softplus). Under create_graph the
  * same formula is recorded with differentiable ops instead (`differentiable`, built in for the first three).
+ * `param`: leaky_relu's negative slope, elu's alpha.
  */
-export function activationBackward(op: ActivationGradOp, a: Tensor, g: Tensor, differentiable?: () => Tensor): Tensor {
-  if (!is_grad_enabled() || (!g.requires_grad && !a.requires_grad)) return runBinary(op, a, g, g.dtype);
+export function activationBackward(op: ActivationGradOp, a: Tensor, g: Tensor, differentiable?: () => Tensor, param?: number): Tensor {
+  if (!is_grad_enabled() || (!g.requires_grad && !a.requires_grad)) return runBinary(op, a, g, g.dtype, param);
   if (differentiable) return differentiable();
   if (op === 'relu_backward') return where(le(a, 0), 0, g);
   if (op === 'sigmoid_backward') return mul(g, mul(a, sub(1, a)));
@@ -143,7 +144,7 @@ export function activationBackward(op: ActivationGradOp, a: Tensor, g: Tensor, d
   throw new Error(`activationBackward: ${op} needs its differentiable formula under create_graph`);
 }
 
-export type ActivationGradOp = 'relu_backward' | 'sigmoid_backward' | 'tanh_backward' | 'gelu_backward' | 'gelu_tanh_backward' | 'silu_backward' | 'softplus_backward';
+export type ActivationGradOp = 'relu_backward' | 'sigmoid_backward' | 'tanh_backward' | 'gelu_backward' | 'gelu_tanh_backward' | 'silu_backward' | 'softplus_backward' | 'leaky_relu_backward' | 'elu_backward';
 
 /** where(condition, input, other): elementwise choice, broadcasting all three. */
 export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {

@@ -39,6 +39,8 @@ const unaryExpr: Record<UnaryOp, string> = {
   silu: 'x >= 0 ? x / (1 + Math.exp(-x)) : (e = Math.exp(x), x * e / (1 + e))',
   gelu: '0.5 * x * (1 + h.erf(x * 0.7071067811865476))',
   gelu_tanh: '0.5 * x * (1 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))',
+  leaky_relu: 'x > 0 ? x : x * p',
+  elu: 'x > 0 ? x : p * Math.expm1(x)',
 };
 
 const binaryExpr: Record<BinaryOp, string> = {
@@ -67,13 +69,15 @@ const binaryExpr: Record<BinaryOp, string> = {
   gelu_tanh_backward: 'y * h.geluTanhGrad(x)',
   silu_backward: 'y * h.siluGrad(x)',
   softplus_backward: 'y * h.softplusGrad(x)',
+  leaky_relu_backward: 'x > 0 ? y : y * p',
+  elu_backward: 'x <= 0 ? y * p * Math.exp(x) : y',
 };
 
-type UnaryLoop = (x: DataArray, o: DataArray, n: number) => void;
-type BinaryRow = (a: DataArray, ao: number, as: number, b: DataArray, bo: number, bs: number, o: DataArray, oo: number, n: number) => void;
+type UnaryLoop = (x: DataArray, o: DataArray, n: number, p: number) => void;
+type BinaryRow = (a: DataArray, ao: number, as: number, b: DataArray, bo: number, bs: number, o: DataArray, oo: number, n: number, p: number) => void;
 
 function makeUnary(expr: string): UnaryLoop {
-  return new Function('h', `return function unary(a, o, n) {
+  return new Function('h', `return function unary(a, o, n, p) {
     let e = 0;
     for (let i = 0; i < n; i++) { const x = a[i]; o[i] = ${expr}; }
   }`)(helpers) as UnaryLoop;
@@ -81,7 +85,7 @@ function makeUnary(expr: string): UnaryLoop {
 
 /** Three row shapes: both operands contiguous, one a broadcast scalar, or general strides. */
 function makeBinary(expr: string): BinaryRow {
-  return new Function('h', `return function binary(a, ao, as, b, bo, bs, o, oo, n) {
+  return new Function('h', `return function binary(a, ao, as, b, bo, bs, o, oo, n, p) {
     if (as === 1 && bs === 1) {
       for (let i = 0; i < n; i++) { const x = a[ao + i], y = b[bo + i]; o[oo + i] = ${expr}; }
     } else if (bs === 0 && as === 1) {
@@ -99,13 +103,13 @@ function makeBinary(expr: string): BinaryRow {
 const unaryLoops = new Map<UnaryOp, UnaryLoop>();
 const binaryRows = new Map<BinaryOp, BinaryRow>();
 
-export function unary(op: UnaryOp, x: DataArray, out: DataArray, n: number): void {
+export function unary(op: UnaryOp, x: DataArray, out: DataArray, n: number, param = 0): void {
   let f = unaryLoops.get(op);
   if (!f) {
     f = makeUnary(unaryExpr[op]);
     unaryLoops.set(op, f);
   }
-  f(x, out, n);
+  f(x, out, n, param);
 }
 
 export function clamp(x: DataArray, out: DataArray, n: number, lo: number, hi: number): void {
@@ -117,7 +121,7 @@ export function clamp(x: DataArray, out: DataArray, n: number, lo: number, hi: n
   }
 }
 
-export function binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void {
+export function binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, shape: readonly number[], param = 0): void {
   let f = binaryRows.get(op);
   if (!f) {
     f = makeBinary(binaryExpr[op]);
@@ -128,7 +132,7 @@ export function binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, sha
   const ad = a.data, bd = b.data;
   const nd = c.shape.length;
   const as = c.strides[0][nd - 1], bs = c.strides[1][nd - 1];
-  forEachRow(c, [a.offset, b.offset, 0], (o, n) => row(ad, o[0], as, bd, o[1], bs, out, o[2], n));
+  forEachRow(c, [a.offset, b.offset, 0], (o, n) => row(ad, o[0], as, bd, o[1], bs, out, o[2], n, param));
 }
 
 export function where(cond: Strided, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void {

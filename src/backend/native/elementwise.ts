@@ -6,7 +6,7 @@ import { exact, isContiguous, isF32, MIN_ELEMENTWISE, overlaps } from './util.js
 
 // Codes of native/kernels/kernels.h
 const UNARY: Partial<Record<UnaryOp, number>> = { relu: 0, sigmoid: 1, tanh: 2, exp: 3, log: 4, gelu: 5, gelu_tanh: 6, silu: 7, softplus: 8, neg: 9, abs: 10, sqrt: 11 };
-const GRAD: Partial<Record<BinaryOp, number>> = { relu_backward: 0, sigmoid_backward: 1, tanh_backward: 2, gelu_backward: 3, gelu_tanh_backward: 4, silu_backward: 5, softplus_backward: 6 };
+const GRAD: Partial<Record<BinaryOp, number>> = { relu_backward: 0, sigmoid_backward: 1, tanh_backward: 2, gelu_backward: 3, gelu_tanh_backward: 4, silu_backward: 5, softplus_backward: 6, leaky_relu_backward: 7, elu_backward: 8 };
 // Codes of native/portable_kernels.h
 const ARITH: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
 /** Collapsed dims the native binary op takes (kMaxBinaryDims); more stay in JS. */
@@ -64,13 +64,13 @@ function mayWrite(out: Float32Array, x: Strided, shape: readonly number[]): bool
 export function elementwiseKernels(b: NativeBinding): Pick<Backend, 'unary' | 'binary' | 'softmax' | 'softmaxBackward'> {
   const dims = new Float64Array(3 + 3 * MAX_DIMS);
   return {
-    unary(op, x, out, n) {
+    unary(op, x, out, n, param = 0) {
       const code = UNARY[op];
-      if (code === undefined || n < MIN_ELEMENTWISE || !isF32(x) || !isF32(out)) return jsBackend.unary(op, x, out, n);
-      b.unary(code, exact(x, n), exact(out, n), 0);
+      if (code === undefined || n < MIN_ELEMENTWISE || !isF32(x) || !isF32(out)) return jsBackend.unary(op, x, out, n, param);
+      b.unary(code, exact(x, n), exact(out, n), param);
     },
 
-    binary(op, a, c, out, shape) {
+    binary(op, a, c, out, shape, param = 0) {
       let n = 1;
       for (const s of shape) n *= s;
       const arith = ARITH[op];
@@ -80,9 +80,9 @@ export function elementwiseKernels(b: NativeBinding): Pick<Backend, 'unary' | 'b
       }
       const code = GRAD[op];
       if (code === undefined || n < MIN_ELEMENTWISE || !isF32(a.data) || !isF32(c.data) || !isF32(out) || !isContiguous(shape, a.strides) || !isContiguous(shape, c.strides)) {
-        return jsBackend.binary(op, a, c, out, shape);
+        return jsBackend.binary(op, a, c, out, shape, param);
       }
-      b.unaryGrad(code, a.data.subarray(a.offset, a.offset + n), c.data.subarray(c.offset, c.offset + n), exact(out, n), 0);
+      b.unaryGrad(code, a.data.subarray(a.offset, a.offset + n), c.data.subarray(c.offset, c.offset + n), exact(out, n), param);
     },
 
     softmax(x, out, outer, size, inner, log) {
