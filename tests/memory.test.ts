@@ -22,7 +22,7 @@ describe('small-tensor memory', () => {
     expect(va.byteLength).toBe(400);
     expect(va.buffer.byteLength).toBe(400);
     va[5] = -1;  // zero-copy: writes reach the tensor
-    expect(a.tolist()[5]).toBe(-1);
+    expect((a.tolist() as number[])[5]).toBe(-1);
     // transferring it detaches only that tensor's memory, never a neighbour's
     const { port1, port2 } = new MessageChannel();
     port1.postMessage(va, [va.buffer]);
@@ -36,7 +36,7 @@ describe('small-tensor memory', () => {
     const row = a.select(0, 2);
     const v = a.toTypedArray() as Float32Array;
     v[25] = 1000;
-    expect(row.tolist()[5]).toBe(1000);
+    expect((row.tolist() as number[])[5]).toBe(1000);
     row.mul_(0);
     expect(a.sum().item()).toBe(0 + Array.from({ length: 60 }, (_, i) => (i >= 20 && i < 30 ? 0 : i)).reduce((s, x) => s + x, 0));
   });
