@@ -25,7 +25,7 @@ describe('small-tensor memory', () => {
     expect((a.tolist() as number[])[5]).toBe(-1);
     // transferring it detaches only that tensor's memory, never a neighbour's
     const { port1, port2 } = new MessageChannel();
-    port1.postMessage(va, [va.buffer]);
+    port1.postMessage(va, [va.buffer as ArrayBuffer]);
     port1.close();
     port2.close();
     expect(b.sum().item()).toBe(300);
