@@ -30,7 +30,9 @@ $CXX $FLAGS -march=x86-64-v3 -c $A/activation_avx2.cpp -o "$OUT/activation_avx2.
 ACT="$OUT/activation_reference.o $OUT/activation_avx2.o"
 OBJS="$OUT/gemm_reference.o $OUT/gemm_avx2.o $OUT/gemm_avx512.o $ACT"
 $CXX $FLAGS native/tests/gemm_test.cpp $OBJS -o "$OUT/gemm_test"
-$CXX $FLAGS native/tests/gemm_bench.cpp $OBJS -o "$OUT/gemm_bench"
+# --threads N goes through parallel_gemm.cpp and the pool, with a stand-in kernel table
+$CXX $FLAGS -pthread native/tests/gemm_bench.cpp native/tests/gemm_bench_dispatch.cpp native/parallel_gemm.cpp \
+  native/threadpool.cpp $OBJS -o "$OUT/gemm_bench"
 # Without AVX-512 on this CPU, also build a test whose avx512 kernels run on SIMDe emulation
 # (apt-get install libsimde-dev): it checks their logic, not their speed.
 if ! grep -q avx512f /proc/cpuinfo 2>/dev/null && [ -f /usr/include/simde/x86/avx512.h ]; then

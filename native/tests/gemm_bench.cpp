@@ -2,6 +2,9 @@
 // Build: native/tests/build_gemm_test.sh; run:
 //   build/gemm-test/gemm_bench [--tr NN|NT|TN|TT] [--isa name] [--reps N] [--epi 0..5] [--clock wall|cpu]
 //                              [--packed 1]   (B pre-packed once, as a layer's cached weights)
+//                              [--shapes MxKxN,...]
+//                              [--threads N]  (through parallel_gemm.cpp's split on the thread pool;
+//                                              with --clock cpu the rate is over process CPU time / N)
 // Shapes are M×K×N, C = A·B (+ transposes as asked), alpha 1, beta 0, no epilogue.
 #include <algorithm>
 #include <chrono>
@@ -14,7 +17,10 @@
 #include <time.h>
 #include <vector>
 
+#include "../dispatch.h"
 #include "../kernels/kernels.h"
+#include "../parallel_gemm.h"
+#include "../threadpool.h"
 
 namespace kindling {
 #define KD_DECLARE_ISA(ns)                                                                                   \
@@ -28,6 +34,7 @@ KD_DECLARE_ISA(reference)
 KD_DECLARE_ISA(avx2)
 KD_DECLARE_ISA(avx512)
 #undef KD_DECLARE_ISA
+void bench_select_isa(const KernelTable& t);  // gemm_bench_dispatch.cpp
 }  // namespace kindling
 
 using namespace kindling;
@@ -52,9 +59,15 @@ static double cpu_now() {
   return t.tv_sec + 1e-9 * t.tv_nsec;
 }
 
+static double process_cpu_now() {
+  timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
 int main(int argc, char** argv) {
-  std::string tr = "NN", only;
-  int reps = 7;
+  std::string tr = "NN", only, pick;  // pick: "--shapes 64x64x64,512x512x512" runs only those
+  int reps = 7, threads = 0;  // threads 0: the ISA's gemm_block directly on this thread
   bool cpu = false, packed = false;  // --clock cpu: rates over thread CPU time instead of wall time
   Epilogue epi = EPI_NONE;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -64,6 +77,8 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--epi")) epi = Epilogue(std::atoi(argv[i + 1]));
     else if (!std::strcmp(argv[i], "--clock")) cpu = !std::strcmp(argv[i + 1], "cpu");
     else if (!std::strcmp(argv[i], "--packed")) packed = !std::strcmp(argv[i + 1], "1");
+    else if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--shapes")) pick = "," + std::string(argv[i + 1]) + ",";
   }
   const bool tA = tr[0] == 'T', tB = tr[1] == 'T';
   __builtin_cpu_init();
@@ -76,8 +91,10 @@ int main(int argc, char** argv) {
   const int64_t shapes[][3] = {{64, 64, 64},     {128, 128, 128}, {256, 256, 256},   {512, 512, 512},
                                {1024, 1024, 1024}, {2048, 2048, 2048}, {1, 784, 512}, {64, 784, 512},
                                {256, 512, 512}};  // M, K, N
-  std::printf("fp32 GEMM, 1 thread, GFLOP/s (median of %d, %s time), op %s, epilogue %d%s\n", reps,
-              cpu ? "thread CPU" : "wall", tr.c_str(), (int)epi, packed ? ", B pre-packed" : "");
+  if (threads > 0) set_num_threads(threads);
+  std::printf("fp32 GEMM, %d thread(s)%s, GFLOP/s (median of %d, %s time), op %s, epilogue %d%s\n",
+              threads > 0 ? threads : 1, threads > 0 ? " via parallel_gemm" : "", reps,
+              cpu ? (threads > 0 ? "process CPU / threads" : "thread CPU") : "wall", tr.c_str(), (int)epi, packed ? ", B pre-packed" : "");
   std::printf("%-14s", "M×K×N");
   for (auto& isa : isas)
     if (isa.available && (only.empty() || only == isa.name)) std::printf(" %10s", isa.name);
@@ -86,6 +103,8 @@ int main(int argc, char** argv) {
   std::uniform_real_distribution<float> U(-1, 1);
   for (const auto& s : shapes) {
     const int64_t M = s[0], K = s[1], N = s[2];
+    const std::string key = std::to_string(M) + "x" + std::to_string(K) + "x" + std::to_string(N);
+    if (!pick.empty() && pick.find("," + key + ",") == std::string::npos) continue;
     std::vector<float> A(M * K), B(K * N), C(M * N), bias(N);
     for (auto& x : A) x = U(rng);
     for (auto& x : B) x = U(rng);
@@ -102,16 +121,24 @@ int main(int argc, char** argv) {
       float* Bp = packed ? static_cast<float*>(std::aligned_alloc(64, (isa.packed_floats(K, N) * 4 + 63) / 64 * 64)) : nullptr;
       if (Bp) isa.pack_b(g, Bp);
       g.Bp = Bp;
+      if (threads > 0)
+        bench_select_isa(KernelTable{isa.name, isa.gemm, isa.workspace, isa.pack_b, isa.packed_floats, nullptr,
+                                     nullptr, nullptr, nullptr});
+      auto run = [&] {
+        if (threads > 0) gemm(g);
+        else isa.gemm(g, 0, M, 0, N, ws);
+      };
+      auto clock = [&] { return !cpu ? now() : threads > 0 ? process_cpu_now() / threads : cpu_now(); };
       // Iterations per sample: about 30 ms of work.
       double t0 = now();
       int64_t calls = 0;
-      while (now() - t0 < 0.05 || calls < 2) { isa.gemm(g, 0, M, 0, N, ws); ++calls; }  // warm-up
+      while (now() - t0 < 0.05 || calls < 2) { run(); ++calls; }  // warm-up
       const int64_t iters = std::max<int64_t>(1, (int64_t)(calls * 0.03 / (now() - t0)));
       std::vector<double> rates;
       for (int r = 0; r < reps; ++r) {
-        t0 = cpu ? cpu_now() : now();
-        for (int64_t i = 0; i < iters; ++i) isa.gemm(g, 0, M, 0, N, ws);
-        rates.push_back(flops * iters / ((cpu ? cpu_now() : now()) - t0) * 1e-9);
+        t0 = clock();
+        for (int64_t i = 0; i < iters; ++i) run();
+        rates.push_back(flops * iters / (clock() - t0) * 1e-9);
       }
       std::sort(rates.begin(), rates.end());
       std::printf(" %10.1f", rates[rates.size() / 2]);
