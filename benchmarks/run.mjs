@@ -77,7 +77,7 @@ const started = Date.now();
 let done = 0, kindlingWrong = 0;
 for (const t of opts.threads) {
   const engines = opts.engines.filter((e) => runsAt(e, t));
-  const workers = {}, crashes = {}, rate = {};
+  const workers = {}, crashes = {}, rate = {}, retries = {};
   for (const e of engines) {
     progress.status(`threads ${t}: starting ${e}`);
     workers[e] = await startWorker(e, t);
@@ -93,6 +93,11 @@ for (const t of opts.threads) {
     const entry = (e, status, extra = {}) => ({ suite: c.suite, case: c.id, label: c.label, threads: t, engine: e, unit: suite.unit, status, ...extra });
     const rows = {};
     for (const e of engines) {
+      // an engine that failed to start is retried on the next few cases: a library being rebuilt
+      // in the same tree is missing for a moment, not for the whole run
+      if (!workers[e] && (retries[e] = (retries[e] ?? 0) + 1) <= 5 && !ENGINES[e].spawn().missing) {
+        workers[e] = await startWorker(e, t);
+      }
       if (!workers[e]) rows[e] = entry(e, 'missing', { note: meta.engines[e][t].missing });
     }
     // Restart an engine that crashed on an earlier case; after 3 crashes leave it out, saying so.
