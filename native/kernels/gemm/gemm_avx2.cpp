@@ -1,6 +1,6 @@
 // fp32 GEMM for AVX2 + FMA (compile with -march=x86-64-v3): 6×16 microkernel, 12 ymm accumulators
-// as individual variables (an array of __m256 makes gcc 12 spill them). The microkernel stores
-// full tiles only; the driver routes partial tiles through a scratch tile.
+// as individual variables (an array of __m256 makes gcc 12 spill them). Partial tiles are stored
+// by the microkernel itself with mask loads/stores (no scratch tile, no scalar merge).
 #include <immintrin.h>
 
 #include <cstdint>
@@ -20,11 +20,18 @@ namespace {
 constexpr int64_t MR = 6, NR = 16;
 // Measured on this (Zen 3) machine: streaming B panels from L2 with the A panel in L1 beat the
 // GotoBLAS order (B panel in L1, KC 256, MC 480) by 15-50% at 512³-2048³.
+// A sweep of KC×NC = 256×384, 320×320, 256×512 (B block inside the 512 KiB L2) against 384×384
+// showed no difference above the noise (±10%) at 256³-2048³. Benchmark builds may override the
+// blocking with -DKD_SWEEP_KC=.. -DKD_SWEEP_NC=.. -DKD_SWEEP_MC=.. (never the addon).
+#ifndef KD_SWEEP_KC
 constexpr int64_t KC = 384;   // A panel 6×384×4 = 9 KiB stays in L1
 constexpr int64_t NC = 384;   // B block 384×384×4 = 576 KiB stays in L2, streamed by 16-wide panels
 constexpr int64_t MC = 1536;  // A block 1536×384×4 = 2.3 MiB (L3), reused across the NC blocks
+#else
+constexpr int64_t KC = KD_SWEEP_KC, NC = KD_SWEEP_NC, MC = KD_SWEEP_MC;
+#endif
 constexpr bool B_PANEL_IN_L1 = false;
-constexpr bool UKR_TAILS = false;
+constexpr bool UKR_TAILS = true;
 
 // ---- vector interface used by the portable row kernels ----
 using vf = __m256;
@@ -64,15 +71,23 @@ static void act_unary(UnaryOp op, float* x, int64_t n) { unary(op, x, x, n, 0.0f
 struct Store;
 static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
                     int64_t nr, const Store& st);
+// A no-pack path (A and B read in place, as gemm_avx512.cpp does) measured slower than packing
+// here at 64³–256³ (0.7–0.85×), so AVX2 always packs above the row kernels' range.
 static bool gemm_direct(const GemmArgs&, int64_t, int64_t, int64_t, int64_t, float*) { return false; }
 
 #include "gemm_driver.h"
 
-// Full 6×16 tiles only (mr, nr are MR, NR here). The empty asm statements keep the broadcast and
-// the B vectors alive until their last FMA: otherwise gcc 12 writes FMA results into them
-// (vfmadd132ps), rotates the accumulators between registers and spills some every iteration.
-static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t,
-                    int64_t, const Store& st) {
+// mr×nr of the 6×16 tile are stored (mask stores past nr, rows past mr skipped). The empty asm
+// statements keep the broadcast and the B vectors alive until their last FMA: otherwise gcc 12
+// writes FMA results into them (vfmadd132ps), rotates the accumulators between registers and
+// spills some every iteration.
+static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
+                    int64_t nr, const Store& st) {
+  // C's rows are far apart (often a page or more): fetch them while the K loop runs.
+  for (int64_t r = 0; r < mr; ++r) {
+    _mm_prefetch((const char*)(c + r * ldc), _MM_HINT_T0);
+    _mm_prefetch((const char*)(c + r * ldc + 15), _MM_HINT_T0);
+  }
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
   __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps(), c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
@@ -107,8 +122,9 @@ static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_
 #undef KD_ROW
   const __m256 va = _mm256_set1_ps(st.alpha), vb = _mm256_set1_ps(st.beta);
   const bool load_c = st.beta != 0.0f, relu = st.relu;
-  const __m256 bias0 = st.bias ? _mm256_loadu_ps(st.bias) : _mm256_setzero_ps();
-  const __m256 bias1 = st.bias ? _mm256_loadu_ps(st.bias + 8) : _mm256_setzero_ps();
+  if (mr == MR && nr == NR) {
+    const __m256 bias0 = st.bias ? _mm256_loadu_ps(st.bias) : _mm256_setzero_ps();
+    const __m256 bias1 = st.bias ? _mm256_loadu_ps(st.bias + 8) : _mm256_setzero_ps();
 #define KD_STORE(r, x0, x1)                                                              \
   {                                                                                      \
     float* cr = c + (r) * ldc;                                                           \
@@ -123,6 +139,30 @@ static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_
     }                                                                                    \
     _mm256_storeu_ps(cr, v0);                                                            \
     _mm256_storeu_ps(cr + 8, v1);                                                        \
+  }
+    KD_STORE(0, c00, c01) KD_STORE(1, c10, c11) KD_STORE(2, c20, c21)
+    KD_STORE(3, c30, c31) KD_STORE(4, c40, c41) KD_STORE(5, c50, c51)
+#undef KD_STORE
+    return;
+  }
+  // Partial tile: columns by masks (nothing past nr is read or written), rows up to mr.
+  const __m256i m0 = tailmask(nr < 8 ? nr : 8), m1 = tailmask(nr > 8 ? nr - 8 : 0);
+  const __m256 bias0 = st.bias ? _mm256_maskload_ps(st.bias, m0) : _mm256_setzero_ps();
+  const __m256 bias1 = st.bias ? _mm256_maskload_ps(st.bias + 8, m1) : _mm256_setzero_ps();
+#define KD_STORE(r, x0, x1)                                                              \
+  if ((r) < mr) {                                                                        \
+    float* cr = c + (r) * ldc;                                                           \
+    __m256 v0 = _mm256_fmadd_ps(x0, va, bias0), v1 = _mm256_fmadd_ps(x1, va, bias1);     \
+    if (load_c) {                                                                        \
+      v0 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(cr, m0), v0);                          \
+      v1 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(cr + 8, m1), v1);                      \
+    }                                                                                    \
+    if (relu) {                                                                          \
+      v0 = _mm256_max_ps(_mm256_setzero_ps(), v0);                                       \
+      v1 = _mm256_max_ps(_mm256_setzero_ps(), v1);                                       \
+    }                                                                                    \
+    _mm256_maskstore_ps(cr, m0, v0);                                                     \
+    _mm256_maskstore_ps(cr + 8, m1, v1);                                                 \
   }
   KD_STORE(0, c00, c01) KD_STORE(1, c10, c11) KD_STORE(2, c20, c21)
   KD_STORE(3, c30, c31) KD_STORE(4, c40, c41) KD_STORE(5, c50, c51)
