@@ -161,6 +161,32 @@ static void rows_nn(const GemmArgs& g, int64_t i0, int64_t c0, int64_t c1) {
   }
 }
 
+// One row (GEMV, op(B) = B): 8 vectors of columns per pass, so 8 independent FMA chains cover
+// the FMA latency and each B row is read in longer runs; the last < 8 vectors go to rows_nn<1>.
+static void row_nn_wide(const GemmArgs& g, int64_t i0, int64_t c0, int64_t c1) {
+  const int64_t acs = g.transA ? g.lda : 1;
+  const float* a0 = g.A + i0 * (g.transA ? 1 : g.lda);
+  const Store st{g.alpha, g.beta, nullptr, g.epilogue == EPI_RELU};
+  const int64_t K = g.K, ldb = g.ldb;
+  int64_t j = c0;
+  for (; j + 8 * VL <= c1; j += 8 * VL) {
+    vf x0 = vzero(), x1 = vzero(), x2 = vzero(), x3 = vzero(), x4 = vzero(), x5 = vzero(), x6 = vzero(), x7 = vzero();
+    const float* b = g.B + j;
+    for (int64_t k = 0; k < K; ++k, b += ldb) {
+      const vf a = vset1(a0[k * acs]);
+      x0 = vfma(a, vload(b), x0); x1 = vfma(a, vload(b + VL), x1);
+      x2 = vfma(a, vload(b + 2 * VL), x2); x3 = vfma(a, vload(b + 3 * VL), x3);
+      x4 = vfma(a, vload(b + 4 * VL), x4); x5 = vfma(a, vload(b + 5 * VL), x5);
+      x6 = vfma(a, vload(b + 6 * VL), x6); x7 = vfma(a, vload(b + 7 * VL), x7);
+    }
+    float* c = g.C + i0 * g.ldc + j;
+    const float* bias = g.bias ? g.bias + j : nullptr;
+    const vf xs[8] = {x0, x1, x2, x3, x4, x5, x6, x7};
+    for (int v = 0; v < 8; ++v) store_vec(c + v * VL, xs[v], VL, st, bias ? bias + v * VL : nullptr);
+  }
+  if (j < c1) rows_nn<1>(g, i0, j, c1);
+}
+
 // op(B) = Bᵀ (B is N×K row-major, e.g. nn.Linear weights): dot products along K. Rows of A must be
 // contiguous in k (the caller packs them when transA). 4 rows of B per pass: each read once per
 // row group.
@@ -223,7 +249,7 @@ static void gemm_rows(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int
     const int64_t m = imin(4, r1 - i);
     if (!g.transB) {
       switch (m) {
-        case 1: rows_nn<1>(g, i, c0, c1); break;
+        case 1: row_nn_wide(g, i, c0, c1); break;
         case 2: rows_nn<2>(g, i, c0, c1); break;
         case 3: rows_nn<3>(g, i, c0, c1); break;
         default: rows_nn<4>(g, i, c0, c1); break;
