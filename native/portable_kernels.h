@@ -32,6 +32,10 @@ enum ReduceKind : int32_t { R_SUM = 0, R_MAX = 1, R_MIN = 2, R_COUNT = 3 };
 // zero's), exactly as the JS backend. size must be >= 1 for max/min; sum of nothing is 0.
 void reduce(ReduceKind op, const float* x, float* out, int64_t outer, int64_t size, int64_t inner);
 
+// argmax/argmin over the middle dim into int64 indices (stored as doubles, as the JS backend's
+// int64): the first NaN if there is one, else the first of the extreme values. size >= 1.
+void reduce_arg(bool max, const float* x, double* out, int64_t outer, int64_t size, int64_t inner);
+
 // ---- fused optimizer updates (optim_update.cpp) -----------------------------------------------
 // Every value is computed in double and rounded only when stored (param and state), in the order
 // of the JS reference (src/backend/js/optim.ts), so both backends give the same bits.

@@ -90,22 +90,70 @@ float extreme_row(const float* x, int64_t n) {
   return best == 0 ? first_zero(x, n, 1) : best;
 }
 
+// Extremes of the w (<= kStrip) columns starting at x, rows `inner` apart.
 template <bool Max>
-void extreme_cols(const float* x, float* out, int64_t size, int64_t inner) {
+void extreme_cols(const float* x, float* out, int64_t size, int64_t inner, int64_t w) {
   const float init = Max ? -std::numeric_limits<float>::infinity() : std::numeric_limits<float>::infinity();
+  float acc[kStrip];
+  for (int64_t k = 0; k < w; k++) acc[k] = init;
+  const float* r = x;
+  for (int64_t s = 0; s < size; s++, r += inner) {
+    for (int64_t k = 0; k < w; k++) acc[k] = pick<Max>(acc[k], r[k]);
+  }
+  for (int64_t k = 0; k < w; k++) out[k] = acc[k] == 0 ? first_zero(x + k, size, inner) : acc[k];
+}
+
+template <bool Max>
+void extreme_slab(const float* x, float* out, int64_t size, int64_t inner) {
+  for (int64_t c0 = 0; c0 < inner; c0 += kStrip) extreme_cols<Max>(x + c0, out + c0, size, inner, std::min(kStrip, inner - c0));
+}
+
+// The first index whose value is `best` (the NaN, if best is one): extreme first, then a search,
+// so the search compares for equality only.
+template <bool Max>
+int64_t arg_row(const float* x, int64_t n) {
+  const float best = extreme_row<Max>(x, n);
+  if (best != best) {
+    for (int64_t i = 0; i < n; i++) {
+      if (x[i] != x[i]) return i;
+    }
+  }
+  for (int64_t i = 0; i < n; i++) {
+    if (x[i] == best) return i;
+  }
+  return 0;
+}
+
+template <bool Max>
+void arg_cols(const float* x, double* out, int64_t size, int64_t inner) {
   for (int64_t c0 = 0; c0 < inner; c0 += kStrip) {
     const int64_t w = std::min(kStrip, inner - c0);
-    float acc[kStrip];
-    for (int64_t k = 0; k < w; k++) acc[k] = init;
+    float best[kStrip];
+    extreme_cols<Max>(x + c0, best, size, inner, w);
+    double idx[kStrip];
+    for (int64_t k = 0; k < w; k++) idx[k] = -1;
+    // rows in memory order; each column keeps the first row that matches its extreme
     const float* r = x + c0;
     for (int64_t s = 0; s < size; s++, r += inner) {
-      for (int64_t k = 0; k < w; k++) acc[k] = pick<Max>(acc[k], r[k]);
+      for (int64_t k = 0; k < w; k++) {
+        const bool match = best[k] != best[k] ? r[k] != r[k] : r[k] == best[k];
+        idx[k] = idx[k] < 0 && match ? static_cast<double>(s) : idx[k];
+      }
     }
-    for (int64_t k = 0; k < w; k++) out[c0 + k] = acc[k] == 0 ? first_zero(x + c0 + k, size, inner) : acc[k];
+    for (int64_t k = 0; k < w; k++) out[c0 + k] = idx[k] < 0 ? 0 : idx[k];
   }
 }
 
 }  // namespace
+
+void reduce_arg(bool max, const float* x, double* out, int64_t outer, int64_t size, int64_t inner) {
+  const int64_t slab = size * inner;
+  for (int64_t o = 0; o < outer; o++, x += slab, out += inner) {
+    if (inner == 1) out[0] = static_cast<double>(max ? arg_row<true>(x, size) : arg_row<false>(x, size));
+    else if (max) arg_cols<true>(x, out, size, inner);
+    else arg_cols<false>(x, out, size, inner);
+  }
+}
 
 void reduce(ReduceKind op, const float* x, float* out, int64_t outer, int64_t size, int64_t inner) {
   const int64_t slab = size * inner;
@@ -116,8 +164,8 @@ void reduce(ReduceKind op, const float* x, float* out, int64_t outer, int64_t si
       else out[0] = extreme_row<false>(x, size);
     } else {
       if (op == R_SUM) sum_cols(x, out, size, inner);
-      else if (op == R_MAX) extreme_cols<true>(x, out, size, inner);
-      else extreme_cols<false>(x, out, size, inner);
+      else if (op == R_MAX) extreme_slab<true>(x, out, size, inner);
+      else extreme_slab<false>(x, out, size, inner);
     }
   }
 }

@@ -178,6 +178,7 @@ describe('native binary ops with broadcasting', () => {
 // ---- reduce ---------------------------------------------------------------------------------
 
 const REDUCE: [ReduceOp, number][] = [['sum', 0], ['max', 1], ['min', 2]];
+const ARGS: [ReduceOp, number][] = [['argmax', 3], ['argmin', 4]];
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 7, 1], [1, 16, 1], [1, 17, 1], [3, 511, 1], [2, 512, 1], [2, 513, 1], [1, 100003, 1], // rows
   [1, 64, 512], [1, 64, 37], [3, 5, 700], [2, 33, 1025], [4, 1, 9], [1, 100, 2], // columns (Linear's bias gradient: [1, B, N])
@@ -217,7 +218,7 @@ describe('native reductions', () => {
     expect(Math.abs(out[0] - exact)).toBeLessThanOrEqual(40 * 2 ** -24 * exact);
   });
 
-  it('max and min match the JS backend to the bit: NaN wins, the first of equal zeros', () => {
+  it('max, min, argmax and argmin match the JS backend to the bit: NaN wins, the first of equal values (zeros of either sign)', () => {
     const specials = [NaN, 0, -0, Infinity, -Infinity, 1, -1];
     for (const [outer, size, inner] of SHAPES) {
       if (size === 0) continue;
@@ -231,8 +232,9 @@ describe('native reductions', () => {
           if (r < 7 * trial) x[i] = specials[r % specials.length];
         }
         if (trial === 5) x.fill(-Infinity);
-        for (const [op, code] of REDUCE.slice(1)) {
-          const got = new Float32Array(outer * inner), want = new Float32Array(outer * inner);
+        for (const [op, code] of [...REDUCE.slice(1), ...ARGS]) {
+          const Out = code >= 3 ? Float64Array : Float32Array;
+          const got = new Out(outer * inner).fill(-7), want = new Out(outer * inner);
           binding().reduce(code, x, got, outer, size, inner);
           jsBackend.reduce(op, x, want, outer, size, inner);
           for (let i = 0; i < got.length; i++) {
@@ -246,13 +248,20 @@ describe('native reductions', () => {
   it('rejects bad arguments', () => {
     const f = (n: number) => new Float32Array(n);
     const b = binding();
-    expect(() => b.reduce(3, f(6), f(2), 2, 3, 1)).toThrow(RangeError);
+    expect(() => b.reduce(5, f(6), f(2), 2, 3, 1)).toThrow(RangeError);
+    expect(() => b.reduce(3, f(6), f(2), 2, 3, 1)).toThrow(new TypeError("argument 'out' must be a Float64Array"));
+    expect(() => b.reduce(1, f(6), new Float64Array(2) as never, 2, 3, 1)).toThrow(new TypeError("argument 'out' must be a Float32Array"));
+    expect(() => b.reduce(4, f(6), new Float64Array(3), 2, 3, 1)).toThrow("argument 'out' must have outer * inner elements");
+    expect(() => b.reduce(3, f(0), new Float64Array(2), 2, 0, 1)).toThrow(/must be at least 1/);
+    const shared = new ArrayBuffer(64);
+    expect(() => b.reduce(3, new Float32Array(shared, 0, 6), new Float64Array(shared, 16, 2), 2, 3, 1)).toThrow(/must not share memory/);
+    b.reduce(3, new Float32Array(shared, 0, 6), new Float64Array(shared, 24, 2), 2, 3, 1); // apart: fine
     expect(() => b.reduce(0, new Float64Array(6) as never, f(2), 2, 3, 1)).toThrow(new TypeError("argument 'x' must be a Float32Array"));
     expect(() => b.reduce(0, f(5), f(2), 2, 3, 1)).toThrow("argument 'x' must have outer * size * inner elements");
     expect(() => b.reduce(0, f(6), f(3), 2, 3, 1)).toThrow("argument 'out' must have outer * inner elements");
     expect(() => b.reduce(0, f(6), f(2), 2, 3, -1)).toThrow(/argument 'inner' must be an integer/);
     expect(() => b.reduce(0, f(6), f(2), 2, NaN, 1)).toThrow(RangeError);
-    expect(() => b.reduce(1, f(0), f(2), 2, 0, 1)).toThrow("argument 'size' must be at least 1 for max and min");
+    expect(() => b.reduce(1, f(0), f(2), 2, 0, 1)).toThrow("argument 'size' must be at least 1 for max, min, argmax and argmin");
     const buf = f(8);
     expect(() => b.reduce(0, buf.subarray(0, 6), buf.subarray(5, 7), 2, 3, 1)).toThrow(/must not share memory/);
     b.reduce(0, buf.subarray(0, 6), buf.subarray(6, 8), 2, 3, 1); // the same buffer, apart: fine

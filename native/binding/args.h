@@ -62,8 +62,10 @@ constexpr int64_t kMaxDim = int64_t(1) << 40;
 
 // A Float64Array argument (dims or hyper-parameters packed in one array, as one N-API crossing).
 struct F64 {
-  const double* data;
+  double* data;
   int64_t length;
+  const void* buffer;  // the ArrayBuffer, for aliasing checks
+  size_t byteOffset;
 };
 
 inline F64 f64(const Napi::CallbackInfo& info, size_t i, const char* name) {
@@ -71,7 +73,14 @@ inline F64 f64(const Napi::CallbackInfo& info, size_t i, const char* name) {
     THROW_TYPE(info.Env(), std::string("argument '") + name + "' must be a Float64Array");
   }
   auto a = info[i].As<Napi::Float64Array>();
-  return {a.ElementLength() ? a.Data() : nullptr, static_cast<int64_t>(a.ElementLength())};
+  return {a.ElementLength() ? a.Data() : nullptr, static_cast<int64_t>(a.ElementLength()), a.ArrayBuffer().Data(), a.ByteOffset()};
+}
+
+// Whether a float array and a double array share bytes.
+inline bool overlaps(const F32& a, const F64& b) {
+  if (!a.buffer || !b.buffer || a.buffer != b.buffer) return false;
+  const size_t a0 = a.byteOffset, a1 = a0 + a.length * 4, b0 = b.byteOffset, b1 = b0 + b.length * 8;
+  return a0 < b1 && b0 < a1;
 }
 
 // Entry i of a Float64Array argument as an integer in [lo, hi]; `what` names it in the message.

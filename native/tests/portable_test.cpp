@@ -1,4 +1,4 @@
-// Fuzzes the portable kernels (binary with broadcasting, reductions, optimizer updates) on random
+// Fuzzes the portable kernels (binary with broadcasting, reductions and arg-reductions, optimizer updates) on random
 // shapes and strides with every array allocated to exactly the extent the binding would accept,
 // so AddressSanitizer catches any read or write past it; results are checked against plain loops.
 //   native/tests/build_portable_test.sh
@@ -110,6 +110,26 @@ void reduce_case() {
         }
       } else if (!same(got, want)) {
         fail(op == R_MAX ? "max" : "min", o * inner + i);
+      }
+    }
+  }
+  // argmax and argmin, as the JS backend: the first NaN, else the first strictly better value
+  std::vector<double> idx(outer * inner);
+  for (const bool max : {true, false}) {
+    reduce_arg(max, x.get(), idx.data(), outer, size, inner);
+    for (int64_t o = 0; o < outer; o++) {
+      for (int64_t i = 0; i < inner; i++) {
+        const float* c = x.get() + o * size * inner + i;
+        float best = c[0];
+        int64_t arg = 0;
+        for (int64_t k = 1; k < size && best == best; k++) {
+          const float v = c[k * inner];
+          if (v != v || (max ? v > best : v < best)) {
+            best = v;
+            arg = k;
+          }
+        }
+        if (idx[o * inner + i] != static_cast<double>(arg)) fail(max ? "argmax" : "argmin", o * inner + i);
       }
     }
   }
