@@ -17,8 +17,8 @@ struct KernelTable {
   void (*softmax_grad)(const float*, const float*, float*, int64_t, int64_t, bool);
 };
 
-// Binary elementwise ops: one portable loop serves every ISA (it is memory-bound; -O3 vectorises it).
-void binary(BinaryOp op, const float* a, const float* b, int64_t b_stride, float* out, int64_t n);
+// Binary elementwise ops, reductions and optimizer updates are memory-bound: one portable loop
+// serves every ISA (portable_kernels.h).
 
 // The table in use. Selection happens on the first call; `error` (if not null) receives a
 // message when KINDLING_ISA asks for something unknown or unsupported (the best ISA is used then).

@@ -49,10 +49,6 @@ enum GradOp : int32_t {
   G_COUNT = 9
 };
 
-// Binary elementwise ops over n floats: out[i] = a[i] op b[i], or a[i] op b[0] when b is a scalar
-// (b_stride 0). out may alias a or b exactly.
-enum BinaryOp : int32_t { B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_COUNT = 4 };
-
 // Signatures each ISA provides (names are the same in every ISA namespace).
 using SgemmTileFn = void (*)(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int64_t col1, float* workspace);
 using UnaryFn = void (*)(UnaryOp op, const float* x, float* out, int64_t n, float param);
