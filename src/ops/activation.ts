@@ -14,7 +14,7 @@ import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { bool, type DTypeLike } from '../dtype.js';
 import { normDim } from '../shape.js';
-import { allocate, checkTensor, data, describe, isOptions, typeName } from './util.js';
+import { allocate, allocateForOverwrite, checkTensor, data, describe, isOptions, typeName } from './util.js';
 import { inplace as inPlace } from './inplace.js';
 import * as U from './unary.js';
 import * as B from './binary.js';
@@ -72,7 +72,7 @@ function maybeInplace(x: Tensor, inplace: unknown, f: (x: Tensor) => Tensor): Te
 
 /** A unary kernel over a floating tensor, into a new tensor of the same dtype. */
 function kernel(op: UnaryOp, x: Tensor, param?: number): Tensor {
-  const out = allocate(x.shape, x.dtype);
+  const out = allocateForOverwrite(x.shape, x.dtype);
   K.unary(op, data(x), out._storage.data, out.numel(), param);
   return out;
 }

@@ -6,7 +6,7 @@ import { apply } from '../autograd/node.js';
 import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { bool, DType, get_default_dtype } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
-import { allocate, asTensor, data, describe, floatType, isOptions, resultType, strided, type Scalar, type TensorOrScalar } from './util.js';
+import { allocate, allocateForOverwrite, asTensor, data, describe, floatType, isOptions, resultType, strided, type Scalar, type TensorOrScalar } from './util.js';
 import * as U from './unary.js';
 
 export type RoundingMode = 'trunc' | 'floor' | null;
@@ -20,7 +20,7 @@ function checkOperand(v: unknown, fn: string): void {
 /** Runs a binary kernel into a fresh tensor of `dtype` over the broadcast shape. */
 export function runBinary(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType, param?: number): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
-  const out = allocate(shape, dtype);
+  const out = allocateForOverwrite(shape, dtype);
   K.binary(op, strided(a, shape), strided(b, shape), out._storage.data, shape, param);
   return out;
 }
@@ -152,7 +152,7 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
   if (condition.dtype !== bool) throw new TypeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${condition.dtype.name === 'int64' ? 'Long' : condition.dtype.name === 'float64' ? 'Double' : 'Float'}`);
   const [ta, tb, dt] = operands(a, b, 'where');
   const shape = broadcastShapes(broadcastShapes(condition.shape, ta.shape), tb.shape);
-  const out = allocate(shape, dt);
+  const out = allocateForOverwrite(shape, dt);
   K.where(strided(condition, shape), strided(ta, shape), strided(tb, shape), out._storage.data, shape);
   return apply('WhereBackward0', [ta, tb], out, (g, needs) => [
     needs[0] ? where(condition, g, 0) : null,

@@ -8,7 +8,7 @@ import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { DType } from '../dtype.js';
 import { broadcastShapes, numelOf } from '../shape.js';
-import { allocate, checkTensor, isContiguousLayout, isOptions, resultType, strided, typeName, type Scalar } from './util.js';
+import { allocate, allocateForOverwrite, checkTensor, isContiguousLayout, isOptions, resultType, strided, typeName, type Scalar } from './util.js';
 import * as V from './view.js';
 import * as B from './binary.js';
 import * as R from './reduce.js';
@@ -41,7 +41,7 @@ function operand(t: Tensor): Operand {
 function bmmRaw(a: Tensor, b: Tensor, dtype: DType): Tensor {
   const batch = Math.max(a.shape[0], b.shape[0]);
   const n = a.shape[1], m = a.shape[2], p = b.shape[2];
-  const out = allocate([batch, n, p], dtype);
+  const out = allocateForOverwrite([batch, n, p], dtype);  // beta = 0: GEMM writes every element
   if (out.numel() === 0) return out;
   const A = operand(a.shape[0] === 1 && batch > 1 ? V.expand(a, [1, n, m]) : a);
   const Bo = operand(b);
@@ -74,7 +74,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   if (a.shape[1] !== b.shape[0]) cannotMultiply(a.shape, b.shape);
   const dt = sameDtype(a, b, 'm1 and m2');
   const M = a.shape[0], N = b.shape[1];
-  const out = allocate([M, N], dt);
+  const out = allocateForOverwrite([M, N], dt);  // beta = 0: GEMM writes every element
   if (M > 0 && N > 0) {
     // straight to GEMM: transposed operands become flags, no view objects on the hot path
     const A = operand(a), Bo = operand(b);
@@ -221,7 +221,8 @@ function linearForward(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue?
   const dt = resultType(x, weight);
   if (x.dtype !== weight.dtype) sameDtype(x, weight, 'm1 and m2');
   if (bias && bias.dtype !== dt) sameDtype(x, bias, 'input and bias');
-  const out = allocate([...x.shape.slice(0, -1), outF], dt);
+  // every element is written: by fillRows with a bias, else by the GEMM with beta = 0
+  const out = allocateForOverwrite([...x.shape.slice(0, -1), outF], dt);
   if (bias) {
     if (bias.numel() !== outF && bias.numel() !== 1) {
       throw new RangeError(`The size of tensor a (${outF}) must match the size of tensor b (${bias.shape[bias.ndim - 1]}) at non-singleton dimension ${out.ndim - 1}`);

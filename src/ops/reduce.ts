@@ -6,7 +6,7 @@ import { apply } from '../autograd/node.js';
 import { is_grad_enabled, no_grad } from '../autograd/grad_mode.js';
 import { bool, DType, DTypeLike, int64, toDType } from '../dtype.js';
 import { normDim, numelOf, reduceDims } from '../shape.js';
-import { allocate, checkTensor, data, isOptions, typeName, type DimArg } from './util.js';
+import { allocate, allocateForOverwrite, checkTensor, data, isOptions, typeName, type DimArg } from './util.js';
 import * as V from './view.js';
 import * as B from './binary.js';
 import * as U from './unary.js';
@@ -348,14 +348,14 @@ function softmaxImpl(x: Tensor, dim: number | { dim: number }, log: boolean): Te
   if (!x.dtype.is_floating_point) throw new TypeError(`"${log ? 'log_softmax_lastdim_kernel_impl' : 'softmax_lastdim_kernel_impl'}" not implemented for '${typeName(x.dtype)}'`);
   const d = normDim(dd, x.ndim);
   const outer = numelOf(x.shape.slice(0, d)), size = x.ndim === 0 ? 1 : x.shape[d], inner = numelOf(x.shape.slice(d + 1));
-  const y = allocate(x.shape, x.dtype);
+  const y = allocateForOverwrite(x.shape, x.dtype);
   if (y.numel() > 0) K.softmax(data(x) as Float32Array, y._storage.data as Float32Array, outer, size, inner, log);
   return apply(log ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0', [x], y, (g) => {
     if (is_grad_enabled()) {
       // differentiable form, for create_graph
       return log ? [B.sub(g, B.mul(U.exp(y), sum(g, d, true)))] : [B.mul(y, B.sub(g, sum(B.mul(g, y), d, true)))];
     }
-    const out = allocate(x.shape, g.dtype);
+    const out = allocateForOverwrite(x.shape, g.dtype);
     K.softmaxBackward(data(y) as Float32Array, data(g.to(y.dtype)) as Float32Array, out._storage.data as Float32Array, outer, size, inner, log);
     return [out];
   }, [y]);

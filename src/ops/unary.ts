@@ -4,13 +4,13 @@ import type { UnaryOp } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { bool, DType } from '../dtype.js';
-import { allocate, checkTensor, data, floatType, isOptions, type Scalar } from './util.js';
+import { allocate, allocateForOverwrite, checkTensor, data, floatType, isOptions, type Scalar } from './util.js';
 import * as B from './binary.js';
 
 /** Runs a unary kernel; `float` ops send integer inputs to the default float dtype, as PyTorch does. */
 function run(op: UnaryOp, x: Tensor, dtype: DType): Tensor {
   checkTensor(x, 'input', op);
-  const out = allocate(x.shape, dtype);
+  const out = allocateForOverwrite(x.shape, dtype);
   K.unary(op, data(x), out._storage.data, out.numel());
   return out;
 }
@@ -112,7 +112,7 @@ export function clamp(x: Tensor, min?: ClampArg, max?: Scalar | null): Tensor {
   }
   const intBounds = Number.isInteger(lo) || !Number.isFinite(lo) ? Number.isInteger(hi) || !Number.isFinite(hi) : false;
   const dtype = x.dtype.is_floating_point || intBounds ? x.dtype : floatType(x.dtype);
-  const out = allocate(x.shape, dtype);
+  const out = allocateForOverwrite(x.shape, dtype);
   K.clamp(data(x), out._storage.data, out.numel(), lo, hi);
   return apply('ClampBackward1', [x], out, (g) => [B.mul(g, B.logical_and(B.ge(x, lo), B.le(x, hi)))], [x]);
 }

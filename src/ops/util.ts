@@ -4,7 +4,7 @@ import { DType, bool, float32, float64, int64, get_default_dtype, promoteTypes }
 import type { DataArray, Strided } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { broadcastStrides, contiguousStrides, numelOf } from '../shape.js';
-import { newArray } from '../memory.js';
+import { newArray, newArrayForOverwrite } from '../memory.js';
 
 export type Scalar = number | boolean;
 export type TensorOrScalar = Tensor | Scalar;
@@ -26,6 +26,11 @@ export function kw<T>(positional: unknown, opts: unknown, key: string, fallback:
 
 export function allocate(shape: readonly number[], dtype: DType): Tensor {
   return new Tensor(newArray(dtype, numelOf(shape)), shape, dtype);
+}
+
+/** Like allocate, with unspecified contents: only for results whose kernel writes every element. */
+export function allocateForOverwrite(shape: readonly number[], dtype: DType): Tensor {
+  return new Tensor(newArrayForOverwrite(dtype, numelOf(shape)), shape, dtype);
 }
 
 /** The tensor's elements as a contiguous array (zero-copy when already contiguous). */
