@@ -6,22 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { loadBinding, type NativeBinding } from '../src/backend/native/binding.js';
+import { rand } from './helpers/random.js';
 
 const loaded = loadBinding();
 
 function binding(): NativeBinding {
   if (!loaded.binding) throw new Error(`the native addon did not load: ${loaded.reason} (build it with npm run build:native)`);
   return loaded.binding;
-}
-
-function rand(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return out;
 }
 
 const EPI = ['none', 'relu', 'gelu', 'sigmoid', 'tanh', 'silu'] as const;

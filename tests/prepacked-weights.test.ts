@@ -10,21 +10,12 @@ import { nn, optim, Tensor } from '../src/index.js';
 import { availableBackends, useBackend } from '../src/backend/index.js';
 import { jsBackend } from '../src/backend/js/index.js';
 import { loadBinding, type NativeBinding } from '../src/backend/native/binding.js';
+import { rand } from './helpers/random.js';
 
 const loaded = loadBinding();
 const backends = Object.entries(availableBackends());
 
 afterEach(() => useBackend(availableBackends().native ?? jsBackend));
-
-function rand(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
 
 /** x·Wᵀ + b in float64, from the tensors' current values. */
 function reference(x: Tensor, lin: nn.Linear): number[] {
