@@ -1,10 +1,10 @@
 // Throughput of the fp32 activation kernels, one thread, G elements/s at 64K and 4M floats.
 // Build and run: native/tests/build_activation_test.sh --bench
-// Each cell is the median of 7 timed repetitions (each ~25 ms of back-to-back calls) after a
+// Each cell is the median of 7 timed repetitions (each ~25 ms of thread CPU time) after a
 // warm-up; a plain memcpy of the same size is the reference line. PyTorch 1.13 (1 thread, same
 // machine class, shared/ANCHORS.md) is quoted at 64K / 4M for comparison. Out-of-place: x → out.
 #include <algorithm>
-#include <chrono>
+#include <ctime>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -32,7 +32,12 @@ using namespace kindling;
 
 namespace {
 
-double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+// Thread CPU time: other processes on a shared machine do not inflate it (preemption does not count).
+double now() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
 
 // Median G elements/s of `f` over n elements.
 double measure(int64_t n, const std::function<void()>& f) {
