@@ -23,17 +23,9 @@ double extent(double rows, double cols, double ld) { return rows == 0 || cols ==
 
 Dims readDims(const Napi::CallbackInfo& info, size_t i) {
   Napi::Env env = info.Env();
-  if (info.Length() <= i || !info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-    THROW_TYPE(env, "argument 'dims' must be a Float64Array");
-  }
-  auto dimsArr = info[i].As<Napi::Float64Array>();
-  if (dimsArr.ElementLength() != 18) THROW_RANGE(env, "argument 'dims' must have 18 entries");
-  const double* d = dimsArr.Data();
-  auto intAt = [&](int i, const char* name, int64_t lo, int64_t hi) {
-    const double v = d[i];
-    if (!(v >= double(lo) && v <= double(hi)) || std::floor(v) != v) THROW_RANGE(env, std::string("dims.") + name + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-    return static_cast<int64_t>(v);
-  };
+  const F64 d = f64(info, i, "dims");
+  if (d.length != 18) THROW_RANGE(env, "argument 'dims' must have 18 entries");
+  auto intAt = [&](int k, const char* name, int64_t lo, int64_t hi) { return integerAt(env, d, k, std::string("dims.") + name, lo, hi); };
   Dims r{};
   kindling::GemmArgs& g = r.g;
   g.transA = intAt(0, "transA", 0, 1);
@@ -47,9 +39,9 @@ Dims readDims(const Napi::CallbackInfo& info, size_t i) {
   r.aOff = intAt(8, "aOffset", 0, kMaxDim);
   r.bOff = intAt(9, "bOffset", 0, kMaxDim);
   r.cOff = intAt(10, "cOffset", 0, kMaxDim);
-  if (!std::isfinite(d[11]) || !std::isfinite(d[12])) THROW_RANGE(env, "dims.alpha and dims.beta must be finite");
-  g.alpha = static_cast<float>(d[11]);
-  g.beta = static_cast<float>(d[12]);
+  if (!std::isfinite(d.data[11]) || !std::isfinite(d.data[12])) THROW_RANGE(env, "dims.alpha and dims.beta must be finite");
+  g.alpha = static_cast<float>(d.data[11]);
+  g.beta = static_cast<float>(d.data[12]);
   g.epilogue = static_cast<kindling::Epilogue>(intAt(13, "epilogue", 0, 5));
   r.batch = intAt(14, "batch", 0, kMaxDim);
   r.sA = intAt(15, "strideA", 0, kMaxDim);

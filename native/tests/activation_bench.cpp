@@ -15,18 +15,16 @@
 
 #include "../kernels/kernels.h"
 
-namespace kindling {
-#define KINDLING_DECLARE_ACTIVATIONS(isa)                                                               \
-  namespace isa {                                                                                       \
-  void unary(UnaryOp op, const float* x, float* out, int64_t n, float param);                           \
-  void unary_grad(GradOp op, const float* x, const float* g, float* out, int64_t n, float param);       \
-  void softmax(const float* x, float* out, int64_t rows, int64_t cols, bool log);                       \
-  void softmax_grad(const float* y, const float* g, float* out, int64_t rows, int64_t cols, bool log); \
-  }
-KINDLING_DECLARE_ACTIVATIONS(reference)
-KINDLING_DECLARE_ACTIVATIONS(avx2)
-KINDLING_DECLARE_ACTIVATIONS(avx512)
-}  // namespace kindling
+// every ISA's kernel declarations, from the one list the addon's dispatch uses
+#define KINDLING_ISA_NS reference
+#include "../kernels/isa_api.h"
+#undef KINDLING_ISA_NS
+#define KINDLING_ISA_NS avx2
+#include "../kernels/isa_api.h"
+#undef KINDLING_ISA_NS
+#define KINDLING_ISA_NS avx512
+#include "../kernels/isa_api.h"
+#undef KINDLING_ISA_NS
 
 using namespace kindling;
 

@@ -11,19 +11,16 @@
 
 #include "../kernels/kernels.h"
 
-namespace kindling {
-#define KD_DECLARE_ISA(ns)                                                                                   \
-  namespace ns {                                                                                             \
-  void gemm_block(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int64_t col1, float* workspace); \
-  int64_t gemm_workspace_floats();                                                                           \
-  void gemm_pack_b(const GemmArgs& a, float* dst);                                                           \
-  int64_t gemm_packed_b_floats(int64_t K, int64_t N);                                                        \
-  }
-KD_DECLARE_ISA(reference)
-KD_DECLARE_ISA(avx2)
-KD_DECLARE_ISA(avx512)
-#undef KD_DECLARE_ISA
-}  // namespace kindling
+// every ISA's kernel declarations, from the one list the addon's dispatch uses
+#define KINDLING_ISA_NS reference
+#include "../kernels/isa_api.h"
+#undef KINDLING_ISA_NS
+#define KINDLING_ISA_NS avx2
+#include "../kernels/isa_api.h"
+#undef KINDLING_ISA_NS
+#define KINDLING_ISA_NS avx512
+#include "../kernels/isa_api.h"
+#undef KINDLING_ISA_NS
 
 using namespace kindling;
 
