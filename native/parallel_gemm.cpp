@@ -13,6 +13,11 @@ namespace {
 
 // Below this many multiply-adds a second thread costs more (wake-up, split packing) than it saves.
 constexpr int64_t kParallelMinMacs = 256 * 1024;
+// Chunk boundaries fall on whole tiles of every ISA: rows on MR (6 AVX2, 12 AVX-512, 8 NEON),
+// columns on NR (16, 32, 12), where pre-packed B panels start.
+constexpr int64_t kRowAlign = 24, kColAlign = 96;
+// A shared packed B larger than this is freed after the call instead of kept for the next one.
+constexpr int64_t kKeepPackedFloats = 1 << 20;
 
 struct AlignedFree {
   void operator()(float* p) const { std::free(p); }
@@ -32,6 +37,30 @@ float* workspace(int64_t floats) {
   return buf.get();
 }
 
+// op(B) packed once for a row split, read by every thread of the job. Owned by the calling
+// thread (several JS threads may call in at once) and kept between calls up to 4 MiB.
+thread_local std::unique_ptr<float, AlignedFree> packed_b;
+thread_local int64_t packed_b_size = 0;
+
+float* packed_b_buffer(int64_t floats) {
+  if (packed_b_size < floats) {
+    packed_b.reset();
+    packed_b_size = 0;
+    const size_t bytes = ((static_cast<size_t>(floats) * sizeof(float) + 63) / 64) * 64;
+    packed_b.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
+    if (!packed_b) throw std::bad_alloc();
+    packed_b_size = floats;
+  }
+  return packed_b.get();
+}
+
+void release_packed_b_buffer() {
+  if (packed_b_size > kKeepPackedFloats) {
+    packed_b.reset();
+    packed_b_size = 0;
+  }
+}
+
 }  // namespace
 
 void gemm(const GemmArgs& a) {
@@ -44,21 +73,32 @@ void gemm(const GemmArgs& a) {
     k.gemm_block(a, 0, a.M, 0, a.N, workspace(ws));
     return;
   }
-  // Split the longer side into chunks aligned to 32 (a multiple of every ISA's tile), one per
-  // thread: every chunk packs the whole of the other operand (B for a row split), so two chunks
-  // per thread packed it twice as often and cost 5-15% at 256³-1024³ on 2 threads (thread CPU
-  // time); the price is less rebalancing when one core is descheduled.
+  // Split the longer side. A row split shares one packed copy of op(B), packed here once (with
+  // per-thread packing each thread packed all of B); a column split packs only its own columns
+  // of B and all of the (shorter) A. Two chunks per thread: tasks are claimed dynamically, so when
+  // a worker starts late (asleep, or its vCPU busy) the caller takes its share instead of waiting.
   const bool byRows = a.M >= a.N;
   const int64_t len = byRows ? a.M : a.N;
-  const int64_t parts = std::min<int64_t>(threads, std::max<int64_t>(1, len / 32));
-  const int64_t chunk = ((len + parts - 1) / parts + 31) / 32 * 32;
+  const int64_t align = byRows ? kRowAlign : kColAlign;
+  const int64_t chunk = std::max<int64_t>(align, (len + 2 * threads - 1) / (2 * threads) / align * align);
   const int64_t n = (len + chunk - 1) / chunk;
+  if (n <= 1) {
+    k.gemm_block(a, 0, a.M, 0, a.N, workspace(ws));
+    return;
+  }
+  GemmArgs g = a;
+  if (byRows && !g.Bp && a.K > 0 && a.alpha != 0.0f) {
+    float* bp = packed_b_buffer(k.gemm_packed_b_floats(a.K, a.N));
+    k.gemm_pack_b(a, bp);
+    g.Bp = bp;
+  }
   parallel_for(n, [&](int64_t t, int) {
     const int64_t lo = t * chunk, hi = std::min(len, lo + chunk);
     float* w = workspace(ws);
-    if (byRows) k.gemm_block(a, lo, hi, 0, a.N, w);
-    else k.gemm_block(a, 0, a.M, lo, hi, w);
+    if (byRows) k.gemm_block(g, lo, hi, 0, g.N, w);
+    else k.gemm_block(g, 0, g.M, lo, hi, w);
   });
+  release_packed_b_buffer();
 }
 
 }  // namespace kindling

@@ -3,7 +3,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -13,6 +15,19 @@ namespace {
 // Idle workers spin this long for the next job before sleeping: long enough to catch the next
 // op of a forward pass, short enough never to burn a core while the process is idle.
 constexpr auto kSpin = std::chrono::microseconds(50);
+
+// A job's tasks are claimed, by the caller and the workers alike, from one 64-bit ticket:
+// generation (24 bits) | task count (20 bits) | next task (20 bits). Claiming is a CAS on the
+// ticket, so a worker that wakes late (descheduled, or still asleep) either claims a task of the
+// job that is current at that moment or finds none; the caller waits only for tasks that were
+// actually claimed. On a shared machine a sleeping worker therefore never stalls the caller:
+// it runs the unclaimed tasks itself.
+constexpr int kTaskBits = 20;
+constexpr uint64_t kTaskMask = (uint64_t(1) << kTaskBits) - 1;
+constexpr int64_t kMaxTasks = int64_t(kTaskMask);
+inline uint64_t ticket_gen(uint64_t t) { return t >> (2 * kTaskBits); }
+inline uint64_t ticket_count(uint64_t t) { return (t >> kTaskBits) & kTaskMask; }
+inline uint64_t ticket_next(uint64_t t) { return t & kTaskMask; }
 
 class Pool {
  public:
@@ -28,63 +43,79 @@ class Pool {
   }
 
   void run(int64_t ntasks, const std::function<void(int64_t, int)>& fn) {
+    if (ntasks <= 0) return;
+    if (ntasks > kMaxTasks) throw std::length_error("parallel_for: too many tasks");
     std::lock_guard<std::mutex> run(run_);  // one job at a time (JS threads may share the pool)
-    const int nthreads = threads_.load();
-    if (ntasks <= 1 || nthreads == 1) {
+    if (ntasks == 1 || threads_.load() == 1) {
       for (int64_t t = 0; t < ntasks; t++) fn(t, 0);
       return;
     }
-    const int helpers = static_cast<int>(std::min<int64_t>(nthreads, ntasks)) - 1;
-    {
-      std::lock_guard<std::mutex> lk(mu_);
-      job_ = &fn;
-      ntasks_ = ntasks;
-      next_.store(0);
-      active_ = helpers;
-      pending_.store(helpers);
-      generation_.fetch_add(1, std::memory_order_release);
+    // Publish: the job's data first, then the ticket (release) that makes it claimable. No task
+    // of the previous job is still running (its done_ reached its count before run() returned).
+    job_ = &fn;
+    error_ = nullptr;
+    done_.store(0, std::memory_order_relaxed);
+    const uint64_t gen = (ticket_gen(ticket_.load(std::memory_order_relaxed)) + 1) & 0xffffff;
+    // seq_cst store, then seq_cst load of sleepers_: with the sleeper's seq_cst increment and
+    // re-check, either it sees this ticket or this sees it asleep (no lost wake-up).
+    ticket_.store((gen << (2 * kTaskBits)) | (uint64_t(ntasks) << kTaskBits), std::memory_order_seq_cst);
+    if (sleepers_.load(std::memory_order_seq_cst) > 0) {
+      std::lock_guard<std::mutex> lk(mu_);  // pairs with the sleeper's check under mu_
+      cv_.notify_all();
     }
-    cv_.notify_all();
-    work(0);
-    // wait for the helpers to finish their share
-    while (pending_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
+    drain(0);
+    // wait only for tasks that other threads claimed and are still running
+    while (done_.load(std::memory_order_acquire) != ntasks) std::this_thread::yield();
+    if (error_) std::rethrow_exception(error_);
   }
 
  private:
   void grow(int n) {
     while (static_cast<int>(workers_.size()) < n - 1) {
       const int id = static_cast<int>(workers_.size()) + 1;
-      // a new worker starts from the current generation, so it cannot miss the next job
-      const uint64_t gen = generation_.load();
-      workers_.emplace_back([this, id, gen] { loop(id, gen); });
+      workers_.emplace_back([this, id] { loop(id); });
       workers_.back().detach();  // the pool lives until the process ends
     }
   }
 
-  void work(int thread) {
-    const auto& fn = *job_;
-    for (int64_t t; (t = next_.fetch_add(1)) < ntasks_;) fn(t, thread);
+  // Claims and runs tasks of the current job until none is left.
+  void drain(int thread) {
+    uint64_t t = ticket_.load(std::memory_order_acquire);
+    while (ticket_next(t) < ticket_count(t)) {
+      if (!ticket_.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
+      // The claim succeeded while this job was current, so job_ is its function (written before
+      // the ticket was published) and stays valid until this task is counted done.
+      try {
+        (*job_)(static_cast<int64_t>(ticket_next(t)), thread);
+      } catch (...) {  // counted done all the same; the caller rethrows the first one
+        std::lock_guard<std::mutex> lk(mu_);
+        if (!error_) error_ = std::current_exception();
+      }
+      done_.fetch_add(1, std::memory_order_release);
+      t = ticket_.load(std::memory_order_acquire);
+    }
   }
 
-  void loop(int id, uint64_t seen) {
+  bool has_work() const {
+    const uint64_t t = ticket_.load(std::memory_order_seq_cst);
+    return ticket_next(t) < ticket_count(t);
+  }
+
+  void loop(int id) {
+    // workers beyond set_num_threads() stay out (the pool only grows)
+    auto ready = [&] { return id < threads_.load(std::memory_order_relaxed) && has_work(); };
     for (;;) {
       // bounded spin, then sleep on the condition variable
       const auto until = std::chrono::steady_clock::now() + kSpin;
-      while (generation_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < until) {
+      while (!ready() && std::chrono::steady_clock::now() < until) {
       }
-      if (generation_.load(std::memory_order_acquire) == seen) {
+      if (!ready()) {
         std::unique_lock<std::mutex> lk(mu_);
-        cv_.wait(lk, [&] { return generation_.load() != seen; });
+        sleepers_.fetch_add(1, std::memory_order_seq_cst);
+        cv_.wait(lk, ready);
+        sleepers_.fetch_sub(1, std::memory_order_relaxed);
       }
-      seen = generation_.load(std::memory_order_acquire);
-      bool mine;
-      {
-        std::lock_guard<std::mutex> lk(mu_);
-        mine = id <= active_;
-      }
-      if (!mine) continue;
-      work(id);
-      pending_.fetch_sub(1, std::memory_order_acq_rel);
+      drain(id);
     }
   }
 
@@ -92,12 +123,11 @@ class Pool {
   std::vector<std::thread> workers_;
   std::mutex run_, mu_;
   std::condition_variable cv_;
-  std::atomic<uint64_t> generation_{0};
-  std::atomic<int64_t> next_{0};
-  std::atomic<int> pending_{0};
-  int64_t ntasks_ = 0;
-  int active_ = 0;
+  std::atomic<uint64_t> ticket_{0};
+  std::atomic<int64_t> done_{0};
+  std::atomic<int> sleepers_{0};
   const std::function<void(int64_t, int)>* job_ = nullptr;
+  std::exception_ptr error_;  // first exception a task threw (guarded by mu_ while tasks run)
 };
 
 Pool& pool() {

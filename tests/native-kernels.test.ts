@@ -91,9 +91,24 @@ describe('native GEMM', () => {
       runGemm({ M: 64, N: 64, K: 64, transA: false, transB: false, epi });
     }
   });
-  it('large products, split across threads, match', () => {
-    runGemm({ M: 300, N: 257, K: 129, transA: false, transB: false });
-    runGemm({ M: 33, N: 600, K: 70, transA: true, transB: true });
+  it('large products, split across threads (rows with one shared packed B, or columns), match', () => {
+    const before = binding().getNumThreads();
+    try {
+      for (const threads of [2, 3]) {
+        binding().setNumThreads(threads);
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            runGemm({ M: 300, N: 257, K: 129, transA, transB }); // row split
+            runGemm({ M: 33, N: 600, K: 70, transA, transB }); // column split
+          }
+        }
+        runGemm({ M: 301, N: 97, K: 450, transA: false, transB: true, beta: 1, bias: true, epi: 1, padA: 2, padB: 3, padC: 5 });
+        runGemm({ M: 250, N: 120, K: 77, transA: true, transB: false, alpha: -2, bias: true, epi: 2 });
+        runGemm({ M: 40, N: 700, K: 33, transA: false, transB: false, beta: 0.5, bias: true, epi: 5, padC: 3 });
+      }
+    } finally {
+      binding().setNumThreads(before);
+    }
   });
   it('batches with broadcast operands (stride 0)', () => {
     const M = 5, N = 6, K = 7, batch = 3;

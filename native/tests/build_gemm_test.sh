@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 CXX=${CXX:-g++}
 OPT=${OPT:--O2}
-OUT=build/gemm-test
+OUT=${OUT:-build/gemm-test}
 EXTRA=""
 RUN=0
 for arg in "$@"; do
