@@ -25,6 +25,32 @@ describe('autograd', () => {
     expect(a.grad!.tolist()).toEqual([5, 7, 9]);
   });
 
+  it('leaves never share gradient memory with each other or with the caller', () => {
+    // add's backward hands one tensor to both inputs: each leaf's .grad must be its own
+    const a = torch.tensor([1, 2, 3], { requires_grad: true });
+    const b = torch.tensor([4, 5, 6], { requires_grad: true });
+    a.add(b).mul(2).sum().backward();
+    a.grad!.add_(100);
+    expect(b.grad!.tolist()).toEqual([2, 2, 2]);
+    a.add(b).mul(2).sum().backward();
+    expect(a.grad!.tolist()).toEqual([104, 104, 104]);
+    expect(b.grad!.tolist()).toEqual([4, 4, 4]);
+    // the same through a reshape (a view of the shared gradient)
+    const c = torch.ones(2, 2, { requires_grad: true });
+    const d = torch.ones(4, { requires_grad: true });
+    c.reshape(4).add(d).mul(3).sum().backward();
+    d.grad!.mul_(0);
+    expect(c.grad!.tolist()).toEqual([[3, 3], [3, 3]]);
+    // a gradient passed by the caller stays the caller's
+    const x = torch.zeros(3, { requires_grad: true });
+    const g = torch.tensor([1, 2, 3]);
+    x.add(0).backward(g);
+    g.add_(10);
+    expect(x.grad!.tolist()).toEqual([1, 2, 3]);
+    x.grad!.add_(1);
+    expect(g.tolist()).toEqual([11, 12, 13]);
+  });
+
   it('leaf, grad_fn and requires_grad bookkeeping', () => {
     const a = torch.ones(2, { requires_grad: true });
     const b = a.mul(3);

@@ -2,7 +2,7 @@
  * The backward pass: an iterative topological walk (no recursion, so a 100 000-op chain is fine),
  * gradients accumulated per node, broadcast gradients summed back to each input's shape.
  */
-import type { Tensor } from '../tensor.js';
+import type { Storage, Tensor } from '../tensor.js';
 import { sizeStr, shapesEqual } from '../shape.js';
 import { AccumulateGrad, Node } from './node.js';
 import { set_grad_enabled } from './grad_mode.js';
@@ -55,6 +55,10 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
     grads.set(node, prev ? addGrads(prev, rootGrads[i]) : rootGrads[i]);
   }
   const deps = dependencies(rootNodes);
+  // Storages a leaf's .grad must not adopt: the caller's root gradients, and storages already
+  // adopted by another leaf in this pass (a pass-through backward such as add's hands the same
+  // tensor to several inputs).
+  const taken = new Set<Storage>(rootGrads.map((g) => g._storage));
   // Roots may also be reachable from other roots: only nodes with no pending inputs are ready.
   const ready: Node[] = [];
   for (const n of new Set(rootNodes)) if (deps.get(n) === 0) ready.push(n);
@@ -72,7 +76,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
         c[slot] = c[slot] ? addGrads(c[slot]!, g) : g;
       }
       if (node instanceof AccumulateGrad) {
-        if (!opts.capture) accumulate(node.variable, g, opts.create_graph);
+        if (!opts.capture) accumulate(node.variable, g, opts.create_graph, taken);
         continue;
       }
       if (node.retained && !opts.capture) accumulate(node.retained, g, opts.create_graph);
@@ -139,19 +143,43 @@ function checkSaved(node: Node): void {
   }
 }
 
-/** `.grad` accumulates with +=, so a tensor used twice (or two backward calls) sums correctly. */
-function accumulate(variable: Tensor, g: Tensor, createGraph: boolean): void {
+/**
+ * `.grad` accumulates with +=, so a tensor used twice (or two backward calls) sums correctly.
+ * A first gradient is adopted without a copy when nothing else can see its memory (PyTorch's
+ * AccumulateGrad steals a gradient nobody else references the same way): `taken` is given only
+ * for leaves (AccumulateGrad), never for retain_grad() tensors whose gradient flows on.
+ */
+function accumulate(variable: Tensor, g: Tensor, createGraph: boolean, taken?: Set<Storage>): void {
   if (!shapesEqual(g.shape, variable.shape)) {
     throw new RangeError(`Function AccumulateGrad returned an invalid gradient - got ${sizeStr(g.shape)} but expected shape compatible with ${sizeStr(variable.shape)}`);
   }
   if (g.dtype !== variable.dtype) g = g.to(variable.dtype);
   if (variable.grad === null) {
-    variable.grad = createGraph ? g : g.detach().clone();
+    if (createGraph) variable.grad = g;
+    else if (taken && adoptable(g, taken)) {
+      taken.add(g._storage);
+      variable.grad = g.detach();
+    } else variable.grad = g.detach().clone();
   } else if (createGraph) {
     variable.grad = variable.grad.add(g);
   } else {
     variable.grad.add_(g.detach());
   }
+}
+
+/**
+ * A gradient a leaf may keep as its .grad: a dense tensor that is the whole of a storage made
+ * during this backward pass (not a view, not memory JS code outside kindling can write).
+ */
+function adoptable(g: Tensor, taken: Set<Storage>): boolean {
+  return (
+    g._base === null &&
+    g._offset === 0 &&
+    !g._storage.shared &&
+    !taken.has(g._storage) &&
+    g._storage.data.length === g.numel() &&
+    g.is_contiguous()
+  );
 }
 
 export { Node };
