@@ -1,4 +1,4 @@
-// Accuracy and edge-case test for the fp32 activation kernels (reference, AVX2, AVX-512).
+// Accuracy and edge-case test for the fp32 activation kernels (reference, AVX2, AVX-512; NEON on arm64).
 // Build and run: native/tests/build_activation_test.sh   (or add --exhaustive OP to sweep all 2^32
 // floats for one unary op, e.g. `activation_test --exhaustive exp`).
 // Every ISA the CPU supports is compared with a float64 oracle over a dense sweep of [−30, 30]
@@ -20,12 +20,18 @@
 #define KINDLING_ISA_NS reference
 #include "../kernels/isa_api.h"
 #undef KINDLING_ISA_NS
+#if defined(__x86_64__)
 #define KINDLING_ISA_NS avx2
 #include "../kernels/isa_api.h"
 #undef KINDLING_ISA_NS
 #define KINDLING_ISA_NS avx512
 #include "../kernels/isa_api.h"
 #undef KINDLING_ISA_NS
+#elif defined(__aarch64__)
+#define KINDLING_ISA_NS neon
+#include "../kernels/isa_api.h"
+#undef KINDLING_ISA_NS
+#endif
 
 using namespace kindling;
 
@@ -428,11 +434,13 @@ double check_softmax(const Isa& isa, bool log, bool grad) {
   return worst;
 }
 
+#if defined(__x86_64__)
 bool cpu_has_avx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
 bool cpu_has_avx512() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
          __builtin_cpu_supports("avx512vl");
 }
+#endif
 
 int exhaustive(const Isa* isas, int n_isa, const char* op_name) {
   const UnarySpec* spec = nullptr;
@@ -442,14 +450,16 @@ int exhaustive(const Isa* isas, int n_isa, const char* op_name) {
   const int64_t CH = 1 << 22;
   std::vector<float> x(CH);
   std::vector<double> ref(CH);
-  double worst[3] = {0, 0, 0};
+  double worst[8] = {0};
   for (int64_t base = 0; base < (int64_t(1) << 32); base += CH) {
     for (int64_t i = 0; i < CH; ++i) x[i] = from_bits(static_cast<uint32_t>(base + i));
     for (int64_t i = 0; i < CH; ++i) ref[i] = truth(spec->op, x[i]);
     for (int k = 1; k < n_isa; ++k)
       if (isas[k].supported) worst[k] = std::fmax(worst[k], check_unary(isas[k], *spec, x, ref, nullptr));
   }
-  std::printf("exhaustive %s: avx2 %.3f, avx512 %.3f\n", op_name, worst[1], worst[2]);
+  std::printf("exhaustive %s:", op_name);
+  for (int k = 1; k < n_isa; ++k) std::printf(" %s %.3f", isas[k].name, worst[k]);
+  std::printf("\n");
   return failures ? 1 : 0;
 }
 
@@ -458,10 +468,19 @@ int exhaustive(const Isa* isas, int n_isa, const char* op_name) {
 int main(int argc, char** argv) {
   const Isa isas[] = {
       {"reference", true, reference::unary, reference::unary_grad, reference::softmax, reference::softmax_grad},
+#if defined(__x86_64__)
       {"avx2", cpu_has_avx2(), avx2::unary, avx2::unary_grad, avx2::softmax, avx2::softmax_grad},
       {"avx512", cpu_has_avx512(), avx512::unary, avx512::unary_grad, avx512::softmax, avx512::softmax_grad},
+#elif defined(__aarch64__)
+      {"neon", true, neon::unary, neon::unary_grad, neon::softmax, neon::softmax_grad},  // baseline on arm64
+#endif
   };
-  const int n_isa = 3;
+  const int n_isa = sizeof isas / sizeof isas[0];
+  auto header = [&](const char* first, int bar_width) {
+    std::printf("%-11s %*s |", first, bar_width, "bar");
+    for (const auto& isa : isas) std::printf(" %-20s", isa.name);
+    std::printf("\n");
+  };
   if (argc == 3 && std::string(argv[1]) == "--exhaustive") return exhaustive(isas, n_isa, argv[2]);
   for (const auto& isa : isas)
     if (!isa.supported) std::printf("note: %s not supported by this CPU, skipped\n", isa.name);
@@ -469,7 +488,7 @@ int main(int argc, char** argv) {
   std::vector<float> x = unary_inputs();
   std::printf("unary ops: %zu inputs; max error in ULP vs float64 (GELU: score = min(abs/10eps, rel/5eps), max abs in eps)\n",
               x.size());
-  std::printf("%-11s %6s | %-20s %-20s %-20s\n", "op", "bar", "reference", "avx2", "avx512");
+  header("op", 6);
   for (const auto& s : kUnary) {
     std::vector<double> ref(x.size());
     for (size_t i = 0; i < x.size(); ++i) ref[i] = truth(s.op, x[i]);
@@ -491,7 +510,7 @@ int main(int argc, char** argv) {
 
   check_grad_formulas();
   std::printf("\ngradients: max ULP where the |g|-scaled absolute bar is exceeded (max abs err in eps·|g|)\n");
-  std::printf("%-11s %9s | %-20s %-20s %-20s\n", "grad", "bar", "reference", "avx2", "avx512");
+  header("grad", 9);
   for (const auto& s : kGrad) {
     std::printf("%-11s %4.1f/%4.1f |", s.name, s.rel_ulp, s.abs_eps);
     for (const auto& isa : isas) {

@@ -1,4 +1,4 @@
-// Standalone check of every GEMM kernel (reference, avx2, avx512) against a float64 triple loop.
+// Standalone check of every GEMM kernel (reference, avx2, avx512; reference, neon on arm64) against a float64 triple loop.
 // Build and run: native/tests/build_gemm_test.sh (exit code ≠ 0 on any failure).
 #include <cmath>
 #include <cstdint>
@@ -15,12 +15,18 @@
 #define KINDLING_ISA_NS reference
 #include "../kernels/isa_api.h"
 #undef KINDLING_ISA_NS
+#if defined(__x86_64__)
 #define KINDLING_ISA_NS avx2
 #include "../kernels/isa_api.h"
 #undef KINDLING_ISA_NS
 #define KINDLING_ISA_NS avx512
 #include "../kernels/isa_api.h"
 #undef KINDLING_ISA_NS
+#elif defined(__aarch64__)
+#define KINDLING_ISA_NS neon
+#include "../kernels/isa_api.h"
+#undef KINDLING_ISA_NS
+#endif
 
 using namespace kindling;
 
@@ -34,6 +40,12 @@ struct Isa {
 };
 
 static std::vector<Isa> isas() {
+#if defined(__aarch64__)  // NEON is baseline on arm64
+  return {{"reference", reference::gemm_block, reference::gemm_workspace_floats, reference::gemm_pack_b, reference::gemm_packed_b_floats, true},
+          {"neon", neon::gemm_block, neon::gemm_workspace_floats, neon::gemm_pack_b, neon::gemm_packed_b_floats, true}};
+#elif !defined(__x86_64__)
+  return {{"reference", reference::gemm_block, reference::gemm_workspace_floats, reference::gemm_pack_b, reference::gemm_packed_b_floats, true}};
+#else
   __builtin_cpu_init();
   const bool v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   const bool v4 = v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
@@ -44,6 +56,7 @@ static std::vector<Isa> isas() {
           {"avx512", avx512::gemm_block, avx512::gemm_workspace_floats, avx512::gemm_pack_b, avx512::gemm_packed_b_floats, true}};  // SIMDe-emulated build
 #else
           {"avx512", avx512::gemm_block, avx512::gemm_workspace_floats, avx512::gemm_pack_b, avx512::gemm_packed_b_floats, v4}};
+#endif
 #endif
 }
 
