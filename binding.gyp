@@ -1,5 +1,7 @@
 # node-gyp build of the native addon: the from-source fallback on a user's machine and what
-# prebuildify drives. The sources and per-ISA flags come from native/sources.json, as in CMakeLists.txt.
+# prebuildify drives. The sources and per-ISA flags come from native/sources.json, as in CMakeLists.txt;
+# each ISA library has sources only on its architecture (sources.json's "arch"): avx2/avx512 on x64,
+# neon on arm64.
 {
   "targets": [
     {
@@ -25,6 +27,17 @@
       "cflags_cc!": ["-fno-exceptions"]
     },
     {
+      "target_name": "kindling_neon",
+      "type": "static_library",
+      "conditions": [["target_arch=='arm64'", {
+        "sources": ["<!@(node -p \"require('./native/sources.json').neon.join(' ')\")"],
+        "cflags_cc": ["<!@(node -p \"require('./native/sources.json').flags.neon.join(' ')\")"],
+        "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<!@(node -p \"require('./native/sources.json').flags.neon.join(' ')\")"] }
+      }]],
+      "cflags_cc": ["-O3", "-std=c++17", "-fPIC"],
+      "cflags_cc!": ["-fno-exceptions"]
+    },
+    {
       "target_name": "kindling",
       "sources": [
         "<!@(node -p \"require('./native/sources.json').common.join(' ')\")",
@@ -37,6 +50,7 @@
       "xcode_settings": { "GCC_ENABLE_CPP_EXCEPTIONS": "YES", "OTHER_CPLUSPLUSFLAGS": ["-std=c++17", "-O3"] },
       "conditions": [
         ["target_arch=='x64'", { "dependencies": ["kindling_avx2", "kindling_avx512"] }],
+        ["target_arch=='arm64'", { "dependencies": ["kindling_neon"] }],
         ["OS=='linux'", { "ldflags": ["-Wl,-z,now"] }]
       ]
     }

@@ -17,6 +17,11 @@
 #include "kernels/isa_api.h"
 #undef KINDLING_ISA_NS
 #include <cpuid.h>
+#elif defined(__aarch64__)
+#define KINDLING_ARM64 1
+#define KINDLING_ISA_NS neon
+#include "kernels/isa_api.h"
+#undef KINDLING_ISA_NS
 #endif
 
 namespace kindling {
@@ -25,7 +30,9 @@ namespace {
 #define KINDLING_TABLE(NAME, NS) \
   KernelTable { NAME, NS::gemm_block, NS::gemm_workspace_floats, NS::gemm_pack_b, NS::gemm_packed_b_floats, NS::unary, NS::unary_grad, NS::softmax, NS::softmax_grad }
 
-enum Level { SCALAR = 0, AVX2 = 1, AVX512 = 2 };
+// NEON shares AVX2's rank: each is the one SIMD level of its architecture that sits above scalar
+// (the names never meet: an x86 build knows no neon, an arm64 build no avx2/avx512).
+enum Level { SCALAR = 0, AVX2 = 1, AVX512 = 2, NEON = 1 };
 
 #ifdef KINDLING_X86
 uint64_t xgetbv0() {
@@ -49,6 +56,9 @@ Level cpu_level() {
   if (zmm && avx512f && avx512dq && avx512bw && avx512vl && avx512cd) return AVX512;
   return AVX2;
 }
+#elif defined(KINDLING_ARM64)
+// Advanced SIMD (NEON) is part of the AArch64 base architecture: every arm64 CPU has it.
+Level cpu_level() { return NEON; }
 #else
 Level cpu_level() { return SCALAR; }
 #endif
@@ -64,10 +74,16 @@ Selection select() {
   const char* error = nullptr;
   const char* env = std::getenv("KINDLING_ISA");
   if (env && *env) {
+#if defined(KINDLING_ARM64)
+    if (!std::strcmp(env, "scalar")) want = SCALAR;
+    else if (!std::strcmp(env, "neon")) want = NEON;
+    else error = "KINDLING_ISA must be one of neon, scalar";
+#else
     if (!std::strcmp(env, "scalar")) want = SCALAR;
     else if (!std::strcmp(env, "avx2")) want = AVX2;
     else if (!std::strcmp(env, "avx512")) want = AVX512;
     else error = "KINDLING_ISA must be one of avx512, avx2, scalar";
+#endif
     if (!error && want > best) {
       error = "KINDLING_ISA asks for an instruction set this CPU (or OS) does not support";
       want = best;
@@ -81,6 +97,8 @@ Selection select() {
     return {KernelTable{"avx512", avx512::gemm_block, avx512::gemm_workspace_floats, avx512::gemm_pack_b, avx512::gemm_packed_b_floats, avx2::unary, avx2::unary_grad, avx2::softmax, avx2::softmax_grad}, error};
   }
   if (want == AVX2) return {KINDLING_TABLE("avx2", avx2), error};
+#elif defined(KINDLING_ARM64)
+  if (want == NEON) return {KINDLING_TABLE("neon", neon), error};
 #endif
   return {KINDLING_TABLE("scalar", reference), error};
 }
@@ -96,11 +114,15 @@ const KernelTable& kernels() { return selection().table; }
 const char* isa_selection_error() { return selection().error; }
 
 const char* isa_available() {
+#if defined(KINDLING_ARM64)
+  return cpu_level() == NEON ? "neon,scalar" : "scalar";
+#else
   switch (cpu_level()) {
     case AVX512: return "avx512,avx2,scalar";
     case AVX2: return "avx2,scalar";
     default: return "scalar";
   }
+#endif
 }
 
 }  // namespace kindling

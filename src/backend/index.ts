@@ -13,7 +13,7 @@ export interface BackendInfo {
   backend: 'js' | 'native';
   /** Why this backend was chosen, in one line. */
   reason: string;
-  /** The instruction set the native kernels use ('avx512', 'avx2', 'scalar'), when native. */
+  /** The instruction set the native kernels use ('avx512', 'avx2' or 'scalar' on x86-64; 'neon' or 'scalar' on arm64), when native. */
   isa?: string;
   /** Threads the native kernels may use. */
   num_threads?: number;

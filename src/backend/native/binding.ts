@@ -11,7 +11,7 @@ export const ABI_VERSION = 3;
 
 export interface NativeInfo {
   abi: number;
-  isa: 'avx512' | 'avx2' | 'scalar';
+  isa: 'avx512' | 'avx2' | 'neon' | 'scalar';
   available: string;
   isaError: string | null;
 }
