@@ -61,10 +61,39 @@ void release_packed_b_buffer() {
   }
 }
 
+// C = op(A)·op(B) with N = 1 (a Linear with one output: a regression head) is computed as its
+// transpose Cᵀ = op(B)ᵀ·op(A)ᵀ, a one-row GEMM that streams A once with full-width vectors; the
+// tiled paths would use 1 of every 16 lanes. Bias and epilogue follow over the M results.
+bool gemm_single_column(const GemmArgs& a) {
+  if (a.N != 1 || a.M <= 1 || a.ldc != 1 || a.K <= 0) return false;
+  GemmArgs t = a;
+  t.M = 1;
+  t.N = a.M;
+  t.transA = !a.transB;
+  t.A = a.B;
+  t.lda = a.ldb;
+  t.transB = !a.transA;
+  t.B = a.A;
+  t.ldb = a.lda;
+  t.ldc = a.M;
+  t.bias = nullptr;
+  t.epilogue = EPI_NONE;
+  t.Bp = nullptr;
+  gemm(t);
+  if (a.bias) {
+    const float b = a.bias[0];
+    for (int64_t i = 0; i < a.M; ++i) a.C[i] += b;
+  }
+  static constexpr UnaryOp kEpilogueOp[] = {U_COUNT, U_RELU, U_GELU, U_SIGMOID, U_TANH, U_SILU};
+  if (a.epilogue != EPI_NONE) kernels().unary(kEpilogueOp[a.epilogue], a.C, a.C, a.M, 0.0f);
+  return true;
+}
+
 }  // namespace
 
 void gemm(const GemmArgs& a) {
   if (a.M <= 0 || a.N <= 0) return;
+  if (gemm_single_column(a)) return;
   const KernelTable& k = kernels();
   const int64_t ws = k.gemm_workspace_floats();
   const int threads = num_threads();

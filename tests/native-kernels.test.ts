@@ -89,6 +89,11 @@ describe('native GEMM', () => {
     for (let epi = 0; epi < EPI.length; epi++) {
       runGemm({ M: 19, N: 35, K: 17, transA: false, transB: true, bias: true, epi });
       runGemm({ M: 64, N: 64, K: 64, transA: false, transB: false, epi });
+      // one output column (computed as its transpose): bias and epilogue after, every layout
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) runGemm({ M: 300, N: 1, K: 50, transA, transB, bias: true, epi });
+      }
+      runGemm({ M: 257, N: 1, K: 3, transA: false, transB: true, alpha: -1.5, beta: 0.5, bias: true, epi, padA: 2, padB: 4 });
     }
   });
   it('large products, split across threads (rows with one shared packed B, or columns), match', () => {

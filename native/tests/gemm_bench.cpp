@@ -7,6 +7,7 @@
 //                                              with --clock cpu the rate is over process CPU time / N)
 // Shapes are M×K×N, C = A·B (+ transposes as asked), alpha 1, beta 0, no epilogue.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -87,9 +88,18 @@ int main(int argc, char** argv) {
   std::vector<Isa> isas = {{"reference", reference::gemm_block, reference::gemm_workspace_floats, reference::gemm_pack_b, reference::gemm_packed_b_floats, true},
                            {"avx2", avx2::gemm_block, avx2::gemm_workspace_floats, avx2::gemm_pack_b, avx2::gemm_packed_b_floats, v3},
                            {"avx512", avx512::gemm_block, avx512::gemm_workspace_floats, avx512::gemm_pack_b, avx512::gemm_packed_b_floats, v4}};
-  const int64_t shapes[][3] = {{64, 64, 64},     {128, 128, 128}, {256, 256, 256},   {512, 512, 512},
-                               {1024, 1024, 1024}, {2048, 2048, 2048}, {1, 784, 512}, {64, 784, 512},
-                               {256, 512, 512}};  // M, K, N
+  std::vector<std::array<int64_t, 3>> shapes = {{64, 64, 64},     {128, 128, 128}, {256, 256, 256},   {512, 512, 512},
+                                                {1024, 1024, 1024}, {2048, 2048, 2048}, {1, 784, 512}, {64, 784, 512},
+                                                {256, 512, 512}};  // M, K, N
+  if (!pick.empty()) {  // --shapes may name any M×K×N
+    shapes.clear();
+    for (size_t at = 1; at < pick.size();) {
+      const size_t end = pick.find(',', at);
+      long long m, k, n;
+      if (std::sscanf(pick.c_str() + at, "%lldx%lldx%lld", &m, &k, &n) == 3 && m > 0 && k > 0 && n > 0) shapes.push_back({m, k, n});
+      at = end + 1;
+    }
+  }
   if (threads > 0) set_num_threads(threads);
   std::printf("fp32 GEMM, %d thread(s)%s, GFLOP/s (median of %d, %s time), op %s, epilogue %d%s\n",
               threads > 0 ? threads : 1, threads > 0 ? " via parallel_gemm" : "", reps,
@@ -103,7 +113,6 @@ int main(int argc, char** argv) {
   for (const auto& s : shapes) {
     const int64_t M = s[0], K = s[1], N = s[2];
     const std::string key = std::to_string(M) + "x" + std::to_string(K) + "x" + std::to_string(N);
-    if (!pick.empty() && pick.find("," + key + ",") == std::string::npos) continue;
     std::vector<float> A(M * K), B(K * N), C(M * N), bias(N);
     for (auto& x : A) x = U(rng);
     for (auto& x : B) x = U(rng);

@@ -63,8 +63,10 @@ export interface GemmArgs {
   strideA: number;
   strideB: number;
   strideC: number;
-  /** C = epilogue(alpha·op(A)·op(B) + beta·C). */
+  /** C = epilogue(alpha·op(A)·op(B) + beta·C + bias). */
   epilogue?: GemmEpilogue;
+  /** N values from index 0, added to every row of every product before the epilogue. */
+  bias?: FloatArray | null;
   /**
    * B is a layer's weight that will be multiplied again: `key` identifies its memory and `version`
    * changes whenever that memory is written, so a backend may keep B pre-packed in between.

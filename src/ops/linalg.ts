@@ -197,15 +197,9 @@ function rowMajor(t: Tensor, cols: number): Operand {
   return { data: t._storage.data as FloatArray, offset: t._offset, ld: Math.max(cols, 1), trans: false, batchStride: 0 };
 }
 
-/** Every row of out [rows, n] set to the bias (GEMM then accumulates onto it with beta = 1). */
-function fillRows(out: Tensor, bias: Tensor, rows: number, n: number): void {
-  const o = out._storage.data;
-  if (bias.numel() === n && isContiguousLayout(bias) && bias.dtype === out.dtype) {
-    const b = bias._storage.data.subarray(bias._offset, bias._offset + n);
-    for (let r = 0; r < rows; r++) o.set(b, r * n);
-  } else {
-    K.copy(strided(bias, out.shape), strided(out), out.shape, 'none');
-  }
+/** Every row of out set to the (broadcast) bias; the GEMM then accumulates onto it with beta = 1. */
+function fillRows(out: Tensor, bias: Tensor): void {
+  K.copy(strided(bias, out.shape), strided(out), out.shape, 'none');
 }
 
 /**
@@ -221,13 +215,18 @@ function linearForward(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue?
   const dt = resultType(x, weight);
   if (x.dtype !== weight.dtype) sameDtype(x, weight, 'm1 and m2');
   if (bias && bias.dtype !== dt) sameDtype(x, bias, 'input and bias');
-  // every element is written: by fillRows with a bias, else by the GEMM with beta = 0
+  // every element is written by the GEMM with beta = 0, or by fillRows first for a bias the
+  // GEMM cannot add itself (broadcast from one element, strided, or another dtype)
   const out = allocateForOverwrite([...x.shape.slice(0, -1), outF], dt);
+  let gemmBias: FloatArray | null = null;
   if (bias) {
     if (bias.numel() !== outF && bias.numel() !== 1) {
       throw new RangeError(`The size of tensor a (${outF}) must match the size of tensor b (${bias.shape[bias.ndim - 1]}) at non-singleton dimension ${out.ndim - 1}`);
     }
-    fillRows(out, bias, rows, outF);
+    if (bias.numel() === outF && bias.dtype === dt && isContiguousLayout(bias)) {
+      const d = bias._storage.data as FloatArray;
+      gemmBias = bias._offset === 0 ? d : d.subarray(bias._offset, bias._offset + outF);
+    } else fillRows(out, bias);
   }
   if (rows > 0 && outF > 0) {
     // the common case (contiguous input and weight) goes straight to GEMM with no view objects
@@ -235,7 +234,7 @@ function linearForward(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue?
     const W = isContiguousLayout(weight) ? rowMajor(weight, inF) : operand(weight);
     const store = weight._storage;
     K.gemm({
-      transA: A.trans, transB: !W.trans, M: rows, N: outF, K: inF, alpha: 1, beta: bias ? 1 : 0,
+      transA: A.trans, transB: !W.trans, M: rows, N: outF, K: inF, alpha: 1, beta: bias && !gemmBias ? 1 : 0, bias: gemmBias,
       A: A.data, aOffset: A.offset, lda: A.ld, B: W.data, bOffset: W.offset, ldb: W.ld,
       C: out._storage.data as FloatArray, cOffset: 0, ldc: outF, batch: 1, strideA: 0, strideB: 0, strideC: 0,
       epilogue,

@@ -374,6 +374,13 @@ export function gemm(a: GemmArgs): void {
     else if (N === 1) gemv(m, K, alpha, beta, A, ao, ars, acs, B, bo, brs, C, co, ldc);
     else if (m * N * K <= SMALL) gemmSmall(m, N, K, alpha, beta, A, ao, ars, acs, B, bo, brs, bcs, C, co, ldc);
     else gemmPacked(m, N, K, alpha, beta, A, ao, ars, acs, B, bo, brs, bcs, C, co, ldc);
+    if (a.bias) {
+      const bias = a.bias;
+      for (let r = 0; r < m; r++) {
+        const o = co + r * ldc;
+        for (let j = 0; j < N; j++) C[o + j] += bias[j];
+      }
+    }
     if (a.epilogue) {
       for (let r = 0; r < m; r++) {
         const row = C.subarray(co + r * ldc, co + r * ldc + N);

@@ -46,7 +46,11 @@ export function gemmKernels(b: NativeBinding): Pick<Backend, 'gemm'> {
 
   return {
     gemm(a: GemmArgs) {
-      if (a.M * a.N * a.K < MIN_GEMM_MACS || !isF32(a.A) || !isF32(a.B) || !isF32(a.C) || overlaps(a.C, a.A) || overlaps(a.C, a.B)) {
+      const bias = a.bias ?? null;
+      if (
+        a.M * a.N * a.K < MIN_GEMM_MACS || !isF32(a.A) || !isF32(a.B) || !isF32(a.C) || overlaps(a.C, a.A) || overlaps(a.C, a.B) ||
+        (bias !== null && (!isF32(bias) || overlaps(a.C, bias)))
+      ) {
         return jsBackend.gemm(a);
       }
       let M = a.M, batch = a.batch;
@@ -61,7 +65,7 @@ export function gemmKernels(b: NativeBinding): Pick<Backend, 'gemm'> {
       dims[8] = a.aOffset; dims[9] = a.bOffset; dims[10] = a.cOffset;
       dims[11] = a.alpha; dims[12] = a.beta; dims[13] = a.epilogue ? EPILOGUE[a.epilogue] : 0;
       dims[14] = batch; dims[15] = a.strideA; dims[16] = a.strideB; dims[17] = a.strideC;
-      b.gemm(a.A, a.B, a.C, null, dims, packedB(a));
+      b.gemm(a.A, a.B, a.C, bias, dims, packedB(a));
     },
   };
 }
