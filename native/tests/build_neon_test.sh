@@ -1,0 +1,147 @@
+#!/bin/sh
+# The arm64 (NEON) path, checked from an x86-64 machine: cross-compiles with aarch64-linux-gnu-g++
+# and runs under qemu-user (on an arm64 host it uses the native compiler and runs directly).
+#   native/tests/build_neon_test.sh           everything below
+#   native/tests/build_neon_test.sh --quick   GEMM test on every 7th case only (~30 s instead of ~3 min)
+#   native/tests/build_neon_test.sh --compile-only   only step 1 (no qemu needed)
+# Steps:
+#  1. compile every addon source of sources.json's common, reference and neon groups for aarch64
+#     (-c, the addon's defines and include dirs, the group's flags) and link them into a shared
+#     object: a syntax/ODR check of the arm64 build, whose Node cannot run here; the neon objects
+#     must define nothing weak and export only kindling::neon (DESIGN.md §5);
+#  2. dispatch.cpp on aarch64: default "neon", KINDLING_ISA=scalar forces the reference table,
+#     KINDLING_ISA=avx2 is refused with the arm64 list of names;
+#  3. gemm_test (reference + neon: every transpose, epilogue, tail, packed and unpacked B);
+#  4. activation_test (reference + neon: accuracy vs float64, edges, tails, gradients, softmax);
+#  5. portable_test (binary/reduce/optimizer kernels) under AddressSanitizer + UBSan.
+# Linux on arm64 runs with flush-to-zero off; qemu-user emulates the same FPCR default.
+# Requires: apt-get install g++-aarch64-linux-gnu qemu-user. Never -march=native or -ffast-math.
+set -eu
+cd "$(dirname "$0")/../.."
+OUT=${OUT:-build/neon-test}
+mkdir -p "$OUT"
+QUICK=""
+COMPILE_ONLY=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=--quick ;;
+    --compile-only) COMPILE_ONLY=1 ;;
+    *) echo "unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+if [ "$(uname -m)" = aarch64 ]; then
+  CXX=${CXX:-g++}
+  RUN=""
+  SYSROOT_RUN=""
+else
+  CXX=${CXX:-aarch64-linux-gnu-g++}
+  RUN="qemu-aarch64"
+  SYSROOT_RUN="qemu-aarch64 -L ${AARCH64_SYSROOT:-/usr/aarch64-linux-gnu}"
+fi
+FLAGS="-std=c++17 -O2 -Wall -Wextra"
+group() { node -p "require('./native/sources.json')['$1'].join(' ')"; }
+flags() { node -p "(require('./native/sources.json').flags['$1'] || []).join(' ')"; }
+step() { printf '\n== %s\n' "$*"; }
+
+# ---- 1. the addon's sources for aarch64 (compile + link, no Node to load it into)
+step "1. addon sources for aarch64 ($CXX)"
+NAPI_INC=$(node -p "require('path').resolve(require('node-addon-api').include_dir)")
+NODE_INC=${NODE_INC:-/usr/include/node}
+ADDON_FLAGS="-std=c++17 -O3 -fPIC -fvisibility=hidden -Wall -Wextra -fexceptions -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_ADDON_API_DISABLE_DEPRECATED -I$NODE_INC -I$NAPI_INC"
+mkdir -p "$OUT/addon"
+objs=""
+for g in common reference neon; do
+  gf=$(flags "$g")
+  for src in $(group "$g"); do
+    o="$OUT/addon/$(echo "$src" | tr / _ | sed 's/\.cpp$/.o/')"
+    # shellcheck disable=SC2086
+    $CXX $ADDON_FLAGS $gf -c "$src" -o "$o"
+    objs="$objs $o"
+  done
+done
+# shellcheck disable=SC2086
+$CXX -shared -o "$OUT/addon/kindling.node" $objs -pthread -Wl,-z,now
+# Only N-API and the C/C++ runtime may stay undefined: a kindling symbol left undefined would make
+# the arm64 addon fail to load (dispatch.cpp naming a kernel no arm64 source defines).
+if nm -C -D --undefined-only "$OUT/addon/kindling.node" | grep "kindling::"; then
+  echo "the aarch64 addon leaves kindling symbols undefined (above)" >&2
+  exit 1
+fi
+for o in "$OUT"/addon/native_kernels_*_neon.o; do
+  if nm -C "$o" | grep -E ' [WVu] '; then
+    echo "$o defines weak symbols (above): keep helpers in the anonymous namespace" >&2
+    exit 1
+  fi
+  if nm -C --defined-only --extern-only "$o" | grep -v "kindling::neon::"; then
+    echo "$o exports symbols outside kindling::neon (above)" >&2
+    exit 1
+  fi
+done
+echo "compiled and linked $(echo $objs | wc -w) sources (common, reference, neon) into $OUT/addon/kindling.node"
+# The microkernel's K loop should keep its 24 accumulators in registers (informational: gcc's
+# register allocation, not correctness).
+$CXX -std=c++17 -O3 -S native/kernels/gemm/gemm_neon.cpp -o "$OUT/gemm_neon.s"
+spills=$(awk '/^\.L[0-9]+:$/ { if (n >= 96) s += sp; n = 0; sp = 0 } /fmla.*s\[/ { n++ } /\[sp/ { sp++ } END { print s + 0 }' "$OUT/gemm_neon.s")
+if [ "$spills" = 0 ]; then echo "gemm_neon microkernel loop: no stack access"; else echo "warning: gemm_neon microkernel loop has $spills stack accesses (register spills?)"; fi
+[ "$COMPILE_ONLY" = 1 ] && exit 0
+
+# ---- kernel objects for the standalone tests (static binaries: qemu needs no sysroot for them)
+K=native/kernels
+for f in gemm/gemm_reference gemm/gemm_neon activation/activation_reference activation/activation_neon; do
+  $CXX $FLAGS -fno-math-errno -c "$K/$f.cpp" -o "$OUT/$(basename $f).o"
+done
+KOBJS="$OUT/gemm_reference.o $OUT/gemm_neon.o $OUT/activation_reference.o $OUT/activation_neon.o"
+
+# ---- 2. dispatch on aarch64
+step "2. dispatch.cpp on aarch64"
+cat > "$OUT/dispatch_probe.cpp" <<'EOF'
+// Generated by build_neon_test.sh: prints what dispatch.cpp selects, and checks the table works.
+#include <cstdio>
+#include "dispatch.h"
+int main() {
+  const kindling::KernelTable& t = kindling::kernels();
+  float x[5] = {-1, 0, 1, 2, 3}, y[5];
+  t.unary(kindling::U_RELU, x, y, 5, 0.0f);
+  const char* e = kindling::isa_selection_error();
+  std::printf("isa=%s available=%s error=%s relu_ok=%d\n", t.isa, kindling::isa_available(), e ? e : "none",
+              y[0] == 0 && y[4] == 3);
+  return 0;
+}
+EOF
+# shellcheck disable=SC2086
+$CXX $FLAGS -static -Inative "$OUT/dispatch_probe.cpp" native/dispatch.cpp $KOBJS -o "$OUT/dispatch_probe"
+probe() { env KINDLING_ISA="$1" $RUN "$OUT/dispatch_probe"; }
+expect() {  # expect ISA-ENV PATTERN
+  got=$(probe "$1")
+  echo "KINDLING_ISA=$1: $got"
+  case "$got" in
+    $2) ;;
+    *) echo "dispatch: want $2" >&2; exit 1 ;;
+  esac
+}
+expect "" "isa=neon available=neon,scalar error=none relu_ok=1"
+expect neon "isa=neon available=neon,scalar error=none relu_ok=1"
+expect scalar "isa=scalar available=neon,scalar error=none relu_ok=1"
+expect avx2 "isa=neon available=neon,scalar error=KINDLING_ISA must be one of neon, scalar relu_ok=1"
+
+# ---- 3. GEMM
+step "3. gemm_test (reference, neon)"
+# shellcheck disable=SC2086
+$CXX $FLAGS -static native/tests/gemm_test.cpp $KOBJS -o "$OUT/gemm_test"
+$RUN "$OUT/gemm_test" $QUICK
+
+# ---- 4. activations
+step "4. activation_test (reference, neon)"
+# shellcheck disable=SC2086
+$CXX $FLAGS -fno-math-errno -static native/tests/activation_test.cpp $KOBJS -lm -o "$OUT/activation_test"
+$RUN "$OUT/activation_test"
+
+# ---- 5. portable kernels under ASan + UBSan (dynamically linked: the sanitizers need it)
+step "5. portable_test (ASan + UBSan)"
+$CXX -std=c++17 -O2 -g -Wall -Wextra -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+  native/tests/portable_test.cpp native/elementwise.cpp native/reduce.cpp native/optim_update.cpp -o "$OUT/portable_test"
+# LeakSanitizer cannot run under qemu-user (it needs ptrace): leaks are checked by the x86 build.
+if [ -n "$RUN" ]; then export ASAN_OPTIONS=detect_leaks=0; fi
+$SYSROOT_RUN "$OUT/portable_test"
+
+printf '\nneon: all steps passed\n'
