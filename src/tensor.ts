@@ -389,14 +389,14 @@ export class Tensor {
   addcmul_(tensor1: Tensor, tensor2: Tensor, value?: Scalar | { value?: Scalar }): this { return P.addcmul_(this, tensor1, tensor2, value); }
   addcdiv_(tensor1: Tensor, tensor2: Tensor, value?: Scalar | { value?: Scalar }): this { return P.addcdiv_(this, tensor1, tensor2, value); }
   clamp_(min?: Scalar | null | { min?: Scalar | null; max?: Scalar | null }, max?: Scalar | null): this { return P.inplace(this, (s) => U.clamp(s, min, max)); }
-  neg_(): this { return P.inplace(this, U.neg); }
-  exp_(): this { return P.inplace(this, U.exp); }
-  log_(): this { return P.inplace(this, U.log); }
-  sqrt_(): this { return P.inplace(this, U.sqrt); }
-  abs_(): this { return P.inplace(this, U.abs); }
-  relu_(): this { return P.inplace(this, U.relu); }
-  sigmoid_(): this { return P.inplace(this, U.sigmoid); }
-  tanh_(): this { return P.inplace(this, U.tanh); }
+  neg_(): this { return P.unary_(this, 'neg', U.neg); }
+  exp_(): this { return P.unary_(this, 'exp', U.exp); }
+  log_(): this { return P.unary_(this, 'log', U.log); }
+  sqrt_(): this { return P.unary_(this, 'sqrt', U.sqrt); }
+  abs_(): this { return P.unary_(this, 'abs', U.abs); }
+  relu_(): this { return P.unary_(this, 'relu', U.relu); }
+  sigmoid_(): this { return P.unary_(this, 'sigmoid', U.sigmoid); }
+  tanh_(): this { return P.unary_(this, 'tanh', U.tanh); }
   masked_fill_(mask: Tensor, value: TensorOrScalar): this { return P.inplace(this, (s) => B.masked_fill(s, mask, value)); }
   zero_(): this { return P.fill_(this, 0); }
   fill_(value: Scalar | Tensor): this { return P.fill_(this, value); }

@@ -15,7 +15,7 @@ import { apply } from '../autograd/node.js';
 import { bool, type DTypeLike } from '../dtype.js';
 import { normDim } from '../shape.js';
 import { allocate, allocateForOverwrite, checkTensor, data, describe, isOptions, typeName } from './util.js';
-import { inplace as inPlace } from './inplace.js';
+import { inplace as inPlace, unary_ } from './inplace.js';
 import * as U from './unary.js';
 import * as B from './binary.js';
 import * as R from './reduce.js';
@@ -91,7 +91,7 @@ type InplaceOpt = { inplace?: boolean };
 export function relu(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
   const [ip] = kwargs('relu', [inplace], ['inplace'], [false]);
   checkTensor(input, 'input', 'relu');
-  return maybeInplace(input, ip, U.relu);
+  return ip ? unary_(input, 'relu', U.relu) : U.relu(input);
 }
 export function relu_(input: Tensor): Tensor {
   return relu(input, true);

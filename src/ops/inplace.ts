@@ -5,7 +5,7 @@
  * backward checks for tensors it saved.
  */
 import { Tensor } from '../tensor.js';
-import type { BinaryOp } from '../backend/contract.js';
+import type { BinaryOp, UnaryOp } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { is_grad_enabled } from '../autograd/grad_mode.js';
@@ -62,6 +62,22 @@ export function inplace<T extends Tensor>(self: T, compute: (src: Tensor) => Ten
   writeBack(self, r);
   self._setGradFn(r.grad_fn);
   return self;
+}
+
+/**
+ * A unary op in place (relu_, exp_, ...): with nothing to record, the kernel reads and writes the
+ * tensor's own memory (no result buffer, no copy back); otherwise as inplace(). `compute` is the
+ * out-of-place op of the same kernel.
+ */
+export function unary_<T extends Tensor>(self: T, op: UnaryOp, compute: (src: Tensor) => Tensor): T {
+  if (self.dtype.is_floating_point && isContiguousLayout(self) && !mustRecord(self, [])) {
+    const n = self.numel();
+    const mem = self._storage.data.subarray(self._offset, self._offset + n);
+    K.unary(op, mem, mem, n);
+    self._storage.version++;
+    return self;
+  }
+  return inplace(self, compute);
 }
 
 export function binary_<T extends Tensor>(self: T, op: 'add' | 'sub' | 'mul' | 'div' | 'pow', other: TensorOrScalar, alpha?: Scalar | { alpha?: Scalar }): T {
