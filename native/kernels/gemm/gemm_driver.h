@@ -290,7 +290,9 @@ static void pack_copy(const float* src, int64_t ld, int64_t w, int64_t kc, float
       constexpr int64_t PV = P / VL * VL;
       for (int64_t k = 0; k < kc; ++k) {
         for (int64_t x = 0; x < PV; x += VL) vstore(dst + k * P + x, vload(s + k * ld + x));
-        for (int64_t x = PV; x < P; ++x) dst[k * P + x] = s[k * ld + x];
+        // the rest of the panel row (all of it when P < VL: AVX2's 6-row A panels of a
+        // transposed A) as one fixed-size copy, which gcc emits as a couple of wide moves
+        if (PV < P) std::memcpy(dst + k * P + PV, s + k * ld + PV, (P - PV) * sizeof(float));
       }
     } else {
       for (int64_t k = 0; k < kc; ++k) {
