@@ -253,6 +253,9 @@ describe('the binding rejects bad input with a clear error', () => {
     structuredClone(ab, { transfer: [ab] });
     expect(() => b.unary(0, x, f(4), 0)).toThrow(RangeError);
     expect(() => b.gemm(x, f(4), f(4), null, dims())).toThrow(RangeError);
+    // a detached optional operand is an error too, never silently treated as absent
+    expect(() => b.gemm(f(4), f(4), f(4), x, dims())).toThrow(/argument 'bias' has 0 elements/);
+    expect(() => b.sgdStep(f(4), f(4), x, new Float64Array([0.1, 0.9, 0, 0, 0, 0, 1]))).toThrow(/argument 'buf'/);
   });
 });
 

@@ -25,28 +25,28 @@ Dims readDims(const Napi::CallbackInfo& info, size_t i) {
   Napi::Env env = info.Env();
   const F64 d = f64(info, i, "dims");
   if (d.length != 18) THROW_RANGE(env, "argument 'dims' must have 18 entries");
-  auto intAt = [&](int k, const char* name, int64_t lo, int64_t hi) { return integerAt(env, d, k, std::string("dims.") + name, lo, hi); };
+  auto intAt = [&](int k, const char* name, int64_t lo, int64_t hi) { return integerAt(env, d, k, name, lo, hi); };
   Dims r{};
   kindling::GemmArgs& g = r.g;
-  g.transA = intAt(0, "transA", 0, 1);
-  g.transB = intAt(1, "transB", 0, 1);
-  g.M = intAt(2, "M", 0, kMaxDim);
-  g.N = intAt(3, "N", 0, kMaxDim);
-  g.K = intAt(4, "K", 0, kMaxDim);
-  g.lda = intAt(5, "lda", 1, kMaxDim);
-  g.ldb = intAt(6, "ldb", 1, kMaxDim);
-  g.ldc = intAt(7, "ldc", 1, kMaxDim);
-  r.aOff = intAt(8, "aOffset", 0, kMaxDim);
-  r.bOff = intAt(9, "bOffset", 0, kMaxDim);
-  r.cOff = intAt(10, "cOffset", 0, kMaxDim);
+  g.transA = intAt(0, "dims.transA", 0, 1);
+  g.transB = intAt(1, "dims.transB", 0, 1);
+  g.M = intAt(2, "dims.M", 0, kMaxDim);
+  g.N = intAt(3, "dims.N", 0, kMaxDim);
+  g.K = intAt(4, "dims.K", 0, kMaxDim);
+  g.lda = intAt(5, "dims.lda", 1, kMaxDim);
+  g.ldb = intAt(6, "dims.ldb", 1, kMaxDim);
+  g.ldc = intAt(7, "dims.ldc", 1, kMaxDim);
+  r.aOff = intAt(8, "dims.aOffset", 0, kMaxDim);
+  r.bOff = intAt(9, "dims.bOffset", 0, kMaxDim);
+  r.cOff = intAt(10, "dims.cOffset", 0, kMaxDim);
   if (!std::isfinite(d.data[11]) || !std::isfinite(d.data[12])) THROW_RANGE(env, "dims.alpha and dims.beta must be finite");
   g.alpha = static_cast<float>(d.data[11]);
   g.beta = static_cast<float>(d.data[12]);
-  g.epilogue = static_cast<kindling::Epilogue>(intAt(13, "epilogue", 0, 5));
-  r.batch = intAt(14, "batch", 0, kMaxDim);
-  r.sA = intAt(15, "strideA", 0, kMaxDim);
-  r.sB = intAt(16, "strideB", 0, kMaxDim);
-  r.sC = intAt(17, "strideC", 0, kMaxDim);
+  g.epilogue = static_cast<kindling::Epilogue>(intAt(13, "dims.epilogue", 0, 5));
+  r.batch = intAt(14, "dims.batch", 0, kMaxDim);
+  r.sA = intAt(15, "dims.strideA", 0, kMaxDim);
+  r.sB = intAt(16, "dims.strideB", 0, kMaxDim);
+  r.sC = intAt(17, "dims.strideC", 0, kMaxDim);
   const int64_t aRows = g.transA ? g.K : g.M, aCols = g.transA ? g.M : g.K;
   const int64_t bRows = g.transB ? g.N : g.K, bCols = g.transB ? g.K : g.N;
   if (aCols > g.lda && aRows > 1) THROW_RANGE(env, "dims.lda is smaller than the rows of A");
@@ -139,9 +139,9 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   needLength(env, A, aNeed, "A");
   needLength(env, B, bNeed(r), "B");
   needLength(env, C, cNeed, "C");
-  if (bias.data || bias.buffer) needLength(env, bias, g.N, "bias");
+  if (bias.given) needLength(env, bias, g.N, "bias");
   if (r.batch > 1 && double(r.sC) < extent(g.M, g.N, g.ldc)) THROW_RANGE(env, "dims.strideC makes the batch's outputs overlap");
-  if (overlaps(C, C.length, A, A.length) || overlaps(C, C.length, B, B.length) || (bias.buffer && overlaps(C, C.length, bias, bias.length))) {
+  if (overlaps(C, C.length, A, A.length) || overlaps(C, C.length, B, B.length) || overlaps(C, C.length, bias, bias.length)) {
     THROW_RANGE(env, "argument 'C' must not share memory with 'A', 'B' or 'bias'");
   }
   for (int64_t b = 0; b < r.batch; b++) {

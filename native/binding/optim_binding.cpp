@@ -22,9 +22,6 @@ void checkArrays(Napi::Env env, const F32* arrays[], const char* names[], int co
   }
 }
 
-// Whether the nullable argument i was given (a detached array counts as given, and fails the length check).
-bool given(const Napi::CallbackInfo& info, size_t i) { return info.Length() > i && !info[i].IsNull() && !info[i].IsUndefined(); }
-
 F64 hyper(const Napi::CallbackInfo& info, size_t i, int64_t n) {
   const F64 h = f64(info, i, "hyper");
   if (h.length != n) THROW_RANGE(info.Env(), "argument 'hyper' must have " + std::to_string(n) + " entries");
@@ -39,7 +36,7 @@ Napi::Value SgdStep(const Napi::CallbackInfo& info) {
   const F64 h = hyper(info, 3, 7);
   const F32* arrays[] = {&param, &grad, &buf};
   const char* names[] = {"param", "grad", "buf"};
-  const bool hasBuf = given(info, 2);
+  const bool hasBuf = buf.given;  // a detached array is given, and fails the length check
   checkArrays(env, arrays, names, hasBuf ? 3 : 2);
   kindling::SgdHyper s{};
   s.lr = h.data[0];
@@ -62,7 +59,7 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
   const F64 h = hyper(info, 5, 9);
   const F32* arrays[] = {&param, &grad, &m, &v, &vmax};
   const char* names[] = {"param", "grad", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"};
-  const bool hasMax = given(info, 4);
+  const bool hasMax = vmax.given;
   checkArrays(env, arrays, names, hasMax ? 5 : 4);
   kindling::AdamHyper a{};
   a.lr = h.data[0];
