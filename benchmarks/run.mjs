@@ -53,6 +53,8 @@ const meta = {
 const results = [];
 const minThreads = opts.threads[0];
 const runsAt = (e, t) => ENGINES[e].threaded || t === minThreads;
+// seconds per unit of work, per engine, suite and op (a slow gelu says nothing about add's speed)
+const rateKey = (e, c) => `${e}|${c.suite}|${c.op ?? ''}`;
 
 const caseList = opts.suites.flatMap((s) => SUITES[s].cases(opts.quick).map((c) => ({ ...c, suite: s })));
 const total = opts.threads.length * caseList.length;
@@ -110,7 +112,7 @@ for (const t of opts.threads) {
         workers[e] = await startWorker(e, t);
         if (!workers[e]) { rows[e] = entry(e, 'error', { note: meta.engines[e][t].missing }); continue; }
       }
-      const key = `${e}|${c.suite}`;
+      const key = rateKey(e, c);
       if (rate[key] && rate[key] * c.work > T.maxCallSec) {
         rows[e] = entry(e, 'skipped', { note: `predicted ${(rate[key] * c.work).toFixed(1)} s per call (limit ${T.maxCallSec} s)` });
         continue;
@@ -135,7 +137,7 @@ for (const t of opts.threads) {
       if (r.ok) r = await workers[e].request('warmup', T);
       if (!r.ok) rows[e] = entry(e, 'error', { note: r.error });
       else if (r.tooSlow) {
-        rate[`${e}|${c.suite}`] = r.tooSlow / c.work;
+        rate[rateKey(e, c)] = r.tooSlow / c.work;
         rows[e] = entry(e, 'skipped', { note: `one call took ${r.tooSlow.toFixed(2)} s (limit ${T.maxCallSec} s)` });
       } else timed.push({ e, inner: r.inner, secs: [], times: [] });
     }
@@ -156,7 +158,7 @@ for (const t of opts.threads) {
       await workers[x.e].request('release');
       if (x.error) { rows[x.e] = entry(x.e, 'error', { note: x.error }); continue; }
       const sec = median(x.secs), lo = Math.min(...x.secs), hi = Math.max(...x.secs);
-      rate[`${x.e}|${c.suite}`] = sec / c.work;
+      rate[rateKey(x.e, c)] = sec / c.work;
       const [vmin, vmax] = [suite.value(c, hi), suite.value(c, lo)].sort((a, b) => a - b);
       const ck = check[x.e];
       rows[x.e] = entry(x.e, ck.ok ? 'ok' : 'wrong', {

@@ -24,7 +24,20 @@ const gemmShapes = (quick) => quick
   : [...[32, 64, 128, 256, 512, 1024, 2048].map((n) => [n, n, n]), [1, 784, 512], [64, 784, 512], [256, 512, 512]];
 
 export const OPS = ['relu', 'sigmoid', 'tanh', 'gelu', 'softmax'];
+// Binary elementwise ops: two inputs of the same shape, one output.
+export const BINARY = ['add', 'mul'];
 const SOFTMAX_ROW = 1000; // softmax runs over rows of 1000 (the last dim), as a classifier's would
+
+/** One elementwise case: `copy` (each engine's own clone/copy, the baseline), an activation, or add/mul. */
+function opCase(suite, op, n) {
+  const binary = BINARY.includes(op);
+  return {
+    suite, id: `${op}-${n}`, label: `${op} ${n >= 1000 ? n.toExponential().replace('e+', 'e') : n}`, op, n,
+    shape: op === 'softmax' ? [n / SOFTMAX_ROW, SOFTMAX_ROW] : [n],
+    work: (binary ? 12 : 8) * n, // bytes: one fp32 read per input and one write per element
+    data: () => (binary ? { x: normal(n, 3), y: normal(n, 7) } : { x: normal(n, 3) }),
+  };
+}
 
 export const SUITES = {
   gemm: {
@@ -38,17 +51,19 @@ export const SUITES = {
     value: (c, sec) => c.work / sec / 1e9,
   },
   ops: {
-    title: 'Activations, out of place',
+    // copy is the baseline the others are judged against (the report sets kindling's own copy of
+    // the same size beside each row); add and mul move 3 arrays where copy and the activations move 2
+    title: 'Elementwise ops, out of place (copy, activations, add, mul)',
     unit: 'GB/s', higherIsBetter: true,
     cases: (quick) => {
       const ops = quick ? ['relu', 'sigmoid', 'gelu'] : OPS;
       const sizes = quick ? [1e4, 1e6] : [1e3, 1e4, 1e5, 1e6, 1e7];
-      return ops.flatMap((op) => sizes.map((n) => ({
-        suite: 'ops', id: `${op}-${n}`, label: `${op} ${n.toExponential().replace('e+', 'e')}`, op, n,
-        shape: op === 'softmax' ? [n / SOFTMAX_ROW, SOFTMAX_ROW] : [n],
-        work: 8 * n, // bytes: one fp32 read and one write per element
-        data: () => ({ x: normal(n, 3) }),
-      })));
+      const plainSizes = quick ? [1e6] : sizes; // --quick: one size of copy, add and mul
+      return [
+        ...plainSizes.map((n) => opCase('ops', 'copy', n)),
+        ...ops.flatMap((op) => sizes.map((n) => opCase('ops', op, n))),
+        ...BINARY.flatMap((op) => plainSizes.map((n) => opCase('ops', op, n))),
+      ];
     },
     value: (c, sec) => c.work / sec / 1e9,
   },

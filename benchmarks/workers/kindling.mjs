@@ -2,6 +2,7 @@
 // kindling-js: run.mjs starts the latter with KINDLING_BACKEND=js.
 import fs from 'node:fs';
 import { readF32, readI32 } from '../lib/data.mjs';
+import { NotApplicable } from './not_applicable.mjs';
 
 const torch = await import('../../dist/index.js');
 const { nn, optim } = torch;
@@ -45,7 +46,11 @@ function model(c, files) {
 }
 
 const F = nn.functional;
-const OPS = { relu: torch.relu, sigmoid: torch.sigmoid, tanh: torch.tanh, gelu: (x) => F.gelu(x), softmax: (x) => torch.softmax(x, -1) };
+// copy is x.clone(): it always allocates and copies (no copy-on-write), so it is the baseline.
+const OPS = {
+  copy: (x) => x.clone(), relu: torch.relu, sigmoid: torch.sigmoid, tanh: torch.tanh, gelu: (x) => F.gelu(x),
+  softmax: (x) => torch.softmax(x, -1), add: (x, y) => torch.add(x, y), mul: (x, y) => torch.mul(x, y),
+};
 
 export async function build(c, files) {
   let out;
@@ -55,8 +60,15 @@ export async function build(c, files) {
     return { run: () => { out = torch.mm(a, b); }, result };
   }
   if (c.suite === 'ops') {
-    const x = tensor(files.x, c.shape), f = OPS[c.op];
-    return { run: () => { out = f(x); }, result };
+    const xs = readF32(files.x), x = torch.frombuffer(xs).view(c.shape), y = files.y ? tensor(files.y, c.shape) : undefined, f = OPS[c.op];
+    if (c.op === 'copy') { // a clone that shared x's memory (copy-on-write, say) would time nothing
+      const v = xs[0], probe = f(x);
+      xs[0] = v + 1;
+      const shared = probe.toTypedArray()[0] !== v;
+      xs[0] = v;
+      if (shared) throw new NotApplicable('x.clone() returned memory that follows the input, not a copy');
+    }
+    return { run: y ? () => { out = f(x, y); } : () => { out = f(x); }, result };
   }
   if (c.suite === 'mlp' || c.suite === 'floor') {
     const net = model(c, files).eval(), x = tensor(files.x, [c.batch, c.layers[0]]);

@@ -1,5 +1,6 @@
 // ONNX graphs for onnxruntime-node, built here from the same weight files (no Python, no export
-// step): a MatMul of two inputs, one activation node, and the MLPs as Gemm(transB) + activations.
+// step): a MatMul of two inputs, one elementwise node (Identity for copy, an activation, Add or
+// Mul), and the MLPs as Gemm(transB) + activations.
 import { createRequire } from 'node:module';
 import { readF32 } from '../lib/data.mjs';
 
@@ -21,14 +22,20 @@ function model(nodes, inputs, outputs, initializer = []) {
 }
 
 const ACT = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', gelu: 'Gelu', softmax: 'Softmax' };
+// copy: an Identity from the graph input to the graph output. ORT's planner gives a graph output
+// its own buffer (AllocateOutput; it shares the input only inside a Loop body), so Identity copies.
+const ELEMENTWISE = { ...ACT, copy: 'Identity', add: 'Add', mul: 'Mul' };
+export const BINARY_OPS = new Set(['add', 'mul']);
 
 export function gemmGraph(M, K, N) {
   return model([{ opType: 'MatMul', input: ['a', 'b'], output: ['c'] }], [value('a', [M, K]), value('b', [K, N])], [value('c', [M, N])]);
 }
 
+/** One elementwise node; add and mul take a second input `x2` of the same shape. */
 export function opGraph(op, shape) {
-  const node = { opType: ACT[op], input: ['x'], output: ['y'], attribute: op === 'softmax' ? [attrInt('axis', -1)] : [] };
-  return model([node], [value('x', shape)], [value('y', shape)]);
+  const inputs = BINARY_OPS.has(op) ? ['x', 'x2'] : ['x'];
+  const node = { opType: ELEMENTWISE[op], input: inputs, output: ['y'], attribute: op === 'softmax' ? [attrInt('axis', -1)] : [] };
+  return model([node], inputs.map((n) => value(n, shape)), [value('y', shape)]);
 }
 
 export function mlpGraph(layers, acts, files) {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { readF32 } from '../lib/data.mjs';
 import { NotApplicable } from './not_applicable.mjs';
-import { gemmGraph, opGraph, mlpGraph } from './onnx_graphs.mjs';
+import { gemmGraph, opGraph, mlpGraph, BINARY_OPS } from './onnx_graphs.mjs';
 
 const require = createRequire(import.meta.url);
 let ort, threads;
@@ -28,6 +28,7 @@ export async function build(c, files) {
   } else if (c.suite === 'ops') {
     bytes = opGraph(c.op, c.shape);
     feeds = { x: new ort.Tensor('float32', readF32(files.x), c.shape) };
+    if (BINARY_OPS.has(c.op)) feeds.x2 = new ort.Tensor('float32', readF32(files.y), c.shape);
   } else if (c.suite === 'mlp' || c.suite === 'floor') {
     bytes = mlpGraph(c.layers, c.acts, files);
     feeds = { x: new ort.Tensor('float32', readF32(files.x), [c.batch, c.layers[0]]) };
@@ -36,9 +37,25 @@ export async function build(c, files) {
   }
   const s = await session(bytes), name = s.outputNames[0];
   let out;
+  if (c.op === 'copy' && await aliases(s, feeds.x, name)) {
+    await s.release();
+    throw new NotApplicable('the Identity graph hands back the input\'s own memory (no copy), so it cannot stand for a copy');
+  }
   return {
     run: async () => { out = (await s.run(feeds))[name]; },
     result: () => Float32Array.from(out.data),
     dispose: () => { s.release(); },
   };
+}
+
+/** Whether an Identity graph's output is the input's memory: the same buffer, or a view that
+ * changes when the input is written after the run. A copy is memory of its own. */
+async function aliases(s, x, name) {
+  const y = (await s.run({ x }))[name];
+  if (y.data.buffer === x.data.buffer) return true;
+  const v = x.data[0], before = y.data[0];
+  x.data[0] = v + 1;
+  const follows = y.data[0] !== before;
+  x.data[0] = v;
+  return follows;
 }

@@ -30,12 +30,34 @@ def erf_gelu_numpy(x):
 
 
 NP_OPS = {
+    "copy": lambda x: x.copy(),
     "relu": lambda x: np.maximum(x, np.float32(0)),
     "sigmoid": lambda x: np.float32(1) / (np.float32(1) + np.exp(-x)),
     "tanh": np.tanh,
     "gelu": erf_gelu_numpy,
     "softmax": lambda x: (lambda e: e / e.sum(axis=-1, keepdims=True))(np.exp(x - x.max(axis=-1, keepdims=True))),
+    "add": np.add,
+    "mul": np.multiply,
 }
+BINARY = ("add", "mul")
+
+
+def op_inputs(c, files, wrap):
+    """x, and y for add/mul, as the engine's arrays."""
+    xs = [f32(files["x"], c["shape"])]
+    if c["op"] in BINARY:
+        xs.append(f32(files["y"], c["shape"]))
+    return [wrap(a) for a in xs]
+
+
+def op_runner(f, xs, state):
+    if len(xs) == 2:
+        x, y = xs
+        def run(): state["out"] = f(x, y)
+    else:
+        x = xs[0]
+        def run(): state["out"] = f(x)
+    return run
 
 
 class Net(torch.nn.Module if ENGINE == "pytorch" else object):
@@ -62,10 +84,15 @@ def build_torch(c, files):
         a, b = torch.from_numpy(f32(files["a"], (c["M"], c["K"]))), torch.from_numpy(f32(files["b"], (c["K"], c["N"])))
         def run(): state["out"] = torch.mm(a, b)
     elif s == "ops":
-        x = torch.from_numpy(f32(files["x"], c["shape"]))
-        f = {"relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
-             "gelu": torch.nn.functional.gelu, "softmax": lambda t: torch.softmax(t, -1)}[c["op"]]
-        def run(): state["out"] = f(x)
+        xs = op_inputs(c, files, torch.from_numpy)
+        f = {"copy": torch.clone, "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
+             "gelu": torch.nn.functional.gelu, "softmax": lambda t: torch.softmax(t, -1),
+             "add": torch.add, "mul": torch.mul}[c["op"]]
+        run = op_runner(f, xs, state)
+        if c["op"] == "copy":  # clone always allocates; checked, as for the other engines
+            run()
+            if state["out"].data_ptr() == xs[0].data_ptr():
+                raise NotApplicable("torch.clone returned the input's own memory")
     else:
         L = c["layers"]
         net = Net(L, c["acts"])
@@ -100,10 +127,14 @@ def build_numpy(c, files):
         a, b = f32(files["a"], (c["M"], c["K"])), f32(files["b"], (c["K"], c["N"]))
         def run(): state["out"] = a @ b
     elif s == "ops":
-        x, f = f32(files["x"], c["shape"]), NP_OPS[c["op"]]
+        xs, f = op_inputs(c, files, lambda a: a), NP_OPS[c["op"]]
         if c["op"] == "gelu":
-            f(x)
-        def run(): state["out"] = f(x)
+            f(*xs)
+        run = op_runner(f, xs, state)
+        if c["op"] == "copy":
+            run()
+            if np.shares_memory(state["out"], xs[0]):
+                raise NotApplicable("ndarray.copy returned the input's own memory")
     elif s in ("mlp", "floor"):
         L, acts = c["layers"], c["acts"]
         # weights stored transposed once, as a numpy user would, so each layer is x @ W + b

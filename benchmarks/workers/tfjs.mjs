@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { readF32, readI32 } from '../lib/data.mjs';
+import { NotApplicable } from './not_applicable.mjs';
 
 const require = createRequire(import.meta.url);
 const backend = process.env.BENCH_TFJS_BACKEND;
@@ -34,6 +35,9 @@ const OPS = {
   relu: (x) => tf.relu(x), sigmoid: (x) => tf.sigmoid(x), tanh: (x) => tf.tanh(x), softmax: (x) => tf.softmax(x),
   // tfjs has no GELU op; this is the exact (erf) form, written as a tfjs user would.
   gelu: (x) => tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, SQRT1_2)), 1))),
+  // tf.clone runs the Identity kernel: tfjs-backend-wasm copies into a new heap buffer, while
+  // tfjs-backend-cpu hands back the input's own data (a reference count, no copy); build() checks which it got
+  copy: (x) => tf.clone(x), add: (x, y) => tf.add(x, y), mul: (x, y) => tf.mul(x, y),
 };
 
 function model(c, files) {
@@ -63,9 +67,18 @@ export async function build(c, files) {
     return { run: () => keep(tf.matMul(a, b)), result, dispose };
   }
   if (c.suite === 'ops') {
-    const x = t(files.x, c.shape), f = OPS[c.op];
+    const x = t(files.x, c.shape), y = files.y ? t(files.y, c.shape) : undefined, f = OPS[c.op];
     held.push(x);
-    return { run: () => keep(f(x)), result, dispose };
+    if (y) held.push(y);
+    if (c.op === 'copy') {
+      const probe = f(x), shared = probe.dataId === x.dataId; // the same data, not a copy of it
+      probe.dispose();
+      if (shared) {
+        dispose();
+        throw new NotApplicable(`tf.clone on tfjs-backend-${backend} returns the input's own data (its Identity kernel only adds a reference), so there is no copy to time: tf.clone is tfjs's copy op`);
+      }
+    }
+    return { run: y ? () => keep(f(x, y)) : () => keep(f(x)), result, dispose };
   }
   if (c.suite === 'mlp' || c.suite === 'floor') {
     const m = model(c, files), x = t(files.x, [c.batch, c.layers[0]]);
