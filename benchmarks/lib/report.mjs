@@ -1,5 +1,6 @@
 // The Markdown summary: one row per case and thread count, kindling against the best peer that
-// gave a correct answer, then every engine's numbers, then every gap (missing, n/a, skipped, wrong).
+// gave a correct answer, and kindling's elementwise ops against its own copy; then every engine's
+// numbers, then every gap (missing, n/a, skipped, wrong).
 
 const KINDLING = ['kindling-native', 'kindling-js'];
 const fmt = (v) => (v == null ? '–' : v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e4 ? `${(v / 1e3).toFixed(1)}k` : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -41,6 +42,33 @@ export function rows(json) {
   }
   return out;
 }
+
+/** The case id of kindling's own copy of the same size as an ops row (`relu-100000` → `copy-100000`). */
+const copyCase = (id) => `copy-${id.slice(id.lastIndexOf('-') + 1)}`;
+
+/**
+ * Each ops row (copy itself aside) against kindling native's own copy of the same size and thread
+ * count: time per call over the copy's (above 1 the op takes longer than a copy), and the same per
+ * byte moved (add and mul move 3 arrays to copy's 2, so their time ratio at copy's bandwidth is 1.5).
+ */
+export function copyRatios(all) {
+  const out = [];
+  for (const r of all) {
+    if (r.suite !== 'ops' || r.case.startsWith('copy-')) continue;
+    const row = all.find((x) => x.suite === 'ops' && x.case === copyCase(r.case) && x.threads === r.threads);
+    if (!row) continue; // no copy of this size in the run (--quick has one)
+    const copy = row.native, ok = r.native && copy;
+    out.push({
+      label: r.label, threads: r.threads, native: r.native, copy,
+      time: ok ? r.native.secPerCall / copy.secPerCall : null,
+      perByte: ok ? copy.value / r.native.value : null,
+    });
+  }
+  return out;
+}
+
+// how far past a copy an elementwise op may run before the report marks it
+export const COPY_BUDGET = 1.5;
 
 const valueCell = (x, unit) => {
   if (!x) return '–';
@@ -84,6 +112,19 @@ export function summaryMarkdown(json, stem) {
     L.push(`| ${r.suite} | ${r.label} | ${r.threads} | ${valueCell(r.byEngine['kindling-native'], unit)} | ${valueCell(r.byEngine['kindling-js'], unit)} | ${r.best ? `${r.best.engine} ${valueCell(r.best, unit)}` : '–'} | ${ratioCell} |`);
   }
   L.push('', 'Units: gemm GFLOP/s, ops GB/s (read + write), mlp samples/s with median/p99 µs per call, train ms per step, floor µs per call. ¹ a single-threaded engine, its 1-thread number.');
+
+  const vsCopy = copyRatios(all);
+  if (vsCopy.length) {
+    L.push('', '### kindling elementwise vs its own copy', '');
+    L.push(`kindling native's time per call over its own \`x.clone()\` of the same size and thread count (the ops suite's copy row): ` +
+      `above ${COPY_BUDGET}× (bold) the op takes more than ${COPY_BUDGET} copies' time. add and mul move 3 arrays to copy's 2, so ${COPY_BUDGET}× is copy's bandwidth for them; ` +
+      '"per byte" divides the bytes out (1.00× = copy\'s GB/s).', '');
+    L.push('| case | threads | kindling native GB/s | its copy GB/s | time ÷ copy | per byte ÷ copy |', '|---|---|---|---|---|---|');
+    const x = (v) => (v == null ? '–' : v > COPY_BUDGET ? `**${v.toFixed(2)}×**` : `${v.toFixed(2)}×`);
+    for (const r of vsCopy) {
+      L.push(`| ${r.label} | ${r.threads} | ${r.native ? fmt(r.native.value) : '–'} | ${r.copy ? fmt(r.copy.value) : '–'} | ${x(r.time)} | ${r.perByte == null ? '–' : `${r.perByte.toFixed(2)}×`} |`);
+    }
+  }
 
   for (const [s, sm] of Object.entries(json.suites)) {
     const rs = all.filter((r) => r.suite === s);
