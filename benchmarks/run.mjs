@@ -139,7 +139,10 @@ for (const t of opts.threads) {
       else if (r.tooSlow) {
         rate[rateKey(e, c)] = r.tooSlow / c.work;
         rows[e] = entry(e, 'skipped', { note: `one call took ${r.tooSlow.toFixed(2)} s (limit ${T.maxCallSec} s)` });
-      } else timed.push({ e, inner: r.inner, secs: [], times: [] });
+      } else {
+        // minInner: a tiny op's mean needs many calls per rep, however short repSec is
+        timed.push({ e, inner: Math.max(suite.minInner ?? 1, r.inner), secs: [], times: [] });
+      }
     }
     // 3. Timed reps, interleaved; the starting engine rotates so none is always first.
     for (let rep = 0; rep < opts.reps; rep++) {

@@ -1,6 +1,6 @@
 // The Markdown summary: one row per case and thread count, kindling against the best peer that
-// gave a correct answer, and kindling's elementwise ops against its own copy; then every engine's
-// numbers, then every gap (missing, n/a, skipped, wrong).
+// gave a correct answer; kindling's elementwise ops against its own copy and its tiny-op cost
+// native vs JS; then every engine's numbers, then every gap (missing, n/a, skipped, wrong).
 
 const KINDLING = ['kindling-native', 'kindling-js'];
 const fmt = (v) => (v == null ? '–' : v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e4 ? `${(v / 1e3).toFixed(1)}k` : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -111,7 +111,7 @@ export function summaryMarkdown(json, stem) {
     const ratioCell = r.ratio == null ? '–' : r.ratio >= 1 ? `${r.ratio.toFixed(2)}×` : `**${r.ratio.toFixed(2)}×** (loses)`;
     L.push(`| ${r.suite} | ${r.label} | ${r.threads} | ${valueCell(r.byEngine['kindling-native'], unit)} | ${valueCell(r.byEngine['kindling-js'], unit)} | ${r.best ? `${r.best.engine} ${valueCell(r.best, unit)}` : '–'} | ${ratioCell} |`);
   }
-  L.push('', 'Units: gemm GFLOP/s, ops GB/s (read + write), mlp samples/s with median/p99 µs per call, train ms per step, floor µs per call. ¹ a single-threaded engine, its 1-thread number.');
+  L.push('', 'Units: gemm GFLOP/s, ops GB/s (read + write), mlp samples/s with median/p99 µs per call, train ms per step, floor µs per call, overhead ns per call (the mean over ≥ 10 000 calls a rep). ¹ a single-threaded engine, its 1-thread number.');
 
   const vsCopy = copyRatios(all);
   if (vsCopy.length) {
@@ -123,6 +123,18 @@ export function summaryMarkdown(json, stem) {
     const x = (v) => (v == null ? '–' : v > COPY_BUDGET ? `**${v.toFixed(2)}×**` : `${v.toFixed(2)}×`);
     for (const r of vsCopy) {
       L.push(`| ${r.label} | ${r.threads} | ${r.native ? fmt(r.native.value) : '–'} | ${r.copy ? fmt(r.copy.value) : '–'} | ${x(r.time)} | ${r.perByte == null ? '–' : `${r.perByte.toFixed(2)}×`} |`);
+    }
+  }
+
+  const tiny = all.filter((r) => r.suite === 'overhead');
+  if (tiny.length) {
+    L.push('', '### Tiny op: kindling native vs kindling JS per call', '');
+    L.push('Time per call through the native backend over the JS backend\'s: above 1 a tiny op costs more through the native backend.', '');
+    L.push('| case | threads | kindling native | kindling JS | native ÷ JS | best peer |', '|---|---|---|---|---|---|');
+    for (const r of tiny) {
+      const k = r.native && r.js ? r.native.value / r.js.value : null;
+      const unit = json.suites[r.suite].unit;
+      L.push(`| ${r.label} | ${r.threads} | ${valueCell(r.byEngine['kindling-native'], unit)} ${unit} | ${valueCell(r.byEngine['kindling-js'], unit)} ${unit} | ${k == null ? '–' : `${k.toFixed(2)}× (${k > 1 ? 'native costs more' : 'native costs less'})`} | ${r.best ? `${r.best.engine} ${valueCell(r.best, unit)} ${unit}` : '–'} |`);
     }
   }
 

@@ -1,5 +1,6 @@
 // What each suite measures: its cases (full and --quick), the data each case needs, and how a
-// time per call turns into the number reported (GFLOP/s, GB/s, samples/s, ms per step, µs per call).
+// time per call turns into the number reported (GFLOP/s, GB/s, samples/s, ms per step, µs or ns
+// per call).
 import { normal, uniform, labels } from './data.mjs';
 
 export const MODELS = {
@@ -93,6 +94,15 @@ export const SUITES = {
     unit: 'µs/call', higherIsBetter: false, perCall: true, fromLatency: true,
     cases: () => [mlpCase('floor', 'SimpleNN', 1)],
     value: (c, sec) => sec * 1e6,
+  },
+  overhead: {
+    // What one call of a tiny op costs, nearly all of it dispatch: does it cost more through the
+    // native backend than through the JS one? Timed as the mean over a rep of at least minInner
+    // calls (a clock read per call would cost as much as the call), median over reps.
+    title: 'Per-call overhead of a tiny op (relu on 16 floats)',
+    unit: 'ns/call', higherIsBetter: false, minInner: 10000,
+    cases: () => [{ ...opCase('overhead', 'relu', 16), work: 1 }],
+    value: (c, sec) => sec * 1e9,
   },
 };
 

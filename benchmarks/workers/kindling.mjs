@@ -59,7 +59,7 @@ export async function build(c, files) {
     const a = tensor(files.a, [c.M, c.K]), b = tensor(files.b, [c.K, c.N]);
     return { run: () => { out = torch.mm(a, b); }, result };
   }
-  if (c.suite === 'ops') {
+  if (c.suite === 'ops' || c.suite === 'overhead') {
     const xs = readF32(files.x), x = torch.frombuffer(xs).view(c.shape), y = files.y ? tensor(files.y, c.shape) : undefined, f = OPS[c.op];
     if (c.op === 'copy') { // a clone that shared x's memory (copy-on-write, say) would time nothing
       const v = xs[0], probe = f(x);

@@ -83,7 +83,7 @@ def build_torch(c, files):
     if s == "gemm":
         a, b = torch.from_numpy(f32(files["a"], (c["M"], c["K"]))), torch.from_numpy(f32(files["b"], (c["K"], c["N"])))
         def run(): state["out"] = torch.mm(a, b)
-    elif s == "ops":
+    elif s in ("ops", "overhead"):
         xs = op_inputs(c, files, torch.from_numpy)
         f = {"copy": torch.clone, "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
              "gelu": torch.nn.functional.gelu, "softmax": lambda t: torch.softmax(t, -1),
@@ -126,7 +126,7 @@ def build_numpy(c, files):
     if s == "gemm":
         a, b = f32(files["a"], (c["M"], c["K"])), f32(files["b"], (c["K"], c["N"]))
         def run(): state["out"] = a @ b
-    elif s == "ops":
+    elif s in ("ops", "overhead"):
         xs, f = op_inputs(c, files, lambda a: a), NP_OPS[c["op"]]
         if c["op"] == "gelu":
             f(*xs)

@@ -66,7 +66,7 @@ export async function build(c, files) {
     held.push(a, b);
     return { run: () => keep(tf.matMul(a, b)), result, dispose };
   }
-  if (c.suite === 'ops') {
+  if (c.suite === 'ops' || c.suite === 'overhead') {
     const x = t(files.x, c.shape), y = files.y ? t(files.y, c.shape) : undefined, f = OPS[c.op];
     held.push(x);
     if (y) held.push(y);
