@@ -158,6 +158,46 @@ describe('nn.Sequential fuses Linear + activation for inference', () => {
   }
 });
 
+describe('nn.Sequential reuses scratch memory for intermediate results only', () => {
+  for (const [bname, backend] of backends) {
+    it(`results stay the caller's across calls; hooks and nested models see their own tensors (${bname})`, () => {
+      useBackend(backend);
+      torch.manual_seed(12);
+      const l1 = new nn.Linear(30, 40), l2 = new nn.Linear(40, 20), l3 = new nn.Linear(20, 5);
+      const model = new nn.Sequential(l1, new nn.ReLU(), l2, new nn.Tanh(), l3);
+      const apart = (x: Tensor) => l3(torch.tanh(l2(torch.relu(l1(x)) as Tensor) as Tensor) as Tensor) as Tensor;
+      torch.no_grad(() => {
+        // batch sizes up and down: the scratch grows and is then used in part
+        const xs = [7, 64, 3, 64, 1].map((r) => torch.randn(r, 30));
+        const ys = xs.map((x) => model(x));
+        const wants = xs.map((x) => apart(x).toTypedArray().slice() as Float32Array);
+        for (let k = 0; k < xs.length; k++) {
+          const y = ys[k].toTypedArray() as Float32Array;  // read after every later call
+          for (let i = 0; i < y.length; i++) expect(Math.abs(y[i] - wants[k][i]), `call ${k} element ${i}`).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(wants[k][i])));
+        }
+        // a hook that keeps a module's input: that input must not be scratch reused by later calls
+        const kept: Tensor[] = [];
+        const h = l2.register_forward_hook((_m, args) => void kept.push((args as Tensor[])[0]));
+        const a = torch.randn(6, 30), b = torch.randn(6, 30);
+        model(a);
+        const first = kept[0].clone();
+        model(b);
+        expect(kept[0].equal(first)).toBe(true);
+        expect(kept[0].allclose(torch.relu(l1(a) as Tensor), { atol: 1e-6 })).toBe(true);
+        h.remove();
+        // a Sequential inside a Sequential returns its own result, not its scratch
+        const inner = new nn.Sequential(l1, new nn.ReLU(), l2);
+        const outer = new nn.Sequential(inner, new nn.Tanh(), l3);
+        const o1 = outer(a), i1 = inner(a);
+        inner(b);
+        outer(b);
+        expect(o1.allclose(apart(a), { atol: 1e-5 })).toBe(true);
+        expect(i1.allclose(l2(torch.relu(l1(a) as Tensor) as Tensor) as Tensor, { atol: 1e-5 })).toBe(true);
+      });
+    });
+  }
+});
+
 describe.runIf(loaded.binding)('packB and gemm(packed) in the binding', () => {
   const b = () => loaded.binding as NativeBinding;
   const dims = (M: number, N: number, K: number, transB: boolean, epi = 0, ldb = transB ? K : N, bOff = 0) =>

@@ -1,9 +1,17 @@
 /** Containers: Sequential, ModuleList, ModuleDict. */
 import { Module } from './module.js';
 import type { Tensor } from '../tensor.js';
-import type { Linear } from './linear.js';
+import { float32 } from '../dtype.js';
 import { linear_act } from '../ops/linalg.js';
-import { fusableActivation } from './fusion.js';
+import { isTensor, linearStep, Scratch } from './fusion.js';
+
+// Kept beside the module, not on it: no extra own property for state_dict, repr or copies to see.
+const scratches = new WeakMap<Sequential, Scratch>();
+function scratchOf(s: Sequential): Scratch {
+  let sc = scratches.get(s);
+  if (!sc) scratches.set(s, (sc = new Scratch()));
+  return sc;
+}
 
 function asModule(m: unknown, where: string): Module {
   if (!(m instanceof Module)) throw new TypeError(`${where}: ${typeof m} is not a Module subclass`);
@@ -118,14 +126,20 @@ export class Sequential extends IndexedModules {
   override forward(input: Tensor): Tensor {
     const items = this._items();
     let x: unknown = input;
-    for (let i = 0; i < items.length; i++) {
-      const act = i + 1 < items.length ? fusableActivation(items[i], items[i + 1], x) : null;
-      if (act) {
-        const lin = items[i++] as Linear;
-        x = linear_act(x as Tensor, lin.weight, lin.bias, act);
-      } else {
-        x = items[i](x);
+    let j = 0;  // intermediate results written to scratch so far
+    for (let i = 0; i < items.length; ) {
+      const step = isTensor(x) ? linearStep(items, i, x.requires_grad) : null;
+      if (!step) {
+        x = items[i++](x);
+        continue;
       }
+      const t = x as Tensor;
+      i += step.width;
+      // a result only the next fast-path step reads goes to scratch; the last one is the caller's
+      const w = step.lin.weight;
+      const toScratch = i < items.length && t.ndim >= 1 && t.dtype === float32 && w.dtype === float32 && linearStep(items, i, false) !== null;
+      const into = toScratch ? scratchOf(this).tensor(j++, [...t.shape.slice(0, -1), w.shape[0]]) : undefined;
+      x = linear_act(t, w, step.lin.bias, step.act, into);
     }
     return x as Tensor;
   }

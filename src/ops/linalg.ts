@@ -7,7 +7,7 @@ import type { FloatArray, GemmEpilogue } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { DType } from '../dtype.js';
-import { broadcastShapes, numelOf } from '../shape.js';
+import { broadcastShapes, numelOf, shapesEqual } from '../shape.js';
 import { allocate, allocateForOverwrite, checkTensor, isContiguousLayout, isOptions, resultType, strided, typeName, type Scalar } from './util.js';
 import * as V from './view.js';
 import * as B from './binary.js';
@@ -207,7 +207,7 @@ function fillRows(out: Tensor, bias: Tensor): void {
  * cache). A leaf weight (a Parameter) is passed with its memory's version so that the native
  * backend may keep it pre-packed until it changes.
  */
-function linearForward(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue?: GemmEpilogue): Tensor {
+function linearForward(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue?: GemmEpilogue, into?: Tensor): Tensor {
   if (x.ndim === 0) throw new RangeError('both arguments to linear need to be at least 1D, but they are 0D and 2D');
   const inF = x.shape[x.ndim - 1], outF = weight.shape[0];
   const rows = numelOf(x.shape.slice(0, -1));
@@ -217,7 +217,8 @@ function linearForward(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue?
   if (bias && bias.dtype !== dt) sameDtype(x, bias, 'input and bias');
   // every element is written by the GEMM with beta = 0, or by fillRows first for a bias the
   // GEMM cannot add itself (broadcast from one element, strided, or another dtype)
-  const out = allocateForOverwrite([...x.shape.slice(0, -1), outF], dt);
+  const outShape = [...x.shape.slice(0, -1), outF];
+  const out = into && into.dtype === dt && into._offset === 0 && shapesEqual(into.shape, outShape) && isContiguousLayout(into) ? into : allocateForOverwrite(outShape, dt);
   let gemmBias: FloatArray | null = null;
   if (bias) {
     if (bias.numel() !== outF && bias.numel() !== 1) {
@@ -247,13 +248,14 @@ function linearForward(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue?
 /**
  * activation(F.linear(x, weight, bias)) in one GEMM, for inference: nn.Sequential uses it for a
  * Linear followed by one of these activations when no graph is being recorded (the fused result
- * equals the two ops', as both run the same activation kernel).
+ * equals the two ops', as both run the same activation kernel). `into`, a contiguous tensor of
+ * the result's shape and dtype, receives the result instead of new memory; records no graph.
  */
-export function linear_act(x: Tensor, weight: Tensor, bias: Tensor | null, act: GemmEpilogue): Tensor {
+export function linear_act(x: Tensor, weight: Tensor, bias: Tensor | null, act: GemmEpilogue | undefined, into?: Tensor): Tensor {
   checkTensor(x, 'input', 'linear');
   checkTensor(weight, 'weight', 'linear');
   if (weight.ndim !== 2) throw new RangeError(`linear(): weight must be 1-D or 2-D, but got ${weight.ndim}-D`);
-  return linearForward(x, weight, bias, act);
+  return linearForward(x, weight, bias, act, into);
 }
 
 /**
