@@ -130,11 +130,11 @@ export function summaryMarkdown(json, stem) {
   if (tiny.length) {
     L.push('', '### Tiny op: kindling native vs kindling JS per call', '');
     L.push('Time per call through the native backend over the JS backend\'s: above 1 a tiny op costs more through the native backend.', '');
-    L.push('| case | threads | kindling native | kindling JS | native ÷ JS | best peer |', '|---|---|---|---|---|---|');
+    const unit = json.suites.overhead.unit;
+    L.push(`| case | threads | kindling native ${unit} | kindling JS ${unit} | native ÷ JS | best peer ${unit} |`, '|---|---|---|---|---|---|');
     for (const r of tiny) {
       const k = r.native && r.js ? r.native.value / r.js.value : null;
-      const unit = json.suites[r.suite].unit;
-      L.push(`| ${r.label} | ${r.threads} | ${valueCell(r.byEngine['kindling-native'], unit)} ${unit} | ${valueCell(r.byEngine['kindling-js'], unit)} ${unit} | ${k == null ? '–' : `${k.toFixed(2)}× (${k > 1 ? 'native costs more' : 'native costs less'})`} | ${r.best ? `${r.best.engine} ${valueCell(r.best, unit)} ${unit}` : '–'} |`);
+      L.push(`| ${r.label} | ${r.threads} | ${valueCell(r.byEngine['kindling-native'], unit)} | ${valueCell(r.byEngine['kindling-js'], unit)} | ${k == null ? '–' : `${k.toFixed(2)}× (${k > 1 ? 'native costs more' : 'native costs less'})`} | ${r.best ? `${r.best.engine} ${valueCell(r.best, unit)}` : '–'} |`);
     }
   }
 
