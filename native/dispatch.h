@@ -6,7 +6,7 @@
 namespace kindling {
 
 struct KernelTable {
-  const char* isa;  // "avx512", "avx2" or "scalar"
+  const char* isa;  // "avx512", "avx2" or "scalar" on x86-64; "neon" or "scalar" on arm64
   void (*gemm_block)(const GemmArgs&, int64_t, int64_t, int64_t, int64_t, float*);
   int64_t (*gemm_workspace_floats)();
   void (*gemm_pack_b)(const GemmArgs&, float*);
@@ -24,7 +24,7 @@ struct KernelTable {
 // message when KINDLING_ISA asks for something unknown or unsupported (the best ISA is used then).
 const KernelTable& kernels();
 const char* isa_selection_error();
-// ISAs this CPU and OS support, best first, e.g. "avx512,avx2,scalar".
+// ISAs this CPU and OS support, best first, e.g. "avx512,avx2,scalar" (arm64: "neon,scalar").
 const char* isa_available();
 
 }  // namespace kindling

@@ -22,31 +22,14 @@
 #include "../kernels/kernels.h"
 #include "../parallel_gemm.h"
 #include "../threadpool.h"
+#include "gemm_isas.h"
 
-// every ISA's kernel declarations, from the one list the addon's dispatch uses
-#define KINDLING_ISA_NS reference
-#include "../kernels/isa_api.h"
-#undef KINDLING_ISA_NS
-#define KINDLING_ISA_NS avx2
-#include "../kernels/isa_api.h"
-#undef KINDLING_ISA_NS
-#define KINDLING_ISA_NS avx512
-#include "../kernels/isa_api.h"
-#undef KINDLING_ISA_NS
 namespace kindling {
 void bench_select_isa(const KernelTable& t);  // gemm_bench_dispatch.cpp
 }  // namespace kindling
 
 using namespace kindling;
-
-struct Isa {
-  const char* name;
-  SgemmTileFn gemm;
-  int64_t (*workspace)();
-  void (*pack_b)(const GemmArgs&, float*);
-  int64_t (*packed_floats)(int64_t, int64_t);
-  bool available;
-};
+using Isa = GemmIsa;
 
 static double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -81,13 +64,7 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--shapes")) pick = "," + std::string(argv[i + 1]) + ",";
   }
   const bool tA = tr[0] == 'T', tB = tr[1] == 'T';
-  __builtin_cpu_init();
-  const bool v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  const bool v4 = v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                  __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
-  std::vector<Isa> isas = {{"reference", reference::gemm_block, reference::gemm_workspace_floats, reference::gemm_pack_b, reference::gemm_packed_b_floats, true},
-                           {"avx2", avx2::gemm_block, avx2::gemm_workspace_floats, avx2::gemm_pack_b, avx2::gemm_packed_b_floats, v3},
-                           {"avx512", avx512::gemm_block, avx512::gemm_workspace_floats, avx512::gemm_pack_b, avx512::gemm_packed_b_floats, v4}};
+  std::vector<Isa> isas = gemm_isas();
   std::vector<std::array<int64_t, 3>> shapes = {{64, 64, 64},     {128, 128, 128}, {256, 256, 256},   {512, 512, 512},
                                                 {1024, 1024, 1024}, {2048, 2048, 2048}, {1, 784, 512}, {64, 784, 512},
                                                 {256, 512, 512}};  // M, K, N

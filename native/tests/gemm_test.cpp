@@ -10,55 +10,10 @@
 #include <vector>
 
 #include "../kernels/kernels.h"
-
-// every ISA's kernel declarations, from the one list the addon's dispatch uses
-#define KINDLING_ISA_NS reference
-#include "../kernels/isa_api.h"
-#undef KINDLING_ISA_NS
-#if defined(__x86_64__)
-#define KINDLING_ISA_NS avx2
-#include "../kernels/isa_api.h"
-#undef KINDLING_ISA_NS
-#define KINDLING_ISA_NS avx512
-#include "../kernels/isa_api.h"
-#undef KINDLING_ISA_NS
-#elif defined(__aarch64__)
-#define KINDLING_ISA_NS neon
-#include "../kernels/isa_api.h"
-#undef KINDLING_ISA_NS
-#endif
+#include "gemm_isas.h"
 
 using namespace kindling;
-
-struct Isa {
-  const char* name;
-  SgemmTileFn gemm;
-  int64_t (*workspace)();
-  void (*pack_b)(const GemmArgs&, float*);
-  int64_t (*packed_floats)(int64_t, int64_t);
-  bool available;
-};
-
-static std::vector<Isa> isas() {
-#if defined(__aarch64__)  // NEON is baseline on arm64
-  return {{"reference", reference::gemm_block, reference::gemm_workspace_floats, reference::gemm_pack_b, reference::gemm_packed_b_floats, true},
-          {"neon", neon::gemm_block, neon::gemm_workspace_floats, neon::gemm_pack_b, neon::gemm_packed_b_floats, true}};
-#elif !defined(__x86_64__)
-  return {{"reference", reference::gemm_block, reference::gemm_workspace_floats, reference::gemm_pack_b, reference::gemm_packed_b_floats, true}};
-#else
-  __builtin_cpu_init();
-  const bool v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  const bool v4 = v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                  __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
-  return {{"reference", reference::gemm_block, reference::gemm_workspace_floats, reference::gemm_pack_b, reference::gemm_packed_b_floats, true},
-          {"avx2", avx2::gemm_block, avx2::gemm_workspace_floats, avx2::gemm_pack_b, avx2::gemm_packed_b_floats, v3},
-#if defined(KINDLING_GEMM_EMULATE_AVX512)
-          {"avx512", avx512::gemm_block, avx512::gemm_workspace_floats, avx512::gemm_pack_b, avx512::gemm_packed_b_floats, true}};  // SIMDe-emulated build
-#else
-          {"avx512", avx512::gemm_block, avx512::gemm_workspace_floats, avx512::gemm_pack_b, avx512::gemm_packed_b_floats, v4}};
-#endif
-#endif
-}
+using Isa = GemmIsa;
 
 static const char* epi_name(Epilogue e) {
   static const char* names[] = {"none", "relu", "gelu", "sigmoid", "tanh", "silu"};
@@ -275,7 +230,7 @@ int main(int argc, char** argv) {
       }
 
   int64_t failed_isas = 0;
-  for (const Isa& isa : isas()) {
+  for (const Isa& isa : gemm_isas()) {
     if (only && std::strcmp(only, isa.name) != 0) continue;
     if (!isa.available) { std::printf("%-9s skipped (CPU lacks it)\n", isa.name); continue; }
     Workspace ws(isa.workspace());

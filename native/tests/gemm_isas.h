@@ -1,0 +1,55 @@
+// The GEMM kernels of every ISA built for this architecture, for the standalone test and
+// benchmark: reference, avx2 and avx512 on x86-64 (avx512 counted available under SIMDe
+// emulation, -DKINDLING_GEMM_EMULATE_AVX512); reference and neon on arm64.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "../kernels/kernels.h"
+
+// every ISA's kernel declarations, from the one list the addon's dispatch uses
+#define KINDLING_ISA_NS reference
+#include "../kernels/isa_api.h"
+#undef KINDLING_ISA_NS
+#if defined(__x86_64__)
+#define KINDLING_ISA_NS avx2
+#include "../kernels/isa_api.h"
+#undef KINDLING_ISA_NS
+#define KINDLING_ISA_NS avx512
+#include "../kernels/isa_api.h"
+#undef KINDLING_ISA_NS
+#elif defined(__aarch64__)
+#define KINDLING_ISA_NS neon
+#include "../kernels/isa_api.h"
+#undef KINDLING_ISA_NS
+#endif
+
+struct GemmIsa {
+  const char* name;
+  kindling::SgemmTileFn gemm;
+  int64_t (*workspace)();
+  void (*pack_b)(const kindling::GemmArgs&, float*);
+  int64_t (*packed_floats)(int64_t, int64_t);
+  bool available;
+};
+
+#define KINDLING_GEMM_ISA(NS, AVAILABLE) \
+  GemmIsa { #NS, kindling::NS::gemm_block, kindling::NS::gemm_workspace_floats, kindling::NS::gemm_pack_b, kindling::NS::gemm_packed_b_floats, AVAILABLE }
+
+inline std::vector<GemmIsa> gemm_isas() {
+#if defined(__aarch64__)  // NEON is baseline on arm64
+  return {KINDLING_GEMM_ISA(reference, true), KINDLING_GEMM_ISA(neon, true)};
+#elif !defined(__x86_64__)
+  return {KINDLING_GEMM_ISA(reference, true)};
+#else
+  __builtin_cpu_init();
+  const bool v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#if defined(KINDLING_GEMM_EMULATE_AVX512)
+  const bool v4 = true;  // SIMDe-emulated build
+#else
+  const bool v4 = v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                  __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+#endif
+  return {KINDLING_GEMM_ISA(reference, true), KINDLING_GEMM_ISA(avx2, v3), KINDLING_GEMM_ISA(avx512, v4)};
+#endif
+}
