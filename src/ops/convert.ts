@@ -4,7 +4,7 @@ import type { DataArray } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { bool, int64, toDType, type DTypeLike } from '../dtype.js';
-import { allocate, data, isOptions, strided } from './util.js';
+import { allocate, allocateForOverwrite, data, isOptions, strided } from './util.js';
 
 export function contiguousData(t: Tensor): DataArray {
   return data(t);
@@ -21,7 +21,7 @@ export function to(t: Tensor, dtype: DTypeLike | { dtype?: DTypeLike }): Tensor 
 }
 
 export function clone(t: Tensor): Tensor {
-  const out = allocate(t.shape, t.dtype);
+  const out = allocateForOverwrite(t.shape, t.dtype);  // the copy writes every element
   K.copy(strided(t), strided(out), t.shape, 'none');
   return apply('CloneBackward0', [t], out, (g) => [g]);
 }

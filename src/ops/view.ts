@@ -3,7 +3,7 @@ import { Tensor } from '../tensor.js';
 import { apply } from '../autograd/node.js';
 import { K } from '../backend/index.js';
 import { checkShape, contiguousStrides, normDim, numelOf, shapesEqual } from '../shape.js';
-import { isContiguousLayout, strided } from './util.js';
+import { allocateForOverwrite, isContiguousLayout, strided } from './util.js';
 
 export function dimOf(t: Tensor, dim: number): number {
   return normDim(dim, t.shape.length);
@@ -108,7 +108,7 @@ function reshapeTo(g: Tensor, shape: readonly number[]): Tensor {
 
 export function contiguous(t: Tensor): Tensor {
   if (isContiguousLayout(t)) return t;
-  const out = new Tensor(new t.dtype.Array(t.numel()), t.shape, t.dtype);
+  const out = allocateForOverwrite(t.shape, t.dtype);  // the copy writes every element
   K.copy(strided(t), strided(out), t.shape, 'none');
   return apply('CloneBackward0', [t], out, (g) => [g]);
 }
