@@ -171,15 +171,7 @@ static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_
 
 }  // namespace
 
-void gemm_block(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int64_t col1, float* workspace) {
-  gemm_block_impl(a, row0, row1, col0, col1, workspace);
-}
-
-int64_t gemm_workspace_floats() { return workspace_floats(); }
-
-void gemm_pack_b(const GemmArgs& a, float* dst) { pack_b_all(a, dst); }
-
-int64_t gemm_packed_b_floats(int64_t K, int64_t N) { return packed_b_floats(K, N); }
+#include "gemm_exports.inc"
 
 }  // namespace avx2
 }  // namespace kindling

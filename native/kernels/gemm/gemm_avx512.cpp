@@ -224,15 +224,7 @@ static bool gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, i
 
 }  // namespace
 
-void gemm_block(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int64_t col1, float* workspace) {
-  gemm_block_impl(a, row0, row1, col0, col1, workspace);
-}
-
-int64_t gemm_workspace_floats() { return workspace_floats(); }
-
-void gemm_pack_b(const GemmArgs& a, float* dst) { pack_b_all(a, dst); }
-
-int64_t gemm_packed_b_floats(int64_t K, int64_t N) { return packed_b_floats(K, N); }
+#include "gemm_exports.inc"
 
 }  // namespace avx512
 }  // namespace kindling
