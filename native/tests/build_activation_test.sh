@@ -4,6 +4,8 @@
 #   native/tests/build_activation_test.sh            build, check symbols, run the test
 #   native/tests/build_activation_test.sh --bench    run native/tests/activation_bench instead
 #                                     (add --reference to time the float64 reference too)
+# Also builds libactivation.so (the same kernels, position-independent) for
+# native/tests/activation_bench_torch.py --interleaved, which times them against PyTorch in one process.
 # Never -march=native, -ffast-math or -Ofast (DESIGN.md §5).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,5 +37,10 @@ done
 objs="$out/activation_reference.o $out/activation_avx2.o $out/activation_avx512.o"
 $CXX "$out/activation_test.o" $objs -lm -o "$out/activation_test"
 $CXX "$out/activation_bench.o" $objs -lm -o "$out/activation_bench"
+for isa in reference avx2; do
+  case $isa in avx2) march=-march=x86-64-v3 ;; *) march= ;; esac
+  $CXX $FLAGS -fPIC $march -c "$src/activation_$isa.cpp" -o "$out/activation_${isa}_pic.o"
+done
+$CXX -shared "$out/activation_reference_pic.o" "$out/activation_avx2_pic.o" -lm -o "$out/libactivation.so"
 if [ "${1:-}" = "--bench" ]; then shift; exec "$out/activation_bench" "$@"; fi
 "$out/activation_test"

@@ -58,13 +58,18 @@ inline vf ldexp(vf y, vf n) {
   vf s2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n2, bias), 23));
   return mul(mul(y, s1), s2);
 }
+// 2^n for integral n in [−126, 126], no range check (the lockstep fast paths): t, n's
+// magic-rounding word (round_log2e), shifted into the exponent field.
+inline vf pow2_fast(vf, vf t) { return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(t), 23)); }
 // exp's final scaling y·2^n. While every |z| < 87 (n in [−126, 126]) the factor 2^n is t's
 // magic-rounding word shifted into the exponent field; vectors that reach the overflow or
 // subnormal range take the two-step ldexp.
 inline vf scale_exp(vf y, vf n, vf t, vf z) {
   if (_mm256_movemask_ps(_mm256_cmp_ps(vabs(z), set1(87.0f), _CMP_GT_OQ))) return ldexp(y, n);
-  return mul(y, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(t), 23)));
+  return mul(y, pow2_fast(n, t));
 }
+// Every lane < lim (false when a lane is NaN).
+inline bool all_lt(vf a, float lim) { return _mm256_movemask_ps(_mm256_cmp_ps(a, set1(lim), _CMP_LT_OQ)) == 0xFF; }
 inline vf rcp(vf a) { return _mm256_rcp_ps(a); }  // 12 bits
 // x = m·2^e with m in [1, 2), for positive finite x including subnormals (scaled by 2^23 first).
 inline void frexp1(vf x, vf& m, vf& e) {

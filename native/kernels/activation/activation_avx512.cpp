@@ -55,6 +55,10 @@ inline vf pow2i(vf n) { return _mm512_scalef_ps(set1(1.0f), n); }
 inline vf ldexp(vf y, vf n) { return _mm512_scalef_ps(y, n); }
 // exp's final scaling y·2^n (t: the magic-rounding word, z: the clamped argument; AVX2 uses them).
 inline vf scale_exp(vf y, vf n, vf, vf) { return _mm512_scalef_ps(y, n); }
+// 2^n for integral n in [−126, 126] (the lockstep fast paths; t is n's magic-rounding word).
+inline vf pow2_fast(vf n, vf) { return _mm512_scalef_ps(set1(1.0f), n); }
+// Every lane < lim (false when a lane is NaN).
+inline bool all_lt(vf a, float lim) { return _mm512_cmp_ps_mask(a, set1(lim), _CMP_LT_OQ) == 0xFFFF; }
 inline vf rcp(vf a) { return _mm512_rcp14_ps(a); }  // 14 bits
 // x = m·2^e with m in [1, 2), for positive finite x including subnormals.
 inline void frexp1(vf x, vf& m, vf& e) {
