@@ -132,7 +132,9 @@ describe('native GEMM', () => {
 });
 
 describe('native activations', () => {
-  const ops: [number, string, (x: number) => number][] = [
+  // [code, name, reference in float64, param]; params in float32, as the kernels take them
+  const slope = Math.fround(0.01), alpha = Math.fround(0.7);
+  const ops: [number, string, (x: number) => number, number?][] = [
     [0, 'relu', (x) => (x > 0 || Number.isNaN(x) ? x : 0)],
     [1, 'sigmoid', (x) => 1 / (1 + Math.exp(-x))],
     [2, 'tanh', Math.tanh],
@@ -144,14 +146,18 @@ describe('native activations', () => {
     [9, 'neg', (x) => -x],
     [10, 'abs', Math.abs],
     [11, 'sqrt', Math.sqrt],
+    [12, 'leaky_relu', (x) => (x > 0 ? x : x * slope), slope],
+    [12, 'leaky_relu(-0.5)', (x) => (x > 0 ? x : x * -0.5), -0.5],
+    [13, 'elu', (x) => (x > 0 ? x : alpha * Math.expm1(x)), alpha],
+    [13, 'elu(1)', (x) => (x > 0 ? x : Math.expm1(x)), 1],
   ];
   const specials = [0, -0, 1e-30, -1e-30, 0.5, -0.5, 3, -3, 20, -20, 88, -88, 100, -100, 1e4, -1e4, Infinity, -Infinity, NaN];
-  for (const [code, name, ref] of ops) {
+  for (const [code, name, ref, param = 0] of ops) {
     it(`${name}: tails, special values and a dense sweep`, () => {
       for (const n of [0, 1, 3, 7, 15, 16, 17, 31, 33, 1000]) {
         const x = new Float32Array(n).map((_, i) => (i - n / 2) * 0.37);
         const out = new Float32Array(n);
-        binding().unary(code, x, out, 0);
+        binding().unary(code, x, out, param);
         for (let i = 0; i < n; i++) {
           const want = Math.fround(ref(x[i]));
           if (Number.isNaN(want)) expect(out[i]).toBeNaN();
@@ -160,7 +166,7 @@ describe('native activations', () => {
       }
       const x = Float32Array.from(specials);
       const out = new Float32Array(x.length);
-      binding().unary(code, x, out, 0);
+      binding().unary(code, x, out, param);
       x.forEach((v, i) => {
         const want = Math.fround(ref(v));
         if (Number.isNaN(want)) expect(out[i], `${name}(${v})`).toBeNaN();
@@ -169,11 +175,28 @@ describe('native activations', () => {
       // in place (out aliases x)
       const y = Float32Array.from([1, -2, 3]);
       const copy = new Float32Array(3);
-      binding().unary(code, y, copy, 0);
-      binding().unary(code, y, y, 0);
+      binding().unary(code, y, copy, param);
+      binding().unary(code, y, y, param);
       expect(Array.from(y)).toEqual(Array.from(copy));
     });
   }
+
+  it('leaky_relu and elu keep the sign of zero, propagate NaN and saturate; elu is relative-accurate near 0', () => {
+    const x = Float32Array.from([-0, 0, NaN, -Infinity, Infinity, -1e-30, -1e-7, -3e-4, 1e-30, -1e30]);
+    const out = new Float32Array(x.length);
+    binding().unary(12, x, out, 0.25);
+    expect(Array.from(out)).toEqual([-0, 0, NaN, -Infinity, Infinity, Math.fround(-1e-30 * 0.25), Math.fround(-1e-7 * 0.25),
+      Math.fround(Math.fround(-3e-4) * 0.25), Math.fround(1e-30), Math.fround(-1e30 * 0.25)]);
+    binding().unary(13, x, out, 2);
+    expect(Object.is(out[0], -0) && Object.is(out[1], 0)).toBe(true);
+    expect(out[2]).toBeNaN();
+    expect([out[3], out[4], out[9]]).toEqual([-2, Infinity, -2]);
+    for (const i of [5, 6, 7]) {
+      const want = 2 * Math.expm1(x[i]);
+      expect(Math.abs(out[i] - want)).toBeLessThanOrEqual(2 ** -22 * Math.abs(want));
+    }
+    expect(out[8]).toBe(Math.fround(1e-30));
+  });
 
   it('gradients of relu, sigmoid and tanh', () => {
     const n = 37;

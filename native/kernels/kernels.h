@@ -32,7 +32,10 @@ struct GemmArgs {
 // Elementwise unary ops over n contiguous floats; out may alias x.
 enum UnaryOp : int32_t {
   U_RELU = 0, U_SIGMOID = 1, U_TANH = 2, U_EXP = 3, U_LOG = 4, U_GELU = 5, U_GELU_TANH = 6,
-  U_SILU = 7, U_SOFTPLUS = 8, U_NEG = 9, U_ABS = 10, U_SQRT = 11, U_COUNT = 12
+  U_SILU = 7, U_SOFTPLUS = 8, U_NEG = 9, U_ABS = 10, U_SQRT = 11,
+  U_LEAKY_RELU = 12,  // param = negative slope: x > 0 ? x : slope·x
+  U_ELU = 13,         // param = alpha: x > 0 ? x : alpha·expm1(x)
+  U_COUNT = 14
 };
 
 // Activation gradients: out[i] = g[i] · f'(at x[i]) where `x` is the saved tensor named below.

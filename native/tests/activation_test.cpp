@@ -58,7 +58,7 @@ double sigmoid_d(double x) {
 }
 const double kSqrt2OverPi = 0.79788456080286535588, kKappa = 0.044715;
 
-double truth(UnaryOp op, double x) {
+double truth(UnaryOp op, double x, double p = 0) {
   switch (op) {
     case U_RELU: return x < 0 ? 0.0 : x;
     case U_SIGMOID: return sigmoid_d(x);
@@ -72,6 +72,8 @@ double truth(UnaryOp op, double x) {
     case U_NEG: return -x;
     case U_ABS: return std::fabs(x);
     case U_SQRT: return std::sqrt(x);
+    case U_LEAKY_RELU: return x > 0 ? x : x * p;
+    case U_ELU: return x > 0 ? x : p * std::expm1(x);
     default: return NAN;
   }
 }
@@ -187,12 +189,20 @@ struct UnarySpec {
   double bar;  // max ULP, or the GELU score when gelu_bar
   bool gelu_bar;
   bool zero_sign;  // the sign of a zero result must match the oracle
+  float param;     // leaky_relu's slope, elu's alpha
 };
 const UnarySpec kUnary[] = {
-    {U_RELU, "relu", 0.5, false, true},       {U_SIGMOID, "sigmoid", 2, false, true}, {U_TANH, "tanh", 4, false, true},
-    {U_EXP, "exp", 2, false, true},           {U_LOG, "log", 2, false, true},         {U_GELU, "gelu", 1, true, false},
-    {U_GELU_TANH, "gelu_tanh", 1, true, true}, {U_SILU, "silu", 2, false, true},      {U_SOFTPLUS, "softplus", 2, false, true},
-    {U_NEG, "neg", 0, false, true},           {U_ABS, "abs", 0, false, true},         {U_SQRT, "sqrt", 0.5, false, true},
+    {U_RELU, "relu", 0.5, false, true, 0},        {U_SIGMOID, "sigmoid", 2, false, true, 0},
+    {U_TANH, "tanh", 4, false, true, 0},          {U_EXP, "exp", 2, false, true, 0},
+    {U_LOG, "log", 2, false, true, 0},            {U_GELU, "gelu", 1, true, false, 0},
+    {U_GELU_TANH, "gelu_tanh", 1, true, true, 0}, {U_SILU, "silu", 2, false, true, 0},
+    {U_SOFTPLUS, "softplus", 2, false, true, 0},  {U_NEG, "neg", 0, false, true, 0},
+    {U_ABS, "abs", 0, false, true, 0},            {U_SQRT, "sqrt", 0.5, false, true, 0},
+    {U_LEAKY_RELU, "leaky_relu", 0.5, false, true, 0.01f},
+    {U_LEAKY_RELU, "leaky(-0.3)", 0.5, false, true, -0.3f},
+    {U_ELU, "elu", 2, false, true, 1.0f},
+    {U_ELU, "elu(0.25)", 2, false, true, 0.25f},
+    {U_ELU, "elu(-1.5)", 2, false, true, -1.5f},
 };
 
 int failures = 0;
@@ -205,7 +215,7 @@ void fail(const char* what) {
 double check_unary(const Isa& isa, const UnarySpec& s, const std::vector<float>& x, const std::vector<double>& ref,
                    double* max_abs_eps) {
   std::vector<float> y(x.size());
-  isa.unary(s.op, x.data(), y.data(), static_cast<int64_t>(x.size()), 0.0f);
+  isa.unary(s.op, x.data(), y.data(), static_cast<int64_t>(x.size()), s.param);
   double worst = 0, worst_abs = 0;
   size_t at = 0;
   for (size_t i = 0; i < x.size(); ++i) {
@@ -235,10 +245,10 @@ void check_tails_and_alias(const Isa& isa) {
   const float sentinel = from_bits(0x7fc0dead);
   for (const auto& s : kUnary) {
     std::vector<float> full(N + 1);
-    isa.unary(s.op, x.data() + 1, full.data(), N, 0.0f);
+    isa.unary(s.op, x.data() + 1, full.data(), N, s.param);
     for (int64_t n : ns) {
       std::vector<float> out(N + GUARD, sentinel);
-      isa.unary(s.op, x.data() + 1, out.data() + 1, n, 0.0f);
+      isa.unary(s.op, x.data() + 1, out.data() + 1, n, s.param);
       bool ok = same_bits(out.data() + 1, full.data(), n) && bits_of(out[0]) == bits_of(sentinel);
       for (int64_t i = n + 1; i < N + GUARD; ++i) ok = ok && bits_of(out[i]) == bits_of(sentinel);
       if (!ok) {
@@ -248,7 +258,7 @@ void check_tails_and_alias(const Isa& isa) {
       }
     }
     std::vector<float> a(x.begin() + 1, x.begin() + 1 + N);
-    isa.unary(s.op, a.data(), a.data(), N - 3, 0.0f);
+    isa.unary(s.op, a.data(), a.data(), N - 3, s.param);
     if (!same_bits(a.data(), full.data(), N - 3)) {
       char msg[128];
       std::snprintf(msg, sizeof msg, "%s %s: out == x", isa.name, s.name);
@@ -290,14 +300,14 @@ void check_mixed_blocks(const Isa& isa) {
   const int64_t positions[] = {0, 5, 31, 40, 63, 64, 100, 255};
   for (const auto& s : kUnary) {
     std::vector<float> full(N);
-    isa.unary(s.op, base.data(), full.data(), N, 0.0f);
+    isa.unary(s.op, base.data(), full.data(), N, s.param);
     for (float v : planted)
       for (int64_t at : positions) {
         std::vector<float> x = base, y(N);
         x[at] = v;
-        isa.unary(s.op, x.data(), y.data(), N, 0.0f);
+        isa.unary(s.op, x.data(), y.data(), N, s.param);
         float one;
-        isa.unary(s.op, &x[at], &one, 1, 0.0f);
+        isa.unary(s.op, &x[at], &one, 1, s.param);
         bool ok = std::isnan(one) ? std::isnan(y[at]) : bits_of(y[at]) == bits_of(one);
         for (int64_t i = 0; i < N; ++i)
           if (i != at && bits_of(y[i]) != bits_of(full[i])) ok = false;
@@ -486,7 +496,7 @@ int exhaustive(const Isa* isas, int n_isa, const char* op_name) {
   double worst[8] = {0};
   for (int64_t base = 0; base < (int64_t(1) << 32); base += CH) {
     for (int64_t i = 0; i < CH; ++i) x[i] = from_bits(static_cast<uint32_t>(base + i));
-    for (int64_t i = 0; i < CH; ++i) ref[i] = truth(spec->op, x[i]);
+    for (int64_t i = 0; i < CH; ++i) ref[i] = truth(spec->op, x[i], spec->param);
     for (int k = 1; k < n_isa; ++k)
       if (isas[k].supported) worst[k] = std::fmax(worst[k], check_unary(isas[k], *spec, x, ref, nullptr));
   }
@@ -524,7 +534,7 @@ int main(int argc, char** argv) {
   header("op", 6);
   for (const auto& s : kUnary) {
     std::vector<double> ref(x.size());
-    for (size_t i = 0; i < x.size(); ++i) ref[i] = truth(s.op, x[i]);
+    for (size_t i = 0; i < x.size(); ++i) ref[i] = truth(s.op, x[i], s.param);
     std::printf("%-11s %6.2f |", s.name, s.bar);
     for (const auto& isa : isas) {
       if (!isa.supported) {

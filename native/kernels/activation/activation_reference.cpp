@@ -24,7 +24,7 @@ double sigmoid_d(double x) {
   return x < 0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
 }
 
-double unary_d(UnaryOp op, double x) {
+double unary_d(UnaryOp op, double x, double param) {
   switch (op) {
     case U_RELU: return x < 0 ? 0.0 : x;
     case U_SIGMOID: return sigmoid_d(x);
@@ -38,6 +38,8 @@ double unary_d(UnaryOp op, double x) {
     case U_NEG: return -x;
     case U_ABS: return std::fabs(x);
     case U_SQRT: return std::sqrt(x);
+    case U_LEAKY_RELU: return x > 0 ? x : x * param;  // NaN stays, −0 → −0·slope
+    case U_ELU: return x > 0 ? x : param * std::expm1(x);
     default: return std::numeric_limits<double>::quiet_NaN();
   }
 }
@@ -73,8 +75,7 @@ double grad_d(GradOp op, double x, double g, double param) {
 }  // namespace
 
 void unary(UnaryOp op, const float* x, float* out, int64_t n, float param) {
-  (void)param;
-  for (int64_t i = 0; i < n; ++i) out[i] = static_cast<float>(unary_d(op, x[i]));
+  for (int64_t i = 0; i < n; ++i) out[i] = static_cast<float>(unary_d(op, x[i], param));
 }
 
 void unary_grad(GradOp op, const float* x, const float* g, float* out, int64_t n, float param) {

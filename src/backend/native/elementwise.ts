@@ -5,7 +5,10 @@ import type { NativeBinding } from './binding.js';
 import { exact, isContiguous, isF32, MIN_ELEMENTWISE, overlaps } from './util.js';
 
 // Codes of native/kernels/kernels.h
-const UNARY: Partial<Record<UnaryOp, number>> = { relu: 0, sigmoid: 1, tanh: 2, exp: 3, log: 4, gelu: 5, gelu_tanh: 6, silu: 7, softplus: 8, neg: 9, abs: 10, sqrt: 11 };
+const UNARY: Partial<Record<UnaryOp, number>> = {
+  relu: 0, sigmoid: 1, tanh: 2, exp: 3, log: 4, gelu: 5, gelu_tanh: 6, silu: 7, softplus: 8, neg: 9, abs: 10, sqrt: 11,
+  leaky_relu: 12, elu: 13, // param: negative slope, alpha
+};
 const GRAD: Partial<Record<BinaryOp, number>> = { relu_backward: 0, sigmoid_backward: 1, tanh_backward: 2, gelu_backward: 3, gelu_tanh_backward: 4, silu_backward: 5, softplus_backward: 6, leaky_relu_backward: 7, elu_backward: 8 };
 // Codes of native/portable_kernels.h
 const ARITH: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
