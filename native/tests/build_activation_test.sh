@@ -44,3 +44,21 @@ done
 $CXX -shared "$out/activation_reference_pic.o" "$out/activation_avx2_pic.o" -lm -o "$out/libactivation.so"
 if [ "${1:-}" = "--bench" ]; then shift; exec "$out/activation_bench" "$@"; fi
 "$out/activation_test"
+
+# Without AVX-512 on this CPU, also run the test against the avx512 kernels emulated by SIMDe
+# (apt-get install libsimde-dev): it checks their logic, not their speed. The intrinsics SIMDe 0.7
+# lacks (rcp14, getmant, getexp, reductions, cvtps_pd) are emulated lane by lane in the kernel file.
+if ! grep -q avx512f /proc/cpuinfo 2>/dev/null && [ -f /usr/include/simde/x86/avx512.h ]; then
+  EMU="-DKINDLING_ACTIVATION_EMULATE_AVX512"
+  $CXX $FLAGS -Wno-psabi -march=x86-64-v3 $EMU -c "$src/activation_avx512.cpp" -o "$out/activation_avx512_emu.o"
+  if nm -C --defined-only --extern-only "$out/activation_avx512_emu.o" | grep -v "kindling::avx512::"; then
+    echo "activation_avx512_emu.o exports symbols outside kindling::avx512" >&2
+    exit 1
+  fi
+  $CXX $FLAGS $EMU -c "$here/activation_test.cpp" -o "$out/activation_test_emu.o"
+  $CXX "$out/activation_test_emu.o" "$out/activation_reference.o" "$out/activation_avx2.o" "$out/activation_avx512_emu.o" \
+    -lm -o "$out/activation_test_avx512_emulated"
+  echo
+  echo "== avx512 kernels under SIMDe emulation"
+  "$out/activation_test_avx512_emulated"
+fi

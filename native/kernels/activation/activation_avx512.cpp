@@ -5,9 +5,125 @@
 // inline symbol compiled for AVX-512 can be picked by the linker for another ISA (DESIGN.md §5).
 // Accuracy (max error vs float64, native/tests/activation_test.cpp): exp, log, sigmoid, silu <= 2 ULP,
 // tanh <= 4 ULP, gelu within 10·eps absolute or 5·eps relative.
-#include <immintrin.h>
-
 #include <cstdint>
+
+#if defined(KINDLING_ACTIVATION_EMULATE_AVX512)
+// Test-only (native/tests/build_activation_test.sh): SIMDe emulates the intrinsics so that this
+// file's logic runs on a CPU without AVX-512. Never used in the addon. Masked loads and stores
+// touch only the lanes in the mask here, as the hardware does (no read past the end of a tail).
+#define SIMDE_ENABLE_NATIVE_ALIASES
+#include <simde/x86/avx512.h>
+static inline simde__m512 kd_emu_mask_loadu_ps(simde__m512 src, simde__mmask16 m, const void* p) {
+  float t[16];
+  simde_mm512_storeu_ps(t, src);
+  for (int i = 0; i < 16; ++i)
+    if ((m >> i) & 1) t[i] = static_cast<const float*>(p)[i];
+  return simde_mm512_loadu_ps(t);
+}
+static inline void kd_emu_mask_storeu_ps(void* p, simde__mmask16 m, simde__m512 v) {
+  float t[16];
+  simde_mm512_storeu_ps(t, v);
+  for (int i = 0; i < 16; ++i)
+    if ((m >> i) & 1) static_cast<float*>(p)[i] = t[i];
+}
+#define _mm512_mask_loadu_ps kd_emu_mask_loadu_ps
+#define _mm512_mask_storeu_ps kd_emu_mask_storeu_ps
+// Intrinsics SIMDe 0.7 lacks, emulated lane by lane.
+#include <cmath>
+#include <cstring>
+template <class F>
+static inline simde__m512 kd_emu_map(simde__m512 a, F f) {
+  float t[16];
+  simde_mm512_storeu_ps(t, a);
+  for (float& v : t) v = f(v);
+  return simde_mm512_loadu_ps(t);
+}
+// rcp14: 1/x with its fraction cut to 14 bits (error < 2^-14, as the hardware's bound allows).
+static inline simde__m512 kd_emu_rcp14_ps(simde__m512 a) {
+  return kd_emu_map(a, [](float x) {
+    float r = 1.0f / x;
+    if (!std::isfinite(r) || r == 0) return r;
+    uint32_t u;
+    std::memcpy(&u, &r, 4);
+    u &= ~((1u << 9) - 1);
+    std::memcpy(&r, &u, 4);
+    return r;
+  });
+}
+// getmant(x, [1, 2), sign cleared) and getexp(x) = floor(log2 |x|), subnormals included.
+static inline simde__m512 kd_emu_getmant_ps(simde__m512 a, int, int) {
+  return kd_emu_map(a, [](float x) {
+    if (std::isnan(x)) return x;
+    if (std::isinf(x)) return 1.0f;
+    if (x == 0) return 0.0f;
+    int e;
+    return 2 * std::frexp(std::fabs(x), &e);
+  });
+}
+static inline simde__m512 kd_emu_getexp_ps(simde__m512 a) {
+  return kd_emu_map(a, [](float x) {
+    if (std::isnan(x)) return x;
+    if (std::isinf(x)) return INFINITY;
+    if (x == 0) return -INFINITY;
+    int e;
+    std::frexp(x, &e);
+    return static_cast<float>(e - 1);
+  });
+}
+// Reductions in the hardware sequence's order (halves, then quarters, ...), with maxps's NaN rule.
+static inline float kd_emu_max(float a, float b) { return a > b ? a : b; }
+static inline float kd_emu_reduce_max_ps(simde__m512 a) {
+  float t[16];
+  simde_mm512_storeu_ps(t, a);
+  for (int w = 8; w >= 1; w /= 2)
+    for (int i = 0; i < w; ++i) t[i] = kd_emu_max(t[i], t[i + w]);
+  return t[0];
+}
+static inline float kd_emu_reduce_add_ps(simde__m512 a) {
+  float t[16];
+  simde_mm512_storeu_ps(t, a);
+  for (int w = 8; w >= 1; w /= 2)
+    for (int i = 0; i < w; ++i) t[i] += t[i + w];
+  return t[0];
+}
+static inline double kd_emu_reduce_add_pd(simde__m512d a) {
+  double t[8];
+  simde_mm512_storeu_pd(t, a);
+  for (int w = 4; w >= 1; w /= 2)
+    for (int i = 0; i < w; ++i) t[i] += t[i + w];
+  return t[0];
+}
+static inline simde__m512d kd_emu_cvtps_pd(simde__m256 a) {
+  float t[8];
+  double d[8];
+  simde_mm256_storeu_ps(t, a);
+  for (int i = 0; i < 8; ++i) d[i] = t[i];
+  return simde_mm512_loadu_pd(d);
+}
+// scalef: x·2^⌊n⌋ rounded once (SIMDe 0.7 forms 2^n in float first, which overflows at n = 128
+// and flushes below 2^-149, so exp(88.7) and subnormal results came out wrong).
+static inline simde__m512 kd_emu_scalef_ps(simde__m512 a, simde__m512 b) {
+  float x[16], n[16];
+  simde_mm512_storeu_ps(x, a);
+  simde_mm512_storeu_ps(n, b);
+  for (int i = 0; i < 16; ++i) {
+    if (std::isnan(x[i]) || std::isnan(n[i])) x[i] = x[i] + n[i];
+    else if (std::isinf(n[i])) x[i] = n[i] > 0 ? x[i] * INFINITY : x[i] * 0.0f;  // 0·inf: NaN, as the hardware
+    else x[i] = std::ldexp(x[i], static_cast<int>(std::fmax(-400.0f, std::fmin(400.0f, std::floor(n[i])))));
+  }
+  return simde_mm512_loadu_ps(x);
+}
+#define _mm512_scalef_ps kd_emu_scalef_ps
+#define _mm512_rcp14_ps kd_emu_rcp14_ps
+#define _mm512_getmant_ps kd_emu_getmant_ps
+#define _mm512_getexp_ps kd_emu_getexp_ps
+#define _mm512_reduce_max_ps kd_emu_reduce_max_ps
+#define _mm512_reduce_add_ps kd_emu_reduce_add_ps
+#define _mm512_reduce_add_pd kd_emu_reduce_add_pd
+#define _mm512_cvtps_pd kd_emu_cvtps_pd
+#else
+#include <immintrin.h>
+#endif
 
 #include "../kernels.h"
 
@@ -38,7 +154,8 @@ inline vf vsqrt(vf a) { return _mm512_sqrt_ps(a); }
 // max/min return their second operand when either is NaN: keeping x second propagates NaN.
 inline vf lower_clamp(vf x, float lo) { return _mm512_max_ps(set1(lo), x); }
 inline vf upper_clamp(vf x, float hi) { return _mm512_min_ps(set1(hi), x); }
-inline vf vabs(vf a) { return _mm512_abs_ps(a); }
+// |a| by clearing the sign bit (what _mm512_abs_ps is on hardware; SIMDe 0.7's keeps −0).
+inline vf vabs(vf a) { return _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(a), _mm512_set1_epi32(INT32_MAX))); }
 inline vf sign_of(vf a) { return _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(a), _mm512_set1_epi32(INT32_MIN))); }
 inline vf vor(vf a, vf b) { return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(a), _mm512_castps_si512(b))); }
 inline vf vxor(vf a, vf b) { return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(a), _mm512_castps_si512(b))); }
