@@ -60,13 +60,17 @@ inline vf ldexp(vf y, vf n) {
   const vf s2 = vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(n2, bias), 23));
   return mul(mul(y, s1), s2);
 }
-// exp's final scaling y·2^n. While every |z| <= 87 (n in [−126, 126]) the factor 2^n is t's
-// magic-rounding word shifted into the exponent field; vectors that reach the overflow or
-// subnormal range take the two-step ldexp.
+// 2^n for integral n in [−126, 126], no range check (the lockstep fast paths): t, n's
+// magic-rounding word (round_log2e), shifted into the exponent field.
+inline vf pow2_fast(vf, vf t) { return vreinterpretq_f32_u32(vshlq_n_u32(vreinterpretq_u32_f32(t), 23)); }
+// exp's final scaling y·2^n. While every |z| <= 87 (n in [−126, 126]) the factor 2^n is
+// pow2_fast; vectors that reach the overflow or subnormal range take the two-step ldexp.
 inline vf scale_exp(vf y, vf n, vf t, vf z) {
   if (vmaxvq_u32(vcagtq_f32(z, set1(87.0f)))) return ldexp(y, n);
-  return mul(y, vreinterpretq_f32_u32(vshlq_n_u32(vreinterpretq_u32_f32(t), 23)));
+  return mul(y, pow2_fast(n, t));
 }
+// Every lane < lim (false when a lane is NaN).
+inline bool all_lt(vf a, float lim) { return vminvq_u32(vcltq_f32(a, set1(lim))) != 0; }
 // vrecpeq_f32 gives ~8 bits; one Newton step (vrecpsq_f32: 2 − a·r) brings it to ~16, at least
 // the 12 bits of x86's rcp that the algorithms were written for.
 inline vf rcp(vf a) {
