@@ -5,23 +5,12 @@
 #include <cstdlib>
 #include <cstring>
 
-#define KINDLING_ISA_NS reference
-#include "kernels/isa_api.h"
-#undef KINDLING_ISA_NS
+#include "kernels/isa_all.h"
 #if defined(__x86_64__) || defined(_M_X64)
 #define KINDLING_X86 1
-#define KINDLING_ISA_NS avx2
-#include "kernels/isa_api.h"
-#undef KINDLING_ISA_NS
-#define KINDLING_ISA_NS avx512
-#include "kernels/isa_api.h"
-#undef KINDLING_ISA_NS
 #include <cpuid.h>
 #elif defined(__aarch64__)
 #define KINDLING_ARM64 1
-#define KINDLING_ISA_NS neon
-#include "kernels/isa_api.h"
-#undef KINDLING_ISA_NS
 #endif
 
 namespace kindling {

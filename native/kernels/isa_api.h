@@ -1,5 +1,5 @@
 // Declares, for one ISA namespace, the functions every ISA's translation units define.
-// Included once per ISA by dispatch.cpp with KINDLING_ISA_NS set; never compiled under ISA flags.
+// Included once per ISA (isa_all.h, and each ISA file for itself) with KINDLING_ISA_NS set; never compiled under ISA flags.
 #include "kernels.h"
 
 namespace kindling {

@@ -15,16 +15,7 @@
 
 #include "../kernels/kernels.h"
 
-// every ISA's kernel declarations, from the one list the addon's dispatch uses
-#define KINDLING_ISA_NS reference
-#include "../kernels/isa_api.h"
-#undef KINDLING_ISA_NS
-#define KINDLING_ISA_NS avx2
-#include "../kernels/isa_api.h"
-#undef KINDLING_ISA_NS
-#define KINDLING_ISA_NS avx512
-#include "../kernels/isa_api.h"
-#undef KINDLING_ISA_NS
+#include "../kernels/isa_all.h"
 
 using namespace kindling;
 

@@ -7,22 +7,7 @@
 
 #include "../kernels/kernels.h"
 
-// every ISA's kernel declarations, from the one list the addon's dispatch uses
-#define KINDLING_ISA_NS reference
-#include "../kernels/isa_api.h"
-#undef KINDLING_ISA_NS
-#if defined(__x86_64__)
-#define KINDLING_ISA_NS avx2
-#include "../kernels/isa_api.h"
-#undef KINDLING_ISA_NS
-#define KINDLING_ISA_NS avx512
-#include "../kernels/isa_api.h"
-#undef KINDLING_ISA_NS
-#elif defined(__aarch64__)
-#define KINDLING_ISA_NS neon
-#include "../kernels/isa_api.h"
-#undef KINDLING_ISA_NS
-#endif
+#include "../kernels/isa_all.h"
 
 struct GemmIsa {
   const char* name;
