@@ -1,34 +1,45 @@
 /**
- * Memory for small tensors. A typed array over a fresh ArrayBuffer costs ~2 µs in V8 once it is
+ * Memory for small tensors. A typed array over a fresh ArrayBuffer costs ~2-3 µs in V8 once it is
  * larger than 64 bytes (a backing store, its accounting and its finaliser), more than the math of
- * a small layer; a view into a shared slab costs ~0.15 µs. So results of 65 bytes to 2 KiB are
- * carved from 64 KiB slabs by bumping an offset (fresh slab memory is zeroed; nothing is reused).
+ * a small layer or a 32×32 product; a view into a shared slab costs ~0.15 µs. So results of 65
+ * bytes to 16 KiB are carved from slabs by bumping an offset (fresh slab memory is zeroed; nothing
+ * is reused). Two size classes, each with its own slab, bound what a surviving tensor can pin: up
+ * to 2 KiB from 64 KiB slabs, up to 16 KiB from 256 KiB slabs (16 or more tensors per slab).
  * A slab lives while any tensor in it does. No slab buffer ever reaches user code:
  * Tensor.toTypedArray() first moves a slab-backed storage into a buffer of its own (see own()).
  */
 import type { DataArray } from './backend/contract.js';
 import type { DType } from './dtype.js';
 
-const SLAB_BYTES = 64 * 1024;
-const MAX_SMALL = 2048;
 // V8 keeps typed arrays up to this size inside the object itself: already cheap
 const IN_HEAP = 64;
 
+interface SizeClass {
+  readonly maxBytes: number;
+  readonly slabBytes: number;
+  slab: ArrayBuffer | null;
+  used: number;
+}
+const CLASSES: SizeClass[] = [
+  { maxBytes: 2048, slabBytes: 64 * 1024, slab: null, used: 0 },
+  { maxBytes: 16 * 1024, slabBytes: 256 * 1024, slab: null, used: 0 },
+];
+const MAX_SMALL = CLASSES[CLASSES.length - 1].maxBytes;
+
 const slabs = new WeakSet<ArrayBufferLike>();
-let slab: ArrayBuffer | null = null;
-let used = SLAB_BYTES;
 
 /** A zero-filled array of n elements of dtype. */
 export function newArray(dtype: DType, n: number): DataArray {
   const bytes = n * dtype.itemsize;
   if (bytes <= IN_HEAP || bytes > MAX_SMALL) return new dtype.Array(n);
-  if (used + bytes > SLAB_BYTES || slab === null) {
-    slab = new ArrayBuffer(SLAB_BYTES);
-    slabs.add(slab);
-    used = 0;
+  const c = bytes <= CLASSES[0].maxBytes ? CLASSES[0] : CLASSES[1];
+  if (c.slab === null || c.used + bytes > c.slabBytes) {
+    c.slab = new ArrayBuffer(c.slabBytes);
+    slabs.add(c.slab);
+    c.used = 0;
   }
-  const a = new dtype.Array(slab, used, n);
-  used += (bytes + 15) & ~15;  // 16-byte alignment, as V8's own buffers
+  const a = new dtype.Array(c.slab, c.used, n);
+  c.used += (bytes + 15) & ~15;  // 16-byte alignment, as V8's own buffers
   return a;
 }
 

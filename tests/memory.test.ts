@@ -15,6 +15,20 @@ describe('small-tensor memory', () => {
     zs.forEach((z) => expect(z.sum().item()).toBe(0));
   });
 
+  it('tensors of 2 to 16 KiB (the larger slab class) are independent, zero-filled and owned on export', () => {
+    // 513..4096 floats, interleaved with small ones so both size classes are in use at once
+    const big = Array.from({ length: 120 }, (_, i) => torch.full([513 + ((i * 331) % 3584)], i));
+    const small = Array.from({ length: 120 }, (_, i) => torch.full([20 + (i % 30)], -i - 1));
+    const zeros = Array.from({ length: 40 }, (_, i) => torch.zeros(600 + 80 * i));
+    big.forEach((x) => x.mul_(2));
+    big.forEach((x, i) => expect(x.sum().item()).toBe(2 * i * x.numel()));
+    small.forEach((x, i) => expect(x.sum().item()).toBe((-i - 1) * x.numel()));
+    zeros.forEach((z) => expect(z.abs().sum().item()).toBe(0));
+    const v = big[7].toTypedArray() as Float32Array;
+    expect(v.buffer.byteLength).toBe(v.byteLength);
+    expect(big[8].sum().item()).toBe(16 * big[8].numel());
+  });
+
   it('toTypedArray gives the tensor a buffer of its own, still shared with the tensor', () => {
     const a = torch.arange(0, 100, { dtype: torch.float32 }).mul(2);
     const b = torch.ones(100).mul(3);
