@@ -42,7 +42,14 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 
 // Timing: warm-up of warmSec after one first call, reps of about repSec each; an engine whose one
 // call takes longer than maxCallSec skips the case (and the larger ones after it), reported as such.
-const T = opts.quick ? { repSec: 0.02, warmSec: 0.08, maxCallSec: 0.4 } : { repSec: 0.08, warmSec: 0.3, maxCallSec: 1.5 };
+// With more than one thread, each engine's rep starts settleSec after the previous one ended:
+// OpenBLAS's idle workers busy-wait about 2^28 cycles (~0.1 s) after a call, so whichever engine
+// ran right after numpy or PyTorch shared the cores with their spinning threads (kindling 2-thread
+// GEMM 1024³: 110 GFLOP/s alone, 85 interleaved). Each engine's own back-to-back calls are as before.
+const T = {
+  ...(opts.quick ? { repSec: 0.02, warmSec: 0.08, maxCallSec: 0.4 } : { repSec: 0.08, warmSec: 0.3, maxCallSec: 1.5 }),
+  settleSec: 0.15,
+};
 const PRIORITY = ['pytorch', 'numpy', 'onnxruntime', 'kindling-js', 'kindling-native', 'tfjs-wasm', 'tfjs-cpu'];
 
 const meta = {
@@ -150,6 +157,7 @@ for (const t of opts.threads) {
       for (let k = 0; k < timed.length; k++) {
         const x = timed[(k + rep) % timed.length];
         if (x.error) continue;
+        if (t > 1) await new Promise((resolve) => setTimeout(resolve, T.settleSec * 1000));
         const r = await workers[x.e].request('rep', { inner: x.inner, perCall: !!suite.perCall });
         if (!r.ok) { x.error = r.error; continue; }
         // fromLatency suites count the median call of each rep, the others the mean

@@ -100,7 +100,7 @@ export function summaryMarkdown(json, stem) {
     L.push(`- ${e}${any ? ` ${any.version}` : ''}: ${v}${any?.info?.isa ? `, ISA ${any.info.isa}` : ''}${blasNote(any?.info?.blas)}`);
   }
   for (const [e, why] of Object.entries(m.unavailable)) L.push(`- ${e}: **not run**: ${why}`);
-  L.push('', `Method: warm-up, then ${m.reps} timed reps per engine, engines interleaved rep by rep; median (min–max in the JSON). Outputs checked across engines before timing (relative error ≤ ${m.tolerance}). Same seeded inputs and weights for every engine.`);
+  L.push('', `Method: warm-up, then ${m.reps} timed reps per engine, engines interleaved rep by rep${m.timing?.settleSec ? ` (with more than one thread, ${Math.round(m.timing.settleSec * 1000)} ms apart, so no engine's idle spinning workers overlap the next one's rep)` : ''}; median (min–max in the JSON). Outputs checked across engines before timing (relative error ≤ ${m.tolerance}). Same seeded inputs and weights for every engine.`);
 
   const all = rows(json);
   L.push('', '## Summary: kindling native ÷ best peer', '');
