@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, HELP, UsageError } from './lib/cli.mjs';
 
@@ -157,7 +158,7 @@ for (const t of opts.threads) {
       for (let k = 0; k < timed.length; k++) {
         const x = timed[(k + rep) % timed.length];
         if (x.error) continue;
-        if (t > 1) await new Promise((resolve) => setTimeout(resolve, T.settleSec * 1000));
+        if (t > 1) await sleep(T.settleSec * 1000);
         const r = await workers[x.e].request('rep', { inner: x.inner, perCall: !!suite.perCall });
         if (!r.ok) { x.error = r.error; continue; }
         // fromLatency suites count the median call of each rep, the others the mean

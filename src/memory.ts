@@ -20,19 +20,17 @@ interface SizeClass {
   slab: ArrayBuffer | null;
   used: number;
 }
-const CLASSES: SizeClass[] = [
-  { maxBytes: 2048, slabBytes: 64 * 1024, slab: null, used: 0 },
-  { maxBytes: 16 * 1024, slabBytes: 256 * 1024, slab: null, used: 0 },
-];
-const MAX_SMALL = CLASSES[CLASSES.length - 1].maxBytes;
+const small: SizeClass = { maxBytes: 2048, slabBytes: 64 * 1024, slab: null, used: 0 };
+const medium: SizeClass = { maxBytes: 16 * 1024, slabBytes: 256 * 1024, slab: null, used: 0 };
+const MAX_SLAB = medium.maxBytes;
 
 const slabs = new WeakSet<ArrayBufferLike>();
 
 /** A zero-filled array of n elements of dtype. */
 export function newArray(dtype: DType, n: number): DataArray {
   const bytes = n * dtype.itemsize;
-  if (bytes <= IN_HEAP || bytes > MAX_SMALL) return new dtype.Array(n);
-  const c = bytes <= CLASSES[0].maxBytes ? CLASSES[0] : CLASSES[1];
+  if (bytes <= IN_HEAP || bytes > MAX_SLAB) return new dtype.Array(n);
+  const c = bytes <= small.maxBytes ? small : medium;
   if (c.slab === null || c.used + bytes > c.slabBytes) {
     c.slab = new ArrayBuffer(c.slabBytes);
     slabs.add(c.slab);
@@ -50,7 +48,7 @@ export function newArray(dtype: DType, n: number): DataArray {
  */
 export function newArrayForOverwrite(dtype: DType, n: number): DataArray {
   const bytes = n * dtype.itemsize;
-  if (bytes <= MAX_SMALL) return newArray(dtype, n);
+  if (bytes <= MAX_SLAB) return newArray(dtype, n);
   return new dtype.Array(Buffer.allocUnsafeSlow(bytes).buffer, 0, n);
 }
 
