@@ -77,10 +77,36 @@ static bool gemm_direct(const GemmArgs&, int64_t, int64_t, int64_t, int64_t, flo
 
 #include "gemm_driver.h"
 
-// mr×nr of the 6×16 tile are stored (mask stores past nr, rows past mr skipped). The empty asm
-// statements keep the broadcast and the B vectors alive until their last FMA: otherwise gcc 12
-// writes FMA results into them (vfmadd132ps), rotates the accumulators between registers and
-// spills some every iteration.
+// mr×nr of the 6×16 tile are stored (mask stores past nr, rows past mr skipped).
+// The K loop is inline assembly: written with intrinsics, gcc 12 rotated the accumulators between
+// registers and spilled one every 4 steps however the code was arranged; this loop keeps the 12
+// accumulators, the two B vectors (ymm12-13) and the A broadcasts (ymm14-15) in fixed registers
+// (~5% faster with the tile in L1, 0-19% over whole products at 64³-1024³).
+#define KD_A_ROW(o, r, x, c0, c1)                                                         \
+  "vbroadcastss " #o "*24+" #r "*4(%[a]), %%" x "\n\t"                                  \
+  "vfmadd231ps %%ymm12, %%" x ", %[" c0 "]\n\t"                                         \
+  "vfmadd231ps %%ymm13, %%" x ", %[" c1 "]\n\t"
+#define KD_A_FMAS(o)                                                                      \
+  KD_A_ROW(o, 0, "ymm14", "c00", "c01") KD_A_ROW(o, 1, "ymm15", "c10", "c11")             \
+  KD_A_ROW(o, 2, "ymm14", "c20", "c21") KD_A_ROW(o, 3, "ymm15", "c30", "c31")             \
+  KD_A_ROW(o, 4, "ymm14", "c40", "c41") KD_A_ROW(o, 5, "ymm15", "c50", "c51")
+static_assert(MR == 6 && NR == 16, "the assembly below hard-codes a 6x16 tile (24-byte A and 64-byte B steps)");
+// step o of a packed panel: B row at b + 64·o bytes
+#define KD_A_STEP(o)                                                                      \
+  "vmovups " #o "*64(%[b]), %%ymm12\n\t"                                                 \
+  "vmovups " #o "*64+32(%[b]), %%ymm13\n\t" KD_A_FMAS(o)
+// the accumulators are outputs only (zeroed by KD_A_ZERO): asm allows 30 operands, in-outs count twice
+#define KD_A_ACC                                                                          \
+  [c00] "=x"(c00), [c01] "=x"(c01), [c10] "=x"(c10), [c11] "=x"(c11), [c20] "=x"(c20),     \
+  [c21] "=x"(c21), [c30] "=x"(c30), [c31] "=x"(c31), [c40] "=x"(c40), [c41] "=x"(c41),     \
+  [c50] "=x"(c50), [c51] "=x"(c51)
+#define KD_A_ZERO                                                                         \
+  "vxorps %x[c00], %x[c00], %x[c00]\n\t" "vxorps %x[c01], %x[c01], %x[c01]\n\t"        \
+  "vxorps %x[c10], %x[c10], %x[c10]\n\t" "vxorps %x[c11], %x[c11], %x[c11]\n\t"        \
+  "vxorps %x[c20], %x[c20], %x[c20]\n\t" "vxorps %x[c21], %x[c21], %x[c21]\n\t"        \
+  "vxorps %x[c30], %x[c30], %x[c30]\n\t" "vxorps %x[c31], %x[c31], %x[c31]\n\t"        \
+  "vxorps %x[c40], %x[c40], %x[c40]\n\t" "vxorps %x[c41], %x[c41], %x[c41]\n\t"        \
+  "vxorps %x[c50], %x[c50], %x[c50]\n\t" "vxorps %x[c51], %x[c51], %x[c51]\n\t"
 static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
                     int64_t nr, const Store& st) {
   // C's rows are far apart (often a page or more): fetch them while the K loop runs.
@@ -88,38 +114,36 @@ static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_
     _mm_prefetch((const char*)(c + r * ldc), _MM_HINT_T0);
     _mm_prefetch((const char*)(c + r * ldc + 15), _MM_HINT_T0);
   }
-  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
-  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps(), c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
-#define KD_ROW(r, x0, x1)                            \
-  x = _mm256_broadcast_ss(a + (kk) * MR + (r));      \
-  x0 = _mm256_fmadd_ps(x, b0, x0);                   \
-  x1 = _mm256_fmadd_ps(x, b1, x1);                   \
-  __asm__("" ::"x"(x));
-#define KD_STEP(KK)                                                                  \
-  {                                                                                  \
-    constexpr int64_t kk = KK;                                                       \
-    const __m256 b0 = _mm256_load_ps(b + kk * NR), b1 = _mm256_load_ps(b + kk * NR + 8); \
-    __m256 x;                                                                        \
-    KD_ROW(0, c00, c01) KD_ROW(1, c10, c11) KD_ROW(2, c20, c21)                      \
-    KD_ROW(3, c30, c31) KD_ROW(4, c40, c41) KD_ROW(5, c50, c51)                      \
-    __asm__("" ::"x"(b0), "x"(b1));                                                  \
-  }
-  int64_t k = 0;
-  for (; k + 4 <= kc; k += 4) {
-    _mm_prefetch((const char*)(b + 8 * NR), _MM_HINT_T0);
-    _mm_prefetch((const char*)(b + 10 * NR), _MM_HINT_T0);
-    KD_STEP(0) KD_STEP(1) KD_STEP(2) KD_STEP(3)
-    a += 4 * MR;
-    b += 4 * NR;
-  }
-  for (; k < kc; ++k) {
-    KD_STEP(0)
-    a += MR;
-    b += NR;
-  }
-#undef KD_STEP
-#undef KD_ROW
+  __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+  int64_t n4 = kc / 4, n1 = kc % 4;  // steps by four, then one by one
+  __asm__ volatile(
+      KD_A_ZERO
+      "testq %[n4], %[n4]\n\t"
+      "jz 2f\n\t"
+      "1:\n\t"
+      "prefetcht0 512(%[b])\n\t"
+      "prefetcht0 640(%[b])\n\t" KD_A_STEP(0) KD_A_STEP(1) KD_A_STEP(2) KD_A_STEP(3)
+      "addq $96, %[a]\n\t"
+      "addq $256, %[b]\n\t"
+      "decq %[n4]\n\t"
+      "jnz 1b\n\t"
+      "2:\n\t"
+      "testq %[n1], %[n1]\n\t"
+      "jz 4f\n\t"
+      "3:\n\t" KD_A_STEP(0)
+      "addq $24, %[a]\n\t"
+      "addq $64, %[b]\n\t"
+      "decq %[n1]\n\t"
+      "jnz 3b\n\t"
+      "4:\n\t"
+      : [a] "+r"(a), [b] "+r"(b), [n4] "+r"(n4), [n1] "+r"(n1), KD_A_ACC
+      :
+      : "xmm12", "xmm13", "xmm14", "xmm15", "memory", "cc");
+#undef KD_A_ZERO
+#undef KD_A_ACC
+#undef KD_A_STEP
+#undef KD_A_FMAS
+#undef KD_A_ROW
   const __m256 va = _mm256_set1_ps(st.alpha), vb = _mm256_set1_ps(st.beta);
   const bool load_c = st.beta != 0.0f, relu = st.relu;
   if (mr == MR && nr == NR) {
