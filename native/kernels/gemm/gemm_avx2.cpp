@@ -71,6 +71,8 @@ static void act_unary(UnaryOp op, float* x, int64_t n) { unary(op, x, x, n, 0.0f
 struct Store;
 static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
                     int64_t nr, const Store& st);
+#define KD_ROWS4_KLOOP
+static void rows4_kloop(int64_t kc, const float* a, int64_t ars, int64_t acs, const float* p, __m256 (&acc)[4][2]);
 // A no-pack path (A and B read in place, as gemm_avx512.cpp does) measured slower than packing
 // here at 64³–256³ (0.7–0.85×), so AVX2 always packs above the row kernels' range.
 static bool gemm_direct(const GemmArgs&, int64_t, int64_t, int64_t, int64_t, float*) { return false; }
@@ -191,6 +193,43 @@ static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_
   KD_STORE(0, c00, c01) KD_STORE(1, c10, c11) KD_STORE(2, c20, c21)
   KD_STORE(3, c30, c31) KD_STORE(4, c40, c41) KD_STORE(5, c50, c51)
 #undef KD_STORE
+}
+
+// acc[r][0..1] += Σ_k A[r·ars + k·acs] · P[k·16 .. k·16+15] for 4 rows of A read in place and a
+// packed 16-wide B panel: the K loop of rows_packed<4> (2-4-row inference, classifier heads). As
+// in ukernel, assembly keeps the 8 accumulators in registers: gcc 12 spilled a B vector to the
+// stack and reloaded it for every FMA, holding this loop at ~45 GFLOP/s with everything in L1.
+static void rows4_kloop(int64_t kc, const float* a, int64_t ars, int64_t acs, const float* p, __m256 (&acc)[4][2]) {
+  if (kc <= 0) return;
+  __m256 c00 = acc[0][0], c01 = acc[0][1], c10 = acc[1][0], c11 = acc[1][1];
+  __m256 c20 = acc[2][0], c21 = acc[2][1], c30 = acc[3][0], c31 = acc[3][1];
+  const int64_t rs = ars * 4, ks = acs * 4;  // bytes
+  const float* a3 = a + 3 * ars;
+  int64_t n = kc;
+#define KD_R4_ROW(src, x, c0, c1)                                                         \
+  "vbroadcastss " src ", %%" x "\n\t"                                                    \
+  "vfmadd231ps %%ymm12, %%" x ", %[" c0 "]\n\t"                                         \
+  "vfmadd231ps %%ymm13, %%" x ", %[" c1 "]\n\t"
+  __asm__ volatile(
+      "1:\n\t"
+      "vmovups (%[p]), %%ymm12\n\t"
+      "vmovups 32(%[p]), %%ymm13\n\t"
+      KD_R4_ROW("(%[a])", "ymm14", "c00", "c01")
+      KD_R4_ROW("(%[a],%[rs],1)", "ymm15", "c10", "c11")
+      KD_R4_ROW("(%[a],%[rs],2)", "ymm14", "c20", "c21")
+      KD_R4_ROW("(%[a3])", "ymm15", "c30", "c31")
+      "addq $64, %[p]\n\t"
+      "addq %[ks], %[a]\n\t"
+      "addq %[ks], %[a3]\n\t"
+      "decq %[n]\n\t"
+      "jnz 1b\n\t"
+      : [a] "+r"(a), [a3] "+r"(a3), [p] "+r"(p), [n] "+r"(n), [c00] "+x"(c00), [c01] "+x"(c01),
+        [c10] "+x"(c10), [c11] "+x"(c11), [c20] "+x"(c20), [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31)
+      : [rs] "r"(rs), [ks] "r"(ks)
+      : "xmm12", "xmm13", "xmm14", "xmm15", "memory", "cc");
+#undef KD_R4_ROW
+  acc[0][0] = c00; acc[0][1] = c01; acc[1][0] = c10; acc[1][1] = c11;
+  acc[2][0] = c20; acc[2][1] = c21; acc[3][0] = c30; acc[3][1] = c31;
 }
 
 }  // namespace

@@ -21,6 +21,8 @@
 //   act_unary(op, x, n)                       runs an activation kernel in place over n floats
 //                                             (the transcendental epilogues; see epi_row).
 //   gemm_direct(g, r0, r1, c0, c1, ws)        optional no-pack tile path; returns false to decline.
+//   rows4_kloop(kc, a, ars, acs, p, acc)      optional, with #define KD_ROWS4_KLOOP: the K loop of
+//                                             rows_packed<4> (acc[4][NR / VL] += A rows × packed B).
 
 // How a finished accumulator tile is merged into C: C = act(alpha·acc + beta·C + bias).
 // beta == 0 means C is not read (it may hold NaN). bias is already offset to the tile's column.
@@ -384,6 +386,12 @@ static void rows_packed(const GemmArgs& g, int64_t i0, int64_t c0, int64_t c1) {
       const float* p = g.Bp + k0 * np + j * kc;
       const float* a = arow + k0 * acs;
       int64_t k = 0;
+#ifdef KD_ROWS4_KLOOP
+      if constexpr (R == 4) {  // the ISA's own K loop for 4 rows (see KD_ROWS4_KLOOP)
+        rows4_kloop(kc, a, ars, acs, p, acc[0]);
+        k = kc;
+      }
+#endif
       for (; k + U <= kc; k += U) {
 #pragma GCC unroll 64
         for (int u = 0; u < U; ++u) {
