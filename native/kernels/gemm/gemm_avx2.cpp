@@ -84,10 +84,14 @@ static bool gemm_direct(const GemmArgs&, int64_t, int64_t, int64_t, int64_t, flo
 // registers and spilled one every 4 steps however the code was arranged; this loop keeps the 12
 // accumulators, the two B vectors (ymm12-13) and the A broadcasts (ymm14-15) in fixed registers
 // (~5% faster with the tile in L1, 0-19% over whole products at 64³-1024³).
-#define KD_A_ROW(o, r, x, c0, c1)                                                         \
-  "vbroadcastss " #o "*24+" #r "*4(%[a]), %%" x "\n\t"                                  \
+// One row of a K step, shared by ukernel and rows4_kloop: broadcast the A element at src into
+// register x, then accumulate x times the B row held in ymm12-13 into operands c0, c1.
+#define KD_ASM_ROW(src, x, c0, c1)                                                        \
+  "vbroadcastss " src ", %%" x "\n\t"                                                    \
   "vfmadd231ps %%ymm12, %%" x ", %[" c0 "]\n\t"                                         \
   "vfmadd231ps %%ymm13, %%" x ", %[" c1 "]\n\t"
+// row r of step o in a packed A panel: 6 floats (24 bytes) a step
+#define KD_A_ROW(o, r, x, c0, c1) KD_ASM_ROW(#o "*24+" #r "*4(%[a])", x, c0, c1)
 #define KD_A_FMAS(o)                                                                      \
   KD_A_ROW(o, 0, "ymm14", "c00", "c01") KD_A_ROW(o, 1, "ymm15", "c10", "c11")             \
   KD_A_ROW(o, 2, "ymm14", "c20", "c21") KD_A_ROW(o, 3, "ymm15", "c30", "c31")             \
@@ -206,18 +210,14 @@ static void rows4_kloop(int64_t kc, const float* a, int64_t ars, int64_t acs, co
   const int64_t rs = ars * 4, ks = acs * 4;  // bytes
   const float* a3 = a + 3 * ars;
   int64_t n = kc;
-#define KD_R4_ROW(src, x, c0, c1)                                                         \
-  "vbroadcastss " src ", %%" x "\n\t"                                                    \
-  "vfmadd231ps %%ymm12, %%" x ", %[" c0 "]\n\t"                                         \
-  "vfmadd231ps %%ymm13, %%" x ", %[" c1 "]\n\t"
   __asm__ volatile(
       "1:\n\t"
       "vmovups (%[p]), %%ymm12\n\t"
       "vmovups 32(%[p]), %%ymm13\n\t"
-      KD_R4_ROW("(%[a])", "ymm14", "c00", "c01")
-      KD_R4_ROW("(%[a],%[rs],1)", "ymm15", "c10", "c11")
-      KD_R4_ROW("(%[a],%[rs],2)", "ymm14", "c20", "c21")
-      KD_R4_ROW("(%[a3])", "ymm15", "c30", "c31")
+      KD_ASM_ROW("(%[a])", "ymm14", "c00", "c01")
+      KD_ASM_ROW("(%[a],%[rs],1)", "ymm15", "c10", "c11")
+      KD_ASM_ROW("(%[a],%[rs],2)", "ymm14", "c20", "c21")
+      KD_ASM_ROW("(%[a3])", "ymm15", "c30", "c31")
       "addq $64, %[p]\n\t"
       "addq %[ks], %[a]\n\t"
       "addq %[ks], %[a3]\n\t"
@@ -227,7 +227,7 @@ static void rows4_kloop(int64_t kc, const float* a, int64_t ars, int64_t acs, co
         [c10] "+x"(c10), [c11] "+x"(c11), [c20] "+x"(c20), [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31)
       : [rs] "r"(rs), [ks] "r"(ks)
       : "xmm12", "xmm13", "xmm14", "xmm15", "memory", "cc");
-#undef KD_R4_ROW
+#undef KD_ASM_ROW
   acc[0][0] = c00; acc[0][1] = c01; acc[1][0] = c10; acc[1][1] = c11;
   acc[2][0] = c20; acc[2][1] = c21; acc[3][0] = c30; acc[3][1] = c31;
 }
