@@ -14,6 +14,13 @@ run() {
   echo "=== native: $name"
   if "$@"; then passed=$((passed + 1)); else echo "FAILED: native $name"; failed=$((failed + 1)); fi
 }
+# Under CI, a check that cannot run is a failure, not a silent skip: .ci/run installs the tools.
+require() {
+  if [ -n "${CI:-}" ]; then echo "FAILED: native $1 not run ($2)"; failed=$((failed + 1)); else echo "=== native: $1 not run ($2)"; fi
+}
+if ! grep -q avx512f /proc/cpuinfo 2>/dev/null && [ ! -f /usr/include/simde/x86/avx512.h ]; then
+  require "avx512 emulation" "needs libsimde-dev"
+fi
 run gemm sh native/tests/build_gemm_test.sh --run
 run activations sh native/tests/build_activation_test.sh
 run portable sh native/tests/build_portable_test.sh
@@ -21,7 +28,7 @@ run threadpool sh native/tests/build_threadpool_test.sh
 if command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 && command -v qemu-aarch64 >/dev/null 2>&1; then
   run neon sh native/tests/build_neon_test.sh
 else
-  echo "=== native: neon not run (needs g++-aarch64-linux-gnu and qemu-user)"
+  require neon "needs g++-aarch64-linux-gnu and qemu-user"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
