@@ -12,7 +12,7 @@ struct KernelTable {
   void (*gemm_pack_b)(const GemmArgs&, float*);
   int64_t (*gemm_packed_b_floats)(int64_t, int64_t);
   void (*unary)(UnaryOp, const float*, float*, int64_t, float);
-  void (*unary_grad)(GradOp, const float*, const float*, float*, int64_t, float);
+  void (*unary_grad)(UnaryOp, const float*, const float*, float*, int64_t, float);
   void (*softmax)(const float*, float*, int64_t, int64_t, bool);
   void (*softmax_grad)(const float*, const float*, float*, int64_t, int64_t, bool);
 };

@@ -27,7 +27,8 @@ $CXX $FLAGS -Wno-maybe-uninitialized -march=x86-64-v4 -c $K/gemm_avx512.cpp -o "
 A=native/kernels/activation
 $CXX $FLAGS -c $A/activation_reference.cpp -o "$OUT/activation_reference.o"
 $CXX $FLAGS -march=x86-64-v3 -c $A/activation_avx2.cpp -o "$OUT/activation_avx2.o"
-ACT="$OUT/activation_reference.o $OUT/activation_avx2.o"
+$CXX $FLAGS -march=x86-64-v4 -c $A/activation_avx512.cpp -o "$OUT/activation_avx512.o"
+ACT="$OUT/activation_reference.o $OUT/activation_avx2.o $OUT/activation_avx512.o"
 OBJS="$OUT/gemm_reference.o $OUT/gemm_avx2.o $OUT/gemm_avx512.o $ACT"
 $CXX $FLAGS native/tests/gemm_test.cpp $OBJS -o "$OUT/gemm_test"
 # --threads N goes through parallel_gemm.cpp and the pool, with a stand-in kernel table
@@ -37,8 +38,9 @@ $CXX $FLAGS -pthread native/tests/gemm_bench.cpp native/tests/gemm_bench_dispatc
 # (apt-get install libsimde-dev): it checks their logic, not their speed.
 if ! grep -q avx512f /proc/cpuinfo 2>/dev/null && [ -f /usr/include/simde/x86/avx512.h ]; then
   $CXX $FLAGS -Wno-maybe-uninitialized -march=x86-64-v3 -DKINDLING_GEMM_EMULATE_AVX512 -c $K/gemm_avx512.cpp -o "$OUT/gemm_avx512_emu.o"
+  $CXX $FLAGS -Wno-psabi -march=x86-64-v3 -DKINDLING_ACTIVATION_EMULATE_AVX512 -c $A/activation_avx512.cpp -o "$OUT/activation_avx512_emu.o"
   $CXX $FLAGS -DKINDLING_GEMM_EMULATE_AVX512 native/tests/gemm_test.cpp "$OUT/gemm_reference.o" "$OUT/gemm_avx2.o" \
-    "$OUT/gemm_avx512_emu.o" $ACT -o "$OUT/gemm_test_avx512_emulated"
+    "$OUT/gemm_avx512_emu.o" "$OUT/activation_reference.o" "$OUT/activation_avx2.o" "$OUT/activation_avx512_emu.o" -o "$OUT/gemm_test_avx512_emulated"
 fi
 if [ "$RUN" = 1 ]; then
   "$OUT/gemm_test"

@@ -18,8 +18,8 @@
 //   ukernel(kc, pa, pb, c, ldc, mr, nr, st)   packed panels → C tile, applying `st`.
 //   tr4x4(s, lds, d, ldd)                     d[t*ldd + i] = s[i*lds + t] for a 4×4 block (used by
 //                                             the packing routines below for transposed sources).
-//   act_unary(op, x, n)                       runs an activation kernel in place over n floats
-//                                             (the transcendental epilogues; see epi_row).
+//   act_unary(op, x, n)                       runs this ISA's activation kernel in place over n
+//                                             floats (the epilogues other than relu; see epi_row).
 //   gemm_direct(g, r0, r1, c0, c1, ws)        optional no-pack tile path; returns false to decline.
 //   rows4_kloop(kc, a, ars, acs, p, acc)      optional, with #define KD_ROWS4_KLOOP: the K loop of
 //                                             rows_packed<4> (acc[4][NR / VL] += A rows × packed B).
@@ -35,14 +35,13 @@ struct Store {
 static inline int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
 static inline int64_t imax(int64_t a, int64_t b) { return a > b ? a : b; }
 static inline int64_t round_up(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
-static inline bool epi_is_transcendental(Epilogue e) { return e >= EPI_GELU && e <= EPI_SILU; }
+// relu is applied in registers as the tile is stored (max(0, v), the relu kernel's own
+// instruction); every other epilogue runs over the finished tile (epi_row).
+static inline bool epi_is_transcendental(UnaryOp e) { return e != U_NONE && e != U_RELU; }
 
-// A transcendental epilogue over a finished row of the tile, while it is still in L1: the
-// activation kernels do the math, so each ISA has one tested exp/erf, not a second copy here.
-static void epi_row(float* x, int64_t n, Epilogue e) {
-  const UnaryOp op = e == EPI_GELU ? U_GELU : e == EPI_SIGMOID ? U_SIGMOID : e == EPI_TANH ? U_TANH : U_SILU;
-  act_unary(op, x, n);
-}
+// An epilogue over a finished row of the tile, while it is still in L1: the same ISA's activation
+// kernel does the math, so the fused result is the unfused one bit for bit.
+static void epi_row(float* x, int64_t n, UnaryOp e) { act_unary(e, x, n); }
 
 // Scalar merge for a partial tile computed into a scratch tile (ISAs whose ukernel only stores
 // full tiles).
@@ -92,7 +91,7 @@ static inline void finish_rows(const GemmArgs& g, int64_t r0, int64_t r1, int64_
 // ---------------------------------------------------------------------------------------------
 // K == 0 or alpha == 0: C = act(beta·C + bias); A and B are not read.
 static void gemm_scale(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
-  Store st{0.0f, g.beta, nullptr, g.epilogue == EPI_RELU};
+  Store st{0.0f, g.beta, nullptr, g.epilogue == U_RELU};
   for (int64_t i = r0; i < r1; ++i) {
     float* c = g.C + i * g.ldc;
     for (int64_t j = c0; j < c1; ++j) c[j] = store_scalar(0.0f, c[j], st, g.bias ? g.bias + j : nullptr);
@@ -113,7 +112,7 @@ static void rows_nn(const GemmArgs& g, int64_t i0, int64_t c0, int64_t c1) {
   const float* a1 = a0 + (R > 1 ? ars : 0);
   const float* a2 = a0 + (R > 2 ? 2 * ars : 0);
   const float* a3 = a0 + (R > 3 ? 3 * ars : 0);
-  const Store st{g.alpha, g.beta, nullptr, g.epilogue == EPI_RELU};
+  const Store st{g.alpha, g.beta, nullptr, g.epilogue == U_RELU};
   const int64_t K = g.K, ldb = g.ldb;
   for (int64_t j = c0; j < c1; j += 4 * VL) {
     const int64_t w = imin(4 * VL, c1 - j);
@@ -168,7 +167,7 @@ static void rows_nn(const GemmArgs& g, int64_t i0, int64_t c0, int64_t c1) {
 static void row_nn_wide(const GemmArgs& g, int64_t i0, int64_t c0, int64_t c1) {
   const int64_t acs = g.transA ? g.lda : 1;
   const float* a0 = g.A + i0 * (g.transA ? 1 : g.lda);
-  const Store st{g.alpha, g.beta, nullptr, g.epilogue == EPI_RELU};
+  const Store st{g.alpha, g.beta, nullptr, g.epilogue == U_RELU};
   const int64_t K = g.K, ldb = g.ldb;
   int64_t j = c0;
   for (; j + 8 * VL <= c1; j += 8 * VL) {
@@ -197,7 +196,7 @@ static void rows_nt(const GemmArgs& g, const float* a0, int64_t lda_c, int64_t i
   const float* a1 = a0 + (R > 1 ? lda_c : 0);
   const float* a2 = a0 + (R > 2 ? 2 * lda_c : 0);
   const float* a3 = a0 + (R > 3 ? 3 * lda_c : 0);
-  const Store st{g.alpha, g.beta, nullptr, g.epilogue == EPI_RELU};
+  const Store st{g.alpha, g.beta, nullptr, g.epilogue == U_RELU};
   const int64_t K = g.K, Kv = K / VL * VL;
   for (int64_t j = c0; j < c1; j += 4) {
     const int64_t w = imin(4, c1 - j);
@@ -370,7 +369,7 @@ static void rows_packed(const GemmArgs& g, int64_t i0, int64_t c0, int64_t c1) {
   constexpr int U = R == 1 ? 4 : R == 2 ? 2 : 1;
   const int64_t ars = g.transA ? 1 : g.lda, acs = g.transA ? g.lda : 1;
   const int64_t K = g.K, kb = k_block(K), np = round_up(g.N, NR);
-  const Store st{g.alpha, g.beta, nullptr, g.epilogue == EPI_RELU};
+  const Store st{g.alpha, g.beta, nullptr, g.epilogue == U_RELU};
   const float* arow = g.A + i0 * ars;
   for (int64_t j = c0; j < c1; j += NR) {
     const int64_t w = imin(NR, c1 - j);
@@ -469,7 +468,7 @@ static void macro_kernel(const PackedCtx& x, const float* pa, const float* pb, i
     const int64_t j = j0 + jr;
     float* c = g.C + (i0 + ir) * g.ldc + j;
     const Store st{g.alpha, first ? g.beta : 1.0f, last && g.bias ? g.bias + j : nullptr,
-                   last && g.epilogue == EPI_RELU};
+                   last && g.epilogue == U_RELU};
     const float* a = pa + ir * kc;
     const float* b = pb + jr * kc;
     if (UKR_TAILS || (mr == MR && nr == NR)) {
