@@ -18,7 +18,7 @@ struct KernelTable {
 };
 
 // Binary elementwise ops, reductions and optimizer updates are memory-bound: one portable loop
-// serves every ISA (portable_kernels.h).
+// serves every ISA (kernels/portable/portable_kernels.h).
 
 // The table in use. Selection happens on the first call; `error` (if not null) receives a
 // message when KINDLING_ISA asks for something unknown or unsupported (the best ISA is used then).

@@ -1,7 +1,7 @@
 // Elementwise kernels through N-API: unary ops, activation gradients, binary arithmetic with
 // broadcasting, softmax.
 #include "../dispatch.h"
-#include "../portable_kernels.h"
+#include "../kernels/portable/portable_kernels.h"
 #include "args.h"
 #include "register.h"
 

@@ -4,7 +4,7 @@ import { jsBackend } from '../js/index.js';
 import type { NativeBinding } from './binding.js';
 import { exact, isContiguous, isF32, MIN_ELEMENTWISE, overlaps } from './util.js';
 
-// Codes of native/portable_kernels.h
+// Codes of native/kernels/portable/portable_kernels.h
 const ARITH: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
 /** Collapsed dims the native binary op takes (kMaxBinaryDims); more stay in JS. */
 const MAX_DIMS = 6;
