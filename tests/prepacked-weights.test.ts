@@ -114,10 +114,25 @@ describe('nn.Sequential fuses Linear + activation for inference', () => {
     ['Sigmoid', () => new nn.Sigmoid()],
     ['Tanh', () => new nn.Tanh()],
     ['SiLU', () => new nn.SiLU()],
+    ['Hardswish', () => new nn.Hardswish()],
     ['GELU(tanh), not fused', () => new nn.GELU('tanh')],
   ];
   for (const [bname, backend] of backends) {
     for (const [name, make] of acts) {
+      // the epilogue runs the same ISA's activation kernel as act(lin(x)) does
+      it(`${name} (${bname}): Linear(512, 512) fused equals act(lin(x)) bit for bit`, () => {
+        useBackend(backend);
+        torch.manual_seed(12);
+        const lin = new nn.Linear(512, 512), act = make();
+        const model = new nn.Sequential(lin, act);
+        const x = torch.randn(64, 512).mul(2);
+        for (let i = 0; i < 2; i++) torch.no_grad(() => lin(x));  // both below then use the packed weight
+        const f = torch.no_grad(() => model(x)).toTypedArray() as Float32Array;
+        const a = torch.no_grad(() => act(lin(x)) as Tensor).toTypedArray() as Float32Array;
+        let differ = 0;
+        for (let i = 0; i < f.length; i++) if (!Object.is(f[i], a[i])) differ++;
+        expect(differ).toBe(0);
+      });
       it(`${name} (${bname}): equals the two calls`, () => {
         useBackend(backend);
         torch.manual_seed(11);

@@ -96,6 +96,10 @@ export class Hardswish extends InplaceOnly {
   override forward(input: Tensor): Tensor {
     return F.hardswish(input);
   }
+  /** The unary kernel this forward is: nn.Sequential fuses it into a preceding Linear's GEMM. */
+  fusedOp(): UnaryOp | null {
+    return 'hardswish';
+  }
   override extra_repr(): string {
     return '';
   }

@@ -349,12 +349,9 @@ export function hardsigmoid(input: Tensor, inplace: boolean | InplaceOpt = false
 export function hardswish(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
   const [ip] = kwargs('hardswish', [inplace], ['inplace'], [false]);
   floatOnly(input, 'hardswish', 'hardswish_cpu');
-  return maybeInplace(input, ip, (x) => {
-    const d = x.detach();
-    const y = B.div(B.mul(d, U.clamp(B.add(d, 3), 0, 6)), 6);
-    return record('HardswishBackward0', x, y, (g) =>
-      B.where(B.lt(x, -3), 0, B.where(B.lt(x, 3), B.mul(g, B.add(B.div(x, 3), 0.5)), g)));
-  });
+  return maybeInplace(input, ip, (x) =>
+    record('HardswishBackward0', x, kernel('hardswish', x.detach()), (g) => U.unaryGrad('hardswish', x, g, () =>
+      B.where(B.lt(x, -3), 0, B.where(B.ge(x, 3), g, B.mul(g, B.add(B.div(x, 3), 0.5)))))));
 }
 
 /** log(sigmoid(x)) = min(x, 0) − log1p(exp(−|x|)): exact and finite for every x. */

@@ -46,6 +46,8 @@ export const UNARY_KERNELS = {
   gelu_tanh: { f: '0.5 * x * (1 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))', grad: 'g * h.geluTanhGrad(x)', saved: 'input' },
   // p = negative slope
   leaky_relu: { f: 'x > 0 ? x : x * p', grad: 'x > 0 ? g : g * p', saved: 'input' },
+  // x·relu6(x + 3)/6; the gradient as PyTorch's vectorised kernel (g from 3 on, NaN stays NaN)
+  hardswish: { f: 'x * Math.min(Math.max(x + 3, 0), 6) / 6', grad: 'x < -3 ? 0 : x >= 3 ? g : g * (x / 3 + 0.5)', saved: 'input' },
   // p = alpha
   elu: { f: 'x > 0 ? x : p * Math.expm1(x)', grad: 'x <= 0 ? g * p * Math.exp(x) : g', saved: 'input' },
 } as const satisfies Record<string, UnaryKernel>;
