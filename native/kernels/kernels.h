@@ -32,8 +32,9 @@ constexpr const char* kUnaryNames[U_COUNT] = {
 #include "activation/unary_ops.def"
 #undef KINDLING_UNARY_OP
 };
-constexpr bool unary_has(UnaryOp op, uint32_t flag) { return op >= 0 && op < U_COUNT && (kUnaryFlags[op] & flag) != 0; }
-constexpr bool unary_has_grad(UnaryOp op) { return unary_has(op, UF_GRAD_INPUT | UF_GRAD_OUTPUT); }
+// static: no inline symbol shared between translation units compiled for different ISAs
+static constexpr bool unary_has(UnaryOp op, uint32_t flag) { return op >= 0 && op < U_COUNT && (kUnaryFlags[op] & flag) != 0; }
+static constexpr bool unary_has_grad(UnaryOp op) { return unary_has(op, UF_GRAD_INPUT | UF_GRAD_OUTPUT); }
 
 // C = epilogue(alpha·op(A)·op(B) + beta·C + bias), row-major, fp32. The epilogue is U_NONE or an
 // op flagged UF_EPILOGUE, applied to the finished tile by the same ISA's unary kernel, so a fused
