@@ -40,7 +40,9 @@
     {
       "target_name": "kindling",
       "sources": [
+        "<!@(node -p \"require('./native/sources.json').binding.join(' ')\")",
         "<!@(node -p \"require('./native/sources.json').common.join(' ')\")",
+        "<!@(node -p \"require('./native/sources.json').portable.join(' ')\")",
         "<!@(node -p \"require('./native/sources.json').reference.join(' ')\")"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

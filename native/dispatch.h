@@ -12,13 +12,13 @@ struct KernelTable {
   void (*gemm_pack_b)(const GemmArgs&, float*);
   int64_t (*gemm_packed_b_floats)(int64_t, int64_t);
   void (*unary)(UnaryOp, const float*, float*, int64_t, float);
-  void (*unary_grad)(GradOp, const float*, const float*, float*, int64_t, float);
+  void (*unary_grad)(UnaryOp, const float*, const float*, float*, int64_t, float);
   void (*softmax)(const float*, float*, int64_t, int64_t, bool);
   void (*softmax_grad)(const float*, const float*, float*, int64_t, int64_t, bool);
 };
 
 // Binary elementwise ops, reductions and optimizer updates are memory-bound: one portable loop
-// serves every ISA (portable_kernels.h).
+// serves every ISA (kernels/portable/portable_kernels.h).
 
 // The table in use. Selection happens on the first call; `error` (if not null) receives a
 // message when KINDLING_ISA asks for something unknown or unsupported (the best ISA is used then).

@@ -79,15 +79,14 @@ bool gemm_single_column(const GemmArgs& a) {
   t.ldb = a.lda;
   t.ldc = a.M;
   t.bias = nullptr;
-  t.epilogue = EPI_NONE;
+  t.epilogue = U_NONE;
   t.Bp = nullptr;
   gemm(t);
   if (a.bias) {
     const float b = a.bias[0];
     for (int64_t i = 0; i < a.M; ++i) a.C[i] += b;
   }
-  static constexpr UnaryOp kEpilogueOp[] = {U_COUNT, U_RELU, U_GELU, U_SIGMOID, U_TANH, U_SILU};
-  if (a.epilogue != EPI_NONE) kernels().unary(kEpilogueOp[a.epilogue], a.C, a.C, a.M, 0.0f);
+  if (a.epilogue != U_NONE) kernels().unary(a.epilogue, a.C, a.C, a.M, 0.0f);
   return true;
 }
 

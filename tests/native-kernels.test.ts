@@ -46,7 +46,8 @@ function runGemm(c: Case): void {
   const C0 = C.slice();
   const bias = c.bias ? rand(N, 4) : null;
   const epi = c.epi ?? 0;
-  binding().gemm(A, B, C, bias, new Float64Array([+transA, +transB, M, N, K, lda, ldb, ldc, 0, 0, 0, alpha, beta, epi, 1, 0, 0, 0]));
+  const code = epi === 0 ? -1 : binding().unaryOps[EPI[epi]];  // the addon's op code, -1 for none
+  binding().gemm(A, B, C, bias, new Float64Array([+transA, +transB, M, N, K, lda, ldb, ldc, 0, 0, 0, alpha, beta, code, 1, 0, 0, 0]));
   const f = epilogue[EPI[epi]];
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < ldc; j++) {
@@ -118,7 +119,7 @@ describe('native GEMM', () => {
   it('batches with broadcast operands (stride 0)', () => {
     const M = 5, N = 6, K = 7, batch = 3;
     const A = rand(batch * M * K, 5), B = rand(K * N, 6), C = new Float32Array(batch * M * N);
-    binding().gemm(A, B, C, null, new Float64Array([0, 0, M, N, K, K, N, N, 0, 0, 0, 1, 0, 0, batch, M * K, 0, M * N]));
+    binding().gemm(A, B, C, null, new Float64Array([0, 0, M, N, K, K, N, N, 0, 0, 0, 1, 0, -1, batch, M * K, 0, M * N]));
     for (let b = 0; b < batch; b++) {
       for (let i = 0; i < M; i++) {
         for (let j = 0; j < N; j++) {
@@ -201,11 +202,12 @@ describe('native activations', () => {
   it('gradients of relu, sigmoid and tanh', () => {
     const n = 37;
     const y = rand(n, 9).map((v) => v * 0.9), g = rand(n, 10), out = new Float32Array(n);
-    binding().unaryGrad(0, y, g, out, 0);
+    const { relu, sigmoid, tanh } = binding().unaryOps;
+    binding().unaryGrad(relu, y, g, out, 0);
     y.forEach((v, i) => expect(out[i]).toBe(v > 0 ? g[i] : 0));
-    binding().unaryGrad(1, y, g, out, 0);
+    binding().unaryGrad(sigmoid, y, g, out, 0);
     y.forEach((v, i) => expect(out[i]).toBeCloseTo(g[i] * v * (1 - v), 6));
-    binding().unaryGrad(2, y, g, out, 0);
+    binding().unaryGrad(tanh, y, g, out, 0);
     y.forEach((v, i) => expect(out[i]).toBeCloseTo(g[i] * (1 - v * v), 6));
   });
 
@@ -236,7 +238,7 @@ describe('native activations', () => {
 
 describe('the binding rejects bad input with a clear error', () => {
   const dims = (over: Partial<Record<number, number>> = {}) => {
-    const d = new Float64Array([0, 0, 2, 2, 2, 2, 2, 2, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0]);
+    const d = new Float64Array([0, 0, 2, 2, 2, 2, 2, 2, 0, 0, 0, 1, 0, -1, 1, 0, 0, 0]);
     for (const [k, v] of Object.entries(over)) d[Number(k)] = v!;
     return d;
   };

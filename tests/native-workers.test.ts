@@ -12,7 +12,7 @@ const n = 64;
 const A = new Float32Array(n * n).fill(1), B = new Float32Array(n * n).fill(2), C = new Float32Array(n * n);
 let ok = true;
 for (let r = 0; r < 20; r++) {
-  b.gemm(A, B, C, null, new Float64Array([0, 0, n, n, n, n, n, n, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0]));
+  b.gemm(A, B, C, null, new Float64Array([0, 0, n, n, n, n, n, n, 0, 0, 0, 1, 0, -1, 1, 0, 0, 0]));
   ok = ok && C.every((v) => v === 2 * n);
 }
 const x = new Float32Array(1000).fill(-1), y = new Float32Array(1000);

@@ -114,10 +114,25 @@ describe('nn.Sequential fuses Linear + activation for inference', () => {
     ['Sigmoid', () => new nn.Sigmoid()],
     ['Tanh', () => new nn.Tanh()],
     ['SiLU', () => new nn.SiLU()],
+    ['Hardswish', () => new nn.Hardswish()],
     ['GELU(tanh), not fused', () => new nn.GELU('tanh')],
   ];
   for (const [bname, backend] of backends) {
     for (const [name, make] of acts) {
+      // the epilogue runs the same ISA's activation kernel as act(lin(x)) does
+      it(`${name} (${bname}): Linear(512, 512) fused equals act(lin(x)) bit for bit`, () => {
+        useBackend(backend);
+        torch.manual_seed(12);
+        const lin = new nn.Linear(512, 512), act = make();
+        const model = new nn.Sequential(lin, act);
+        const x = torch.randn(64, 512).mul(2);
+        for (let i = 0; i < 2; i++) torch.no_grad(() => lin(x));  // both below then use the packed weight
+        const f = torch.no_grad(() => model(x)).toTypedArray() as Float32Array;
+        const a = torch.no_grad(() => act(lin(x)) as Tensor).toTypedArray() as Float32Array;
+        let differ = 0;
+        for (let i = 0; i < f.length; i++) if (!Object.is(f[i], a[i])) differ++;
+        expect(differ).toBe(0);
+      });
       it(`${name} (${bname}): equals the two calls`, () => {
         useBackend(backend);
         torch.manual_seed(11);
@@ -200,7 +215,7 @@ describe('nn.Sequential reuses scratch memory for intermediate results only', ()
 
 describe.runIf(loaded.binding)('packB and gemm(packed) in the binding', () => {
   const b = () => loaded.binding as NativeBinding;
-  const dims = (M: number, N: number, K: number, transB: boolean, epi = 0, ldb = transB ? K : N, bOff = 0) =>
+  const dims = (M: number, N: number, K: number, transB: boolean, epi = -1, ldb = transB ? K : N, bOff = 0) =>
     new Float64Array([0, +transB, M, N, K, K, ldb, N, 0, bOff, 0, 1, 0, epi, 1, 0, 0, 0]);
 
   it('gives the unpacked result for tails, transposes, epilogues and threads', () => {
@@ -210,7 +225,7 @@ describe.runIf(loaded.binding)('packB and gemm(packed) in the binding', () => {
         b().setNumThreads(t);
         for (const [M, N, K] of [[1, 1, 1], [1, 17, 3], [3, 33, 100], [4, 512, 784], [5, 31, 15], [64, 80, 96], [200, 130, 400], [1, 1000, 7]]) {
           for (const transB of [false, true]) {
-            for (const epi of [0, 1, 3]) {
+            for (const epi of [-1, b().unaryOps.relu, b().unaryOps.sigmoid]) {
               const A = rand(M * K, 1), B = rand(N * K, 2), bias = rand(N, 3);
               const d = dims(M, N, K, transB, epi);
               const C1 = new Float32Array(M * N), C2 = new Float32Array(M * N);
@@ -240,7 +255,7 @@ describe.runIf(loaded.binding)('packB and gemm(packed) in the binding', () => {
     expect(() => b().gemm(A, B, C, null, d, other)).toThrow(RangeError);
     expect(() => b().gemm(A, B, C, null, dims(4, 6, 8, true), b().packB(B, d))).toThrow(/another B layout/);
     expect(() => b().packB(rand(10, 1), d)).toThrow(/argument 'B' has 10 elements/);
-    expect(() => b().packB(B, new Float64Array([0, 0, 4, 6, 8, 8, 6, 6, 0, 0, 0, 1, 0, 0, 2, 0, 0, 0]))).toThrow(/batch must be 1/);
+    expect(() => b().packB(B, new Float64Array([0, 0, 4, 6, 8, 8, 6, 6, 0, 0, 0, 1, 0, -1, 2, 0, 0, 0]))).toThrow(/batch must be 1/);
     expect(() => b().packB(B, dims(4, 0, 8, false))).toThrow(RangeError);
     expect(() => b().packB(new Float64Array(48) as never, d)).toThrow(TypeError);
   });

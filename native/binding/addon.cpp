@@ -21,7 +21,7 @@ namespace {
 using kindling::binding::integer;
 
 // Bumped whenever the binding's surface changes; the TypeScript loader refuses a stale binary.
-constexpr int32_t kAbiVersion = 3;
+constexpr int32_t kAbiVersion = 4;
 
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   kindling::set_num_threads(static_cast<int>(integer(info, 0, "n", 1, 1024)));

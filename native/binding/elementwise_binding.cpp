@@ -1,7 +1,7 @@
 // Elementwise kernels through N-API: unary ops, activation gradients, binary arithmetic with
 // broadcasting, softmax.
 #include "../dispatch.h"
-#include "../portable_kernels.h"
+#include "../kernels/portable/portable_kernels.h"
 #include "args.h"
 #include "register.h"
 
@@ -71,7 +71,8 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
 // unaryGrad(op, x, g, out, param)
 Napi::Value UnaryGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const auto op = static_cast<kindling::GradOp>(integer(info, 0, "op", 0, kindling::G_COUNT - 1));
+  const auto op = static_cast<kindling::UnaryOp>(integer(info, 0, "op", 0, kindling::U_COUNT - 1));
+  if (!kindling::unary_has_grad(op)) THROW_RANGE(env, "argument 'op' must be an op in binding.unaryGradOps");
   F32 x = f32(info, 1, "x"), g = f32(info, 2, "g"), out = f32(info, 3, "out");
   const float param = static_cast<float>(number(info, 4, "param"));
   if (g.length != x.length || out.length != x.length) THROW_RANGE(env, "arguments 'x', 'g' and 'out' must have the same length");
@@ -108,9 +109,28 @@ Napi::Value SoftmaxGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// The op table of native/kernels/activation/unary_ops.def: unaryOps maps each name to its code;
+// epilogueOps (GEMM epilogues) and unaryGradOps (with a gradient kernel: "input" or "output", the
+// saved tensor it reads) name subsets.
+void export_unary_table(Napi::Env env, Napi::Object exports) {
+  Napi::Object codes = Napi::Object::New(env), grads = Napi::Object::New(env);
+  Napi::Array epilogues = Napi::Array::New(env);
+  uint32_t e = 0;
+  for (int32_t op = 0; op < kindling::U_COUNT; ++op) {
+    const uint32_t f = kindling::kUnaryFlags[op];
+    codes.Set(kindling::kUnaryNames[op], op);
+    if (f & kindling::UF_EPILOGUE) epilogues.Set(e++, kindling::kUnaryNames[op]);
+    if (f & (kindling::UF_GRAD_INPUT | kindling::UF_GRAD_OUTPUT)) grads.Set(kindling::kUnaryNames[op], f & kindling::UF_GRAD_INPUT ? "input" : "output");
+  }
+  exports.Set("unaryOps", codes);
+  exports.Set("epilogueOps", epilogues);
+  exports.Set("unaryGradOps", grads);
+}
+
 }  // namespace
 
 void register_elementwise(Napi::Env env, Napi::Object exports) {
+  export_unary_table(env, exports);
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
   exports.Set("unaryGrad", Napi::Function::New(env, UnaryGrad, "unaryGrad"));
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));

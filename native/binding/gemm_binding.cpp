@@ -42,7 +42,10 @@ Dims readDims(const Napi::CallbackInfo& info, size_t i) {
   if (!std::isfinite(d.data[11]) || !std::isfinite(d.data[12])) THROW_RANGE(env, "dims.alpha and dims.beta must be finite");
   g.alpha = static_cast<float>(d.data[11]);
   g.beta = static_cast<float>(d.data[12]);
-  g.epilogue = static_cast<kindling::Epilogue>(intAt(13, "dims.epilogue", 0, 5));
+  g.epilogue = static_cast<kindling::UnaryOp>(intAt(13, "dims.epilogue", kindling::U_NONE, kindling::U_COUNT - 1));
+  if (g.epilogue != kindling::U_NONE && !kindling::unary_has(g.epilogue, kindling::UF_EPILOGUE)) {
+    THROW_RANGE(env, "dims.epilogue must be -1 or a unary op in binding.epilogueOps");
+  }
   r.batch = intAt(14, "dims.batch", 0, kMaxDim);
   r.sA = intAt(15, "dims.strideA", 0, kMaxDim);
   r.sB = intAt(16, "dims.strideB", 0, kMaxDim);

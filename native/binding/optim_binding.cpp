@@ -1,5 +1,5 @@
 // Fused optimizer updates through N-API: one call per parameter and step.
-#include "../portable_kernels.h"
+#include "../kernels/portable/portable_kernels.h"
 #include "args.h"
 #include "register.h"
 

@@ -1,5 +1,5 @@
 // Reductions through N-API: sum, max, min, argmax and argmin over the middle dim of [outer, size, inner].
-#include "../portable_kernels.h"
+#include "../kernels/portable/portable_kernels.h"
 #include "args.h"
 #include "register.h"
 

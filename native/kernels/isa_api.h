@@ -11,7 +11,7 @@ int64_t gemm_workspace_floats();
 void gemm_pack_b(const GemmArgs& a, float* dst);
 int64_t gemm_packed_b_floats(int64_t K, int64_t N);
 void unary(UnaryOp op, const float* x, float* out, int64_t n, float param);
-void unary_grad(GradOp op, const float* x, const float* g, float* out, int64_t n, float param);
+void unary_grad(UnaryOp op, const float* x, const float* g, float* out, int64_t n, float param);
 void softmax(const float* x, float* out, int64_t rows, int64_t cols, bool log);
 void softmax_grad(const float* y, const float* g, float* out, int64_t rows, int64_t cols, bool log);
 }  // namespace KINDLING_ISA_NS

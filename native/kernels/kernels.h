@@ -8,10 +8,37 @@
 
 namespace kindling {
 
-// Fused GEMM epilogues: applied to the finished tile, after alpha·AB + beta·C + bias.
-enum Epilogue : int32_t { EPI_NONE = 0, EPI_RELU = 1, EPI_GELU = 2, EPI_SIGMOID = 3, EPI_TANH = 4, EPI_SILU = 5 };
+// Elementwise unary ops over n contiguous floats (out may alias x), one code per entry of
+// activation/unary_ops.def, in its order. U_NONE: no op (a GEMM without epilogue).
+enum UnaryOp : int32_t {
+  U_NONE = -1,
+#define KINDLING_UNARY_OP(ID, ...) U_##ID,
+#include "activation/unary_ops.def"
+#undef KINDLING_UNARY_OP
+  U_COUNT
+};
 
-// C = epilogue(alpha·op(A)·op(B) + beta·C + bias), row-major, fp32.
+// What unary_ops.def says of each op (see there).
+enum UnaryFlags : uint32_t {
+  UF_EPILOGUE = 1, UF_PARAM = 2, UF_GRAD_INPUT = 4, UF_GRAD_OUTPUT = 8, UF_GELU_BAR = 16, UF_ANY_ZERO_SIGN = 32
+};
+constexpr uint32_t kUnaryFlags[U_COUNT] = {
+#define KINDLING_UNARY_OP(ID, name, flags, ...) flags,
+#include "activation/unary_ops.def"
+#undef KINDLING_UNARY_OP
+};
+constexpr const char* kUnaryNames[U_COUNT] = {
+#define KINDLING_UNARY_OP(ID, name, ...) #name,
+#include "activation/unary_ops.def"
+#undef KINDLING_UNARY_OP
+};
+// static: no inline symbol shared between translation units compiled for different ISAs
+static constexpr bool unary_has(UnaryOp op, uint32_t flag) { return op >= 0 && op < U_COUNT && (kUnaryFlags[op] & flag) != 0; }
+static constexpr bool unary_has_grad(UnaryOp op) { return unary_has(op, UF_GRAD_INPUT | UF_GRAD_OUTPUT); }
+
+// C = epilogue(alpha·op(A)·op(B) + beta·C + bias), row-major, fp32. The epilogue is U_NONE or an
+// op flagged UF_EPILOGUE, applied to the finished tile by the same ISA's unary kernel, so a fused
+// result equals the unfused activation bit for bit.
 // op(A) is M×K: A[i*lda + k], or A[k*lda + i] when transA. op(B) is K×N: B[k*ldb + j], or
 // B[j*ldb + k] when transB. bias (nullable) has N entries added to every row. beta == 0 ignores
 // C's contents (NaN included). M, N or K may be 0.
@@ -23,38 +50,17 @@ struct GemmArgs {
   const float* B; int64_t ldb;
   float* C; int64_t ldc;
   const float* bias;
-  Epilogue epilogue;
+  UnaryOp epilogue;
   // op(B) pre-packed by gemm_pack_b (nullable). B, ldb and transB stay valid: a block that cannot
   // use the packed panels reads B itself.
   const float* Bp;
 };
 
-// Elementwise unary ops over n contiguous floats; out may alias x.
-enum UnaryOp : int32_t {
-  U_RELU = 0, U_SIGMOID = 1, U_TANH = 2, U_EXP = 3, U_LOG = 4, U_GELU = 5, U_GELU_TANH = 6,
-  U_SILU = 7, U_SOFTPLUS = 8, U_NEG = 9, U_ABS = 10, U_SQRT = 11,
-  U_LEAKY_RELU = 12,  // param = negative slope: x > 0 ? x : slope·x
-  U_ELU = 13,         // param = alpha: x > 0 ? x : alpha·expm1(x)
-  U_COUNT = 14
-};
-
-// Activation gradients: out[i] = g[i] · f'(at x[i]) where `x` is the saved tensor named below.
-enum GradOp : int32_t {
-  G_RELU = 0,       // x = forward output (or input): g where x > 0
-  G_SIGMOID = 1,    // x = forward output y: g·y·(1−y)
-  G_TANH = 2,       // x = forward output y: g·(1−y²)
-  G_GELU = 3,       // x = forward input
-  G_GELU_TANH = 4,  // x = forward input
-  G_SILU = 5,       // x = forward input
-  G_SOFTPLUS = 6,   // x = forward input (beta 1, threshold 20)
-  G_LEAKY_RELU = 7, // x = forward input, param = negative slope
-  G_ELU = 8,        // x = forward input, param = alpha
-  G_COUNT = 9
-};
-
 // Signatures each ISA provides (names are the same in every ISA namespace).
 using SgemmTileFn = void (*)(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int64_t col1, float* workspace);
 using UnaryFn = void (*)(UnaryOp op, const float* x, float* out, int64_t n, float param);
-using GradFn = void (*)(GradOp op, const float* x, const float* g, float* out, int64_t n, float param);
+// Gradients: out[i] = g[i]·f'(at x[i]), x the saved forward input or output (UF_GRAD_INPUT /
+// UF_GRAD_OUTPUT); ops without a gradient kernel write NaN.
+using GradFn = void (*)(UnaryOp op, const float* x, const float* g, float* out, int64_t n, float param);
 
 }  // namespace kindling

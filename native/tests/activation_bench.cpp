@@ -74,8 +74,8 @@ int main(int argc, char** argv) {
       {"relu", 0, U_RELU, "10.6 / 5.4"},   {"sigmoid", 0, U_SIGMOID, "1.47 / 1.44"}, {"tanh", 0, U_TANH, "0.46 / 0.46"},
       {"exp", 0, U_EXP, "1.65 / 1.76"},    {"log", 0, U_LOG, ""},                 {"gelu", 0, U_GELU, "1.36 / 1.55"},
       {"gelu_tanh", 0, U_GELU_TANH, ""},   {"silu", 0, U_SILU, ""},               {"softplus", 0, U_SOFTPLUS, ""},
-      {"neg", 0, U_NEG, ""},               {"sqrt", 0, U_SQRT, ""},               {"relu'", 1, G_RELU, ""},
-      {"sigmoid'", 1, G_SIGMOID, ""},      {"gelu'", 1, G_GELU, ""},              {"silu'", 1, G_SILU, ""},
+      {"neg", 0, U_NEG, ""},               {"sqrt", 0, U_SQRT, ""},               {"relu'", 1, U_RELU, ""},
+      {"sigmoid'", 1, U_SIGMOID, ""},      {"gelu'", 1, U_GELU, ""},              {"silu'", 1, U_SILU, ""},
       {"softmax", 2, 0, ""},               {"log_softmax", 2, 1, ""},
   };
   const int64_t sizes[] = {1 << 16, 1 << 22};
@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
       for (int s = 0; s < 2; ++s) {
         int64_t n = sizes[s];
         if (op.kind == 0) r[s] = measure(n, [&] { isa.unary(UnaryOp(op.code), x.data(), out.data(), n, 0.0f); });
-        else if (op.kind == 1) r[s] = measure(n, [&] { isa.grad(GradOp(op.code), x.data(), g.data(), out.data(), n, 0.1f); });
+        else if (op.kind == 1) r[s] = measure(n, [&] { isa.grad(UnaryOp(op.code), x.data(), g.data(), out.data(), n, 0.1f); });
         else r[s] = measure(n, [&] { isa.softmax(x.data(), out.data(), n / 1024, 1024, op.code == 1); });
       }
       std::printf(" %6.2f / %-8.2f", r[0], r[1]);

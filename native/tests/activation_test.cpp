@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "../kernels/activation/activation_reference_math.h"
 #include "../kernels/kernels.h"
 
 #include "../kernels/isa_all.h"
@@ -37,75 +38,32 @@ const double EPS = FLT_EPSILON;  // 2^-23
 const double INF = HUGE_VAL;
 
 // ---------------------------------------------------------------- float64 oracle
-double sigmoid_d(double x) {
-  double e = std::exp(-std::fabs(x));
-  return x < 0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
-}
-const double kSqrt2OverPi = 0.79788456080286535588, kKappa = 0.044715;
+// f(x) and g·f'(saved) from the reference columns of unary_ops.def; check_grad_formulas proves
+// each gradient column is the derivative of its forward column.
+using namespace refmath;
+constexpr double NO_GRAD = NAN;
 
 double truth(UnaryOp op, double x, double p = 0) {
   switch (op) {
-    case U_RELU: return x < 0 ? 0.0 : x;
-    case U_SIGMOID: return sigmoid_d(x);
-    case U_TANH: return std::tanh(x);
-    case U_EXP: return std::exp(x);
-    case U_LOG: return std::log(x);
-    case U_GELU: return 0.5 * x * std::erfc(-x * M_SQRT1_2);
-    case U_GELU_TANH: return x * sigmoid_d(2 * kSqrt2OverPi * (x + kKappa * x * x * x));
-    case U_SILU: return x * sigmoid_d(x);
-    case U_SOFTPLUS: return x > 20 ? x : std::log1p(std::exp(x));
-    case U_NEG: return -x;
-    case U_ABS: return std::fabs(x);
-    case U_SQRT: return std::sqrt(x);
-    case U_LEAKY_RELU: return x > 0 ? x : x * p;
-    case U_ELU: return x > 0 ? x : p * std::expm1(x);
+#define KINDLING_UNARY_OP(ID, name, flags, param, ref, ...) \
+  case U_##ID: return (ref);
+#include "../kernels/activation/unary_ops.def"
+#undef KINDLING_UNARY_OP
     default: return NAN;
   }
 }
 
-// Forward functions the gradients differentiate (for the finite-difference check).
-double forward_d(GradOp op, double x, double p) {
+double grad_truth(UnaryOp op, double x, double g, double p) {
   switch (op) {
-    case G_RELU: return x < 0 ? 0 : x;
-    case G_SIGMOID: return sigmoid_d(x);
-    case G_TANH: return std::tanh(x);
-    case G_GELU: return truth(U_GELU, x);
-    case G_GELU_TANH: return 0.5 * x * (1 + std::tanh(kSqrt2OverPi * (x + kKappa * x * x * x)));  // PyTorch's form
-    case G_SILU: return truth(U_SILU, x);
-    case G_SOFTPLUS: return truth(U_SOFTPLUS, x);
-    case G_LEAKY_RELU: return x > 0 ? x : p * x;
-    case G_ELU: return x > 0 ? x : p * std::expm1(x);
+#define KINDLING_UNARY_OP(ID, name, flags, param, ref, ref_grad, ...) \
+  case U_##ID: return (ref_grad);
+#include "../kernels/activation/unary_ops.def"
+#undef KINDLING_UNARY_OP
     default: return NAN;
   }
 }
-bool saved_is_output(GradOp op) { return op == G_SIGMOID || op == G_TANH; }
 
-// g·f'(saved), closed forms in float64.
-double grad_truth(GradOp op, double x, double g, double p) {
-  switch (op) {
-    case G_RELU: return x <= 0 ? 0.0 : g;
-    case G_SIGMOID: return g * (1 - x) * x;
-    case G_TANH: return g * (1 - x * x);
-    case G_GELU: {
-      double pdf = std::exp(-0.5 * x * x) / std::sqrt(2 * M_PI);
-      return g * (0.5 * std::erfc(-x * M_SQRT1_2) + (pdf == 0 ? 0.0 : x * pdf));
-    }
-    case G_GELU_TANH: {
-      double u2 = 2 * kSqrt2OverPi * (x + kKappa * x * x * x);
-      double s = sigmoid_d(u2), s1ms = s * sigmoid_d(-u2);
-      return g * (s + (s1ms == 0 ? 0.0 : x * 2 * kSqrt2OverPi * (1 + 3 * kKappa * x * x) * s1ms));
-    }
-    case G_SILU: {
-      double s = sigmoid_d(x), oms = sigmoid_d(-x);
-      if (s * oms == 0) return x > 0 ? g : g * 0.0;
-      return g * s * (1 + x * oms);
-    }
-    case G_SOFTPLUS: return x > 20 ? g : g * sigmoid_d(x);
-    case G_LEAKY_RELU: return x > 0 ? g : g * p;
-    case G_ELU: return x <= 0 ? g * p * std::exp(x) : g;
-    default: return NAN;
-  }
-}
+bool saved_is_output(UnaryOp op) { return kUnaryFlags[op] & UF_GRAD_OUTPUT; }
 
 // ---------------------------------------------------------------- error measures
 // |y − ref| in units of the float spacing at ref (subnormal spacing 2^−149 below FLT_MIN).
@@ -170,25 +128,64 @@ std::vector<float> unary_inputs() {
 
 struct UnarySpec {
   UnaryOp op;
-  const char* name;
+  std::string name;
   double bar;  // max ULP, or the GELU score when gelu_bar
   bool gelu_bar;
   bool zero_sign;  // the sign of a zero result must match the oracle
   float param;     // leaky_relu's slope, elu's alpha
 };
-const UnarySpec kUnary[] = {
-    {U_RELU, "relu", 0.5, false, true, 0},        {U_SIGMOID, "sigmoid", 2, false, true, 0},
-    {U_TANH, "tanh", 4, false, true, 0},          {U_EXP, "exp", 2, false, true, 0},
-    {U_LOG, "log", 2, false, true, 0},            {U_GELU, "gelu", 1, true, false, 0},
-    {U_GELU_TANH, "gelu_tanh", 1, true, true, 0}, {U_SILU, "silu", 2, false, true, 0},
-    {U_SOFTPLUS, "softplus", 2, false, true, 0},  {U_NEG, "neg", 0, false, true, 0},
-    {U_ABS, "abs", 0, false, true, 0},            {U_SQRT, "sqrt", 0.5, false, true, 0},
-    {U_LEAKY_RELU, "leaky_relu", 0.5, false, true, 0.01f},
-    {U_LEAKY_RELU, "leaky(-0.3)", 0.5, false, true, -0.3f},
-    {U_ELU, "elu", 2, false, true, 1.0f},
-    {U_ELU, "elu(0.25)", 2, false, true, 0.25f},
-    {U_ELU, "elu(-1.5)", 2, false, true, -1.5f},
+// Every op of unary_ops.def at its default parameter; ops with a parameter at a few more.
+std::vector<UnarySpec> unary_specs() {
+  std::vector<UnarySpec> r;
+  const double bars[] = {
+#define KINDLING_UNARY_OP(ID, name, flags, param, ref, ref_grad, vec, vec_grad, bar, ...) bar,
+#include "../kernels/activation/unary_ops.def"
+#undef KINDLING_UNARY_OP
+  };
+  const float params[] = {
+#define KINDLING_UNARY_OP(ID, name, flags, param, ...) param,
+#include "../kernels/activation/unary_ops.def"
+#undef KINDLING_UNARY_OP
+  };
+  for (int op = 0; op < U_COUNT; ++op) {
+    const uint32_t f = kUnaryFlags[op];
+    UnarySpec s{UnaryOp(op), kUnaryNames[op], bars[op], (f & UF_GELU_BAR) != 0, (f & UF_ANY_ZERO_SIGN) == 0, params[op]};
+    r.push_back(s);
+    if (f & UF_PARAM)
+      for (float p : {-0.3f, 0.25f, -1.5f}) {
+        s.param = p;
+        char name[48];
+        std::snprintf(name, sizeof name, "%s(%g)", kUnaryNames[op], p);
+        s.name = name;
+        r.push_back(s);
+      }
+  }
+  return r;
+}
+const std::vector<UnarySpec> kUnary = unary_specs();
+
+struct GradSpec {
+  UnaryOp op;
+  const char* name;
+  double rel_ulp;  // pass if within rel_ulp ULP of the oracle ...
+  double abs_eps;  // ... or within abs_eps·eps·|g| (cancellation near a zero of f')
+  float param;
 };
+// Every op of unary_ops.def with a gradient kernel.
+std::vector<GradSpec> grad_specs() {
+  struct Row { double rel, abs; float param; };
+  const Row rows[] = {
+#define KINDLING_UNARY_OP(ID, name, flags, param, ref, ref_grad, vec, vec_grad, bar, grad_ulp, grad_abs) {grad_ulp, grad_abs, param},
+#include "../kernels/activation/unary_ops.def"
+#undef KINDLING_UNARY_OP
+  };
+  std::vector<GradSpec> r;
+  for (int op = 0; op < U_COUNT; ++op)
+    if (unary_has_grad(UnaryOp(op))) r.push_back({UnaryOp(op), kUnaryNames[op], rows[op].rel, rows[op].abs, rows[op].param});
+  return r;
+}
+const std::vector<GradSpec> kGrad = grad_specs();
+
 
 int failures = 0;
 void fail(const char* what) {
@@ -212,7 +209,7 @@ double check_unary(const Isa& isa, const UnarySpec& s, const std::vector<float>&
   }
   if (worst > s.bar) {
     char msg[256];
-    std::snprintf(msg, sizeof msg, "%s %s: error %.3g at x = %.9g (0x%08x): got %.9g, want %.9g", isa.name, s.name, worst,
+    std::snprintf(msg, sizeof msg, "%s %s: error %.3g at x = %.9g (0x%08x): got %.9g, want %.9g", isa.name, s.name.c_str(), worst,
                   x[at], bits_of(x[at]), y[at], ref[at]);
     fail(msg);
   }
@@ -238,7 +235,7 @@ void check_tails_and_alias(const Isa& isa) {
       for (int64_t i = n + 1; i < N + GUARD; ++i) ok = ok && bits_of(out[i]) == bits_of(sentinel);
       if (!ok) {
         char msg[128];
-        std::snprintf(msg, sizeof msg, "%s %s: tail n = %lld", isa.name, s.name, static_cast<long long>(n));
+        std::snprintf(msg, sizeof msg, "%s %s: tail n = %lld", isa.name, s.name.c_str(), static_cast<long long>(n));
         fail(msg);
       }
     }
@@ -246,27 +243,28 @@ void check_tails_and_alias(const Isa& isa) {
     isa.unary(s.op, a.data(), a.data(), N - 3, s.param);
     if (!same_bits(a.data(), full.data(), N - 3)) {
       char msg[128];
-      std::snprintf(msg, sizeof msg, "%s %s: out == x", isa.name, s.name);
+      std::snprintf(msg, sizeof msg, "%s %s: out == x", isa.name, s.name.c_str());
       fail(msg);
     }
   }
-  for (int op = 0; op < G_COUNT; ++op) {
+  for (const auto& gs : kGrad) {
+    const UnaryOp op = gs.op;
     std::vector<float> full(N);
-    isa.grad(GradOp(op), x.data() + 1, g.data() + 1, full.data(), N, 0.1f);
+    isa.grad(op, x.data() + 1, g.data() + 1, full.data(), N, 0.1f);
     for (int64_t n : ns) {
       std::vector<float> out(N + GUARD, sentinel);
-      isa.grad(GradOp(op), x.data() + 1, g.data() + 1, out.data(), n, 0.1f);
+      isa.grad(op, x.data() + 1, g.data() + 1, out.data(), n, 0.1f);
       bool ok = same_bits(out.data(), full.data(), n);
       for (int64_t i = n; i < N + GUARD; ++i) ok = ok && bits_of(out[i]) == bits_of(sentinel);
       std::vector<float> ax(x.begin() + 1, x.begin() + 1 + N), ag(g.begin() + 1, g.begin() + 1 + N);
-      isa.grad(GradOp(op), ax.data(), ag.data(), ax.data(), n, 0.1f);  // out == x
+      isa.grad(op, ax.data(), ag.data(), ax.data(), n, 0.1f);  // out == x
       ok = ok && same_bits(ax.data(), full.data(), n);
       ax.assign(x.begin() + 1, x.begin() + 1 + N);
-      isa.grad(GradOp(op), ax.data(), ag.data(), ag.data(), n, 0.1f);  // out == g
+      isa.grad(op, ax.data(), ag.data(), ag.data(), n, 0.1f);  // out == g
       ok = ok && same_bits(ag.data(), full.data(), n);
       if (!ok) {
         char msg[128];
-        std::snprintf(msg, sizeof msg, "%s grad %d: tail/alias n = %lld", isa.name, op, static_cast<long long>(n));
+        std::snprintf(msg, sizeof msg, "%s grad %s: tail/alias n = %lld", isa.name, gs.name, static_cast<long long>(n));
         fail(msg);
       }
     }
@@ -299,7 +297,7 @@ void check_mixed_blocks(const Isa& isa) {
         if (!ok) {
           char msg[160];
           std::snprintf(msg, sizeof msg, "%s %s: %g planted at %lld changes other lanes or differs from n = 1", isa.name,
-                        s.name, v, static_cast<long long>(at));
+                        s.name.c_str(), v, static_cast<long long>(at));
           fail(msg);
         }
       }
@@ -307,27 +305,16 @@ void check_mixed_blocks(const Isa& isa) {
 }
 
 // ---------------------------------------------------------------- gradients
-struct GradSpec {
-  GradOp op;
-  const char* name;
-  double rel_ulp;  // pass if within rel_ulp ULP of the oracle ...
-  double abs_eps;  // ... or within abs_eps·eps·|g| (cancellation near a zero of f')
-};
-const GradSpec kGrad[] = {
-    {G_RELU, "relu", 0, 0},         {G_SIGMOID, "sigmoid", 2, 1}, {G_TANH, "tanh", 2, 1},
-    {G_GELU, "gelu", 4, 10},        {G_GELU_TANH, "gelu_tanh", 4, 10}, {G_SILU, "silu", 4, 4},
-    {G_SOFTPLUS, "softplus", 3, 1}, {G_LEAKY_RELU, "leaky_relu", 0.5, 0}, {G_ELU, "elu", 3, 1},
-};
-
 void check_grad_formulas() {  // the float64 closed forms are the derivatives (central differences)
   const double p = 0.3;
   for (const auto& s : kGrad) {
     double worst = 0;
     for (double x = -8; x <= 8; x += 0.01) {
-      if (std::fabs(x) < 1e-3) continue;  // kinks of relu/leaky/elu
-      const double h = 1e-6;
-      double fd = (forward_d(s.op, x + h, p) - forward_d(s.op, x - h, p)) / (2 * h);
-      double saved = saved_is_output(s.op) ? forward_d(s.op, x, p) : x;
+      const double h = 1e-6, f0 = truth(s.op, x, p);
+      const double left = (f0 - truth(s.op, x - h, p)) / h, right = (truth(s.op, x + h, p) - f0) / h;
+      if (std::fabs(left - right) > 1e-3 * std::fmax(1.0, std::fabs(left))) continue;  // a kink (relu at 0, hardswish at ±3)
+      double fd = (truth(s.op, x + h, p) - truth(s.op, x - h, p)) / (2 * h);
+      double saved = saved_is_output(s.op) ? truth(s.op, x, p) : x;
       double an = grad_truth(s.op, saved, 1.0, p);
       worst = std::fmax(worst, std::fabs(fd - an) / std::fmax(1.0, std::fabs(an)));
     }
@@ -340,7 +327,7 @@ void check_grad_formulas() {  // the float64 closed forms are the derivatives (c
 }
 
 double check_grad(const Isa& isa, const GradSpec& s, double* worst_abs) {
-  const float p = s.op == G_ELU ? 1.0f : 0.01f;
+  const float p = s.param;
   std::vector<float> x = special_values();
   for (int i = -30 * 256; i <= 30 * 256; ++i) x.push_back(i / 256.0f);
   for (int i = 0; i < 200000; ++i) {
@@ -349,7 +336,7 @@ double check_grad(const Isa& isa, const GradSpec& s, double* worst_abs) {
   }
   if (saved_is_output(s.op)) {  // feed forward outputs y = f(x)
     std::vector<float> y(x.size());
-    isa.unary(s.op == G_SIGMOID ? U_SIGMOID : U_TANH, x.data(), y.data(), static_cast<int64_t>(x.size()), 0);
+    isa.unary(s.op, x.data(), y.data(), static_cast<int64_t>(x.size()), p);
     x = y;
   }
   std::vector<float> g(x.size()), out(x.size());
@@ -473,7 +460,7 @@ bool cpu_has_avx512() {
 int exhaustive(const Isa* isas, int n_isa, const char* op_name) {
   const UnarySpec* spec = nullptr;
   for (const auto& s : kUnary)
-    if (std::strcmp(s.name, op_name) == 0) spec = &s;
+    if (s.name == op_name) spec = &s;
   if (!spec) return std::printf("unknown op %s\n", op_name), 2;
   const int64_t CH = 1 << 22;
   std::vector<float> x(CH);
@@ -524,7 +511,7 @@ int main(int argc, char** argv) {
   for (const auto& s : kUnary) {
     std::vector<double> ref(x.size());
     for (size_t i = 0; i < x.size(); ++i) ref[i] = truth(s.op, x[i], s.param);
-    std::printf("%-11s %6.2f |", s.name, s.bar);
+    std::printf("%-11s %6.2f |", s.name.c_str(), s.bar);
     for (const auto& isa : isas) {
       if (!isa.supported) {
         std::printf(" %-20s", "-");

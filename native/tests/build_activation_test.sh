@@ -9,15 +9,19 @@
 # Never -march=native, -ffast-math or -Ofast (DESIGN.md §5).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-src="$here/../kernels/activation"
+root=$(cd "$here/../.." && pwd)
 out="${BUILD_DIR:-$here/../build/activation_test}"
 mkdir -p "$out"
 CXX="${CXX:-g++}"
 FLAGS="-std=c++17 -O2 -Wall -Wextra -fno-math-errno"
+# an ISA group's activation source and flags, from native/sources.json
+src() { node -p "require('$root/native/sources.json')['$1'].filter((f) => f.includes('/activation/')).map((f) => '$root/' + f).join(' ')"; }
+flags() { node -p "require('$root/native/sources.json').flags['$1'].join(' ')"; }
 
-$CXX $FLAGS -c "$src/activation_reference.cpp" -o "$out/activation_reference.o"
-$CXX $FLAGS -march=x86-64-v3 -c "$src/activation_avx2.cpp" -o "$out/activation_avx2.o"
-$CXX $FLAGS -march=x86-64-v4 -c "$src/activation_avx512.cpp" -o "$out/activation_avx512.o"
+for isa in reference avx2 avx512; do
+  # shellcheck disable=SC2046
+  $CXX $FLAGS $(flags $isa) -c $(src $isa) -o "$out/activation_$isa.o"
+done
 $CXX $FLAGS -c "$here/activation_test.cpp" -o "$out/activation_test.o"
 $CXX $FLAGS -c "$here/activation_bench.cpp" -o "$out/activation_bench.o"
 
@@ -38,8 +42,8 @@ objs="$out/activation_reference.o $out/activation_avx2.o $out/activation_avx512.
 $CXX "$out/activation_test.o" $objs -lm -o "$out/activation_test"
 $CXX "$out/activation_bench.o" $objs -lm -o "$out/activation_bench"
 for isa in reference avx2; do
-  case $isa in avx2) march=-march=x86-64-v3 ;; *) march= ;; esac
-  $CXX $FLAGS -fPIC $march -c "$src/activation_$isa.cpp" -o "$out/activation_${isa}_pic.o"
+  # shellcheck disable=SC2046
+  $CXX $FLAGS -fPIC $(flags $isa) -c $(src $isa) -o "$out/activation_${isa}_pic.o"
 done
 $CXX -shared "$out/activation_reference_pic.o" "$out/activation_avx2_pic.o" -lm -o "$out/libactivation.so"
 if [ "${1:-}" = "--bench" ]; then shift; exec "$out/activation_bench" "$@"; fi
@@ -50,7 +54,7 @@ if [ "${1:-}" = "--bench" ]; then shift; exec "$out/activation_bench" "$@"; fi
 # lacks (rcp14, getmant, getexp, reductions, cvtps_pd) are emulated lane by lane in the kernel file.
 if ! grep -q avx512f /proc/cpuinfo 2>/dev/null && [ -f /usr/include/simde/x86/avx512.h ]; then
   EMU="-DKINDLING_ACTIVATION_EMULATE_AVX512"
-  $CXX $FLAGS -Wno-psabi -march=x86-64-v3 $EMU -c "$src/activation_avx512.cpp" -o "$out/activation_avx512_emu.o"
+  $CXX $FLAGS -Wno-psabi -march=x86-64-v3 $EMU -c $(src avx512) -o "$out/activation_avx512_emu.o"
   if nm -C --defined-only --extern-only "$out/activation_avx512_emu.o" | grep -v "kindling::avx512::"; then
     echo "activation_avx512_emu.o exports symbols outside kindling::avx512" >&2
     exit 1

@@ -18,27 +18,32 @@ for arg in "$@"; do
 done
 mkdir -p "$OUT"
 FLAGS="$OPT -std=c++17 -Wall -Wextra $EXTRA"
-K=native/kernels/gemm
-$CXX $FLAGS -c $K/gemm_reference.cpp -o "$OUT/gemm_reference.o"
-$CXX $FLAGS -march=x86-64-v3 -c $K/gemm_avx2.cpp -o "$OUT/gemm_avx2.o"
-# -Wno-maybe-uninitialized: gcc 12 false positive inside avx512fintrin.h (_mm512_undefined_ps).
-$CXX $FLAGS -Wno-maybe-uninitialized -march=x86-64-v4 -c $K/gemm_avx512.cpp -o "$OUT/gemm_avx512.o"
-# the transcendental epilogues call the activation kernels
-A=native/kernels/activation
-$CXX $FLAGS -c $A/activation_reference.cpp -o "$OUT/activation_reference.o"
-$CXX $FLAGS -march=x86-64-v3 -c $A/activation_avx2.cpp -o "$OUT/activation_avx2.o"
-ACT="$OUT/activation_reference.o $OUT/activation_avx2.o"
+# an ISA group's sources of one kernel family (gemm, activation) and its flags, from native/sources.json
+src() { node -p "require('./native/sources.json')['$1'].filter((f) => f.includes('/$2/')).join(' ')"; }
+flags() { node -p "require('./native/sources.json').flags['$1'].join(' ')"; }
+# the epilogues call the same ISA's activation kernels
+for isa in reference avx2 avx512; do
+  for k in gemm activation; do
+    # shellcheck disable=SC2046
+    $CXX $FLAGS $(flags $isa) -c $(src $isa $k) -o "$OUT/${k}_$isa.o"
+  done
+done
+ACT="$OUT/activation_reference.o $OUT/activation_avx2.o $OUT/activation_avx512.o"
 OBJS="$OUT/gemm_reference.o $OUT/gemm_avx2.o $OUT/gemm_avx512.o $ACT"
 $CXX $FLAGS native/tests/gemm_test.cpp $OBJS -o "$OUT/gemm_test"
 # --threads N goes through parallel_gemm.cpp and the pool, with a stand-in kernel table
-$CXX $FLAGS -pthread native/tests/gemm_bench.cpp native/tests/gemm_bench_dispatch.cpp native/parallel_gemm.cpp \
-  native/threadpool.cpp $OBJS -o "$OUT/gemm_bench"
+# shellcheck disable=SC2046
+$CXX $FLAGS -pthread native/tests/gemm_bench.cpp native/tests/gemm_bench_dispatch.cpp \
+  $(node -p "require('./native/sources.json').common.filter((f) => /parallel_gemm|threadpool/.test(f)).join(' ')") $OBJS -o "$OUT/gemm_bench"
 # Without AVX-512 on this CPU, also build a test whose avx512 kernels run on SIMDe emulation
 # (apt-get install libsimde-dev): it checks their logic, not their speed.
 if ! grep -q avx512f /proc/cpuinfo 2>/dev/null && [ -f /usr/include/simde/x86/avx512.h ]; then
-  $CXX $FLAGS -Wno-maybe-uninitialized -march=x86-64-v3 -DKINDLING_GEMM_EMULATE_AVX512 -c $K/gemm_avx512.cpp -o "$OUT/gemm_avx512_emu.o"
+  # shellcheck disable=SC2046
+  $CXX $FLAGS -Wno-maybe-uninitialized -march=x86-64-v3 -DKINDLING_GEMM_EMULATE_AVX512 -c $(src avx512 gemm) -o "$OUT/gemm_avx512_emu.o"
+  # shellcheck disable=SC2046
+  $CXX $FLAGS -Wno-psabi -march=x86-64-v3 -DKINDLING_ACTIVATION_EMULATE_AVX512 -c $(src avx512 activation) -o "$OUT/activation_avx512_emu.o"
   $CXX $FLAGS -DKINDLING_GEMM_EMULATE_AVX512 native/tests/gemm_test.cpp "$OUT/gemm_reference.o" "$OUT/gemm_avx2.o" \
-    "$OUT/gemm_avx512_emu.o" $ACT -o "$OUT/gemm_test_avx512_emulated"
+    "$OUT/gemm_avx512_emu.o" "$OUT/activation_reference.o" "$OUT/activation_avx2.o" "$OUT/activation_avx512_emu.o" -o "$OUT/gemm_test_avx512_emulated"
 fi
 if [ "$RUN" = 1 ]; then
   "$OUT/gemm_test"

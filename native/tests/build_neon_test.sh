@@ -50,7 +50,7 @@ NODE_INC=${NODE_INC:-/usr/include/node}
 ADDON_FLAGS="-std=c++17 -O3 -fPIC -fvisibility=hidden -Wall -Wextra -fexceptions -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_ADDON_API_DISABLE_DEPRECATED -I$NODE_INC -I$NAPI_INC"
 mkdir -p "$OUT/addon"
 objs=""
-for g in common reference neon; do
+for g in binding common portable reference neon; do
   gf=$(flags "$g")
   for src in $(group "$g"); do
     o="$OUT/addon/$(echo "$src" | tr / _ | sed 's/\.cpp$/.o/')"
@@ -77,7 +77,7 @@ for o in "$OUT"/addon/native_kernels_*_neon.o; do
     exit 1
   fi
 done
-echo "compiled and linked $(echo $objs | wc -w) sources (common, reference, neon) into $OUT/addon/kindling.node"
+echo "compiled and linked $(echo $objs | wc -w) sources (binding, common, portable, reference, neon) into $OUT/addon/kindling.node"
 # The microkernel's K loop should keep its 24 accumulators in registers (informational: gcc's
 # register allocation, not correctness).
 $CXX -std=c++17 -O3 -S native/kernels/gemm/gemm_neon.cpp -o "$OUT/gemm_neon.s"
@@ -86,9 +86,8 @@ if [ "$spills" = 0 ]; then echo "gemm_neon microkernel loop: no stack access"; e
 [ "$COMPILE_ONLY" = 1 ] && exit 0
 
 # ---- kernel objects for the standalone tests (static binaries: qemu needs no sysroot for them)
-K=native/kernels
-for f in gemm/gemm_reference gemm/gemm_neon activation/activation_reference activation/activation_neon; do
-  $CXX $FLAGS -fno-math-errno -c "$K/$f.cpp" -o "$OUT/$(basename $f).o"
+for f in $(group reference) $(group neon); do
+  $CXX $FLAGS -fno-math-errno -c "$f" -o "$OUT/$(basename "$f" .cpp).o"
 done
 KOBJS="$OUT/gemm_reference.o $OUT/gemm_neon.o $OUT/activation_reference.o $OUT/activation_neon.o"
 
@@ -139,7 +138,7 @@ $RUN "$OUT/activation_test"
 # ---- 5. portable kernels under ASan + UBSan (dynamically linked: the sanitizers need it)
 step "5. portable_test (ASan + UBSan)"
 $CXX -std=c++17 -O2 -g -Wall -Wextra -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-  native/tests/portable_test.cpp native/elementwise.cpp native/reduce.cpp native/optim_update.cpp -o "$OUT/portable_test"
+  native/tests/portable_test.cpp $(group portable) -o "$OUT/portable_test"
 # LeakSanitizer cannot run under qemu-user (it needs ptrace): leaks are checked by the x86 build.
 if [ -n "$RUN" ]; then export ASAN_OPTIONS=detect_leaks=0; fi
 $SYSROOT_RUN "$OUT/portable_test"

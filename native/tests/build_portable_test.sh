@@ -4,9 +4,11 @@
 #   native/tests/build_portable_test.sh
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
 out="${BUILD_DIR:-$here/../build/portable_test}"
 mkdir -p "$out"
 CXX="${CXX:-g++}"
+# shellcheck disable=SC2046
 $CXX -std=c++17 -O2 -g -Wall -Wextra -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-  "$here/portable_test.cpp" "$here/../elementwise.cpp" "$here/../reduce.cpp" "$here/../optim_update.cpp" -o "$out/portable_test"
+  "$here/portable_test.cpp" $(node -p "require('$root/native/sources.json').portable.map((f) => '$root/' + f).join(' ')") -o "$out/portable_test"
 "$out/portable_test"

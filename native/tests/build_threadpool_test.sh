@@ -7,7 +7,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 out="${BUILD_DIR:-$here/../build/threadpool_test}"
 mkdir -p "$out"
 CXX="${CXX:-g++}"
-$CXX -std=c++17 -O1 -g -Wall -Wextra -fsanitize=thread -pthread "$here/threadpool_test.cpp" "$here/../threadpool.cpp" -o "$out/threadpool_test_tsan"
-$CXX -std=c++17 -O2 -Wall -Wextra -pthread "$here/threadpool_test.cpp" "$here/../threadpool.cpp" -o "$out/threadpool_test"
+# the pool's source, from native/sources.json
+pool=$(node -p "require('$here/../sources.json').common.filter((f) => f.endsWith('/threadpool.cpp')).map((f) => '$here/../../' + f).join(' ')")
+$CXX -std=c++17 -O1 -g -Wall -Wextra -fsanitize=thread -pthread "$here/threadpool_test.cpp" $pool -o "$out/threadpool_test_tsan"
+$CXX -std=c++17 -O2 -Wall -Wextra -pthread "$here/threadpool_test.cpp" $pool -o "$out/threadpool_test"
 TSAN_OPTIONS="halt_on_error=1" "$out/threadpool_test_tsan"
 "$out/threadpool_test"

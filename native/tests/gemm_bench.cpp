@@ -1,6 +1,6 @@
 // Single-thread fp32 GEMM throughput per ISA (GFLOP/s, median of 7 timed samples after warm-up).
 // Build: native/tests/build_gemm_test.sh; run:
-//   build/gemm-test/gemm_bench [--tr NN|NT|TN|TT] [--isa name] [--reps N] [--epi 0..5] [--clock wall|cpu]
+//   build/gemm-test/gemm_bench [--tr NN|NT|TN|TT] [--isa name] [--reps N] [--epi CODE] (a U_ code of kernels.h, -1 none) [--clock wall|cpu]
 //                              [--packed 1]   (B pre-packed once, as a layer's cached weights)
 //                              [--shapes MxKxN,...]
 //                              [--threads N]  (through parallel_gemm.cpp's split on the thread pool;
@@ -52,12 +52,12 @@ int main(int argc, char** argv) {
   std::string tr = "NN", only, pick;  // pick: "--shapes 64x64x64,512x512x512" runs only those
   int reps = 7, threads = 0;  // threads 0: the ISA's gemm_block directly on this thread
   bool cpu = false, packed = false;  // --clock cpu: rates over thread CPU time instead of wall time
-  Epilogue epi = EPI_NONE;
+  UnaryOp epi = U_NONE;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--tr")) tr = argv[i + 1];
     else if (!std::strcmp(argv[i], "--isa")) only = argv[i + 1];
     else if (!std::strcmp(argv[i], "--reps")) reps = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--epi")) epi = Epilogue(std::atoi(argv[i + 1]));
+    else if (!std::strcmp(argv[i], "--epi")) epi = UnaryOp(std::atoi(argv[i + 1]));
     else if (!std::strcmp(argv[i], "--clock")) cpu = !std::strcmp(argv[i + 1], "cpu");
     else if (!std::strcmp(argv[i], "--packed")) packed = !std::strcmp(argv[i + 1], "1");
     else if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
     for (auto& x : B) x = U(rng);
     for (auto& x : bias) x = U(rng);
     GemmArgs g{tA, tB, M, N, K, 1.0f, 0.0f, A.data(), tA ? M : K, B.data(), tB ? K : N, C.data(), N,
-               epi != EPI_NONE ? bias.data() : nullptr, epi, nullptr};
+               epi != U_NONE ? bias.data() : nullptr, epi, nullptr};
     std::printf("%-14s", (std::to_string(M) + "×" + std::to_string(K) + "×" + std::to_string(N)).c_str());
     const double flops = 2.0 * M * N * K;
     for (auto& isa : isas) {

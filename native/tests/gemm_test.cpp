@@ -9,26 +9,36 @@
 #include <random>
 #include <vector>
 
+#include "../kernels/activation/activation_reference_math.h"
 #include "../kernels/kernels.h"
 #include "gemm_isas.h"
 
 using namespace kindling;
 using Isa = GemmIsa;
 
-static const char* epi_name(Epilogue e) {
-  static const char* names[] = {"none", "relu", "gelu", "sigmoid", "tanh", "silu"};
-  return names[e];
-}
+static const char* epi_name(UnaryOp e) { return e == U_NONE ? "none" : kUnaryNames[e]; }
 
-static double epi_ref(double x, Epilogue e) {
+// The epilogue in float64: the reference column of unary_ops.def.
+static double epi_ref(double x, UnaryOp e) {
+  using namespace refmath;
+  const double p = 0, NO_GRAD = 0;
+  (void)p, (void)NO_GRAD;
   switch (e) {
-    case EPI_RELU: return x > 0 ? x : 0;
-    case EPI_GELU: return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
-    case EPI_SIGMOID: return 1 / (1 + std::exp(-x));
-    case EPI_TANH: return std::tanh(x);
-    case EPI_SILU: return x / (1 + std::exp(-x));
+#define KINDLING_UNARY_OP(ID, name, flags, param, ref, ...) \
+  case U_##ID: return (ref);
+#include "../kernels/activation/unary_ops.def"
+#undef KINDLING_UNARY_OP
     default: return x;
   }
+}
+
+// U_NONE and every op unary_ops.def flags as a GEMM epilogue.
+static std::vector<UnaryOp> epilogues(bool with_none) {
+  std::vector<UnaryOp> r;
+  if (with_none) r.push_back(U_NONE);
+  for (int op = 0; op < U_COUNT; ++op)
+    if (kUnaryFlags[op] & UF_EPILOGUE) r.push_back(UnaryOp(op));
+  return r;
 }
 
 struct Workspace {
@@ -46,7 +56,7 @@ struct Case {
   bool tA, tB;
   float alpha, beta;
   bool bias;
-  Epilogue epi;
+  UnaryOp epi;
   int64_t padA, padB, padC;
   // sub-block; -1 → the whole of C
   int64_t r0 = -1, r1 = -1, c0 = -1, c1 = -1;
@@ -113,8 +123,7 @@ static bool run_case(const Isa& isa, Workspace& ws, const Case& t, std::mt19937&
       const double want = epi_ref(pre, t.epi);
       double tol = 2 * eps * (t.K + 4) * scale;
       tol = 1.2 * tol + 8 * eps * std::fabs(want) + 1e-30;
-      if (t.epi == EPI_GELU) tol += 4e-7 * std::fabs(pre);  // erf's absolute error, times x/2
-      if (t.epi == EPI_SIGMOID || t.epi == EPI_SILU || t.epi == EPI_TANH) tol += 2 * eps * std::fabs(pre);
+      if (t.epi != U_NONE && t.epi != U_RELU) tol += 4e-7 * std::fabs(pre);  // e.g. erf's absolute error, times x/2
       const double err = std::fabs((double)got - want);
       if (!(err <= tol)) {
         ok = false;
@@ -143,7 +152,7 @@ static void activation_accuracy(const Isa& isa, Workspace& ws) {
   for (int64_t i = 0; i < n; ++i) xs[i] = -30.0f + 60.0f * (float)i / (float)(n - 1);
   xs[0] = -100.0f; xs[1] = 100.0f; xs[2] = 1e-8f; xs[3] = -1e-8f; xs[4] = 0.0f; xs[5] = -90.0f; xs[6] = 90.0f;
   std::printf("  %-9s activation max error (ulp):", isa.name);
-  for (Epilogue e : {EPI_GELU, EPI_SIGMOID, EPI_TANH, EPI_SILU}) {
+  for (UnaryOp e : epilogues(false)) {
     std::vector<float> C = xs;
     GemmArgs g{false, false, 1, n, 0, 1.0f, 1.0f, nullptr, 1, nullptr, n, C.data(), n, nullptr, e, nullptr};
     isa.gemm(g, 0, 1, 0, n, ws.p);
@@ -153,16 +162,56 @@ static void activation_accuracy(const Isa& isa, Workspace& ws) {
       const double ulp = std::fmax(std::ldexp(1.0, std::ilogb(std::fmax(std::fabs(want), 0x1p-30)) - 23), 0x1p-53);
       double err = std::fabs(C[i] - want) / ulp;
       // GELU in the erf form loses relative accuracy where 1 + erf cancels (x < −2), like PyTorch's.
-      if (e == EPI_GELU && xs[i] < -2.0f) err = std::fabs(C[i] - want) / 0x1p-23;
+      if (e == U_GELU && xs[i] < -2.0f) err = std::fabs(C[i] - want) / 0x1p-23;
       if (err > worst) worst = err;
     }
-    const double limit = e == EPI_GELU ? 64 : 8;
+    const double limit = e == U_GELU ? 64 : 8;
     const bool ok = worst <= limit;
     ++g_checks;
     if (!ok) ++g_failures;
     std::printf(" %s %.1f%s", epi_name(e), worst, ok ? "" : " (FAIL)");
   }
   std::printf("\n");
+}
+
+// A fused epilogue must equal the unfused activation of the same ISA bit for bit (nn.Sequential's
+// fused Linear + activation against act(linear(x))), on every path: row kernels, no-pack direct,
+// packed, pre-packed B, sub-blocks and K = 0.
+static void epilogue_matches_unary(const Isa& isa, Workspace& ws, std::mt19937& rng) {
+  std::uniform_real_distribution<float> U(-4.0f, 4.0f);
+  const int64_t shapes[][3] = {{3, 77, 90}, {70, 77, 90}, {100, 130, 64}, {300, 257, 200}, {13, 1100, 30}, {40, 40, 0}, {1, 513, 33}};
+  for (UnaryOp e : epilogues(false)) {
+    int64_t bad = 0;
+    for (const auto& s : shapes)
+      for (int tr = 0; tr < 4; ++tr)
+        for (int packed = 0; packed < 2; ++packed) {
+          const int64_t M = s[0], N = s[1], K = s[2];
+          std::vector<float> A(M * K + 1), B(K * N + 1), bias(N), C0(M * N), C1(M * N);
+          for (auto& x : A) x = U(rng);
+          for (auto& x : B) x = U(rng);
+          for (auto& x : bias) x = U(rng);
+          for (auto& x : C0) x = U(rng);
+          C1 = C0;
+          const bool tA = tr & 1, tB = tr & 2;
+          GemmArgs g{tA, tB, M, N, K, 1.0f, K == 0 ? 1.0f : 0.0f, A.data(), tA ? M : K, B.data(), tB ? K : N, C0.data(), N, bias.data(), U_NONE, nullptr};
+          Workspace Bp(packed ? isa.packed_floats(K, N) + 1 : 0);
+          if (packed) {
+            isa.pack_b(g, Bp.p);
+            g.Bp = Bp.p;
+          }
+          isa.gemm(g, 0, M, 0, N, ws.p);
+          isa.unary(e, C0.data(), C0.data(), M * N, 0.0f);
+          g.C = C1.data();
+          g.epilogue = e;
+          isa.gemm(g, 0, M, 0, N, ws.p);
+          for (int64_t i = 0; i < M * N; ++i) bad += std::memcmp(&C0[i], &C1[i], 4) != 0;
+        }
+    ++g_checks;
+    if (bad) {
+      ++g_failures;
+      std::printf("  FAIL %s: fused %s epilogue differs from the unfused kernel in %lld outputs\n", isa.name, epi_name(e), (long long)bad);
+    }
+  }
 }
 
 int main(int argc, char** argv) {
@@ -174,7 +223,7 @@ int main(int argc, char** argv) {
   }
   std::mt19937 rng(12345);
   std::vector<Case> cases;
-  const Epilogue epis[] = {EPI_NONE, EPI_RELU, EPI_GELU, EPI_SIGMOID, EPI_TANH, EPI_SILU};
+  const std::vector<UnaryOp> epis = epilogues(true);
   struct AB { float alpha, beta; };
   const AB abs_[] = {{1.0f, 0.0f}, {1.0f, 1.0f}, {0.5f, -1.5f}, {-2.0f, 0.0f}, {1.0f, 0.25f}};
   int64_t v = 0;
@@ -183,7 +232,7 @@ int main(int argc, char** argv) {
     c.M = M; c.N = N; c.K = K; c.tA = tr & 1; c.tB = (tr >> 1) & 1;
     c.alpha = abs_[variant % 5].alpha; c.beta = abs_[variant % 5].beta;
     c.bias = (variant / 5) % 2 == 1;
-    c.epi = epis[(variant / 3) % 6];
+    c.epi = epis[(variant / 3) % epis.size()];
     c.padA = (variant % 4 == 1) ? 3 + variant % 7 : 0;
     c.padB = (variant % 4 == 2) ? 5 + variant % 5 : 0;
     c.padC = (variant % 4 == 3) ? 1 + variant % 9 : 0;
@@ -206,7 +255,7 @@ int main(int argc, char** argv) {
     for (int tr = 0; tr < 4; ++tr)
       for (int64_t rep = 0; rep < (s[0] * s[1] * s[2] > 4000000 ? 1 : 3); ++rep) add(s[0], s[1], s[2], tr, v++);
   // Every epilogue, with and without bias, on a packed-path shape and a row-kernel shape.
-  for (Epilogue e : epis)
+  for (UnaryOp e : epis)
     for (int b = 0; b < 2; ++b)
       for (int64_t M : {3, 70}) {
         Case c{M, 77, 90, false, true, 1.0f, 0.0f, b == 1, e, 0, 0, 0};
@@ -244,7 +293,7 @@ int main(int argc, char** argv) {
     }
     // A whole matrix computed as 3×2 disjoint blocks, as the thread pool will call it.
     for (int tr = 0; tr < 4; ++tr) {
-      Case c{301, 203, 150, bool(tr & 1), bool(tr & 2), 1.0f, 0.5f, true, EPI_SILU, 2, 1, 3};
+      Case c{301, 203, 150, bool(tr & 1), bool(tr & 2), 1.0f, 0.5f, true, U_SILU, 2, 1, 3};
       for (int64_t bi = 0; bi < 3; ++bi)
         for (int64_t bj = 0; bj < 2; ++bj) {
           c.r0 = bi * 100; c.r1 = bi == 2 ? 301 : (bi + 1) * 100; c.c0 = bj * 96; c.c1 = bj ? 203 : 96;
@@ -254,6 +303,7 @@ int main(int argc, char** argv) {
         }
     }
     activation_accuracy(isa, ws);
+    epilogue_matches_unary(isa, ws, rng);
     const int64_t f = g_failures - before;
     std::printf("%-9s %lld cases, %lld failed (workspace %lld floats)\n", isa.name, (long long)n, (long long)f,
                 (long long)isa.workspace());

@@ -11,7 +11,7 @@
 #include <random>
 #include <vector>
 
-#include "../portable_kernels.h"
+#include "../kernels/portable/portable_kernels.h"
 
 using namespace kindling;
 

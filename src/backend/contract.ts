@@ -7,25 +7,19 @@
  * Adding a kernel: one line here, one JS implementation, optionally a native one.
  */
 
+import type { UnaryGradOpName, UnaryOpName } from './js/unary_kernels.js';
+
 export type FloatArray = Float32Array | Float64Array;
 export type DataArray = Float32Array | Float64Array | Uint8Array;
 
-export type UnaryOp =
-  | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'rsqrt' | 'sin' | 'cos'
-  | 'tanh' | 'sigmoid' | 'relu' | 'reciprocal' | 'floor' | 'ceil' | 'round' | 'trunc' | 'square'
-  | 'logical_not' | 'erf' | 'softplus' | 'silu' | 'gelu' | 'gelu_tanh'
-  // with a parameter: leaky_relu (negative slope), elu (alpha)
-  | 'leaky_relu' | 'elu';
+/** The unary ops: the keys of the JS backend's kernel table (src/backend/js/unary_kernels.ts). */
+export type UnaryOp = UnaryOpName;
+/** The unary ops with a gradient kernel (unaryGrad). */
+export type UnaryGradOp = UnaryGradOpName;
 
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'atan2'
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logical_and' | 'logical_or' | 'logical_xor'
-  // activation gradients: b = upstream grad; a = the saved forward output (relu, sigmoid, tanh)
-  // or the forward input (gelu, gelu_tanh, silu, softplus with beta 1 and threshold 20)
-  | 'relu_backward' | 'sigmoid_backward' | 'tanh_backward'
-  | 'gelu_backward' | 'gelu_tanh_backward' | 'silu_backward' | 'softplus_backward'
-  // with a parameter, a = the forward input: leaky_relu (negative slope), elu (alpha)
-  | 'leaky_relu_backward' | 'elu_backward';
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logical_and' | 'logical_or' | 'logical_xor';
 
 export type Cast = 'none' | 'trunc' | 'bool';
 
@@ -37,9 +31,6 @@ export interface Strided {
   offset: number;
   strides: readonly number[];
 }
-
-/** Activations a GEMM can apply to its result while the tile is hot (after alpha, beta and bias). */
-export type GemmEpilogue = 'relu' | 'gelu' | 'sigmoid' | 'tanh' | 'silu';
 
 export interface GemmArgs {
   transA: boolean;
@@ -63,8 +54,8 @@ export interface GemmArgs {
   strideA: number;
   strideB: number;
   strideC: number;
-  /** C = epilogue(alpha·op(A)·op(B) + beta·C + bias). */
-  epilogue?: GemmEpilogue;
+  /** C = epilogue(alpha·op(A)·op(B) + beta·C + bias): the unary op (no parameter) over the result. */
+  epilogue?: UnaryOp;
   /** N values from index 0, added to every row of every product before the epilogue. */
   bias?: FloatArray | null;
   /**
@@ -103,6 +94,11 @@ export interface Backend {
 
   /** out[i] = op(x[i]) over n contiguous elements; `param` is the op's parameter where it has one. */
   unary(op: UnaryOp, x: DataArray, out: DataArray, n: number, param?: number): void;
+  /**
+   * out[i] = grad[i]·op'(·) over n contiguous elements, where `saved` holds the forward output or
+   * the forward input (UNARY_KERNELS[op].saved); `param` is the op's parameter where it has one.
+   */
+  unaryGrad(op: UnaryGradOp, saved: DataArray, grad: DataArray, out: DataArray, n: number, param?: number): void;
   /** out[i] = min(max(x[i], lo), hi); NaN stays NaN. */
   clamp(x: DataArray, out: DataArray, n: number, lo: number, hi: number): void;
   /** out = op(a, b) with a and b already broadcast to `shape` through their strides; out contiguous. */

@@ -4,6 +4,7 @@
  * modules compute out of place: the result is the same, and no caller's tensor is overwritten
  * behind its back (F.relu(x, true) and friends do write in place when asked directly).
  */
+import type { UnaryOp } from '../backend/contract.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { Tensor } from '../tensor.js';
@@ -58,6 +59,10 @@ export class ReLU extends InplaceOnly {
   override forward(input: Tensor): Tensor {
     return F.relu(input);
   }
+  /** The unary kernel this forward is: nn.Sequential fuses it into a preceding Linear's GEMM. */
+  fusedOp(): UnaryOp | null {
+    return 'relu';
+  }
 }
 export class SELU extends InplaceOnly {
   override forward(input: Tensor): Tensor {
@@ -67,6 +72,10 @@ export class SELU extends InplaceOnly {
 export class SiLU extends InplaceOnly {
   override forward(input: Tensor): Tensor {
     return F.silu(input);
+  }
+  /** The unary kernel this forward is: nn.Sequential fuses it into a preceding Linear's GEMM. */
+  fusedOp(): UnaryOp | null {
+    return 'silu';
   }
 }
 export class Mish extends InplaceOnly {
@@ -87,6 +96,10 @@ export class Hardswish extends InplaceOnly {
   override forward(input: Tensor): Tensor {
     return F.hardswish(input);
   }
+  /** The unary kernel this forward is: nn.Sequential fuses it into a preceding Linear's GEMM. */
+  fusedOp(): UnaryOp | null {
+    return 'hardswish';
+  }
   override extra_repr(): string {
     return '';
   }
@@ -96,10 +109,18 @@ export class Sigmoid extends Module {
   override forward(input: Tensor): Tensor {
     return F.sigmoid(input);
   }
+  /** The unary kernel this forward is: nn.Sequential fuses it into a preceding Linear's GEMM. */
+  fusedOp(): UnaryOp | null {
+    return 'sigmoid';
+  }
 }
 export class Tanh extends Module {
   override forward(input: Tensor): Tensor {
     return F.tanh(input);
+  }
+  /** The unary kernel this forward is: nn.Sequential fuses it into a preceding Linear's GEMM. */
+  fusedOp(): UnaryOp | null {
+    return 'tanh';
   }
 }
 export class Softsign extends Module {
@@ -238,6 +259,10 @@ export class GELU extends Module {
   }
   override forward(input: Tensor): Tensor {
     return F.gelu(input, this.approximate);
+  }
+  /** The unary kernel this forward is: nn.Sequential fuses it into a preceding Linear's GEMM. */
+  fusedOp(): UnaryOp | null {
+    return this.approximate === 'none' ? 'gelu' : null;
   }
   override extra_repr(): string {
     return `approximate=${pyRepr(this.approximate)}`;

@@ -1,6 +1,6 @@
 /**
- * Inference fast path inside nn.Sequential. A Linear (optionally followed by relu, gelu, sigmoid,
- * tanh or silu, fused as the GEMM's epilogue while each tile is in cache) runs as one call of
+ * Inference fast path inside nn.Sequential. A Linear (optionally followed by an activation module
+ * that names its unary op, fused as the GEMM's epilogue while each tile is in cache) runs as one call of
  * linear's forward kernel, and an intermediate result that only the next such step reads is
  * written into one of two scratch buffers the Sequential keeps, instead of fresh memory (a fresh
  * buffer is cold: at 512 KB its first writes cost more than the GEMM that fills it).
@@ -8,31 +8,28 @@
  * (forward not overridden), no hooks, and no graph being recorded (the fused op keeps no
  * pre-activation for backward; the consumer keeps no reference to its input).
  */
-import type { GemmEpilogue } from '../backend/contract.js';
-import type { DataArray } from '../backend/contract.js';
+import type { DataArray, UnaryOp } from '../backend/contract.js';
 import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { Tensor } from '../tensor.js';
 import { float32 } from '../dtype.js';
 import { newArrayForOverwrite } from '../memory.js';
 import { Module } from './module.js';
 import { Linear } from './linear.js';
-import { GELU, ReLU, Sigmoid, SiLU, Tanh } from './activation.js';
 
-function epilogueOf(m: Module): GemmEpilogue | null {
-  switch (Object.getPrototypeOf(m)) {
-    case ReLU.prototype: return 'relu';  // inplace or not: the result is the same new tensor here
-    case Sigmoid.prototype: return 'sigmoid';
-    case Tanh.prototype: return 'tanh';
-    case SiLU.prototype: return 'silu';
-    case GELU.prototype: return (m as GELU).approximate === 'none' ? 'gelu' : null;
-    default: return null;
-  }
+/**
+ * The op an activation module names as its forward (nn/activation.ts, `fusedOp`), only when the
+ * module is an instance of that library class itself (a subclass may override forward). inplace
+ * or not: the result is the same new tensor here.
+ */
+function epilogueOf(m: Module): UnaryOp | null {
+  const proto = Object.getPrototypeOf(m) as { fusedOp?: (this: Module) => UnaryOp | null };
+  return Object.prototype.hasOwnProperty.call(proto, 'fusedOp') ? proto.fusedOp!.call(m) : null;
 }
 
 /** A Linear, and the activation fused into it (`width` 2) or none (`width` 1). */
 export interface LinearStep {
   lin: Linear;
-  act: GemmEpilogue | undefined;
+  act: UnaryOp | undefined;
   width: 1 | 2;
 }
 

@@ -141,7 +141,7 @@ function leakyImpl(input: Tensor, slope: number, ip: unknown): Tensor {
   return maybeInplace(input, ip, (x) => {
     const y = kernel('leaky_relu', x.detach(), slope);
     return record('LeakyReluBackward0', x, y, (g) =>
-      B.activationBackward('leaky_relu_backward', x, g, () => B.where(B.gt(x, 0), g, B.mul(g, slope)), slope));
+      U.unaryGrad('leaky_relu', x, g, () => B.where(B.gt(x, 0), g, B.mul(g, slope)), slope));
   });
 }
 
@@ -199,7 +199,7 @@ function eluImpl(name: string, fn: string, input: Tensor, alpha: number, scale: 
     const y = composite ? B.where(B.gt(d, 0), times(d, scale), times(U.expm1(scaled(U.clamp(d, null, 0))), negcoef)) : kernel('elu', d, alpha);
     const backward = (g: Tensor) =>
       B.where(B.le(x, 0), B.mul(g, times(U.exp(scaled(U.clamp(x, null, 0))), negcoef * inputScale)), times(g, scale));
-    return record(name, x, y, (g) => (composite ? backward(g) : B.activationBackward('elu_backward', x, g, () => backward(g), alpha)));
+    return record(name, x, y, (g) => (composite ? backward(g) : U.unaryGrad('elu', x, g, () => backward(g), alpha)));
   });
 }
 
@@ -253,14 +253,14 @@ export function gelu(input: Tensor, approximate: 'none' | 'tanh' | { approximate
   floatOnly(input, 'gelu', 'GeluKernelImpl');
   const x = input;
   if (ap === 'none') {
-    return record('GeluBackward0', x, kernel('gelu', x), (g) => B.activationBackward('gelu_backward', x, g, () => {
+    return record('GeluBackward0', x, kernel('gelu', x), (g) => U.unaryGrad('gelu', x, g, () => {
       // Φ(x) + x·φ(x)
       const cdf = B.mul(B.add(U.erf(B.mul(x, SQRT1_2)), 1), 0.5);
       const pdf = B.mul(U.exp(B.mul(U.square(x), -0.5)), INV_SQRT_2PI);
       return B.mul(g, B.add(cdf, B.mul(x, pdf)));
     }));
   }
-  return record('GeluBackward0', x, kernel('gelu_tanh', x), (g) => B.activationBackward('gelu_tanh_backward', x, g, () => {
+  return record('GeluBackward0', x, kernel('gelu_tanh', x), (g) => U.unaryGrad('gelu_tanh', x, g, () => {
     // d/dx ½x(1 + tanh(u)), u = √(2/π)(x + κx³), as PyTorch's GeluBackward writes it
     const x2 = U.square(x);
     const t = U.tanh(B.mul(B.add(x, B.mul(B.mul(x2, x), KAPPA)), SQRT_2_PI));
@@ -276,7 +276,7 @@ export function silu(input: Tensor, inplace: boolean | InplaceOpt = false): Tens
   const [ip] = kwargs('silu', [inplace], ['inplace'], [false]);
   floatOnly(input, 'silu', 'silu_cpu');
   return maybeInplace(input, ip, (x) =>
-    record('SiluBackward0', x, kernel('silu', x), (g) => B.activationBackward('silu_backward', x, g, () => {
+    record('SiluBackward0', x, kernel('silu', x), (g) => U.unaryGrad('silu', x, g, () => {
       const s = U.sigmoid(x);
       return B.mul(B.mul(g, s), B.add(B.mul(x, B.sub(1, s)), 1));
     })));
@@ -300,7 +300,7 @@ export function mish(input: Tensor, inplace: boolean | InplaceOpt = false): Tens
 /** softplus(x) with beta = 1 and threshold = 20 as a differentiable op (for gradients). */
 function softplusDefault(x: Tensor): Tensor {
   return record('SoftplusBackward0', x, kernel('softplus', x.detach()), (g) =>
-    B.activationBackward('softplus_backward', x, g, () => B.where(B.gt(x, 20), g, B.mul(g, U.sigmoid(x)))));
+    U.unaryGrad('softplus', x, g, () => B.where(B.gt(x, 20), g, B.mul(g, U.sigmoid(x)))));
 }
 
 type SoftplusOpts = { beta?: number; threshold?: number };
@@ -349,12 +349,9 @@ export function hardsigmoid(input: Tensor, inplace: boolean | InplaceOpt = false
 export function hardswish(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
   const [ip] = kwargs('hardswish', [inplace], ['inplace'], [false]);
   floatOnly(input, 'hardswish', 'hardswish_cpu');
-  return maybeInplace(input, ip, (x) => {
-    const d = x.detach();
-    const y = B.div(B.mul(d, U.clamp(B.add(d, 3), 0, 6)), 6);
-    return record('HardswishBackward0', x, y, (g) =>
-      B.where(B.lt(x, -3), 0, B.where(B.lt(x, 3), B.mul(g, B.add(B.div(x, 3), 0.5)), g)));
-  });
+  return maybeInplace(input, ip, (x) =>
+    record('HardswishBackward0', x, kernel('hardswish', x.detach()), (g) => U.unaryGrad('hardswish', x, g, () =>
+      B.where(B.lt(x, -3), 0, B.where(B.ge(x, 3), g, B.mul(g, B.add(B.div(x, 3), 0.5)))))));
 }
 
 /** log(sigmoid(x)) = min(x, 0) − log1p(exp(−|x|)): exact and finite for every x. */

@@ -3,7 +3,6 @@ import { Tensor } from '../tensor.js';
 import type { BinaryOp } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
-import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { bool, DType, get_default_dtype } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
 import { allocate, allocateForOverwrite, asTensor, data, describe, floatType, isOptions, resultType, strided, type Scalar, type TensorOrScalar } from './util.js';
@@ -128,23 +127,6 @@ export const ge = compare('ge');
 export const logical_and = compare('logical_and');
 export const logical_or = compare('logical_or');
 export const logical_xor = compare('logical_xor');
-
-/**
- * Hot activation gradients as one kernel each: g is the upstream gradient, `a` the saved forward
- * output (relu, sigmoid, tanh) or input (gelu, gelu_tanh, silu, softplus). Under create_graph the
- * same formula is recorded with differentiable ops instead (`differentiable`, built in for the first three).
- * `param`: leaky_relu's negative slope, elu's alpha.
- */
-export function activationBackward(op: ActivationGradOp, a: Tensor, g: Tensor, differentiable?: () => Tensor, param?: number): Tensor {
-  if (!is_grad_enabled() || (!g.requires_grad && !a.requires_grad)) return runBinary(op, a, g, g.dtype, param);
-  if (differentiable) return differentiable();
-  if (op === 'relu_backward') return where(le(a, 0), 0, g);
-  if (op === 'sigmoid_backward') return mul(g, mul(a, sub(1, a)));
-  if (op === 'tanh_backward') return mul(g, sub(1, mul(a, a)));
-  throw new Error(`activationBackward: ${op} needs its differentiable formula under create_graph`);
-}
-
-export type ActivationGradOp = 'relu_backward' | 'sigmoid_backward' | 'tanh_backward' | 'gelu_backward' | 'gelu_tanh_backward' | 'silu_backward' | 'softplus_backward' | 'leaky_relu_backward' | 'elu_backward';
 
 /** where(condition, input, other): elementwise choice, broadcasting all three. */
 export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {

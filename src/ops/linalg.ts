@@ -3,7 +3,7 @@
  * flags, never as copies, so backward's products (g·Wᵀ, gᵀ·x) cost no extra memory traffic.
  */
 import { Tensor } from '../tensor.js';
-import type { FloatArray, GemmEpilogue } from '../backend/contract.js';
+import type { FloatArray, UnaryOp } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { DType } from '../dtype.js';
@@ -207,7 +207,7 @@ function fillRows(out: Tensor, bias: Tensor): void {
  * cache). A leaf weight (a Parameter) is passed with its memory's version so that the native
  * backend may keep it pre-packed until it changes.
  */
-function linearForward(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue?: GemmEpilogue, into?: Tensor): Tensor {
+function linearForward(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue?: UnaryOp, into?: Tensor): Tensor {
   if (x.ndim === 0) throw new RangeError('both arguments to linear need to be at least 1D, but they are 0D and 2D');
   const inF = x.shape[x.ndim - 1], outF = weight.shape[0];
   const rows = numelOf(x.shape.slice(0, -1));
@@ -251,7 +251,7 @@ function linearForward(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue?
  * equals the two ops', as both run the same activation kernel). `into`, a contiguous tensor of
  * the result's shape and dtype, receives the result instead of new memory; records no graph.
  */
-export function linear_act(x: Tensor, weight: Tensor, bias: Tensor | null, act: GemmEpilogue | undefined, into?: Tensor): Tensor {
+export function linear_act(x: Tensor, weight: Tensor, bias: Tensor | null, act: UnaryOp | undefined, into?: Tensor): Tensor {
   checkTensor(x, 'input', 'linear');
   checkTensor(weight, 'weight', 'linear');
   if (weight.ndim !== 2) throw new RangeError(`linear(): weight must be 1-D or 2-D, but got ${weight.ndim}-D`);

@@ -1,9 +1,10 @@
 /** Elementwise unary ops: forward through the backend's `unary` kernel, backward beside each. */
 import { Tensor } from '../tensor.js';
-import type { UnaryOp } from '../backend/contract.js';
+import type { UnaryGradOp, UnaryOp } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { bool, DType } from '../dtype.js';
+import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { allocate, allocateForOverwrite, checkTensor, data, floatType, isOptions, type Scalar } from './util.js';
 import * as B from './binary.js';
 
@@ -23,6 +24,25 @@ function floatTypeForBool(op: UnaryOp): DType {
 }
 
 const zerosLike = (g: Tensor) => allocate(g.shape, g.dtype);
+
+/**
+ * The gradient of a unary op through the backend's unaryGrad kernel: g is the upstream gradient,
+ * `saved` the forward output or input (as the op's kernel entry says). Under create_graph the same
+ * formula is recorded with differentiable ops instead (`differentiable`, built in for relu,
+ * sigmoid and tanh, whose saved tensor is the output). `param`: leaky_relu's slope, elu's alpha.
+ */
+export function unaryGrad(op: UnaryGradOp, saved: Tensor, g: Tensor, differentiable?: () => Tensor, param?: number): Tensor {
+  if (!is_grad_enabled() || (!g.requires_grad && !saved.requires_grad)) {
+    const out = allocateForOverwrite(g.shape, g.dtype);
+    K.unaryGrad(op, data(saved), data(g), out._storage.data, out.numel(), param);
+    return out;
+  }
+  if (differentiable) return differentiable();
+  if (op === 'relu') return B.where(B.le(saved, 0), 0, g);
+  if (op === 'sigmoid') return B.mul(g, B.mul(saved, B.sub(1, saved)));
+  if (op === 'tanh') return B.mul(g, B.sub(1, B.mul(saved, saved)));
+  throw new Error(`unaryGrad: ${op} needs its differentiable formula under create_graph`);
+}
 
 export function neg(x: Tensor): Tensor {
   return apply('NegBackward0', [x], same('neg', x), (g) => [neg(g)]);
@@ -63,16 +83,16 @@ export function cos(x: Tensor): Tensor {
 }
 export function tanh(x: Tensor): Tensor {
   const y = float('tanh', x);
-  return apply('TanhBackward0', [x], y, (g) => [B.activationBackward('tanh_backward', y, g)], [y]);
+  return apply('TanhBackward0', [x], y, (g) => [unaryGrad('tanh', y, g)], [y]);
 }
 export function sigmoid(x: Tensor): Tensor {
   const y = float('sigmoid', x);
-  return apply('SigmoidBackward0', [x], y, (g) => [B.activationBackward('sigmoid_backward', y, g)], [y]);
+  return apply('SigmoidBackward0', [x], y, (g) => [unaryGrad('sigmoid', y, g)], [y]);
 }
 export function relu(x: Tensor): Tensor {
   if (x.dtype === bool) throw new TypeError(`"clamp_min_cpu" not implemented for 'Bool'`);
   const y = run('relu', x, x.dtype);
-  return apply('ReluBackward0', [x], y, (g) => [B.activationBackward('relu_backward', y, g)], [y]);
+  return apply('ReluBackward0', [x], y, (g) => [unaryGrad('relu', y, g)], [y]);
 }
 export function reciprocal(x: Tensor): Tensor {
   const y = float('reciprocal', x);

@@ -8,66 +8,32 @@
 #include <limits>
 
 #include "../kernels.h"
+#include "activation_reference_math.h"
 
 namespace kindling {
 namespace reference {
 namespace {
 
-const double kSqrt1_2 = 0.70710678118654752440;
-const double kSqrt2OverPi = 0.79788456080286535588;
-const double kInvSqrt2Pi = 0.39894228040143267794;
-const double kGeluKappa = 0.044715;
+using namespace refmath;
+constexpr double NO_GRAD = std::numeric_limits<double>::quiet_NaN();
 
-// sigmoid on −|x|: exp never overflows.
-double sigmoid_d(double x) {
-  double e = std::exp(-std::fabs(x));
-  return x < 0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
-}
-
-double unary_d(UnaryOp op, double x, double param) {
+// The reference columns of unary_ops.def: f(x) and g·f'(x) in double.
+double unary_d(UnaryOp op, double x, double p) {
   switch (op) {
-    case U_RELU: return x < 0 ? 0.0 : x;
-    case U_SIGMOID: return sigmoid_d(x);
-    case U_TANH: return std::tanh(x);
-    case U_EXP: return std::exp(x);
-    case U_LOG: return std::log(x);
-    case U_GELU: return 0.5 * x * std::erfc(-x * kSqrt1_2);
-    case U_GELU_TANH: return x * sigmoid_d(2.0 * kSqrt2OverPi * (x + kGeluKappa * x * x * x));
-    case U_SILU: return x * sigmoid_d(x);
-    case U_SOFTPLUS: return x > 20.0 ? x : std::log1p(std::exp(x));
-    case U_NEG: return -x;
-    case U_ABS: return std::fabs(x);
-    case U_SQRT: return std::sqrt(x);
-    case U_LEAKY_RELU: return x > 0 ? x : x * param;  // NaN stays, −0 → −0·slope
-    case U_ELU: return x > 0 ? x : param * std::expm1(x);
+#define KINDLING_UNARY_OP(ID, name, flags, param, ref, ...) \
+  case U_##ID: return (ref);
+#include "unary_ops.def"
+#undef KINDLING_UNARY_OP
     default: return std::numeric_limits<double>::quiet_NaN();
   }
 }
 
-// out = g·f'(x), x being the saved tensor named in kernels.h (forward output for sigmoid/tanh).
-double grad_d(GradOp op, double x, double g, double param) {
+double grad_d(UnaryOp op, double x, double g, double p) {
   switch (op) {
-    case G_RELU: return x <= 0 ? 0.0 : g;
-    case G_SIGMOID: return g * (1.0 - x) * x;
-    case G_TANH: return g * (1.0 - x * x);
-    case G_GELU: {
-      double pdf = std::exp(-0.5 * x * x) * kInvSqrt2Pi;
-      return g * (0.5 * std::erfc(-x * kSqrt1_2) + (pdf == 0 ? 0.0 : x * pdf));
-    }
-    case G_GELU_TANH: {  // d/dx x·s(2u) = s + x·2u'·s(1−s)
-      double u2 = 2.0 * kSqrt2OverPi * (x + kGeluKappa * x * x * x);
-      double s = sigmoid_d(u2), s1ms = s * sigmoid_d(-u2);
-      double du2 = 2.0 * kSqrt2OverPi * (1.0 + 3.0 * kGeluKappa * x * x);
-      return g * (s + (s1ms == 0 ? 0.0 : x * du2 * s1ms));
-    }
-    case G_SILU: {  // s·(1 + x(1−s)), saturating to 1 / 0
-      double s = sigmoid_d(x), oms = sigmoid_d(-x);
-      if (s * oms == 0) return x > 0 ? g : g * 0.0;
-      return g * s * (1.0 + x * oms);
-    }
-    case G_SOFTPLUS: return x > 20.0 ? g : g * sigmoid_d(x);
-    case G_LEAKY_RELU: return x > 0 ? g : g * param;
-    case G_ELU: return x <= 0 ? g * param * std::exp(x) : g;
+#define KINDLING_UNARY_OP(ID, name, flags, param, ref, ref_grad, ...) \
+  case U_##ID: return (ref_grad);
+#include "unary_ops.def"
+#undef KINDLING_UNARY_OP
     default: return std::numeric_limits<double>::quiet_NaN();
   }
 }
@@ -78,7 +44,7 @@ void unary(UnaryOp op, const float* x, float* out, int64_t n, float param) {
   for (int64_t i = 0; i < n; ++i) out[i] = static_cast<float>(unary_d(op, x[i], param));
 }
 
-void unary_grad(GradOp op, const float* x, const float* g, float* out, int64_t n, float param) {
+void unary_grad(UnaryOp op, const float* x, const float* g, float* out, int64_t n, float param) {
   for (int64_t i = 0; i < n; ++i) out[i] = static_cast<float>(grad_d(op, x[i], g[i], param));
 }
 

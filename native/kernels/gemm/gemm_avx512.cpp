@@ -28,7 +28,7 @@ static inline void kd_emu_mask_storeu_ps(void* p, simde__mmask16 m, simde__m512 
 
 #include "../kernels.h"
 // the activation kernels the epilogues call (declarations only)
-#define KINDLING_ISA_NS avx2
+#define KINDLING_ISA_NS avx512
 #include "../isa_api.h"
 #undef KINDLING_ISA_NS
 
@@ -78,9 +78,7 @@ static inline void tr4x4(const float* s, int64_t lds, float* d, int64_t ldd) {
   _mm_storeu_ps(d + 3 * ldd, r3);
 }
 
-// The AVX-512 activations have not run on AVX-512 hardware yet (see dispatch.cpp): epilogues
-// use the AVX2 ones, which an AVX-512 CPU runs as well.
-static void act_unary(UnaryOp op, float* x, int64_t n) { avx2::unary(op, x, x, n, 0.0f); }
+static void act_unary(UnaryOp op, float* x, int64_t n) { unary(op, x, x, n, 0.0f); }
 
 // ---- microkernel ----
 struct Store;
@@ -211,7 +209,7 @@ static bool gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, i
     if (mr < MR) pack_a(g, i, mr, 0, K, ws);
     for (int64_t j = c0; j < c1; j += NR) {
       const int64_t nr = imin(NR, c1 - j);
-      const Store st{g.alpha, g.beta, g.bias ? g.bias + j : nullptr, g.epilogue == EPI_RELU};
+      const Store st{g.alpha, g.beta, g.bias ? g.bias + j : nullptr, g.epilogue == U_RELU};
       float* c = g.C + i * g.ldc + j;
       if (mr == MR) ukr<false, false>(K, g.A + i * rs, rs, cs, g.B + j, g.ldb, c, g.ldc, mr, nr, st);
       else ukr<true, false>(K, ws, 1, MR, g.B + j, g.ldb, c, g.ldc, mr, nr, st);

@@ -3,45 +3,13 @@
  * `new Function`, so every op gets its own monomorphic, inlinable loop (a shared loop calling
  * a per-op closure runs several times slower) and nothing is allocated per element.
  */
-import type { BinaryOp, Cast, DataArray, Strided, UnaryOp } from '../contract.js';
+import type { BinaryOp, Cast, DataArray, Strided, UnaryGradOp, UnaryOp } from '../contract.js';
+import { UNARY_KERNELS } from './unary_kernels.js';
 import { collapse, forEachRow } from './strided.js';
 import { contiguousStrides } from '../../shape.js';
 import { erf, geluGrad, geluTanhGrad, roundHalfEven, siluGrad, softplusGrad } from './math.js';
 
 const helpers = { erf, roundHalfEven, geluGrad, geluTanhGrad, siluGrad, softplusGrad };
-
-const unaryExpr: Record<UnaryOp, string> = {
-  neg: '-x',
-  abs: 'Math.abs(x)',
-  // NaN gives 0, as PyTorch's (0 < x) - (x < 0)
-  sign: 'x > 0 ? 1 : x < 0 ? -1 : 0',
-  exp: 'Math.exp(x)',
-  log: 'Math.log(x)',
-  log1p: 'Math.log1p(x)',
-  expm1: 'Math.expm1(x)',
-  sqrt: 'Math.sqrt(x)',
-  rsqrt: '1 / Math.sqrt(x)',
-  sin: 'Math.sin(x)',
-  cos: 'Math.cos(x)',
-  tanh: 'Math.tanh(x)',
-  // evaluated on -|x| so exp never overflows
-  sigmoid: 'x >= 0 ? 1 / (1 + Math.exp(-x)) : (e = Math.exp(x), e / (1 + e))',
-  relu: 'x > 0 ? x : x === x ? 0 : x',
-  reciprocal: '1 / x',
-  floor: 'Math.floor(x)',
-  ceil: 'Math.ceil(x)',
-  round: 'h.roundHalfEven(x)',
-  trunc: 'Math.trunc(x)',
-  square: 'x * x',
-  logical_not: 'x ? 0 : 1',
-  erf: 'h.erf(x)',
-  softplus: 'x > 20 ? x : Math.log1p(Math.exp(x))',
-  silu: 'x >= 0 ? x / (1 + Math.exp(-x)) : (e = Math.exp(x), x * e / (1 + e))',
-  gelu: '0.5 * x * (1 + h.erf(x * 0.7071067811865476))',
-  gelu_tanh: '0.5 * x * (1 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))',
-  leaky_relu: 'x > 0 ? x : x * p',
-  elu: 'x > 0 ? x : p * Math.expm1(x)',
-};
 
 const binaryExpr: Record<BinaryOp, string> = {
   add: 'x + y',
@@ -61,19 +29,10 @@ const binaryExpr: Record<BinaryOp, string> = {
   logical_and: 'x && y ? 1 : 0',
   logical_or: 'x || y ? 1 : 0',
   logical_xor: '!x !== !y ? 1 : 0',
-  // PyTorch's threshold_backward zeroes where y <= 0, so a NaN output still passes its gradient
-  relu_backward: 'x <= 0 ? 0 : y',
-  sigmoid_backward: 'y * x * (1 - x)',
-  tanh_backward: 'y * (1 - x * x)',
-  gelu_backward: 'y * h.geluGrad(x)',
-  gelu_tanh_backward: 'y * h.geluTanhGrad(x)',
-  silu_backward: 'y * h.siluGrad(x)',
-  softplus_backward: 'y * h.softplusGrad(x)',
-  leaky_relu_backward: 'x > 0 ? y : y * p',
-  elu_backward: 'x <= 0 ? y * p * Math.exp(x) : y',
 };
 
 type UnaryLoop = (x: DataArray, o: DataArray, n: number, p: number) => void;
+type GradLoop = (x: DataArray, g: DataArray, o: DataArray, n: number, p: number) => void;
 type BinaryRow = (a: DataArray, ao: number, as: number, b: DataArray, bo: number, bs: number, o: DataArray, oo: number, n: number, p: number) => void;
 
 function makeUnary(expr: string): UnaryLoop {
@@ -81,6 +40,12 @@ function makeUnary(expr: string): UnaryLoop {
     let e = 0;
     for (let i = 0; i < n; i++) { const x = a[i]; o[i] = ${expr}; }
   }`)(helpers) as UnaryLoop;
+}
+
+function makeGrad(expr: string): GradLoop {
+  return new Function('h', `return function unaryGrad(s, gr, o, n, p) {
+    for (let i = 0; i < n; i++) { const x = s[i], g = gr[i]; o[i] = ${expr}; }
+  }`)(helpers) as GradLoop;
 }
 
 /** Three row shapes: both operands contiguous, one a broadcast scalar, or general strides. */
@@ -101,15 +66,25 @@ function makeBinary(expr: string): BinaryRow {
 }
 
 const unaryLoops = new Map<UnaryOp, UnaryLoop>();
+const gradLoops = new Map<UnaryGradOp, GradLoop>();
 const binaryRows = new Map<BinaryOp, BinaryRow>();
 
 export function unary(op: UnaryOp, x: DataArray, out: DataArray, n: number, param = 0): void {
   let f = unaryLoops.get(op);
   if (!f) {
-    f = makeUnary(unaryExpr[op]);
+    f = makeUnary(UNARY_KERNELS[op].f);
     unaryLoops.set(op, f);
   }
   f(x, out, n, param);
+}
+
+export function unaryGrad(op: UnaryGradOp, saved: DataArray, grad: DataArray, out: DataArray, n: number, param = 0): void {
+  let f = gradLoops.get(op);
+  if (!f) {
+    f = makeGrad(UNARY_KERNELS[op].grad);
+    gradLoops.set(op, f);
+  }
+  f(saved, grad, out, n, param);
 }
 
 export function clamp(x: DataArray, out: DataArray, n: number, lo: number, hi: number): void {

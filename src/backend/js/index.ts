@@ -1,6 +1,6 @@
 /** The pure-JS backend: complete, and the reference every other backend is tested against. */
 import type { Backend } from '../contract.js';
-import { binary, clamp, copy, unary, where } from './elementwise.js';
+import { binary, clamp, copy, unary, unaryGrad, where } from './elementwise.js';
 import { reduce } from './reduce.js';
 import { softmax, softmaxBackward } from './softmax.js';
 import { gather, scatterAdd } from './gather.js';
@@ -10,6 +10,7 @@ import { adamStep, sgdStep } from './optim.js';
 export const jsBackend: Backend = {
   name: 'js',
   unary,
+  unaryGrad,
   clamp,
   binary,
   where,

@@ -2,7 +2,7 @@
  * JS fused optimizer updates: one pass over a parameter and its state per step. Every value is
  * computed in double and rounded only where PyTorch stores a tensor (the parameter and the state
  * buffers, read back as stored), so float64 follows PyTorch op for op and float32 within an ulp.
- * The native kernels (native/optim_update.cpp) evaluate the same expressions in the same order.
+ * The native kernels (native/kernels/portable/optim_update.cpp) evaluate the same expressions in the same order.
  */
 import type { AdamHyper, FloatArray, SgdHyper } from '../contract.js';
 

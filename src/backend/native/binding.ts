@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 /** Must equal kAbiVersion in native/binding/addon.cpp; a binary with another value is stale. */
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;
 
 export interface NativeInfo {
   abi: number;
@@ -28,6 +28,12 @@ export interface NativeBinding {
   gemm(A: Float32Array, B: Float32Array, C: Float32Array, bias: Float32Array | null, dims: Float64Array, packed?: PackedB | null): void;
   /** Packs op(B) as `dims` describes it (transB, N, K, ldb, bOffset; batch 1) for later gemm calls with the same layout. */
   packB(B: Float32Array, dims: Float64Array): PackedB;
+  /** The op table of native/kernels/activation/unary_ops.def: each native unary op's name (a JS UnaryOp) and code. */
+  unaryOps: Readonly<Record<string, number>>;
+  /** The ops a GEMM applies as its epilogue (dims[13] = the op's code, -1 for none). */
+  epilogueOps: readonly string[];
+  /** The ops with a gradient kernel, and the saved tensor it reads. */
+  unaryGradOps: Readonly<Record<string, 'input' | 'output'>>;
   unary(op: number, x: Float32Array, out: Float32Array, param: number): void;
   unaryGrad(op: number, x: Float32Array, g: Float32Array, out: Float32Array, param: number): void;
   /**

@@ -1,16 +1,10 @@
-/** Native elementwise kernels: unary ops, activation gradients, binary arithmetic with broadcasting, softmax. */
-import type { Backend, BinaryOp, Strided, UnaryOp } from '../contract.js';
+/** Native elementwise kernels: unary ops and their gradients, binary arithmetic with broadcasting, softmax. */
+import type { Backend, BinaryOp, Strided } from '../contract.js';
 import { jsBackend } from '../js/index.js';
 import type { NativeBinding } from './binding.js';
 import { exact, isContiguous, isF32, MIN_ELEMENTWISE, overlaps } from './util.js';
 
-// Codes of native/kernels/kernels.h
-const UNARY: Partial<Record<UnaryOp, number>> = {
-  relu: 0, sigmoid: 1, tanh: 2, exp: 3, log: 4, gelu: 5, gelu_tanh: 6, silu: 7, softplus: 8, neg: 9, abs: 10, sqrt: 11,
-  leaky_relu: 12, elu: 13, // param: negative slope, alpha
-};
-const GRAD: Partial<Record<BinaryOp, number>> = { relu_backward: 0, sigmoid_backward: 1, tanh_backward: 2, gelu_backward: 3, gelu_tanh_backward: 4, silu_backward: 5, softplus_backward: 6, leaky_relu_backward: 7, elu_backward: 8 };
-// Codes of native/portable_kernels.h
+// Codes of native/kernels/portable/portable_kernels.h
 const ARITH: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
 /** Collapsed dims the native binary op takes (kMaxBinaryDims); more stay in JS. */
 const MAX_DIMS = 6;
@@ -64,13 +58,22 @@ function mayWrite(out: Float32Array, x: Strided, shape: readonly number[]): bool
   return x.data.byteOffset + x.offset * 4 === out.byteOffset && isContiguous(shape, x.strides);
 }
 
-export function elementwiseKernels(b: NativeBinding): Pick<Backend, 'unary' | 'binary' | 'softmax' | 'softmaxBackward'> {
+export function elementwiseKernels(b: NativeBinding): Pick<Backend, 'unary' | 'unaryGrad' | 'binary' | 'softmax' | 'softmaxBackward'> {
   const dims = new Float64Array(3 + 3 * MAX_DIMS);
+  // the addon's op table (native/kernels/activation/unary_ops.def): name -> code
+  const codes = new Map(Object.entries(b.unaryOps));
+  const gradCodes = new Map(Object.keys(b.unaryGradOps).map((name) => [name, b.unaryOps[name]]));
   return {
     unary(op, x, out, n, param = 0) {
-      const code = UNARY[op];
+      const code = codes.get(op);
       if (code === undefined || n < MIN_ELEMENTWISE || !isF32(x) || !isF32(out)) return jsBackend.unary(op, x, out, n, param);
       b.unary(code, exact(x, n), exact(out, n), param);
+    },
+
+    unaryGrad(op, saved, grad, out, n, param = 0) {
+      const code = gradCodes.get(op);
+      if (code === undefined || n < MIN_ELEMENTWISE || !isF32(saved) || !isF32(grad) || !isF32(out)) return jsBackend.unaryGrad(op, saved, grad, out, n, param);
+      b.unaryGrad(code, exact(saved, n), exact(grad, n), exact(out, n), param);
     },
 
     binary(op, a, c, out, shape, param = 0) {
@@ -81,11 +84,7 @@ export function elementwiseKernels(b: NativeBinding): Pick<Backend, 'unary' | 'b
           mayWrite(out, a, shape) && mayWrite(out, c, shape) && collapseInto(dims, shape, a, c)) {
         return b.binary(arith, a.data, c.data, out, dims);
       }
-      const code = GRAD[op];
-      if (code === undefined || n < MIN_ELEMENTWISE || !isF32(a.data) || !isF32(c.data) || !isF32(out) || !isContiguous(shape, a.strides) || !isContiguous(shape, c.strides)) {
-        return jsBackend.binary(op, a, c, out, shape, param);
-      }
-      b.unaryGrad(code, a.data.subarray(a.offset, a.offset + n), c.data.subarray(c.offset, c.offset + n), exact(out, n), param);
+      jsBackend.binary(op, a, c, out, shape, param);
     },
 
     softmax(x, out, outer, size, inner, log) {

@@ -2,16 +2,13 @@
  * Native GEMM: every fp32 product big enough to pay for the N-API crossing, with the fused
  * epilogues, and weights kept pre-packed between calls while their version stays the same.
  */
-import type { Backend, FloatArray, GemmArgs, GemmEpilogue } from '../contract.js';
+import type { Backend, FloatArray, GemmArgs } from '../contract.js';
 import { jsBackend } from '../js/index.js';
 import type { NativeBinding, PackedB } from './binding.js';
 import { isF32, overlaps } from './util.js';
 
 /** Multiply-adds below which GEMM stays in JS. */
 const MIN_GEMM_MACS = 4096;
-
-// Codes of native/kernels/kernels.h (Epilogue)
-const EPILOGUE: Record<GemmEpilogue, number> = { relu: 1, gelu: 2, sigmoid: 3, tanh: 4, silu: 5 };
 
 /** A weight's packed panels, valid while its memory, layout and version are those recorded. */
 interface PackEntry {
@@ -30,6 +27,8 @@ export function gemmKernels(b: NativeBinding): Pick<Backend, 'gemm'> {
   const dims = new Float64Array(18);
   // keyed by the weight's storage: dropped with it by the garbage collector
   const packs = new WeakMap<object, PackEntry>();
+  // the addon's epilogues (unary ops flagged in native/kernels/activation/unary_ops.def): name -> code
+  const epilogues = new Map(b.epilogueOps.map((name) => [name, b.unaryOps[name]]));
 
   /** The packed B for this call, packing it on its second use at the same version. `dims` is filled. */
   function packedB(a: GemmArgs): PackedB | null {
@@ -47,8 +46,9 @@ export function gemmKernels(b: NativeBinding): Pick<Backend, 'gemm'> {
   return {
     gemm(a: GemmArgs) {
       const bias = a.bias ?? null;
+      const epilogue = a.epilogue ? epilogues.get(a.epilogue) : -1;
       if (
-        a.M * a.N * a.K < MIN_GEMM_MACS || !isF32(a.A) || !isF32(a.B) || !isF32(a.C) || overlaps(a.C, a.A) || overlaps(a.C, a.B) ||
+        epilogue === undefined || a.M * a.N * a.K < MIN_GEMM_MACS || !isF32(a.A) || !isF32(a.B) || !isF32(a.C) || overlaps(a.C, a.A) || overlaps(a.C, a.B) ||
         (bias !== null && (!isF32(bias) || overlaps(a.C, bias)))
       ) {
         return jsBackend.gemm(a);
@@ -63,7 +63,7 @@ export function gemmKernels(b: NativeBinding): Pick<Backend, 'gemm'> {
       dims[2] = M; dims[3] = a.N; dims[4] = a.K;
       dims[5] = a.lda; dims[6] = a.ldb; dims[7] = a.ldc;
       dims[8] = a.aOffset; dims[9] = a.bOffset; dims[10] = a.cOffset;
-      dims[11] = a.alpha; dims[12] = a.beta; dims[13] = a.epilogue ? EPILOGUE[a.epilogue] : 0;
+      dims[11] = a.alpha; dims[12] = a.beta; dims[13] = epilogue;
       dims[14] = batch; dims[15] = a.strideA; dims[16] = a.strideB; dims[17] = a.strideC;
       b.gemm(a.A, a.B, a.C, bias, dims, packedB(a));
     },

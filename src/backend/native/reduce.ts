@@ -4,7 +4,7 @@ import { jsBackend } from '../js/index.js';
 import type { NativeBinding } from './binding.js';
 import { exact, isF32, MIN_ELEMENTWISE, overlaps } from './util.js';
 
-// Codes of native/portable_kernels.h
+// Codes of native/kernels/portable/portable_kernels.h
 const REDUCE: Partial<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2 };
 // argmax/argmin write int64 indices (a Float64Array)
 const ARG: Partial<Record<ReduceOp, number>> = { argmax: 3, argmin: 4 };
