@@ -1,7 +1,9 @@
 // GEMM through N-API: one flat call with the dimensions in a Float64Array, and pre-packed B
 // operands (a layer's weights packed once, reused until the TypeScript side sees them change).
 #include <cstdlib>
+#include <memory>
 
+#include "../alloc.h"
 #include "../dispatch.h"
 #include "../parallel_gemm.h"
 #include "args.h"
@@ -95,18 +97,16 @@ Napi::Value PackB(const Napi::CallbackInfo& info) {
   const KernelTable& k = kernels();
   kindling::GemmArgs g = r.g;
   g.B = B.data + r.bOff;
-  const int64_t bytes = ((k.gemm_packed_b_floats(g.K, g.N) * 4 + 63) / 64) * 64;
-  float* data = static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>(bytes)));
-  if (!data) THROW_RANGE(env, "packB: out of memory for the packed weights");
-  k.gemm_pack_b(g, data);
-  auto* p = new PackedB{data, bytes, &k, g.transB, g.K, g.N, g.ldb, r.bOff};
+  const int64_t floats = k.gemm_packed_b_floats(g.K, g.N);
+  // owned here until the wrap takes it (any step below may throw)
+  std::unique_ptr<float, decltype(&std::free)> data(aligned_floats(floats), &std::free);
+  k.gemm_pack_b(g, data.get());
+  const int64_t bytes = ((floats * 4 + 63) / 64) * 64;
+  auto p = std::make_unique<PackedB>(PackedB{data.get(), bytes, &k, g.transB, g.K, g.N, g.ldb, r.bOff});
   Napi::Object o = Napi::Object::New(env);
-  napi_status s = napi_wrap(env, o, p, finalizePacked, nullptr, nullptr);
-  if (s != napi_ok) {
-    std::free(data);
-    delete p;
-    THROW_RANGE(env, "packB: could not attach the packed weights");
-  }
+  if (napi_wrap(env, o, p.get(), finalizePacked, nullptr, nullptr) != napi_ok) THROW_RANGE(env, "packB: could not attach the packed weights");
+  data.release();
+  p.release();
   o.TypeTag(&kPackedTag);
   Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
   return o;
@@ -159,8 +159,8 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void register_gemm(Napi::Env env, Napi::Object exports) {
-  exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
-  exports.Set("packB", Napi::Function::New(env, PackB, "packB"));
+  exportFunction<Gemm>(env, exports, "gemm");
+  exportFunction<PackB>(env, exports, "packB");
 }
 
 }  // namespace binding
