@@ -23,11 +23,11 @@ using kindling::binding::exportFunction;
 using kindling::binding::integer;
 
 // Bumped whenever the binding's surface changes; the TypeScript loader refuses a stale binary.
-constexpr int32_t kAbiVersion = 3;
+constexpr int32_t kAbiVersion = 4;
 
+// Returns the threads now in use: fewer than asked when the system refuses to start more.
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
-  kindling::set_num_threads(static_cast<int>(integer(info, 0, "n", 1, 1024)));
-  return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), kindling::set_num_threads(static_cast<int>(integer(info, 0, "n", 1, 1024))));
 }
 
 Napi::Value GetNumThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), kindling::num_threads()); }

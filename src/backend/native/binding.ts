@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 /** Must equal kAbiVersion in native/binding/addon.cpp; a binary with another value is stale. */
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;
 
 export interface NativeInfo {
   abi: number;
@@ -46,7 +46,8 @@ export interface NativeBinding {
   adamStep(param: Float32Array, grad: Float32Array, exp_avg: Float32Array, exp_avg_sq: Float32Array, max_exp_avg_sq: Float32Array | null, hyper: Float64Array): void;
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
   softmaxGrad(y: Float32Array, g: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
-  setNumThreads(n: number): void;
+  /** Starts or stops pool threads; returns the count now in use (fewer than n when the system refuses threads). */
+  setNumThreads(n: number): number;
   getNumThreads(): number;
 }
 
