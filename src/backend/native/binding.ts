@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 /** Must equal kAbiVersion in native/binding/addon.cpp; a binary with another value is stale. */
-export const ABI_VERSION = 4;
+export const ABI_VERSION = 5;
 
 export interface NativeInfo {
   abi: number;
@@ -16,7 +16,11 @@ export interface NativeInfo {
   isaError: string | null;
 }
 
-/** Pre-packed GEMM operand: an opaque object owning native memory, freed by the garbage collector. */
+/**
+ * Pre-packed GEMM operand: an opaque object owning native memory. Repacked in place through
+ * packB's `reuse`; each environment keeps at most 512 MiB of them (KINDLING_PACKED_BUDGET_MB; the
+ * least recently used are emptied, and gemm reports it); the garbage collector frees the rest.
+ */
 export interface PackedB {
   readonly __packedB: unique symbol;
 }
@@ -24,10 +28,16 @@ export interface PackedB {
 export interface NativeBinding {
   abiVersion: number;
   info(): NativeInfo;
-  /** dims: [transA, transB, M, N, K, lda, ldb, ldc, aOffset, bOffset, cOffset, alpha, beta, epilogue, batch, strideA, strideB, strideC] */
-  gemm(A: Float32Array, B: Float32Array, C: Float32Array, bias: Float32Array | null, dims: Float64Array, packed?: PackedB | null): void;
-  /** Packs op(B) as `dims` describes it (transB, N, K, ldb, bOffset; batch 1) for later gemm calls with the same layout. */
-  packB(B: Float32Array, dims: Float64Array): PackedB;
+  /**
+   * dims: [transA, transB, M, N, K, lda, ldb, ldc, aOffset, bOffset, cOffset, alpha, beta, epilogue, batch, strideA, strideB, strideC].
+   * Returns whether `packed` was used (false when none was given, or it was evicted).
+   */
+  gemm(A: Float32Array, B: Float32Array, C: Float32Array, bias: Float32Array | null, dims: Float64Array, packed?: PackedB | null): boolean;
+  /**
+   * Packs op(B) as `dims` describes it (transB, N, K, ldb, bOffset; batch 1) for later gemm calls with the same layout.
+   * With `reuse` (an earlier result), packs into it (in its buffer when the size matches) and returns it.
+   */
+  packB(B: Float32Array, dims: Float64Array, reuse?: PackedB | null): PackedB;
   unary(op: number, x: Float32Array, out: Float32Array, param: number): void;
   unaryGrad(op: number, x: Float32Array, g: Float32Array, out: Float32Array, param: number): void;
   /**
