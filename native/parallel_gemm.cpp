@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
-#include <new>
 
+#include "alloc.h"
 #include "dispatch.h"
 #include "threadpool.h"
 
@@ -31,10 +31,10 @@ float* workspace(int64_t floats) {
   thread_local std::unique_ptr<float, AlignedFree> buf;
   thread_local int64_t size = 0;
   if (size < floats) {
-    const size_t bytes = ((static_cast<size_t>(floats) * sizeof(float) + 63) / 64) * 64;
-    buf.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
-    size = buf ? floats : 0;
-    if (!buf) throw std::bad_alloc();
+    buf.reset();
+    size = 0;
+    buf.reset(aligned_floats(floats));
+    size = floats;
   }
   return buf.get();
 }
@@ -48,9 +48,7 @@ float* packed_b_buffer(int64_t floats) {
   if (packed_b_size < floats) {
     packed_b.reset();
     packed_b_size = 0;
-    const size_t bytes = ((static_cast<size_t>(floats) * sizeof(float) + 63) / 64) * 64;
-    packed_b.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
-    if (!packed_b) throw std::bad_alloc();
+    packed_b.reset(aligned_floats(floats));
     packed_b_size = floats;
   }
   return packed_b.get();

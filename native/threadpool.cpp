@@ -31,15 +31,34 @@ inline uint64_t ticket_next(uint64_t t) { return t & kTaskMask; }
 
 class Pool {
  public:
-  explicit Pool(int n) : threads_(n < 1 ? 1 : n) { grow(threads_); }
+  explicit Pool(int n) : threads_(1) { resize(n); }
 
   int size() const { return threads_.load(); }
 
-  void resize(int n) {
+  // Starts or stops workers so that n threads (the caller included) take part. When the system
+  // refuses a thread (a process or address-space limit), keeps half of those it started; returns
+  // the count.
+  int resize(int n) {
     std::lock_guard<std::mutex> run(run_);  // not while a job is in flight
     if (n < 1) n = 1;
-    grow(n);
-    threads_.store(n);
+    // stop the extra workers: every job would otherwise wake them, and their spinning competes
+    // with the threads that work (GEMM on 2 threads after 64 -> 2 took 4-5x as long)
+    if (n - 1 < static_cast<int>(workers_.size())) stop_workers(n - 1);
+    const size_t had = workers_.size();
+    threads_.store(n);  // before starting them: a worker whose id is not below it exits
+    while (static_cast<int>(workers_.size()) < n - 1) {
+      const int id = static_cast<int>(workers_.size()) + 1;
+      try {
+        workers_.emplace_back([this, id] { loop(id); });
+      } catch (const std::exception&) {  // std::system_error (EAGAIN) or std::bad_alloc
+        // At the limit: keep half of the new workers, so that the memory their stacks would hold
+        // is left for the work (each thread's GEMM workspace, the job's buffers).
+        stop_workers(had + (workers_.size() - had) / 2);
+        break;
+      }
+    }
+    threads_.store(static_cast<int>(workers_.size()) + 1);
+    return threads_.load();
   }
 
   void run(int64_t ntasks, const std::function<void(int64_t, int)>& fn) {
@@ -70,12 +89,15 @@ class Pool {
   }
 
  private:
-  void grow(int n) {
-    while (static_cast<int>(workers_.size()) < n - 1) {
-      const int id = static_cast<int>(workers_.size()) + 1;
-      workers_.emplace_back([this, id] { loop(id); });
-      workers_.back().detach();  // the pool lives until the process ends
+  // Stops and joins the workers beyond the first `keep` (with run_ held: no job is in flight).
+  void stop_workers(size_t keep) {
+    threads_.store(static_cast<int>(keep) + 1);
+    {
+      std::lock_guard<std::mutex> lk(mu_);  // pairs with the sleeper's check under mu_
+      cv_.notify_all();
     }
+    for (size_t i = keep; i < workers_.size(); i++) workers_[i].join();
+    workers_.resize(keep);
   }
 
   // Claims and runs tasks of the current job until none is left.
@@ -102,8 +124,8 @@ class Pool {
   }
 
   void loop(int id) {
-    // workers beyond set_num_threads() stay out (the pool only grows)
-    auto ready = [&] { return id < threads_.load(std::memory_order_relaxed) && has_work(); };
+    // woken for a job, or to exit when set_num_threads() drops this worker
+    auto ready = [&] { return id >= threads_.load(std::memory_order_relaxed) || has_work(); };
     for (;;) {
       // bounded spin, then sleep on the condition variable
       const auto until = std::chrono::steady_clock::now() + kSpin;
@@ -115,12 +137,13 @@ class Pool {
         cv_.wait(lk, ready);
         sleepers_.fetch_sub(1, std::memory_order_relaxed);
       }
+      if (id >= threads_.load(std::memory_order_relaxed)) return;
       drain(id);
     }
   }
 
   std::atomic<int> threads_;
-  std::vector<std::thread> workers_;
+  std::vector<std::thread> workers_;  // joined when dropped; the pool itself is never destroyed
   std::mutex run_, mu_;
   std::condition_variable cv_;
   std::atomic<uint64_t> ticket_{0};
@@ -131,7 +154,7 @@ class Pool {
 };
 
 Pool& pool() {
-  // Never destroyed: detached workers may still be asleep in it when the process exits.
+  // Never destroyed: its workers may still be asleep in it when the process exits.
   static Pool* p = new Pool(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   return *p;
 }
@@ -140,6 +163,6 @@ Pool& pool() {
 
 void parallel_for(int64_t ntasks, const std::function<void(int64_t, int)>& fn) { pool().run(ntasks, fn); }
 int num_threads() { return pool().size(); }
-void set_num_threads(int n) { pool().resize(n); }
+int set_num_threads(int n) { return pool().resize(n); }
 
 }  // namespace kindling

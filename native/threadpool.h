@@ -11,7 +11,8 @@ namespace kindling {
 void parallel_for(int64_t ntasks, const std::function<void(int64_t task, int thread)>& fn);
 
 int num_threads();
-// Sets the number of threads used (>= 1), creating workers as needed.
-void set_num_threads(int n);
+// Sets the number of threads used (>= 1), starting or stopping workers. Returns the number now in
+// use: fewer than n when the system refuses to start more threads.
+int set_num_threads(int n);
 
 }  // namespace kindling

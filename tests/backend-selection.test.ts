@@ -62,4 +62,25 @@ describe('backend selection', () => {
     torch.set_num_threads(before);
     expect(() => torch.set_num_threads(0)).toThrow(RangeError);
   });
+
+  it('set_num_threads warns when the system gives fewer threads than asked', async () => {
+    const torch = await freshTorch({ KINDLING_BACKEND: 'native' });
+    const { loadBinding } = await import('../src/backend/native/binding.js');
+    const binding = loadBinding().binding!;  // the same module object the backend holds (require's cache)
+    const before = torch.get_num_threads();
+    const set = vi.spyOn(binding, 'setNumThreads').mockImplementation(() => 3);
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      torch.set_num_threads(8);
+      expect(set).toHaveBeenCalledWith(8);
+      expect(warn).toHaveBeenCalledWith('set_num_threads(8): the system refused to start more threads; using 3', 'UserWarning');
+      warn.mockClear();
+      torch.set_num_threads(3);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      set.mockRestore();
+      warn.mockRestore();
+    }
+    expect(torch.get_num_threads()).toBe(before);
+  });
 });

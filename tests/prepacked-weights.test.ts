@@ -10,6 +10,8 @@ import { nn, optim, Tensor } from '../src/index.js';
 import { availableBackends, useBackend } from '../src/backend/index.js';
 import { jsBackend } from '../src/backend/js/index.js';
 import { loadBinding, type NativeBinding } from '../src/backend/native/binding.js';
+import { nativeBackend } from '../src/backend/native/index.js';
+import { runNode } from './helpers/child.js';
 import { rand } from './helpers/random.js';
 
 const loaded = loadBinding();
@@ -258,6 +260,67 @@ describe.runIf(loaded.binding)('packB and gemm(packed) in the binding', () => {
     expect(() => b().packB(B, new Float64Array([0, 0, 4, 6, 8, 8, 6, 6, 0, 0, 0, 1, 0, -1, 2, 0, 0, 0]))).toThrow(/batch must be 1/);
     expect(() => b().packB(B, dims(4, 0, 8, false))).toThrow(RangeError);
     expect(() => b().packB(new Float64Array(48) as never, d)).toThrow(TypeError);
+  });
+
+  it('packB(B, dims, reuse) repacks into the same object; gemm says whether it used the packed operand', () => {
+    const M = 8, N = 48, K = 64, d = dims(M, N, K, false);
+    const A = rand(M * K, 1), B1 = rand(K * N, 2), B2 = rand(K * N, 3);
+    const p = b().packB(B1, d);
+    expect(b().packB(B2, d, p)).toBe(p);
+    const C1 = new Float32Array(M * N), C2 = new Float32Array(M * N);
+    expect(b().gemm(A, B2, C1, null, d)).toBe(false);
+    expect(b().gemm(A, B2, C2, null, d, p)).toBe(true);
+    for (let i = 0; i < C1.length; i++) expect(Math.abs(C1[i] - C2[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(C1[i])));
+    // another size: same object, new layout
+    const d2 = dims(M, 30, 100, true);
+    expect(b().packB(rand(30 * 100, 4), d2, p)).toBe(p);
+    expect(() => b().gemm(A, B2, C2, null, d, p)).toThrow(/another B layout/);
+    expect(() => b().packB(B1, d, {} as never)).toThrow(/argument 'reuse' must be an object returned by packB/);
+  });
+
+  it('a train/eval loop repacks each weight into its own buffer (nothing left to a finalizer)', () => {
+    useBackend(nativeBackend(b()));
+    torch.manual_seed(11);
+    const model = new nn.Sequential(new nn.Linear(64, 64), new nn.ReLU(), new nn.Linear(64, 16));
+    const opt = new optim.SGD(model.parameters(), 0.01);
+    const x = torch.randn(16, 64), y = torch.randn(16, 16);
+    const packB = vi.spyOn(b(), 'packB');
+    try {
+      for (let i = 0; i < 10; i++) {
+        opt.zero_grad();
+        nn.functional.mse_loss(model(x) as Tensor, y).backward();
+        opt.step();
+        torch.no_grad(() => {
+          model(x);
+          model(x);
+        });
+      }
+      expect(packB.mock.calls.length).toBeGreaterThanOrEqual(20);  // both layers, every iteration
+      expect(new Set(packB.mock.results.map((r) => r.value)).size).toBe(2);
+    } finally {
+      packB.mockRestore();
+    }
+  });
+
+  it('beyond the budget, the least recently used packed operands are evicted and gemm reports it', async () => {
+    // 320x320 panels are 400 KB: two fit in 1 MiB, a third evicts the least recently used
+    const code = `
+const b = require(process.argv[1]);
+const n = 320, d = new Float64Array([0, 0, n, n, n, n, n, n, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0]);
+const rnd = (s) => Float32Array.from({ length: n * n }, (_, i) => Math.sin(i * 0.37 + s));
+const A = rnd(0), Bs = [rnd(1), rnd(2), rnd(3)], C = new Float32Array(n * n), ref = new Float32Array(n * n);
+const ps = Bs.map((B) => b.packB(B, d));
+const out = { used: ps.map((p, i) => b.gemm(A, Bs[i], C, null, d, p)) };
+b.gemm(A, Bs[0], ref, null, d);
+b.gemm(A, Bs[0], C, null, d, ps[0]);
+out.evictedExact = C.every((v, i) => v === ref[i]);
+out.reused = b.packB(Bs[0], d, ps[0]) === ps[0];
+out.after = ps.map((p, i) => b.gemm(A, Bs[i], C, null, d, p));
+console.log(JSON.stringify(out));
+`;
+    const r = await runNode(code, [(loaded as { path: string }).path], 20_000, { ...process.env, KINDLING_PACKED_BUDGET_MB: '1' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ used: [false, true, true], evictedExact: true, reused: true, after: [true, false, true] });
   });
 
   it('packed operands are freed by the garbage collector (no leak, no crash)', () => {

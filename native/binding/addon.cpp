@@ -14,18 +14,20 @@
 #include "../dispatch.h"
 #include "../threadpool.h"
 #include "args.h"
+#include "entry.h"
 #include "register.h"
 
 namespace {
 
+using kindling::binding::exportFunction;
 using kindling::binding::integer;
 
 // Bumped whenever the binding's surface changes; the TypeScript loader refuses a stale binary.
-constexpr int32_t kAbiVersion = 4;
+constexpr int32_t kAbiVersion = 6;
 
+// Returns the threads now in use: fewer than asked when the system refuses to start more.
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
-  kindling::set_num_threads(static_cast<int>(integer(info, 0, "n", 1, 1024)));
-  return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), kindling::set_num_threads(static_cast<int>(integer(info, 0, "n", 1, 1024))));
 }
 
 Napi::Value GetNumThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), kindling::num_threads()); }
@@ -61,17 +63,25 @@ void tune_malloc() {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tune_malloc();
   exports.Set("abiVersion", Napi::Number::New(env, kAbiVersion));
-  exports.Set("info", Napi::Function::New(env, Info, "info"));
+  exportFunction<Info>(env, exports, "info");
   kindling::binding::register_gemm(env, exports);
   kindling::binding::register_elementwise(env, exports);
   kindling::binding::register_reduce(env, exports);
   kindling::binding::register_optim(env, exports);
-  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
-  exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
+  exportFunction<SetNumThreads>(env, exports, "setNumThreads");
+  exportFunction<GetNumThreads>(env, exports, "getNumThreads");
   return exports;
 }
 
 }  // namespace
 
-// Context-aware (NAPI_MODULE_INIT under the hood): loads in the main thread and in worker_threads.
-NODE_API_MODULE(kindling, Init)
+// Context-aware: loads in the main thread and in worker_threads. Loading runs behind the same
+// boundary as every call (a worker may be terminated while it loads the addon).
+NAPI_MODULE_INIT() {
+  try {
+    return Init(Napi::Env(env), Napi::Object(env, exports));
+  } catch (...) {
+    kindling::binding::throwCurrent(env);
+    return nullptr;
+  }
+}

@@ -7,11 +7,14 @@
 #include <cstdint>
 #include <string>
 
+#include "entry.h"
+
 namespace kindling {
 namespace binding {
 
-#define THROW_TYPE(env, msg) throw Napi::TypeError::New(env, msg)
-#define THROW_RANGE(env, msg) throw Napi::RangeError::New(env, msg)
+// `env` is unused: the error is created at the boundary (entry.h), where the environment is checked
+#define THROW_TYPE(env, msg) ((void)(env), throw JsError(JsError::TypeError, msg))
+#define THROW_RANGE(env, msg) ((void)(env), throw JsError(JsError::RangeError, msg))
 
 struct F32 {
   float* data;

@@ -131,11 +131,11 @@ void export_unary_table(Napi::Env env, Napi::Object exports) {
 
 void register_elementwise(Napi::Env env, Napi::Object exports) {
   export_unary_table(env, exports);
-  exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
-  exports.Set("unaryGrad", Napi::Function::New(env, UnaryGrad, "unaryGrad"));
-  exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
-  exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
-  exports.Set("softmaxGrad", Napi::Function::New(env, SoftmaxGrad, "softmaxGrad"));
+  exportFunction<Unary>(env, exports, "unary");
+  exportFunction<UnaryGrad>(env, exports, "unaryGrad");
+  exportFunction<Binary>(env, exports, "binary");
+  exportFunction<Softmax>(env, exports, "softmax");
+  exportFunction<SoftmaxGrad>(env, exports, "softmaxGrad");
 }
 
 }  // namespace binding

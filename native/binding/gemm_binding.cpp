@@ -1,10 +1,12 @@
 // GEMM through N-API: one flat call with the dimensions in a Float64Array, and pre-packed B
 // operands (a layer's weights packed once, reused until the TypeScript side sees them change).
 #include <cstdlib>
+#include <memory>
 
 #include "../dispatch.h"
 #include "../parallel_gemm.h"
 #include "args.h"
+#include "packed_b.h"
 #include "register.h"
 
 namespace kindling {
@@ -65,33 +67,15 @@ double bNeed(const Dims& r) {
   return g.K && g.N ? double(r.bOff) + double(r.batch - 1) * double(r.sB) + extent(bRows, bCols, g.ldb) : 0;
 }
 
-// ---- pre-packed B ------------------------------------------------------------------------------
-// Native memory owned by a plain JS object (never exposed as an ArrayBuffer): freed by the
-// garbage collector through the wrap's finalizer, and reported to V8 as external memory so the
-// collector knows what it holds. The type tag proves to gemm() that an object is one of ours.
-struct PackedB {
-  float* data;
-  int64_t bytes;
-  const KernelTable* table;  // packing is specific to the ISA's tile
-  bool transB;
-  int64_t K, N, ldb, bOff;
-};
-
-const napi_type_tag kPackedTag = {0x6b696e646c696e67ULL, 0x7061636b65642d42ULL};
-
-void finalizePacked(napi_env env, void* data, void*) {
-  auto* p = static_cast<PackedB*>(data);
-  int64_t adjusted;
-  napi_adjust_external_memory(env, -p->bytes, &adjusted);
-  std::free(p->data);
-  delete p;
-}
-
-// packB(B, dims): packs op(B) as described by dims (transB, N, K, ldb, bOffset; batch 1).
+// packB(B, dims, reuse?): packs op(B) as described by dims (transB, N, K, ldb, bOffset; batch 1)
+// into native memory (packed_b.h). Given `reuse` (an earlier result, say for the same weights at
+// an older version), packs into that object, in its buffer when the size matches, and returns it.
 Napi::Value PackB(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   F32 B = f32(info, 0, "B");
   const Dims r = readDims(info, 1);
+  PackedB* reuse = nullptr;
+  if (!isNullish(info, 2) && !(reuse = unwrapPacked(env, info[2]))) THROW_TYPE(env, "argument 'reuse' must be an object returned by packB");
   if (r.batch != 1) THROW_RANGE(env, "packB: dims.batch must be 1");
   if (r.g.K == 0 || r.g.N == 0) THROW_RANGE(env, "packB: dims.K and dims.N must be positive");
   needLength(env, B, bNeed(r), "B");
@@ -99,43 +83,40 @@ Napi::Value PackB(const Napi::CallbackInfo& info) {
   kindling::GemmArgs g = r.g;
   g.B = B.data + r.bOff;
   const int64_t bytes = ((k.gemm_packed_b_floats(g.K, g.N) * 4 + 63) / 64) * 64;
-  float* data = static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>(bytes)));
-  if (!data) THROW_RANGE(env, "packB: out of memory for the packed weights");
-  k.gemm_pack_b(g, data);
-  auto* p = new PackedB{data, bytes, &k, g.transB, g.K, g.N, g.ldb, r.bOff};
-  Napi::Object o = Napi::Object::New(env);
-  napi_status s = napi_wrap(env, o, p, finalizePacked, nullptr, nullptr);
-  if (s != napi_ok) {
-    std::free(data);
-    delete p;
-    THROW_RANGE(env, "packB: could not attach the packed weights");
-  }
-  o.TypeTag(&kPackedTag);
-  Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
-  return o;
+  std::unique_ptr<PackedB> fresh(reuse ? nullptr : new PackedB{env, nullptr, 0, &k, false, 0, 0, 0, 0, 0});
+  PackedB* p = reuse ? reuse : fresh.get();
+  allocatePacked(p, bytes);
+  k.gemm_pack_b(g, p->data);
+  p->table = &k;
+  p->transB = g.transB;
+  p->K = g.K;
+  p->N = g.N;
+  p->ldb = g.ldb;
+  p->bOff = r.bOff;
+  touchPacked(p);
+  return reuse ? info[2] : Napi::Value(wrapPacked(env, fresh.release()));
 }
 
 // gemm(A, B, C, bias | null, dims, packed?): `packed` (from packB with the same B layout) replaces
-// the packing of B; B itself must still be passed (parts of C may read it directly).
+// the packing of B; B itself must still be passed (parts of C may read it directly). Returns
+// whether `packed` was used: false when it was evicted (packed_b.h), and the caller packs again.
 Napi::Value Gemm(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   F32 A = f32(info, 0, "A"), B = f32(info, 1, "B"), C = f32(info, 2, "C"), bias = f32(info, 3, "bias", true);
   const Dims r = readDims(info, 4);
   const kindling::GemmArgs& g = r.g;
-  const PackedB* packed = nullptr;
-  if (info.Length() > 5 && !info[5].IsUndefined() && !info[5].IsNull()) {
-    if (!info[5].IsObject() || !info[5].As<Napi::Object>().CheckTypeTag(&kPackedTag)) {
-      THROW_TYPE(env, "argument 'packed' must be an object returned by packB");
-    }
-    void* raw = nullptr;
-    if (napi_unwrap(env, info[5], &raw) != napi_ok || !raw) THROW_TYPE(env, "argument 'packed' must be an object returned by packB");
-    packed = static_cast<const PackedB*>(raw);
+  PackedB* packed = nullptr;
+  if (!isNullish(info, 5)) {
+    if (!(packed = unwrapPacked(env, info[5]))) THROW_TYPE(env, "argument 'packed' must be an object returned by packB");
     if (packed->table != &kernels() || packed->transB != g.transB || packed->K != g.K || packed->N != g.N ||
         packed->ldb != g.ldb || packed->bOff != r.bOff || r.batch != 1) {
       THROW_RANGE(env, "argument 'packed' was packed for another B layout (transB, K, N, ldb, bOffset) or batch");
     }
+    if (packed->data) touchPacked(packed);
+    else packed = nullptr;
   }
-  if (r.batch == 0 || g.M == 0 || g.N == 0) return env.Undefined();
+  const Napi::Value used = Napi::Boolean::New(env, packed != nullptr);
+  if (r.batch == 0 || g.M == 0 || g.N == 0) return used;
   const int64_t aRows = g.transA ? g.K : g.M, aCols = g.transA ? g.M : g.K;
   const double aNeed = g.K ? double(r.aOff) + double(r.batch - 1) * double(r.sA) + extent(aRows, aCols, g.lda) : 0;
   const double cNeed = double(r.cOff) + double(r.batch - 1) * double(r.sC) + extent(g.M, g.N, g.ldc);
@@ -156,14 +137,14 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
     gb.Bp = packed && g.K ? packed->data : nullptr;
     kindling::gemm(gb);
   }
-  return env.Undefined();
+  return used;
 }
 
 }  // namespace
 
 void register_gemm(Napi::Env env, Napi::Object exports) {
-  exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
-  exports.Set("packB", Napi::Function::New(env, PackB, "packB"));
+  exportFunction<Gemm>(env, exports, "gemm");
+  exportFunction<PackB>(env, exports, "packB");
 }
 
 }  // namespace binding

@@ -78,8 +78,8 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void register_optim(Napi::Env env, Napi::Object exports) {
-  exports.Set("sgdStep", Napi::Function::New(env, SgdStep, "sgdStep"));
-  exports.Set("adamStep", Napi::Function::New(env, AdamStep, "adamStep"));
+  exportFunction<SgdStep>(env, exports, "sgdStep");
+  exportFunction<AdamStep>(env, exports, "adamStep");
 }
 
 }  // namespace binding

@@ -34,7 +34,7 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void register_reduce(Napi::Env env, Napi::Object exports) { exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce")); }
+void register_reduce(Napi::Env env, Napi::Object exports) { exportFunction<Reduce>(env, exports, "reduce"); }
 
 }  // namespace binding
 }  // namespace kindling

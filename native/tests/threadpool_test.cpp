@@ -76,6 +76,15 @@ int main() {
   set_num_threads(3);
   exactly_once(5000, 7, true);
 
+  // grow and shrink repeatedly: dropped workers exit and are joined, later ones start afresh
+  for (int rep = 0; rep < 40; rep++) {
+    const int n = 1 + (rep * 7) % 17;
+    const int got = set_num_threads(n);
+    CHECK(got == n && num_threads() == n, "set_num_threads(%d) gave %d (num_threads %d)", n, got, num_threads());
+    exactly_once(40, 2 * n, rep % 2 == 1);
+  }
+  set_num_threads(3);
+
   // several callers at once (JS worker_threads share the pool): jobs serialise, none is lost
   std::vector<std::thread> callers;
   for (int c = 0; c < 3; c++) callers.emplace_back([] { exactly_once(3000, 6, false); });

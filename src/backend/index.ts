@@ -76,8 +76,11 @@ let jsThreads = 1;
 /** torch.set_num_threads: threads for the native kernels (the JS backend always runs on one). */
 export function set_num_threads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`set_num_threads expects a positive integer, but got ${n}`);
-  if (chosen.binding) chosen.binding.setNumThreads(n);
-  else jsThreads = n;
+  if (chosen.binding) {
+    const got = chosen.binding.setNumThreads(n);
+    // a process or address-space limit: carry on with the threads there are rather than fail
+    if (got < n) process.emitWarning(`set_num_threads(${n}): the system refused to start more threads; using ${got}`, 'UserWarning');
+  } else jsThreads = n;
 }
 
 export function get_num_threads(): number {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 /** Must equal kAbiVersion in native/binding/addon.cpp; a binary with another value is stale. */
-export const ABI_VERSION = 4;
+export const ABI_VERSION = 6;
 
 export interface NativeInfo {
   abi: number;
@@ -16,7 +16,11 @@ export interface NativeInfo {
   isaError: string | null;
 }
 
-/** Pre-packed GEMM operand: an opaque object owning native memory, freed by the garbage collector. */
+/**
+ * Pre-packed GEMM operand: an opaque object owning native memory. Repacked in place through
+ * packB's `reuse`; each environment keeps at most 512 MiB of them (KINDLING_PACKED_BUDGET_MB; the
+ * least recently used are emptied, and gemm reports it); the garbage collector frees the rest.
+ */
 export interface PackedB {
   readonly __packedB: unique symbol;
 }
@@ -24,10 +28,16 @@ export interface PackedB {
 export interface NativeBinding {
   abiVersion: number;
   info(): NativeInfo;
-  /** dims: [transA, transB, M, N, K, lda, ldb, ldc, aOffset, bOffset, cOffset, alpha, beta, epilogue, batch, strideA, strideB, strideC] */
-  gemm(A: Float32Array, B: Float32Array, C: Float32Array, bias: Float32Array | null, dims: Float64Array, packed?: PackedB | null): void;
-  /** Packs op(B) as `dims` describes it (transB, N, K, ldb, bOffset; batch 1) for later gemm calls with the same layout. */
-  packB(B: Float32Array, dims: Float64Array): PackedB;
+  /**
+   * dims: [transA, transB, M, N, K, lda, ldb, ldc, aOffset, bOffset, cOffset, alpha, beta, epilogue, batch, strideA, strideB, strideC].
+   * Returns whether `packed` was used (false when none was given, or it was evicted).
+   */
+  gemm(A: Float32Array, B: Float32Array, C: Float32Array, bias: Float32Array | null, dims: Float64Array, packed?: PackedB | null): boolean;
+  /**
+   * Packs op(B) as `dims` describes it (transB, N, K, ldb, bOffset; batch 1) for later gemm calls with the same layout.
+   * With `reuse` (an earlier result), packs into it (in its buffer when the size matches) and returns it.
+   */
+  packB(B: Float32Array, dims: Float64Array, reuse?: PackedB | null): PackedB;
   /** The op table of native/kernels/activation/unary_ops.def: each native unary op's name (a JS UnaryOp) and code. */
   unaryOps: Readonly<Record<string, number>>;
   /** The ops a GEMM applies as its epilogue (dims[13] = the op's code, -1 for none). */
@@ -52,7 +62,8 @@ export interface NativeBinding {
   adamStep(param: Float32Array, grad: Float32Array, exp_avg: Float32Array, exp_avg_sq: Float32Array, max_exp_avg_sq: Float32Array | null, hyper: Float64Array): void;
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
   softmaxGrad(y: Float32Array, g: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
-  setNumThreads(n: number): void;
+  /** Starts or stops pool threads; returns the count now in use (fewer than n when the system refuses threads). */
+  setNumThreads(n: number): number;
   getNumThreads(): number;
 }
 

@@ -10,7 +10,11 @@ import { isF32, overlaps } from './util.js';
 /** Multiply-adds below which GEMM stays in JS. */
 const MIN_GEMM_MACS = 4096;
 
-/** A weight's packed panels, valid while its memory, layout and version are those recorded. */
+/**
+ * A weight's packed panels, valid (`fresh`) while its memory, layout and version are those
+ * recorded. When they change, the native buffer is kept and repacked in place: nothing is left
+ * for a finalizer, which would only run when the event loop turns.
+ */
 interface PackEntry {
   version: number;
   data: FloatArray;
@@ -19,8 +23,10 @@ interface PackEntry {
   transB: boolean;
   K: number;
   N: number;
-  /** null until the weight is used a second time at this version (training changes it every step). */
+  /** null until the weight is used a second time at one version (training changes it every step). */
   packed: PackedB | null;
+  /** whether `packed` holds this version and layout */
+  fresh: boolean;
 }
 
 export function gemmKernels(b: NativeBinding): Pick<Backend, 'gemm'> {
@@ -30,17 +36,20 @@ export function gemmKernels(b: NativeBinding): Pick<Backend, 'gemm'> {
   // the addon's epilogues (unary ops flagged in native/kernels/activation/unary_ops.def): name -> code
   const epilogues = new Map(b.epilogueOps.map((name) => [name, b.unaryOps[name]]));
 
-  /** The packed B for this call, packing it on its second use at the same version. `dims` is filled. */
-  function packedB(a: GemmArgs): PackedB | null {
+  /** The packing entry for this call when its B can be pre-packed, up to date with `a`. */
+  function entry(a: GemmArgs): PackEntry | null {
     const c = a.bCache;
     if (!c || a.batch !== 1) return null;
     const e = packs.get(c.key);
-    if (e && e.version === c.version && e.data === a.B && e.offset === a.bOffset && e.ldb === a.ldb && e.transB === a.transB && e.K === a.K && e.N === a.N) {
-      e.packed ??= b.packB(a.B as Float32Array, dims);
-      return e.packed;
+    if (!e) {
+      packs.set(c.key, { version: c.version, data: a.B, offset: a.bOffset, ldb: a.ldb, transB: a.transB, K: a.K, N: a.N, packed: null, fresh: false });
+      return null;
     }
-    packs.set(c.key, { version: c.version, data: a.B, offset: a.bOffset, ldb: a.ldb, transB: a.transB, K: a.K, N: a.N, packed: null });
-    return null;
+    if (e.version !== c.version || e.data !== a.B || e.offset !== a.bOffset || e.ldb !== a.ldb || e.transB !== a.transB || e.K !== a.K || e.N !== a.N) {
+      Object.assign(e, { version: c.version, data: a.B, offset: a.bOffset, ldb: a.ldb, transB: a.transB, K: a.K, N: a.N, fresh: false });
+      return null;
+    }
+    return e;
   }
 
   return {
@@ -65,7 +74,14 @@ export function gemmKernels(b: NativeBinding): Pick<Backend, 'gemm'> {
       dims[8] = a.aOffset; dims[9] = a.bOffset; dims[10] = a.cOffset;
       dims[11] = a.alpha; dims[12] = a.beta; dims[13] = epilogue;
       dims[14] = batch; dims[15] = a.strideA; dims[16] = a.strideB; dims[17] = a.strideC;
-      b.gemm(a.A, a.B, a.C, bias, dims, packedB(a));
+      const e = entry(a);
+      if (e && !e.fresh) {
+        // second use at this version and layout: pack (into the old buffer when there is one)
+        e.packed = b.packB(a.B as Float32Array, dims, e.packed);
+        e.fresh = true;
+      }
+      // false when the native side evicted the panels to stay within its budget: pack again next time
+      if (!b.gemm(a.A, a.B, a.C, bias, dims, e?.packed) && e) e.fresh = false;
     },
   };
 }
