@@ -5,10 +5,7 @@
 import type { Backend, FloatArray, GemmArgs, GemmEpilogue } from '../contract.js';
 import { jsBackend } from '../js/index.js';
 import type { NativeBinding, PackedB } from './binding.js';
-import { isF32, overlaps } from './util.js';
-
-/** Multiply-adds below which GEMM stays in JS. */
-const MIN_GEMM_MACS = 4096;
+import { isF32, MIN_GEMM_MACS, overlaps } from './util.js';
 
 // Codes of native/kernels/kernels.h (Epilogue)
 const EPILOGUE: Record<GemmEpilogue, number> = { relu: 1, gelu: 2, sigmoid: 3, tanh: 4, silu: 5 };
