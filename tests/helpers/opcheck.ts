@@ -7,7 +7,7 @@
 import { expect } from 'vitest';
 import * as torch from '../../src/index.js';
 import { Tensor } from '../../src/index.js';
-import { availableBackends, currentBackend, nativeCallCounts, useBackend } from '../../src/backend/index.js';
+import { availableBackends, nativeCallCounts, useBackend } from '../../src/backend/index.js';
 import { jsBackend } from '../../src/backend/js/index.js';
 import { MIN_ELEMENTWISE } from '../../src/backend/native/util.js';
 
