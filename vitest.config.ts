@@ -6,6 +6,10 @@ export default defineConfig({
     // forks: a crash in native code kills one file's process, not the whole run.
     pool: 'forks',
     testTimeout: 60000,
+    // every file: counts native kernel calls and checks it leaves the backend it found; the run
+    // then prints the total ("native kernel calls: N")
+    setupFiles: ['tests/setup/backend-guard.ts'],
+    globalSetup: ['tests/setup/native-calls.ts'],
     // the JSON report lets .ci/run print its own one-line summary
     reporters: ['default', 'json'],
     outputFile: { json: 'build/test-results.json' },

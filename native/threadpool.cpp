@@ -8,6 +8,9 @@
 #include <stdexcept>
 #include <thread>
 #include <vector>
+#if defined(__linux__)
+#include <pthread.h>
+#endif
 
 namespace kindling {
 namespace {
@@ -50,6 +53,10 @@ class Pool {
       const int id = static_cast<int>(workers_.size()) + 1;
       try {
         workers_.emplace_back([this, id] { loop(id); });
+#if defined(__linux__)
+        // named before this returns, so tools (and the tests) tell the pool's threads from Node's own
+        pthread_setname_np(workers_.back().native_handle(), "kindling-pool");
+#endif
       } catch (const std::exception&) {  // std::system_error (EAGAIN) or std::bad_alloc
         // At the limit: keep half of the new workers, so that the memory their stacks would hold
         // is left for the work (each thread's GEMM workspace, the job's buffers).

@@ -147,6 +147,39 @@ describe('autograd', () => {
   });
 });
 
+describe('backward(inputs=...)', () => {
+  // values from PyTorch 1.13 (the same sequence of calls)
+  const graph = () => {
+    const a = torch.tensor([1, 2], { requires_grad: true }), b = torch.tensor([3, 4], { requires_grad: true });
+    const h = a.mul(b);
+    h.retain_grad();
+    return { a, b, h, y: h.mul(a).sum() };
+  };
+  it('accumulates only into the given tensors, leaves or not; retained gradients on the way still fill', () => {
+    const { a, b, h, y } = graph();
+    y.backward({ inputs: [a], retain_graph: true });
+    expect([a.grad!.tolist(), b.grad, h.grad!.tolist()]).toEqual([[6, 16], null, [1, 2]]);
+    y.backward({ inputs: h, retain_graph: true });
+    expect([a.grad!.tolist(), b.grad, h.grad!.tolist()]).toEqual([[6, 16], null, [2, 4]]);
+    y.backward({ inputs: [b], retain_graph: true });
+    expect([a.grad!.tolist(), b.grad!.tolist(), h.grad!.tolist()]).toEqual([[6, 16], [1, 4], [3, 6]]);
+    torch.autograd.backward([y], null, { inputs: [a] });
+    expect(a.grad!.tolist()).toEqual([12, 32]);
+  });
+  it('leaves a tensor the output does not depend on without a gradient', () => {
+    const { a, h, y } = graph();
+    const c = torch.tensor([1], { requires_grad: true });
+    y.backward({ inputs: [c] });
+    expect([c.grad, a.grad, h.grad]).toEqual([null, null, null]);
+  });
+  it("rejects PyTorch's bad inputs with its messages", () => {
+    const { y } = graph();
+    expect(() => y.backward({ inputs: [], retain_graph: true })).toThrow("'inputs' argument to backward() cannot be empty.");
+    expect(() => y.backward({ inputs: [torch.tensor([1])], retain_graph: true })).toThrow("can't retain_grad on Tensor that has requires_grad=False");
+    expect(() => y.backward({ inputs: [1 as never], retain_graph: true })).toThrow('all inputs have to be Tensors, but got number');
+  });
+});
+
 describe('grad mode', () => {
   it('no_grad, enable_grad, set_grad_enabled', () => {
     const a = torch.ones(2, { requires_grad: true });

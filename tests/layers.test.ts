@@ -159,18 +159,18 @@ describe('PyTorch error messages', () => {
 
 describe('functional forms: values and gradients on every backend', () => {
   it('layer_norm', () => {
-    checkOp('layer_norm', (x, w, b) => F.layer_norm(x, [5], w, b), [[[3, 5], [5], [5]], [[2, 3, 5], [5], [5]]]);
+    checkOp('layer_norm', (x, w, b) => F.layer_norm(x, [x.shape[x.ndim - 1]], w, b), [[[3, 5], [5], [5]], [[2, 3, 5], [5], [5]], [[19, 37], [37], [37]]]);
     checkOp('layer_norm [3, 4]', (x, w, b) => F.layer_norm(x, [3, 4], { weight: w, bias: b, eps: 1e-3 }), [[[2, 3, 4], [3, 4], [3, 4]]]);
-    checkOp('layer_norm without affine', (x) => F.layer_norm(x, [7]), [[[7]], [[3, 7]]]);
+    checkOp('layer_norm without affine', (x) => F.layer_norm(x, [7]), [[[7]], [[3, 7]], [[3, 13, 7]]]);
   });
   it('batch_norm in training (batch statistics)', () => {
     const fn = (x: Tensor, w: Tensor, b: Tensor) => F.batch_norm(x, null, null, w, b, true);
-    checkOp('batch_norm train', fn, [[[6, 3], [3], [3]], [[4, 3, 5], [3], [3]], [[2, 3, 2, 2], [3], [3]]]);
+    checkOp('batch_norm train', fn, [[[6, 3], [3], [3]], [[4, 3, 5], [3], [3]], [[2, 3, 2, 2], [3], [3]], [[37, 11], [11], [11]]]);
     checkOp('batch_norm train, no affine', (x) => F.batch_norm(x, null, null, { training: true, eps: 1e-3 }), [[[5, 2, 3]]]);
   });
   it('batch_norm in eval (running statistics)', () => {
     const rm = torch.tensor([0.5, -0.25, 1.0]), rv = torch.tensor([1.5, 0.75, 2.0]);
-    checkOp('batch_norm eval', (x, w, b) => F.batch_norm(x, rm, rv, w, b), [[[6, 3], [3], [3]], [[4, 3, 5], [3], [3]]]);
+    checkOp('batch_norm eval', (x, w, b) => F.batch_norm(x, rm, rv, w, b), [[[6, 3], [3], [3]], [[4, 3, 5], [3], [3]], [[2, 3, 61], [3], [3]]]);
   });
   it('embedding', () => {
     const idx = torch.tensor([[1n, 0n, 3n], [3n, 3n, 5n]]);

@@ -4,6 +4,12 @@ import * as torch from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 import { BINARY_SHAPES, UNARY_SHAPES, checkOp } from './helpers/opcheck.js';
 
+/** Ops whose kernels have no native implementation: every backend runs them in JS. */
+const JS_KERNELS = new Set(['log1p', 'expm1', 'rsqrt', 'sin', 'cos', 'reciprocal', 'square', 'erf', 'clamp', 'pow scalar', 'pow fractional', 'pow', 'where', '2 ** x']);
+/** Ops the native kernels compute with the JS backend's roundings (IEEE + − × ÷ and √, sign and NaN rules of max/min). */
+const EXACT = new Set(['neg', 'abs', 'sqrt', 'relu', 'relu negative', 'add', 'add alpha', 'sub', 'sub alpha', 'mul', 'div', 'maximum', 'minimum', 'x + 2', 'x * -1.5', 'x / 4']);
+const optsOf = (name: string, domain?: [number, number]) => ({ domain, native: !JS_KERNELS.has(name), exact: EXACT.has(name) });
+
 describe('unary', () => {
   const cases: [string, (x: Tensor) => Tensor, [number, number]?][] = [
     ['neg', (x) => x.neg()],
@@ -29,10 +35,10 @@ describe('unary', () => {
     ['softmax', (x) => x.softmax(-1)],
     ['log_softmax', (x) => x.log_softmax(-1)],
   ];
-  for (const [name, fn, domain] of cases) it(name, () => checkOp(name, fn, UNARY_SHAPES, { domain }));
+  for (const [name, fn, domain] of cases) it(name, () => checkOp(name, fn, UNARY_SHAPES, optsOf(name, domain)));
   it('floor, ceil, round, trunc, sign (zero gradient)', () => {
     for (const f of ['floor', 'ceil', 'round', 'trunc', 'sign'] as const) {
-      checkOp(f, (x) => x[f](), UNARY_SHAPES, { domain: [-3.3, 3.3], grad: false });
+      checkOp(f, (x) => x[f](), UNARY_SHAPES, { domain: [-3.3, 3.3], grad: false, native: false });
     }
   });
 });
@@ -51,16 +57,19 @@ describe('binary with broadcasting', () => {
     ['where', (a, b) => torch.where(a.gt(0), a, b)],
     ['masked_fill', (a, b) => a.add(b).masked_fill(b.lt(0), 0.5)],
   ];
-  for (const [name, fn, domain] of cases) it(name, () => checkOp(name, fn, BINARY_SHAPES, { domain }));
+  for (const [name, fn, domain] of cases) it(name, () => checkOp(name, fn, BINARY_SHAPES, optsOf(name, domain)));
   it('scalar operands', () => {
-    checkOp('x + 2', (x) => x.add(2), UNARY_SHAPES);
-    checkOp('x * -1.5', (x) => x.mul(-1.5), UNARY_SHAPES);
-    checkOp('x / 4', (x) => x.div(4), UNARY_SHAPES);
-    checkOp('2 ** x', (x) => torch.pow(2, x), UNARY_SHAPES);
+    checkOp('x + 2', (x) => x.add(2), UNARY_SHAPES, optsOf('x + 2'));
+    checkOp('x * -1.5', (x) => x.mul(-1.5), UNARY_SHAPES, optsOf('x * -1.5'));
+    checkOp('x / 4', (x) => x.div(4), UNARY_SHAPES, optsOf('x / 4'));
+    checkOp('2 ** x', (x) => torch.pow(2, x), UNARY_SHAPES, optsOf('2 ** x'));
   });
 });
 
 describe('linear algebra', () => {
+  // above the native GEMM's threshold (4096 multiply-adds): a float32 sum of K products of
+  // magnitude <= 4 may differ from the float64 one by ~K ulps of 4, in any summation order
+  const gemmTol = (k: number) => ({ atol: k * 2 ** -23 * 4, rtol: 1e-5 });
   it('matmul in all of PyTorch\'s rank combinations', () => {
     const shapes: number[][][] = [
       [[4], [4]],
@@ -76,24 +85,33 @@ describe('linear algebra', () => {
       [[7, 13], [13, 3]],
     ];
     checkOp('matmul', (a, b) => a.matmul(b), shapes);
+    checkOp('matmul', (a, b) => a.matmul(b), [[[17, 33], [33, 19]], [[2, 9, 31], [31, 23]]], gemmTol(33));
   });
   it('matmul of transposed views', () => {
     checkOp('a.t() @ b', (a, b) => a.t().matmul(b), [[[4, 3], [4, 5]]]);
+    checkOp('a.t() @ b', (a, b) => a.t().matmul(b), [[[33, 17], [33, 19]]], gemmTol(33));
     checkOp('a @ b.t()', (a, b) => a.matmul(b.t()), [[[3, 4], [5, 4]]]);
+    checkOp('a @ b.t()', (a, b) => a.matmul(b.t()), [[[17, 33], [19, 33]]], gemmTol(33));
     checkOp('a.t() @ b.t()', (a, b) => a.t().matmul(b.t()), [[[4, 3], [5, 4]]]);
+    checkOp('a.t() @ b.t()', (a, b) => a.t().matmul(b.t()), [[[33, 17], [19, 33]]], gemmTol(33));
   });
   it('mm, bmm, dot, outer, mv, addmm', () => {
     checkOp('mm', (a, b) => torch.mm(a, b), [[[5, 7], [7, 3]]]);
+    checkOp('mm', (a, b) => torch.mm(a, b), [[[17, 33], [33, 19]]], gemmTol(33));
     checkOp('bmm', (a, b) => torch.bmm(a, b), [[[2, 5, 7], [2, 7, 3]]]);
+    checkOp('bmm', (a, b) => torch.bmm(a, b), [[[2, 17, 33], [2, 33, 19]]], gemmTol(33));
     checkOp('dot', (a, b) => torch.dot(a, b), [[[7], [7]]]);
     checkOp('outer', (a, b) => torch.outer(a, b), [[[3], [5]]]);
     checkOp('mv', (a, b) => torch.mv(a, b), [[[3, 5], [5]]]);
     checkOp('addmm', (c, a, b) => torch.addmm(c, a, b, { beta: 0.5, alpha: 2 }), [[[3, 4], [3, 5], [5, 4]], [[4], [3, 5], [5, 4]]]);
+    checkOp('addmm', (c, a, b) => torch.addmm(c, a, b, { beta: 0.5, alpha: 2 }), [[[17, 19], [17, 33], [33, 19]]], gemmTol(2 * 33));
   });
   it('F.linear with and without bias, 1-D to 3-D input', () => {
     const F = torch.nn.functional;
     checkOp('linear', (x, w, b) => F.linear(x, w, b), [[[4, 10], [3, 10], [3]], [[2, 5, 10], [3, 10], [3]], [[10], [3, 10], [3]], [[1, 10], [1, 10], [1]]]);
+    checkOp('linear', (x, w, b) => F.linear(x, w, b), [[[17, 40], [19, 40], [19]], [[2, 9, 40], [19, 40], [19]]], gemmTol(40));
     checkOp('linear no bias', (x, w) => F.linear(x, w), [[[4, 10], [3, 10]]]);
+    checkOp('linear no bias', (x, w) => F.linear(x, w), [[[17, 40], [19, 40]]], gemmTol(40));
   });
 });
 

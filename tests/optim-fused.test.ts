@@ -6,10 +6,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as torch from '../src/index.js';
 import { optim, Tensor } from '../src/index.js';
-import { availableBackends, useBackend } from '../src/backend/index.js';
-import { jsBackend } from '../src/backend/js/index.js';
+import { availableBackends, currentBackend, useBackend } from '../src/backend/index.js';
 
-afterEach(() => useBackend(jsBackend));
+// tests switch backends: each puts back the one the file started with
+const initial = currentBackend();
+afterEach(() => useBackend(initial));
 
 function values(n: number, seed: number, lo = -1, hi = 1): number[] {
   const out: number[] = [];

@@ -36,6 +36,25 @@ describe('creation', () => {
     expect(() => torch.zeros(2.5)).toThrow(/size must be a sequence of integers/);
   });
 
+  it('keeps −0 where PyTorch 1.13 does: full, full_like, fill_, tensor (floats only; zeros are +0)', () => {
+    // Object.is tells −0 from +0; toEqual does too
+    const bits = (t: torch.Tensor) => Array.from(t.toTypedArray()).map((v) => (Object.is(v, -0) ? '-0' : String(v)));
+    expect(bits(torch.full([3], -0))).toEqual(['-0', '-0', '-0']);
+    expect(bits(torch.full([300], -0, { dtype: torch.float64 })).every((v) => v === '-0')).toBe(true);
+    expect(bits(torch.full_like(torch.ones(2), -0))).toEqual(['-0', '-0']);
+    expect(bits(torch.ones(300).fill_(-0)).every((v) => v === '-0')).toBe(true);
+    expect(bits(torch.ones(2).fill_(torch.tensor(-0)))).toEqual(['-0', '-0']);
+    expect(bits(torch.tensor([-0, 0]))).toEqual(['-0', '0']);
+    expect(bits(torch.tensor(-0, { dtype: torch.float64 }))).toEqual(['-0']);
+    expect(torch.full([2], -0).toString()).toBe('tensor([-0., -0.])');
+    // integers and booleans have no −0; zeros are +0
+    expect(bits(torch.full([2], -0, { dtype: torch.int64 }))).toEqual(['0', '0']);
+    expect(bits(torch.ones(2, { dtype: torch.int64 }).fill_(-0))).toEqual(['0', '0']);
+    expect(bits(torch.full([2], -0, { dtype: torch.bool }))).toEqual(['0', '0']);
+    expect(bits(torch.zeros(2))).toEqual(['0', '0']);
+    expect(bits(torch.ones(2).mul(0))).toEqual(['0', '0']);
+  });
+
   it('arange and linspace follow PyTorch', () => {
     expect(torch.arange(5).tolist()).toEqual([0, 1, 2, 3, 4]);
     expect(torch.arange(5).dtype).toBe(torch.int64);

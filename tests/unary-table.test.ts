@@ -64,10 +64,13 @@ describe('the addon and the JS backend agree on the unary ops', () => {
     const M = 64, N = 64, K = 64;
     const A = new Float32Array(M * K).fill(0.01), B = new Float32Array(K * N).fill(0.02);
     for (const op of jsOps) {
-      const C = new Float32Array(M * N), before = calls.gemm;
+      const C = new Float32Array(M * N), before = calls.gemm, unaryBefore = calls.unary;
       backend.gemm({ transA: false, transB: false, M, N, K, alpha: 1, beta: 0, A, aOffset: 0, lda: K, B, bOffset: 0, ldb: N,
         C, cOffset: 0, ldc: N, batch: 1, strideA: 0, strideB: 0, strideC: 0, epilogue: op });
-      expect(calls.gemm - before, `${op} epilogue`).toBe(b.epilogueOps.includes(op) ? 1 : 0);
+      // an epilogue op runs inside the one GEMM call; any other runs its unary kernel after the GEMM
+      expect(calls.gemm - before, `${op} epilogue: GEMM calls`).toBe(1);
+      const separate = b.epilogueOps.includes(op) ? 0 : op in b.unaryOps ? 1 : 0;
+      expect(calls.unary - unaryBefore, `${op} epilogue: unary calls after the GEMM`).toBe(separate);
     }
   });
 

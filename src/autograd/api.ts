@@ -45,10 +45,25 @@ function checkDifferentiable(t: Tensor, i: number): void {
 export interface BackwardOptions {
   retain_graph?: boolean;
   create_graph?: boolean;
-  inputs?: Tensor[];
+  /** Accumulate gradients into these tensors only (leaves or not); others' .grad stay as they are. */
+  inputs?: Tensor | Tensor[];
 }
 
-/** tensor.backward(gradient?, {retain_graph, create_graph}). */
+/** backward's `inputs`, by the node whose incoming gradient is each tensor's; undefined when not given. */
+function inputNodes(inputs: Tensor | Tensor[] | undefined): Map<Node, Tensor> | undefined {
+  if (inputs === undefined) return undefined;
+  const ins = Array.isArray(inputs) ? inputs : [inputs];
+  if (ins.length === 0) throw new Error("'inputs' argument to backward() cannot be empty.");
+  const nodes = new Map<Node, Tensor>();
+  for (const t of ins) {
+    if (!(t instanceof Tensor)) throw new TypeError(`all inputs have to be Tensors, but got ${t === null ? 'None' : typeof t}`);
+    if (!t.requires_grad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
+    nodes.set(t.grad_fn ?? t._accumulator(), t);
+  }
+  return nodes;
+}
+
+/** tensor.backward(gradient?, {retain_graph, create_graph, inputs}). */
 export function backward(t: Tensor, gradient?: Tensor | null | BackwardOptions, opts: BackwardOptions = {}): void {
   checkDifferentiable(t, 0);
   if (isOptions(gradient)) {
@@ -57,7 +72,7 @@ export function backward(t: Tensor, gradient?: Tensor | null | BackwardOptions, 
   }
   const g = rootGrad(t, gradient as Tensor | null | undefined, 'gradient');
   const create = opts.create_graph ?? false;
-  runBackward([t], [g], { retain_graph: opts.retain_graph ?? create, create_graph: create });
+  runBackward([t], [g], { retain_graph: opts.retain_graph ?? create, create_graph: create, inputs: inputNodes(opts.inputs) });
 }
 
 /** torch.autograd.backward(tensors, grad_tensors). */
@@ -66,7 +81,7 @@ export function backwardMany(tensors: Tensor | Tensor[], grad_tensors?: (Tensor 
   const gs = Array.isArray(grad_tensors) ? grad_tensors : [grad_tensors ?? null];
   ts.forEach(checkDifferentiable);
   const create = opts.create_graph ?? false;
-  runBackward(ts, ts.map((t, i) => rootGrad(t, gs[i], 'grad_tensors')), { retain_graph: opts.retain_graph ?? create, create_graph: create });
+  runBackward(ts, ts.map((t, i) => rootGrad(t, gs[i], 'grad_tensors')), { retain_graph: opts.retain_graph ?? create, create_graph: create, inputs: inputNodes(opts.inputs) });
 }
 
 export interface GradOptions {

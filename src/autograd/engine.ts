@@ -19,6 +19,36 @@ export interface RunOptions {
   /** autograd.grad: collect the gradients of these nodes instead of accumulating into leaves. */
   capture?: Map<Node, number>;
   captured?: (Tensor | null)[];
+  /**
+   * backward(inputs=...): only these tensors (by their node: grad_fn, or a leaf's accumulator)
+   * receive .grad, and only nodes on a path to one of them run.
+   */
+  inputs?: Map<Node, Tensor>;
+}
+
+/** The nodes from which one of `targets` can be reached (the targets included). */
+function leadingTo(deps: Map<Node, number>, targets: Iterable<Node>): Set<Node> {
+  const parents = new Map<Node, Node[]>();
+  for (const node of deps.keys()) {
+    for (const nx of node.next) {
+      if (!nx) continue;
+      const p = parents.get(nx);
+      if (p) p.push(node);
+      else parents.set(nx, [node]);
+    }
+  }
+  const out = new Set<Node>();
+  const stack = [...targets].filter((t) => deps.has(t));
+  for (const t of stack) out.add(t);
+  while (stack.length) {
+    for (const p of parents.get(stack.pop()!) ?? []) {
+      if (!out.has(p)) {
+        out.add(p);
+        stack.push(p);
+      }
+    }
+  }
+  return out;
 }
 
 /** Counts, for every node reachable from the roots, how many edges lead into it. */
@@ -55,13 +85,14 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
     grads.set(node, prev ? addGrads(prev, rootGrads[i]) : rootGrads[i]);
   }
   const deps = dependencies(rootNodes);
+  const needed = opts.inputs ? leadingTo(deps, opts.inputs.keys()) : null;
   // Storages a leaf's .grad must not adopt: the caller's root gradients, and storages already
   // adopted by another leaf in this pass (a pass-through backward such as add's hands the same
   // tensor to several inputs).
   const taken = new Set<Storage>(rootGrads.map((g) => g._storage));
   // Roots may also be reachable from other roots: only nodes with no pending inputs are ready.
   const ready: Node[] = [];
-  for (const n of new Set(rootNodes)) if (deps.get(n) === 0) ready.push(n);
+  for (const n of new Set(rootNodes)) if (deps.get(n) === 0 && (!needed || needed.has(n))) ready.push(n);
   const visited: Node[] = [];
 
   set_grad_enabled(opts.create_graph, () => {
@@ -75,19 +106,22 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
         const c = opts.captured!;
         c[slot] = c[slot] ? addGrads(c[slot]!, g) : g;
       }
+      const input = opts.inputs?.get(node);
       if (node instanceof AccumulateGrad) {
-        if (!opts.capture) accumulate(node.variable, g, opts.create_graph, taken);
+        if (!opts.capture && (!opts.inputs || input)) accumulate(node.variable, g, opts.create_graph, taken);
         continue;
       }
-      if (node.retained && !opts.capture) accumulate(node.retained, g, opts.create_graph);
+      // a non-leaf input gets its .grad as retain_grad() would give it (once if both)
+      if (input) accumulate(input, g, opts.create_graph);
+      else if (node.retained && !opts.capture) accumulate(node.retained, g, opts.create_graph);
       if (!node.fn || node.freed) throw new Error(FREED_MSG);
       checkSaved(node);
-      const needs = node.next.map((n) => n !== null);
+      const needs = node.next.map((n) => n !== null && (!needed || needed.has(n)));
       const inGrads = node.fn(g, needs);
       for (let i = 0; i < node.next.length; i++) {
         const nx = node.next[i];
         if (!nx) continue;
-        let gi = inGrads[i];
+        let gi = needs[i] ? inGrads[i] : null;
         if (gi) {
           const shape = node.inputShapes[i];
           if (!shapesEqual(gi.shape, shape)) gi = sumToShape(gi, shape);

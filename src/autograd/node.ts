@@ -74,9 +74,3 @@ export function apply(name: string, inputs: readonly Tensor[], out: Tensor, back
   out._setGradFn(new Node(name, inputs, backward, saved));
   return out;
 }
-
-/** True when an op over these inputs would record a node: lets ops skip saving work otherwise. */
-export function willRecord(...inputs: readonly Tensor[]): boolean {
-  for (let i = 0; i < inputs.length; i++) if (inputs[i].requires_grad) return is_grad_enabled();
-  return false;
-}

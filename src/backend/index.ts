@@ -5,7 +5,7 @@
  */
 import type { Backend } from './contract.js';
 import { jsBackend } from './js/index.js';
-import { loadBinding, type NativeBinding } from './native/binding.js';
+import { countCalls, loadBinding, type NativeBinding } from './native/binding.js';
 import { nativeBackend } from './native/index.js';
 
 export interface BackendInfo {
@@ -62,9 +62,31 @@ export function availableBackends(): Record<string, Backend> {
   return chosen.binding ? { js: jsBackend, native: chosen.kernels } : { js: jsBackend };
 }
 
-/** Switches the kernels in use (tests only: the op-check helper compares backends). */
-export function useBackend(b: Backend): void {
+let current: Backend = chosen.kernels;
+
+/**
+ * Switches the kernels in use (tests only: the op-check helper compares backends) and returns
+ * the backend it replaces, so that a test can put that one back.
+ */
+export function useBackend(b: Backend): Backend {
+  const previous = current;
   Object.assign(K, b);
+  current = b;
+  return previous;
+}
+
+/** The backend whose kernels are in use (one of availableBackends()' values unless a test passed another). */
+export function currentBackend(): Backend {
+  return current;
+}
+
+/**
+ * Calls into the native binary per binding function, counted from the first call of this
+ * function on (tests use it to prove that native runs reached the native kernels); null when no
+ * native binary is loaded.
+ */
+export function nativeCallCounts(): Readonly<Record<string, number>> | null {
+  return chosen.binding ? countCalls(chosen.binding) : null;
 }
 
 export function backendInfo(): BackendInfo {

@@ -30,7 +30,9 @@ function finish(t: Tensor, opts: TensorOptions): Tensor {
 
 function filled(shape: readonly number[], dtype: DType, value: number): Tensor {
   const t = allocate(shape, dtype);
-  if (value !== 0) t._storage.data.fill(dtype === bool ? (value ? 1 : 0) : value);
+  // −0 is a value of its own in the float dtypes (PyTorch's full keeps it), not in int64 or bool
+  const v = dtype === bool ? (value ? 1 : 0) : dtype.is_floating_point ? value : value + 0;
+  if (!Object.is(v, 0)) t._storage.data.fill(v);
   return t;
 }
 

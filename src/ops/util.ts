@@ -132,10 +132,6 @@ export function floatType(d: DType): DType {
   return d.is_floating_point ? d : get_default_dtype();
 }
 
-export function isFloat(d: DType): boolean {
-  return d === float32 || d === float64;
-}
-
 /** PyTorch's short type names for messages: Float, Double, Long, Bool. */
 export function typeName(d: DType): string {
   return d === float32 ? 'Float' : d === float64 ? 'Double' : d === int64 ? 'Long' : 'Bool';

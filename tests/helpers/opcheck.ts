@@ -1,15 +1,19 @@
 /**
  * The op-check helper: runs an op on every available backend against the JS reference, in
  * float32 against a float64 reference, and checks its gradients with float64 finite differences.
- * Each op's test is then one call.
+ * Each op's test is then one call. Shapes include ones above the native backend's thresholds
+ * (MIN_ELEMENTWISE elements), and the native run must then have called the native binary.
  */
 import { expect } from 'vitest';
 import * as torch from '../../src/index.js';
 import { Tensor } from '../../src/index.js';
-import { availableBackends, useBackend } from '../../src/backend/index.js';
+import { availableBackends, nativeCallCounts, useBackend } from '../../src/backend/index.js';
 import { jsBackend } from '../../src/backend/js/index.js';
+import { MIN_ELEMENTWISE } from '../../src/backend/native/util.js';
 
-export const UNARY_SHAPES: number[][][] = [[[]], [[1]], [[7]], [[3, 5]], [[2, 3, 13]]];
+// The small shapes stay in JS on every backend (edges: a scalar, one element, primes); the large
+// ones (primes again, odd tails past any vector width) reach the native kernels.
+export const UNARY_SHAPES: number[][][] = [[[]], [[1]], [[7]], [[3, 5]], [[2, 3, 13]], [[263]], [[17, 19]]];
 export const BINARY_SHAPES: number[][][] = [
   [[], []],
   [[5], [5]],
@@ -18,7 +22,29 @@ export const BINARY_SHAPES: number[][][] = [
   [[], [3]],
   [[7], []],
   [[2, 1, 3], [4, 1]],
+  [[17, 19], [17, 19]],
+  [[263], []],
+  [[], [263]],
+  [[17, 19], [19]],
+  [[17, 1], [1, 19]],
+  [[3, 1, 97], [5, 1]],
 ];
+
+/** Calls into the native binary so far (0 without one). */
+export function nativeCalls(): number {
+  const counts = nativeCallCounts();
+  return counts ? Object.values(counts).reduce((s, c) => s + c, 0) : 0;
+}
+
+/** Whether two results are the same bits: dtype, shape, and Object.is per element (−0 is not +0; NaN is NaN). */
+export function expectSameBits(actual: Tensor, expected: Tensor, what: string): void {
+  expect(actual.dtype, `${what}: dtype`).toBe(expected.dtype);
+  expect(actual.shape, `${what}: shape`).toEqual(expected.shape);
+  const a = actual.toTypedArray(), e = expected.toTypedArray();
+  for (let i = 0; i < e.length; i++) {
+    if (!Object.is(a[i], e[i])) expect.fail(`${what}[${i}]: got ${Object.is(a[i], -0) ? '-0' : a[i]}, expected ${Object.is(e[i], -0) ? '-0' : e[i]} bit for bit`);
+  }
+}
 
 export interface OpCheckOptions {
   /** Inputs are drawn uniformly from [lo, hi] (avoid kinks like |x| at 0 for the gradient check). */
@@ -31,6 +57,18 @@ export interface OpCheckOptions {
   /** Gradient-check tolerances (float64). */
   gradAtol?: number;
   gradRtol?: number;
+  /**
+   * The code promises every backend the JS backend's float32 results bit for bit, compared with
+   * Object.is so that −0 and +0 differ: the values, and the gradients of inputs of the output's
+   * shape (a broadcast input's gradient is a sum, which backends add up in different orders).
+   */
+  exact?: boolean;
+  /**
+   * Whether the forward of each shape set with MIN_ELEMENTWISE or more elements in an input or
+   * the output must call the native binary on the native backend (default true); false for an
+   * op whose kernels have no native implementation.
+   */
+  native?: boolean;
 }
 
 /** Deterministic inputs: a small LCG, independent of torch's generator. */
@@ -54,7 +92,8 @@ function makeInputs(shapes: number[][], dtype: torch.DType, lo: number, hi: numb
   });
 }
 
-export function expectClose(actual: Tensor, expected: Tensor, rtol: number, atol: number, what: string): void {
+/** Elementwise |actual − expected| <= atol + rtol·|expected|, NaN where NaN, and zeros of the same sign unless `zeroSign` is false. */
+export function expectClose(actual: Tensor, expected: Tensor, rtol: number, atol: number, what: string, { zeroSign = true } = {}): void {
   expect(actual.shape, `${what}: shape`).toEqual(expected.shape);
   const a = actual.toTypedArray(), e = expected.toTypedArray();
   for (let i = 0; i < e.length; i++) {
@@ -63,7 +102,11 @@ export function expectClose(actual: Tensor, expected: Tensor, rtol: number, atol
       expect(Number.isNaN(x), `${what}[${i}]: expected NaN, got ${x}`).toBe(true);
       continue;
     }
-    if (x === y) continue;
+    if (x === y) {
+      // a zero's sign is part of the result (1/x, atan2, copysign see it)
+      if (zeroSign && x === 0 && !Object.is(x, y)) expect.fail(`${what}[${i}]: got ${Object.is(x, -0) ? '-0' : '+0'}, expected ${Object.is(y, -0) ? '-0' : '+0'}`);
+      continue;
+    }
     const ok = Math.abs(x - y) <= atol + rtol * Math.abs(y);
     expect(ok, `${what}[${i}]: got ${x}, expected ${y}`).toBe(true);
   }
@@ -86,30 +129,51 @@ export function checkOp(name: string, fn: (...xs: Tensor[]) => Tensor, shapeSets
   const grad = opts.grad ?? true;
   const rtol = opts.rtol ?? 1e-5, atol = opts.atol ?? 1e-6;
   const backends = availableBackends();
+  const initial = useBackend(jsBackend);
+  let gradchecked = false;
   try {
     for (const shapes of shapeSets) {
       const label = `${name}(${shapes.map((s) => `[${s.join(',')}]`).join(', ')})`;
       useBackend(jsBackend);
       const ref64 = makeInputs(shapes, torch.float64, lo, hi, grad);
       const y64 = fn(...ref64);
+      const large = Math.max(y64.numel(), ...ref64.map((x) => x.numel())) >= MIN_ELEMENTWISE;
       let g64: Tensor[] = [];
       if (grad) {
-        torch.autograd.gradcheck(fn, ref64, { atol: opts.gradAtol ?? 1e-5, rtol: opts.gradRtol ?? 1e-3 });
+        // finite differences check the backward formula (JS, float64) once small shapes did,
+        // large ones only its float32 runs against these float64 gradients: a full Jacobian of
+        // hundreds of elements costs hundreds of passes and checks nothing more
+        if (!large || !gradchecked) {
+          torch.autograd.gradcheck(fn, ref64, { atol: opts.gradAtol ?? 1e-5, rtol: opts.gradRtol ?? 1e-3 });
+          gradchecked = true;
+        }
         g64 = gradsOf(fn, makeInputs(shapes, torch.float64, lo, hi, true));
       }
+      let js32: { y: Tensor; g: Tensor[] } | null = null;
       for (const [bname, backend] of Object.entries(backends)) {
         useBackend(backend);
         const x32 = makeInputs(shapes, torch.float32, lo, hi, grad);
+        const before = nativeCalls();
         const y32 = fn(...x32);
+        if (bname === 'native' && large && (opts.native ?? true)) {
+          expect(nativeCalls() - before, `${label} on native: calls into the native binary`).toBeGreaterThan(0);
+        }
         expect(y32.dtype, `${label} on ${bname}: dtype`).toBe(y64.dtype === torch.float64 ? torch.float32 : y64.dtype);
         expectClose(y32, y64, rtol, atol, `${label} on ${bname}`);
-        if (grad) {
-          const g32 = gradsOf(fn, makeInputs(shapes, torch.float32, lo, hi, true));
-          g32.forEach((g, i) => expectClose(g, g64[i], rtol * 10, atol * 10, `${label} on ${bname}: grad of input ${i}`));
+        const g32 = grad ? gradsOf(fn, makeInputs(shapes, torch.float32, lo, hi, true)) : [];
+        g32.forEach((g, i) => expectClose(g, g64[i], rtol * 10, atol * 10, `${label} on ${bname}: grad of input ${i}`));
+        if (!opts.exact) continue;
+        if (js32 === null) {
+          js32 = { y: y32, g: g32 };
+        } else {
+          expectSameBits(y32, js32.y, `${label} on ${bname} against js`);
+          g32.forEach((g, i) => {
+            if (g.numel() === y32.numel()) expectSameBits(g, js32!.g[i], `${label} on ${bname} against js: grad of input ${i}`);
+          });
         }
       }
     }
   } finally {
-    useBackend(jsBackend);
+    useBackend(initial);
   }
 }

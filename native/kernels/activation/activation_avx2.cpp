@@ -1,6 +1,6 @@
 // fp32 activation and elementwise kernels, AVX2 + FMA (compiled with -march=x86-64-v3).
 // The file has two halves: ISA primitives (this half differs from activation_avx512.cpp) and the
-// algorithms written over them (textually the same in both ISA files: keep them in step).
+// algorithms written over them (activation_algorithms.inc, included after the primitives: one text for every ISA).
 // Everything except the exported entry points has internal linkage (anonymous namespace), so no
 // inline symbol compiled for AVX2 can be picked by the linker for another ISA (DESIGN.md §5).
 // Accuracy (max error vs float64, native/tests/activation_test.cpp): exp, log, sigmoid, silu <= 2 ULP,

@@ -1,6 +1,6 @@
 // fp32 activation and elementwise kernels, AVX-512 (compiled with -march=x86-64-v4).
 // The file has two halves: ISA primitives (this half differs from activation_avx2.cpp) and the
-// algorithms written over them (textually the same in both ISA files: keep them in step).
+// algorithms written over them (activation_algorithms.inc, included after the primitives: one text for every ISA).
 // Everything except the exported entry points has internal linkage (anonymous namespace), so no
 // inline symbol compiled for AVX-512 can be picked by the linker for another ISA (DESIGN.md §5).
 // Accuracy (max error vs float64, native/tests/activation_test.cpp): exp, log, sigmoid, silu <= 2 ULP,

@@ -69,13 +69,18 @@ const unaryLoops = new Map<UnaryOp, UnaryLoop>();
 const gradLoops = new Map<UnaryGradOp, GradLoop>();
 const binaryRows = new Map<BinaryOp, BinaryRow>();
 
+/** An op's scalar parameter in the result's dtype, as PyTorch converts it (leaky_relu's slope 0.2 is 0.2f on float32). */
+function scalarOf(out: DataArray, param: number): number {
+  return out instanceof Float32Array ? Math.fround(param) : param;
+}
+
 export function unary(op: UnaryOp, x: DataArray, out: DataArray, n: number, param = 0): void {
   let f = unaryLoops.get(op);
   if (!f) {
     f = makeUnary(UNARY_KERNELS[op].f);
     unaryLoops.set(op, f);
   }
-  f(x, out, n, param);
+  f(x, out, n, scalarOf(out, param));
 }
 
 export function unaryGrad(op: UnaryGradOp, saved: DataArray, grad: DataArray, out: DataArray, n: number, param = 0): void {
@@ -84,7 +89,7 @@ export function unaryGrad(op: UnaryGradOp, saved: DataArray, grad: DataArray, ou
     f = makeGrad(UNARY_KERNELS[op].grad);
     gradLoops.set(op, f);
   }
-  f(saved, grad, out, n, param);
+  f(saved, grad, out, n, scalarOf(out, param));
 }
 
 export function clamp(x: DataArray, out: DataArray, n: number, lo: number, hi: number): void {
@@ -107,7 +112,8 @@ export function binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, sha
   const ad = a.data, bd = b.data;
   const nd = c.shape.length;
   const as = c.strides[0][nd - 1], bs = c.strides[1][nd - 1];
-  forEachRow(c, [a.offset, b.offset, 0], (o, n) => row(ad, o[0], as, bd, o[1], bs, out, o[2], n, param));
+  const p = scalarOf(out, param);
+  forEachRow(c, [a.offset, b.offset, 0], (o, n) => row(ad, o[0], as, bd, o[1], bs, out, o[2], n, p));
 }
 
 export function where(cond: Strided, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void {

@@ -95,6 +95,31 @@ export function loadBinding(): LoadResult {
   return { binding, path };
 }
 
+/**
+ * Counts calls into the binary per binding function from now on, by wrapping the binding's
+ * functions in place (the native backend calls them through the same object). Tests use it to
+ * prove that a native run reached the native kernels; nothing calls it otherwise, so users pay
+ * nothing. Returns the live counts; a second call returns the same object.
+ */
+export function countCalls(binding: NativeBinding): Readonly<Record<string, number>> {
+  const counted = binding as unknown as Record<string, unknown> & { [callCounts]?: Record<string, number> };
+  const existing = counted[callCounts];
+  if (existing) return existing;
+  const counts: Record<string, number> = {};
+  for (const [name, f] of Object.entries(counted)) {
+    // queries of the binary's state are not kernel calls
+    if (typeof f !== 'function' || name === 'info' || name === 'getNumThreads' || name === 'setNumThreads') continue;
+    counts[name] = 0;
+    counted[name] = (...args: unknown[]): unknown => {
+      counts[name]++;
+      return (f as (...a: unknown[]) => unknown).apply(binding, args);
+    };
+  }
+  counted[callCounts] = counts;
+  return counts;
+}
+const callCounts = Symbol('callCounts');
+
 function firstLine(e: unknown): string {
   return String(e instanceof Error ? e.message : e).split('\n')[0];
 }

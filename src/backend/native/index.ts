@@ -12,11 +12,12 @@ import { reduceKernels } from './reduce.js';
 import { optimKernels } from './optim.js';
 
 export function nativeBackend(b: NativeBinding): Backend {
+  const elementwise = elementwiseKernels(b);
   return {
     ...jsBackend,
     name: 'native',
-    ...elementwiseKernels(b),
-    ...gemmKernels(b),
+    ...elementwise,
+    ...gemmKernels(b, elementwise.unary),
     ...reduceKernels(b),
     ...optimKernels(b),
   };

@@ -3,6 +3,9 @@
 /** Elements below which an elementwise op stays in JS (a call costs ~60-100 ns; JS does ~1 ns/element). */
 export const MIN_ELEMENTWISE = 256;
 
+/** Multiply-adds below which GEMM stays in JS. */
+export const MIN_GEMM_MACS = 4096;
+
 export const isF32 = (a: unknown): a is Float32Array => a instanceof Float32Array;
 export const exact = (a: Float32Array, n: number) => (a.length === n ? a : a.subarray(0, n));
 

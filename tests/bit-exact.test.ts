@@ -1,0 +1,103 @@
+/**
+ * Paths the code promises to be equal give the same bits (Object.is per element, so −0 and +0
+ * differ): native GEMM-backed ops and reductions on 1 and 2 threads, and an nn.Sequential's
+ * fused Linear + activation against the two modules called one after the other. Sizes are above
+ * the native thresholds (2 threads start at 384 Ki multiply-adds).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import * as torch from '../src/index.js';
+import { nn, Tensor } from '../src/index.js';
+import { currentBackend, get_num_threads, set_num_threads, useBackend } from '../src/backend/index.js';
+import { expectSameBits, nativeCalls } from './helpers/opcheck.js';
+
+const F = nn.functional;
+const threads = get_num_threads();
+const initial = currentBackend();
+afterEach(() => {
+  set_num_threads(threads);
+  useBackend(initial);
+});
+
+/** Deterministic values in [lo, hi] with exact zeros of both signs sprinkled in (the sign of a zero result must survive). */
+function values(shape: number[], seed: number, lo = -1, hi = 1): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = i % 97 === 5 ? -0 : i % 89 === 3 ? 0 : lo + ((hi - lo) * s) / 2 ** 32;
+  }
+  return torch.tensor(out).reshape(shape);
+}
+
+describe('native GEMM and reductions give the same bits on 1 and 2 threads', () => {
+  // [96, 160] x [160, 112]: 1.7 Mi multiply-adds, split over rows; [40, 200] x [200, 400]: split over columns
+  const cases: [string, () => Tensor[]][] = [
+    ['mm, rows split', () => [torch.mm(values([96, 160], 1), values([160, 112], 2))]],
+    ['mm, columns split', () => [torch.mm(values([40, 200], 3), values([200, 400], 4))]],
+    ['mm of transposed views', () => [torch.mm(values([160, 96], 5).t(), values([112, 160], 6).t())]],
+    ['bmm', () => [torch.bmm(values([3, 64, 96], 7), values([3, 96, 80], 8))]],
+    ['addmm', () => [torch.addmm(values([112], 9), values([96, 160], 1), values([160, 112], 2), { beta: 0.5, alpha: 2 })]],
+    ['linear forward and backward', () => {
+      const x = values([128, 160], 10).requires_grad_(), w = values([144, 160], 11).requires_grad_(), b = values([144], 12).requires_grad_();
+      const y = F.linear(x, w, b);
+      y.mul(values([128, 144], 13)).sum().backward();
+      return [y, x.grad!, w.grad!, b.grad!];
+    }],
+    ['sum, max, argmax along rows and columns', () => {
+      const x = values([300, 173], 14);
+      return [x.sum(0), x.sum(1), x.sum(), x.amax(0), x.max(1).values, x.argmax(0).double()];
+    }],
+  ];
+  for (const [name, run] of cases) {
+    it(name, () => {
+      set_num_threads(1);
+      const before = nativeCalls();
+      const one = run();
+      set_num_threads(2);
+      const two = run();
+      const ops = one.map((t, i) => `${name}: result ${i}`);
+      one.forEach((t, i) => expectSameBits(two[i], t, ops[i]));
+      if (currentBackend().name === 'native') expect(nativeCalls() - before, `${name}: calls into the native binary`).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('nn.Sequential(Linear, activation) under no_grad equals activation(linear(x)) bit for bit', () => {
+  const acts: [string, () => nn.Module][] = [
+    ['relu', () => new nn.ReLU()],
+    ['gelu', () => new nn.GELU()],
+    ['sigmoid', () => new nn.Sigmoid()],
+    ['tanh', () => new nn.Tanh()],
+    ['silu', () => new nn.SiLU()],
+    ['hardswish', () => new nn.Hardswish()],
+    ['gelu tanh', () => new nn.GELU({ approximate: 'tanh' })],
+  ];
+  // rows x in -> out: one row (a GEMV), a few rows, many; out a multiple of no tile. Unfused, the
+  // first two run a native GEMM and (below MIN_ELEMENTWISE results) a JS activation, the last a
+  // JS GEMM (below MIN_GEMM_MACS) and a native activation.
+  const shapes: [number, number, number][] = [[1, 300, 37], [5, 40, 43], [67, 48, 29], [40, 7, 13]];
+  for (const [name, make] of acts) {
+    it(name, () => {
+      for (const [rows, inF, outF] of shapes) {
+        for (const bias of [true, false]) {
+          const what = `${name} [${rows}, ${inF}] -> ${outF}${bias ? '' : ' without bias'}`;
+          // inputs across the activations' interesting range, exact zeros included
+          const x = values([rows, inF], rows * 31 + inF, -3, 3);
+          torch.no_grad(() => {
+            // a weight's first call reads it as it is, later calls its pre-packed panels (which
+            // may sum in another order): each path fused and unfused, on two copies of one layer
+            torch.manual_seed(rows + outF);
+            const lin = new nn.Linear(inF, outF, bias), act = make();
+            const twin = new nn.Linear(inF, outF, bias);
+            twin.load_state_dict(lin.state_dict());
+            const seq = new nn.Sequential(lin, act);
+            for (let k = 0; k < 3; k++) {
+              expectSameBits(seq.forward(x) as Tensor, act.forward(twin.forward(x)) as Tensor, `${what}, call ${k + 1}`);
+            }
+          });
+        }
+      }
+    });
+  }
+});
