@@ -12,7 +12,7 @@ import { get_default_dtype, toDType, type DTypeLike } from '../dtype.js';
 import { isOptions } from '../ops/util.js';
 import * as F from '../ops/activation.js';
 import * as init from './init.js';
-import { pyFloat, pyRepr } from './repr.js';
+import { pyFloat, pyRepr } from '../python.js';
 
 /** Constructor arguments: positional, a trailing options object keyed by PyTorch keyword, or both. */
 function args(cls: string, given: readonly unknown[], names: readonly string[], defaults: readonly unknown[]): unknown[] {

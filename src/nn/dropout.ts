@@ -3,7 +3,7 @@ import { Module } from './module.js';
 import { Tensor } from '../tensor.js';
 import { checkDropoutProbability, dropout } from '../ops/dropout.js';
 import { isOptions } from '../ops/util.js';
-import { pyRepr } from './repr.js';
+import { pyRepr } from '../python.js';
 
 export class Dropout extends Module {
   declare p: number;

@@ -7,7 +7,7 @@ import { empty } from '../ops/creation.js';
 import { isOptions, kw } from '../ops/util.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { get_default_dtype, toDType, type DTypeLike } from '../dtype.js';
-import { pyRepr } from './repr.js';
+import { pyRepr } from '../python.js';
 import * as init from './init.js';
 
 export interface EmbeddingArgs {

@@ -3,7 +3,7 @@ import { Module } from './module.js';
 import { Tensor } from '../tensor.js';
 import { flatten, unflatten } from '../ops/view.js';
 import { isOptions } from '../ops/util.js';
-import { pyRepr } from './repr.js';
+import { pyRepr } from '../python.js';
 
 /** Flattens dims start_dim..end_dim; the defaults keep the batch dim. */
 export class Flatten extends Module {

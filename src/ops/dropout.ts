@@ -1,7 +1,7 @@
 /** dropout: while training, zeroes each element with probability p and scales the rest by 1/(1-p). */
 import { Tensor } from '../tensor.js';
 import { default_generator } from '../random.js';
-import { pyRepr } from '../nn/repr.js';
+import { pyRepr } from '../python.js';
 import { allocate, checkTensor, describe, isOptions, kw } from './util.js';
 import { inplace as inplaceOp } from './inplace.js';
 import * as B from './binary.js';

@@ -10,12 +10,8 @@ export type Scalar = number | boolean;
 export type TensorOrScalar = Tensor | Scalar;
 export type DimArg = number | readonly number[] | null;
 
-/** A trailing options object keyed by PyTorch keyword (a plain object, not a Tensor or array). */
-export function isOptions(x: unknown): x is Record<string, unknown> {
-  if (x === null || typeof x !== 'object' || Array.isArray(x) || x instanceof Tensor || ArrayBuffer.isView(x)) return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
+import { isOptions } from '../python.js';
+export { isOptions };
 
 /** Reads a keyword either given positionally or from an options object. */
 export function kw<T>(positional: unknown, opts: unknown, key: string, fallback: T): T {

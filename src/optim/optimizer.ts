@@ -6,7 +6,7 @@
 import { Tensor } from '../tensor.js';
 import { enable_grad, set_grad_enabled } from '../autograd/grad_mode.js';
 import { isOptions } from '../ops/util.js';
-import { pyRepr } from '../nn/repr.js';
+import { pyRepr } from '../python.js';
 import { float32 } from '../dtype.js';
 
 class _RequiredParameter {
