@@ -121,8 +121,9 @@ export class Signature {
   readonly minPositional: number;
   private readonly index: ReadonlyMap<string, number>;
 
-  constructor(readonly spec: string) {
-    const m = /^(\w+)\((.*)\)$/.exec(spec.trim());
+  /** `python`: a function PyTorch writes in Python, whose missing-argument message is Python's own. */
+  constructor(readonly spec: string, readonly python = false) {
+    const m = /^([\w.]+)\((.*)\)$/.exec(spec.trim());
     if (!m) throw new Error(`bad signature: ${spec}`);
     this.name = m[1];
     const params: Param[] = [];
@@ -242,6 +243,11 @@ export class Signature {
   }
 
   private missing(from: number): never {
+    if (this.python) {
+      const names = this.params.slice(from).filter((p) => p.default === undefined).map((p) => `'${p.name}'`);
+      const list = names.length === 1 ? names[0] : names.length === 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')}, and ${names[names.length - 1]}`;
+      throw new TypeError(`${this.name}() missing ${names.length} required positional argument${names.length === 1 ? '' : 's'}: ${list}`);
+    }
     const names = this.params.slice(from).filter((p) => p.default === undefined && !p.nullable).map((p) => `"${p.name}"`);
     // PyTorch's own message pluralises backwards ("1 required positional arguments"); kept as is
     throw new TypeError(`${this.name}() missing ${names.length} required positional argument${names.length === 1 ? 's' : ''}: ${names.join(', ')}`);
@@ -347,10 +353,11 @@ export type MethodArgs<F> = F extends (...args: infer A) => unknown ? (A extends
 /**
  * Wraps `impl` so that it accepts PyTorch's call forms for `spec` (one signature, or overloads
  * tried in order); `impl` receives the values positionally. `method` also declares it as the
- * Tensor method of that name (self is the first parameter).
+ * Tensor method of that name (self is the first parameter); `python` marks a function PyTorch
+ * writes in Python (torch.nn.functional), for its missing-argument message.
  */
-export function pyfn<S extends string, F extends Fn>(spec: S | readonly S[], impl: F, opts: { method?: boolean } = {}): PyFn<S, F> {
-  const o = new Overloads((typeof spec === 'string' ? [spec] : spec).map((s) => new Signature(s)));
+export function pyfn<S extends string, F extends Fn>(spec: S | readonly S[], impl: F, opts: { method?: boolean; python?: boolean } = {}): PyFn<S, F> {
+  const o = new Overloads((typeof spec === 'string' ? [spec] : spec).map((s) => new Signature(s, opts.python)));
   const call = impl as unknown as (...args: unknown[]) => unknown;
   const wrapped = function (this: unknown, ...args: unknown[]) {
     return call.apply(this, o.parse(args));

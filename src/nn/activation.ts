@@ -10,7 +10,7 @@ import { Tensor } from '../tensor.js';
 import { empty } from '../ops/creation.js';
 import { get_default_dtype, toDType, type DTypeLike } from '../dtype.js';
 import { isOptions } from '../ops/util.js';
-import * as F from '../ops/activation.js';
+import * as F from './functional.js';
 import * as init from './init.js';
 import { pyFloat, pyRepr } from '../python.js';
 

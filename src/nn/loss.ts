@@ -7,7 +7,7 @@
 import { Module } from './module.js';
 import type { Tensor } from '../tensor.js';
 import { isOptions } from '../ops/util.js';
-import * as F from '../ops/loss.js';
+import * as F from './functional.js';
 import type { Reduction } from '../ops/loss.js';
 
 type Args = Record<string, unknown>;

@@ -10,15 +10,7 @@ export type Scalar = number | boolean;
 export type TensorOrScalar = Tensor | Scalar;
 export type DimArg = number | readonly number[] | null;
 
-import { isOptions } from '../python.js';
-export { isOptions };
-
-/** Reads a keyword either given positionally or from an options object. */
-export function kw<T>(positional: unknown, opts: unknown, key: string, fallback: T): T {
-  if (isOptions(opts) && opts[key] !== undefined) return opts[key] as T;
-  if (positional !== undefined && !isOptions(positional)) return positional as T;
-  return fallback;
-}
+export { isOptions } from '../python.js';
 
 export function allocate(shape: readonly number[], dtype: DType): Tensor {
   return new Tensor(newArray(dtype, numelOf(shape)), shape, dtype);
