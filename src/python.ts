@@ -151,11 +151,11 @@ export class Signature {
     return this.index.has(name);
   }
 
-  /** As PyTorch prints it in "expected one of": `(Tensor input, int dim, *, bool keepdim)`. */
-  toString(): string {
+  /** As PyTorch prints it in "expected one of": `(Tensor input, int dim, *, bool keepdim)`; a method's without self. */
+  toString(self = 0): string {
     const parts: string[] = [];
     let kw = false;
-    for (const p of this.params) {
+    for (const p of this.params.slice(self)) {
       if (p.keywordOnly && !kw) {
         parts.push('*');
         kw = true;
@@ -168,8 +168,9 @@ export class Signature {
   /**
    * The values in signature order, or (when `raise` is false) null if the call does not match.
    * `args` is the JS argument list; a trailing options object holds the keyword arguments.
+   * `self` is 1 for a method call (args[0] is the tensor), which messages do not count, as PyTorch's.
    */
-  parse(args: readonly unknown[], raise = true): unknown[] | null {
+  parse(args: readonly unknown[], raise = true, self = 0): unknown[] | null {
     let n = args.length;
     while (n > 0 && args[n - 1] === undefined) n--;
     let kwargs: Record<string, unknown> | null = null;
@@ -187,9 +188,9 @@ export class Signature {
     }
     if (n > this.maxPositional) {
       if (!raise) return null;
-      const max = this.maxPositional, min = this.minPositional;
-      if (min !== max) throw new TypeError(`${fn}() takes from ${min} to ${max} positional arguments but ${n} were given`);
-      throw new TypeError(`${fn}() takes ${max} positional argument${max === 1 ? '' : 's'} but ${n} ${n === 1 ? 'was' : 'were'} given`);
+      const max = this.maxPositional - self, min = this.minPositional - self, got = n - self;
+      if (min !== max) throw new TypeError(`${fn}() takes from ${min} to ${max} positional arguments but ${got} were given`);
+      throw new TypeError(`${fn}() takes ${max} positional argument${max === 1 ? '' : 's'} but ${got} ${got === 1 ? 'was' : 'were'} given`);
     }
     const out = new Array<unknown>(params.length);
     let used = 0;
@@ -213,10 +214,10 @@ export class Signature {
       }
       if (!TYPES[p.type].check(v)) {
         if (!raise) return null;
-        const where = keyword ? '' : ` (position ${i + 1})`;
+        const where = keyword ? '' : ` (position ${i + 1 - self})`;
         throw new TypeError(`${fn}(): argument '${p.name}'${where} must be ${TYPES[p.type].display}, not ${pyType(v)}`);
       }
-      if (raise) checkElements(fn, p, v, i);
+      if (raise) checkElements(fn, p, v, i - self);
       else if (!elementsOk(p, v)) return null;
       out[i] = typeof v === 'bigint' && p.type !== 'Scalar' && p.type !== 'Tensor|Number' ? Number(v) : v;
     }
@@ -285,14 +286,14 @@ function checkElements(fn: string, p: Param, v: unknown, pos: number): void {
   }
 }
 
-/** The arguments as PyTorch lists them after "got": `(Tensor, int, dim=str)`. */
-function describeCall(args: readonly unknown[]): string {
+/** The arguments as PyTorch lists them after "got": `(Tensor, int, dim=str)`; a method's without self. */
+function describeCall(args: readonly unknown[], self: number): string {
   let n = args.length;
   while (n > 0 && args[n - 1] === undefined) n--;
   const parts: string[] = [];
   let kwargs: Record<string, unknown> | null = null;
-  if (n > 0 && isOptions(args[n - 1])) kwargs = args[--n] as Record<string, unknown>;
-  for (let i = 0; i < n; i++) parts.push(pyType(args[i]));
+  if (n > self && isOptions(args[n - 1])) kwargs = args[--n] as Record<string, unknown>;
+  for (let i = self; i < n; i++) parts.push(pyType(args[i]));
   if (kwargs) for (const k in kwargs) if (kwargs[k] !== undefined) parts.push(`${k}=${pyType(kwargs[k])}`);
   return `(${parts.join(', ')})`;
 }
@@ -311,17 +312,17 @@ export class Overloads {
     this.names = names;
   }
 
-  parse(args: readonly unknown[]): unknown[] {
-    if (this.signatures.length === 1) return this.signatures[0].parse(args) as unknown[];
+  parse(args: readonly unknown[], self = 0): unknown[] {
+    if (this.signatures.length === 1) return this.signatures[0].parse(args, true, self) as unknown[];
     for (const s of this.signatures) {
-      const v = s.parse(args, false);
+      const v = s.parse(args, false, self);
       if (v === null) continue;
       const out = new Array<unknown>(this.names.length);
       s.params.forEach((p, i) => (out[this.names.indexOf(p.name)] = v[i]));
       return out;
     }
-    const expected = this.signatures.map((s) => ` * ${s}\n`).join('');
-    throw new TypeError(`${this.name}() received an invalid combination of arguments - got ${describeCall(args)}, but expected one of:\n${expected}`);
+    const expected = this.signatures.map((s) => ` * ${s.toString(self)}\n`).join('');
+    throw new TypeError(`${this.name}() received an invalid combination of arguments - got ${describeCall(args, self)}, but expected one of:\n${expected}`);
   }
 }
 
@@ -329,6 +330,8 @@ export class Overloads {
 
 /** Where a wrapped function keeps its signatures (the call-form tests read it). */
 export const SIGNATURE = Symbol('kindling.signature');
+/** Where a wrapped function keeps its method form: (self, ...args), messages not counting self. */
+export const METHOD = Symbol('kindling.method');
 
 /** Every signature declared for a Tensor method, by method name. */
 export const METHOD_SIGNATURES = new Map<string, Overloads>();
@@ -364,6 +367,7 @@ export function pyfn<S extends string, F extends Fn>(spec: S | readonly S[], imp
   };
   Object.defineProperty(wrapped, 'name', { value: o.name });
   Object.defineProperty(wrapped, SIGNATURE, { value: o });
+  Object.defineProperty(wrapped, METHOD, { value: (...args: unknown[]) => call(...o.parse(args, 1)) });
   if (opts.method) METHOD_SIGNATURES.set(o.name, o);
   return wrapped as unknown as PyFn<S, F>;
 }

@@ -21,13 +21,13 @@ import * as Act from './ops/activation.js';
 import * as A from './autograd/api.js';
 import * as T from './torch_functions.js';
 import * as M from './tensor_methods.js';
-import type { MethodArgs } from './python.js';
+import { METHOD, type MethodArgs } from './python.js';
 import { own } from './memory.js';
 import type { DimArg } from './ops/util.js';
 
-/** Methods hand their arguments, call form and all, to the signature-checked function. */
+/** Methods hand self and their arguments, call form and all, to the signature-checked function's method form. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const call = (f: unknown) => f as (...args: unknown[]) => any;
+const call = (f: unknown) => (f as { [METHOD]: (...args: unknown[]) => any })[METHOD];
 
 /** The memory behind a tensor and its views; the version counts in-place writes (shared by views). */
 export class Storage {
