@@ -17,6 +17,11 @@ import * as I from './ops/indexing.js';
 import * as C from './ops/convert.js';
 import * as A from './ops/activation.js';
 import * as N from './ops/creation.js';
+import * as D from './dtype.js';
+import * as G from './autograd/grad_mode.js';
+import * as Rnd from './random.js';
+import * as Fmt from './format.js';
+import * as Bk from './backend/index.js';
 
 type Opt<T> = T | null | undefined;
 
@@ -261,5 +266,21 @@ interface RandintLike {
 export const randint_like = pyfn([`randint_like(Tensor input, int high, *, ${KW})`, `randint_like(Tensor input, int low, int high, *, ${KW})`],
   (x: Tensor, high: number, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>, low: number | undefined) =>
     N.randint_like(x, low ?? 0, high, opts(dtype, requires_grad, device))) as unknown as RandintLike;
+
+// ---- global settings -----------------------------------------------------------------------------
+
+export const set_default_dtype = pyfn('set_default_dtype(ScalarType d)', D.set_default_dtype);
+export const manual_seed = pyfn('manual_seed(int seed)', Rnd.manual_seed);
+export const set_num_threads = pyfn('set_num_threads(int num)', Bk.set_num_threads);
+export const set_printoptions = pyfn('set_printoptions(int? precision=None, float? threshold=None, int? edgeitems=None, int? linewidth=None, str? profile=None, bool? sci_mode=None)',
+  (precision: Opt<number>, threshold: Opt<number>, edgeitems: Opt<number>, linewidth: Opt<number>, profile: Opt<'default' | 'short' | 'full'>, sci_mode: Opt<boolean>) =>
+    Fmt.set_printoptions({ precision, threshold, edgeitems, linewidth, profile, sci_mode } as Parameters<typeof Fmt.set_printoptions>[0]));
+/** set_grad_enabled(mode) switches grad mode for the current scope; with `fn`, runs fn in that mode. */
+interface SetGradEnabled {
+  (mode: boolean | { mode: boolean }): void;
+  <T>(mode: boolean, fn: () => T): T;
+}
+export const set_grad_enabled = pyfn('set_grad_enabled(bool mode, Callable? fn=None)',
+  (mode: boolean, fn: Opt<() => unknown>) => (fn ? G.set_grad_enabled(mode, fn) : G.set_grad_enabled(mode))) as unknown as SetGradEnabled;
 
 export type { Scalar, TensorOrScalar };
