@@ -234,3 +234,33 @@ describe("mistakes get PyTorch's messages", () => {
     });
   }
 });
+
+describe('the options object as a new user writes it (types and results)', () => {
+  it('the forms the README and the issue name compile and run', () => {
+    const a = torch.ones(2, 3), b = torch.zeros(2, 3);
+    const index = torch.tensor([[0n, 1n], [2n, 0n]]);
+    expect(torch.cat([a, b], { dim: 1 }).shape).toEqual([2, 6]);
+    expect(torch.stack([a, b], { dim: 1 }).shape).toEqual([2, 2, 3]);
+    expect(torch.split(a, 1, { dim: 1 }).length).toBe(3);
+    expect(a.split(2, { dim: 1 }).map((t) => t.shape[1])).toEqual([2, 1]);
+    expect(a.chunk(3, { dim: 1 }).length).toBe(3);
+    expect(a.unsqueeze({ dim: 0 }).shape).toEqual([1, 2, 3]);
+    expect(a.unsqueeze(0).squeeze({ dim: 0 }).shape).toEqual([2, 3]);
+    expect(a.transpose({ dim0: 0, dim1: 1 }).shape).toEqual([3, 2]);
+    expect(a.unsqueeze(0).flatten({ start_dim: 1 }).shape).toEqual([1, 6]);
+    expect(a.narrow(1, { start: 1, length: 2 }).shape).toEqual([2, 2]);
+    expect(a.select({ dim: 1, index: 0 }).shape).toEqual([2]);
+    expect(torch.index_select(a, { dim: 1, index: torch.tensor([0n, 2n]) }).shape).toEqual([2, 2]);
+    expect(torch.gather(a, { dim: 1, index }).shape).toEqual([2, 2]);
+    expect(a.gather(1, { index }).shape).toEqual([2, 2]);
+    expect(a.sum(1, { keepdim: true }).shape).toEqual([2, 1]);
+    expect(a.sum({ dim: 1, keepdim: true }).shape).toEqual([2, 1]);
+    expect(torch.add(a, b, { alpha: 2 }).sum().item()).toBe(6);
+    expect(torch.zeros([2, 3], { dtype: torch.float64 }).dtype).toBe(torch.float64);
+    expect(torch.zeros(2, 3, { dtype: torch.int64 }).dtype).toBe(torch.int64);
+    expect(a.view(3, -1).shape).toEqual([3, 2]);
+    expect(a.permute(1, 0).shape).toEqual([3, 2]);
+    expect(torch.nn.functional.softmax(a, { dim: 1 }).shape).toEqual([2, 3]);
+    expect(torch.nn.functional.cross_entropy(a, torch.tensor([0n, 2n]), { reduction: 'sum' }).ndim).toBe(0);
+  });
+});
