@@ -219,7 +219,7 @@ export class Signature {
       }
       if (raise) checkElements(fn, p, v, i - self);
       else if (!elementsOk(p, v)) return null;
-      out[i] = typeof v === 'bigint' && p.type !== 'Scalar' && p.type !== 'Tensor|Number' ? Number(v) : v;
+      out[i] = typeof v === 'bigint' && (p.type === 'int' || p.type === 'float') ? Number(v) : v;
     }
     if (kwargs !== null) {
       let given = 0;
@@ -371,6 +371,35 @@ export function pyfn<S extends string, F extends Fn>(spec: S | readonly S[], imp
   if (opts.method) METHOD_SIGNATURES.set(o.name, o);
   return wrapped as unknown as PyFn<S, F>;
 }
+
+/**
+ * Binds the arguments of a constructor whose parameters are checked by its body (nn modules,
+ * optimizers, schedulers): `names` may be given positionally, `keywordOnly` only by keyword;
+ * `fixed` leading parameters (self, params) are already taken and only count in messages.
+ * Values not given come back undefined.
+ */
+export function bindUntyped(fn: string, given: readonly unknown[], names: readonly string[], keywordOnly: readonly string[] = [], fixed = 1): unknown[] {
+  // a constructor's own parameter defaults may follow the options object: it ends the call
+  const end = given.findIndex(isOptions);
+  const args = end >= 0 ? given.slice(0, end + 1) : given;
+  let sig = UNTYPED.get(fn);
+  if (!sig) {
+    const params = [
+      ...['self', 'params'].slice(0, fixed).map((k) => `Any ${k}`),
+      ...names.map((k) => `Any? ${k}=None`),
+      ...(keywordOnly.length > 0 ? ['*', ...keywordOnly.map((k) => `Any? ${k}=None`)] : []),
+    ];
+    sig = new Signature(`${fn}(${params.join(', ')})`);
+    UNTYPED.set(fn, sig);
+  }
+  const n = names.length + keywordOnly.length;
+  // explicit nulls survive (a meaningful None, e.g. momentum=None); absent values are undefined
+  const values = sig.parse([...new Array<unknown>(fixed).fill(0), ...args]) as unknown[];
+  const out = values.slice(fixed, fixed + n);
+  const kw = isOptions(args[args.length - 1]) ? (args[args.length - 1] as Record<string, unknown>) : null;
+  return out.map((v, i) => (v === null && args[i] !== null && !(kw !== null && kw[sig!.params[fixed + i].name] === null) ? undefined : v));
+}
+const UNTYPED = new Map<string, Signature>();
 
 /** The signatures a wrapped function declares, or undefined for one that declares none. */
 export function signatureOf(f: unknown): Overloads | undefined {
