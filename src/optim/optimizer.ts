@@ -109,8 +109,8 @@ export class Optimizer<G extends ParamGroup = ParamGroup> {
    * optimizers then skip those parameters entirely, where a zeroed gradient (set_to_none=false)
    * still moves momentum methods.
    */
-  zero_grad(set_to_none: boolean | { set_to_none?: boolean } = true): void {
-    const toNone = isOptions(set_to_none) ? (set_to_none.set_to_none ?? true) : set_to_none;
+  zero_grad(set_to_none?: boolean | { set_to_none?: boolean }): void {
+    const toNone = bindUntyped('zero_grad', [set_to_none], ['set_to_none'])[0] ?? true;
     for (const g of this.param_groups) {
       for (const p of g.params) {
         if (p.grad === null) continue;
