@@ -111,6 +111,10 @@ export interface Param {
   keywordOnly: boolean;
   /** `int...`: the sizes may also come as separate positional ints (torch.zeros(2, 3)). */
   varargs: boolean;
+  /** The type's check, looked up once. */
+  check: (v: unknown) => boolean;
+  /** A list whose elements are checked too. */
+  list: boolean;
 }
 
 export class Signature {
@@ -120,6 +124,8 @@ export class Signature {
   readonly maxPositional: number;
   readonly minPositional: number;
   private readonly index: ReadonlyMap<string, number>;
+  /** Where `int...` sizes start (0, or 1 after self), or -1. */
+  private readonly varargsAt: number;
 
   /** `python`: a function PyTorch writes in Python, whose missing-argument message is Python's own. */
   constructor(readonly spec: string, readonly python = false) {
@@ -139,12 +145,14 @@ export class Signature {
       const type = dots ? (rawType === 'SymInt' ? 'SymInt[]' : 'int[]') : rawType;
       if (!(type in TYPES)) throw new Error(`unknown type '${rawType}' in ${spec}`);
       const value = def === undefined ? undefined : parseDefault(def);
-      params.push({ name, type, nullable: Boolean(q) || value === null, default: value, keywordOnly, varargs: Boolean(dots) });
+      const list = type === 'Tensor[]' || type === 'int[]' || type === 'int[1]' || type === 'SymInt[]';
+      params.push({ name, type, nullable: Boolean(q) || value === null, default: value, keywordOnly, varargs: Boolean(dots), check: TYPES[type].check, list });
     }
     this.params = params;
     this.maxPositional = params.filter((p) => !p.keywordOnly).length;
     this.minPositional = params.filter((p) => !p.keywordOnly && p.default === undefined).length;
     this.index = new Map(params.map((p, i) => [p.name, i]));
+    this.varargsAt = params[0]?.varargs ? 0 : params[1]?.varargs && !params[0].keywordOnly ? 1 : -1;
   }
 
   has(name: string): boolean {
@@ -177,7 +185,7 @@ export class Signature {
     if (n > 0 && isOptions(args[n - 1]) && !this.takesDictAt(n - 1)) kwargs = args[--n] as Record<string, unknown>;
     const fn = this.name;
     const params = this.params;
-    const first = params[0]?.varargs ? 0 : params[1]?.varargs && !params[0].keywordOnly ? 1 : -1;
+    const first = this.varargsAt;
     // sizes as varargs: torch.zeros(2, 3) is torch.zeros([2, 3]); x.view(2, -1) is x.view([2, -1])
     let positional: readonly unknown[] = args;
     if (first >= 0 && n > first + 1 && !Array.isArray(args[first])) {
@@ -212,13 +220,15 @@ export class Signature {
         out[i] = v === null ? null : p.default;
         continue;
       }
-      if (!TYPES[p.type].check(v)) {
+      if (!p.check(v)) {
         if (!raise) return null;
         const where = keyword ? '' : ` (position ${i + 1 - self})`;
         throw new TypeError(`${fn}(): argument '${p.name}'${where} must be ${TYPES[p.type].display}, not ${pyType(v)}`);
       }
-      if (raise) checkElements(fn, p, v, i - self);
-      else if (!elementsOk(p, v)) return null;
+      if (p.list) {
+        if (raise) checkElements(fn, p, v, i - self);
+        else if (!elementsOk(p, v)) return null;
+      }
       out[i] = typeof v === 'bigint' && (p.type === 'int' || p.type === 'float') ? Number(v) : v;
     }
     if (kwargs !== null) {
