@@ -155,10 +155,6 @@ export class Signature {
     this.varargsAt = params[0]?.varargs ? 0 : params[1]?.varargs && !params[0].keywordOnly ? 1 : -1;
   }
 
-  has(name: string): boolean {
-    return this.index.has(name);
-  }
-
   /** As PyTorch prints it in "expected one of": `(Tensor input, int dim, *, bool keepdim)`; a method's without self. */
   toString(self = 0): string {
     const parts: string[] = [];

@@ -264,3 +264,30 @@ describe('the options object as a new user writes it (types and results)', () =>
     expect(torch.nn.functional.cross_entropy(a, torch.tensor([0n, 2n]), { reduction: 'sum' }).ndim).toBe(0);
   });
 });
+
+describe('constructors take both call forms through the same parser', () => {
+  it('nn modules and optimizers: options object, positional, and PyTorch messages', () => {
+    const { nn, optim } = torch;
+    expect(new nn.Linear(3, 2, { bias: false }).bias).toBeNull();
+    expect(new nn.Linear(3, 2, false, { dtype: torch.float64 }).weight.dtype).toBe(torch.float64);
+    expect(new nn.Dropout({ p: 0.25 }).p).toBe(0.25);
+    expect(new nn.Flatten(0, { end_dim: 1 }).end_dim).toBe(1);
+    expect(new nn.BatchNorm1d(3, { momentum: null }).momentum).toBeNull();
+    expect(new nn.LeakyReLU(0.2, { inplace: true }).inplace).toBe(true);
+    expect(new nn.MSELoss({ reduction: 'sum' }).reduction).toBe('sum');
+    // messages checked against PyTorch 1.13: torch.nn.Linear(2, 3, foo=1), torch.optim.SGD([a], lr=0.1, foo=1)
+    expect(() => new nn.Linear(2, 3, { foo: 1 } as never)).toThrow("Linear.__init__() got an unexpected keyword argument 'foo'");
+    expect(() => new nn.Dropout(0.5, { p: 0.5 } as never)).toThrow("Dropout.__init__() got multiple values for argument 'p'");
+    const w = new nn.Parameter(torch.ones(2));
+    expect(() => new optim.SGD([w], { lr: 0.1, foo: 1 } as never)).toThrow("SGD.__init__() got an unexpected keyword argument 'foo'");
+    expect(() => new optim.SGD([w], 0.1, { lr: 0.1 } as never)).toThrow("SGD.__init__() got multiple values for argument 'lr'");
+    expect(new optim.SGD([w], 0.1, { momentum: 0.9 }).param_groups[0].momentum).toBe(0.9);
+  });
+
+  it('a plain object in a dict parameter is a value, not options', async () => {
+    const { pyfn } = await import('../src/python.js');
+    const f = pyfn('load(dict state_dict, bool strict=True)', (sd: Record<string, unknown>, strict: boolean) => [Object.keys(sd), strict]);
+    expect(f({ a: 1 })).toEqual([['a'], true]);
+    expect(f({ a: 1 }, { strict: false })).toEqual([['a'], false]);
+  });
+});

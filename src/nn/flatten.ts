@@ -10,7 +10,7 @@ export class Flatten extends Module {
   declare start_dim: number;
   declare end_dim: number;
 
-  constructor(start_dim?: number | { start_dim?: number; end_dim?: number }, end_dim?: number) {
+  constructor(start_dim?: number | { start_dim?: number; end_dim?: number }, end_dim?: number | { end_dim?: number }) {
     super();
     const [s, e] = bindUntyped('Flatten.__init__', [start_dim, end_dim], ['start_dim', 'end_dim']) as (number | undefined)[];
     this.start_dim = s ?? 1;
