@@ -20,6 +20,11 @@ export function isOptions(x: unknown): x is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** A call's trailing options object: a plain object that is not itself iterable (a sampler may be). */
+function isCallOptions(x: unknown): x is Record<string, unknown> {
+  return isOptions(x) && !(Symbol.iterator in x);
+}
+
 /** The Python type name PyTorch would print for a JS value. */
 export function pyType(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType';
@@ -178,7 +183,7 @@ export class Signature {
     let n = args.length;
     while (n > 0 && args[n - 1] === undefined) n--;
     let kwargs: Record<string, unknown> | null = null;
-    if (n > 0 && isOptions(args[n - 1]) && !this.takesDictAt(n - 1)) kwargs = args[--n] as Record<string, unknown>;
+    if (n > 0 && isCallOptions(args[n - 1]) && !this.takesDictAt(n - 1)) kwargs = args[--n] as Record<string, unknown>;
     const fn = this.name;
     const params = this.params;
     const first = this.varargsAt;
@@ -298,7 +303,7 @@ function describeCall(args: readonly unknown[], self: number): string {
   while (n > 0 && args[n - 1] === undefined) n--;
   const parts: string[] = [];
   let kwargs: Record<string, unknown> | null = null;
-  if (n > self && isOptions(args[n - 1])) kwargs = args[--n] as Record<string, unknown>;
+  if (n > self && isCallOptions(args[n - 1])) kwargs = args[--n] as Record<string, unknown>;
   for (let i = self; i < n; i++) parts.push(pyType(args[i]));
   if (kwargs) for (const k in kwargs) if (kwargs[k] !== undefined) parts.push(`${k}=${pyType(kwargs[k])}`);
   return `(${parts.join(', ')})`;
@@ -386,7 +391,7 @@ export function pyfn<S extends string, F extends Fn>(spec: S | readonly S[], imp
  */
 export function bindUntyped(fn: string, given: readonly unknown[], names: readonly string[], keywordOnly: readonly string[] = [], fixed = 1): unknown[] {
   // a constructor's own parameter defaults may follow the options object: it ends the call
-  const end = given.findIndex(isOptions);
+  const end = given.findIndex(isCallOptions);
   const args = end >= 0 ? given.slice(0, end + 1) : given;
   let sig = UNTYPED.get(fn);
   if (!sig) {
@@ -402,7 +407,7 @@ export function bindUntyped(fn: string, given: readonly unknown[], names: readon
   // explicit nulls survive (a meaningful None, e.g. momentum=None); absent values are undefined
   const values = sig.parse([...new Array<unknown>(fixed).fill(0), ...args]) as unknown[];
   const out = values.slice(fixed, fixed + n);
-  const kw = isOptions(args[args.length - 1]) ? (args[args.length - 1] as Record<string, unknown>) : null;
+  const kw = isCallOptions(args[args.length - 1]) ? (args[args.length - 1] as Record<string, unknown>) : null;
   return out.map((v, i) => (v === null && args[i] !== null && !(kw !== null && kw[sig!.params[fixed + i].name] === null) ? undefined : v));
 }
 const UNTYPED = new Map<string, Signature>();
