@@ -235,7 +235,7 @@ interface Arange {
 }
 export const arange = pyfn([`arange(Scalar end, *, ${KW})`, `arange(Scalar start, Scalar end, Scalar step=1, *, ${KW})`],
   (end: number, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>, start: number | undefined, step: number | undefined) =>
-    start === undefined ? N.arange(end, opts(dtype, requires_grad, device)) : N.arange(start, end, step ?? 1, opts(dtype, requires_grad, device))) as unknown as Arange;
+    N.arange(start ?? 0, end, step ?? 1, opts(dtype, requires_grad, device))) as unknown as Arange;
 export const linspace = pyfn(`linspace(Scalar start, Scalar end, int steps, *, ${KW})`,
   (start: number, end: number, steps: number, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) =>
     N.linspace(start, end, steps, opts(dtype, requires_grad, device)));
