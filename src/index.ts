@@ -4,16 +4,14 @@
  */
 export { Tensor, Storage } from './tensor.js';
 export type { NestedArray, ReduceResult } from './tensor.js';
-export { DType, float32, float64, int64, bool, float, double, long, get_default_dtype, set_default_dtype } from './dtype.js';
+export { DType, float32, float64, int64, bool, float, double, long, get_default_dtype } from './dtype.js';
 export type { DTypeLike, DTypeName } from './dtype.js';
 export * from './torch_functions.js';
 export { var_ as var } from './torch_functions.js';
-export { tensor, frombuffer, zeros, ones, empty, full, eye, arange, linspace, rand, randn, randint, randperm, zeros_like, ones_like, empty_like, full_like, rand_like, randn_like, randint_like } from './ops/creation.js';
 export type { TensorOptions } from './ops/creation.js';
-export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode } from './autograd/grad_mode.js';
-export { Generator, manual_seed, initial_seed, seed, default_generator } from './random.js';
-export { set_printoptions } from './format.js';
-export { backendInfo, set_num_threads, get_num_threads } from './backend/index.js';
+export { no_grad, enable_grad, is_grad_enabled, inference_mode } from './autograd/grad_mode.js';
+export { Generator, initial_seed, seed, default_generator } from './random.js';
+export { backendInfo, get_num_threads } from './backend/index.js';
 export type { BackendInfo } from './backend/index.js';
 export * as autograd from './autograd/index.js';
 export * as nn from './nn/index.js';

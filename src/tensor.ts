@@ -19,8 +19,15 @@ import * as P from './ops/inplace.js';
 import * as C from './ops/convert.js';
 import * as Act from './ops/activation.js';
 import * as A from './autograd/api.js';
+import * as T from './torch_functions.js';
+import * as M from './tensor_methods.js';
+import { METHOD, type MethodArgs } from './python.js';
 import { own } from './memory.js';
-import type { Scalar, TensorOrScalar, DimArg } from './ops/util.js';
+import type { DimArg } from './ops/util.js';
+
+/** Methods hand self and their arguments, call form and all, to the signature-checked function's method form. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const call = (f: unknown) => (f as { [METHOD]: (...args: unknown[]) => any })[METHOD];
 
 /** The memory behind a tensor and its views; the version counts in-place writes (shared by views). */
 export class Storage {
@@ -119,14 +126,14 @@ export class Tensor {
     return this.dtype.itemsize;
   }
   size(): number[];
-  size(dim: number): number;
-  size(dim?: number): number[] | number {
-    return dim === undefined ? this.shape.slice() : this.shape[V.dimOf(this, dim)];
+  size(dim: number | { dim: number }): number;
+  size(...a: unknown[]): number[] | number {
+    return call(M.size)(this, ...a);
   }
   stride(): number[];
-  stride(dim: number): number;
-  stride(dim?: number): number[] | number {
-    return dim === undefined ? this._strides.slice() : this._strides[V.dimOf(this, dim)];
+  stride(dim: number | { dim: number }): number;
+  stride(...a: unknown[]): number[] | number {
+    return call(M.stride)(this, ...a);
   }
   storage_offset(): number {
     return this._offset;
@@ -168,12 +175,11 @@ export class Tensor {
 
   // ---- autograd -------------------------------------------------------------------------------
 
-  backward(gradient?: Tensor | null | A.BackwardOptions, opts?: A.BackwardOptions): void {
-    A.backward(this, gradient, opts);
+  backward(...a: MethodArgs<typeof M.backward>): void {
+    call(M.backward)(this, ...a);
   }
-  requires_grad_(requires_grad = true): this {
-    this.requires_grad = requires_grad;
-    return this;
+  requires_grad_(...a: MethodArgs<typeof M.requires_grad_>): this {
+    return call(M.requires_grad_)(this, ...a);
   }
   retain_grad(): void {
     A.retainGrad(this);
@@ -191,11 +197,11 @@ export class Tensor {
 
   // ---- conversion -----------------------------------------------------------------------------
 
-  to(dtype: DTypeLike | { dtype?: DTypeLike }): Tensor {
-    return C.to(this, dtype);
+  to(...a: MethodArgs<typeof M.to>): Tensor {
+    return call(M.to)(this, ...a);
   }
-  type(dtype: DTypeLike): Tensor {
-    return C.to(this, dtype);
+  type(...a: MethodArgs<typeof M.type>): Tensor {
+    return call(M.type)(this, ...a);
   }
   float(): Tensor {
     return C.to(this, 'float32');
@@ -219,176 +225,151 @@ export class Tensor {
     return this;
   }
 
-  // ---- views ----------------------------------------------------------------------------------
+  // ---- views ------------------------------------------------------------------------------
 
-  view(...shape: (number | number[])[]): Tensor {
-    return V.view(this, shape);
-  }
-  view_as(other: Tensor): Tensor {
-    return V.view(this, [other.shape as number[]]);
-  }
-  reshape(...shape: (number | number[])[]): Tensor {
-    return V.reshape(this, shape);
-  }
-  reshape_as(other: Tensor): Tensor {
-    return V.reshape(this, [other.shape as number[]]);
-  }
-  transpose(dim0: number, dim1: number): Tensor {
-    return V.transpose(this, dim0, dim1);
-  }
-  swapaxes(dim0: number, dim1: number): Tensor {
-    return V.transpose(this, dim0, dim1);
-  }
-  t(): Tensor {
-    return V.t(this);
-  }
-  get T(): Tensor {
-    return V.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i));
-  }
-  get mT(): Tensor {
-    return V.transpose(this, -2, -1);
-  }
-  permute(...dims: (number | number[])[]): Tensor {
-    return V.permute(this, V.flatArgs(dims));
-  }
-  unsqueeze(dim: number): Tensor {
-    return V.unsqueeze(this, dim);
-  }
-  squeeze(dim?: number | number[]): Tensor {
-    return V.squeeze(this, dim);
-  }
-  expand(...sizes: (number | number[])[]): Tensor {
-    return V.expand(this, V.flatArgs(sizes));
-  }
-  expand_as(other: Tensor): Tensor {
-    return V.expand(this, other.shape as number[]);
-  }
-  narrow(dim: number, start: number, length: number): Tensor {
-    return V.narrow(this, dim, start, length);
-  }
-  select(dim: number, index: number): Tensor {
-    return V.select(this, dim, index);
-  }
-  flatten(start_dim = 0, end_dim = -1): Tensor {
-    return V.flatten(this, start_dim, end_dim);
-  }
-  unflatten(dim: number, sizes: number[]): Tensor {
-    return V.unflatten(this, dim, sizes);
-  }
+  view(...a: (number | readonly number[])[]): Tensor { return call(M.view)(this, ...a); }
+  view_as(...a: MethodArgs<typeof M.view_as>): Tensor { return call(M.view_as)(this, ...a); }
+  reshape(...a: (number | readonly number[])[]): Tensor { return call(M.reshape)(this, ...a); }
+  reshape_as(...a: MethodArgs<typeof M.reshape_as>): Tensor { return call(M.reshape_as)(this, ...a); }
+  transpose(...a: MethodArgs<typeof T.transpose>): Tensor { return call(T.transpose)(this, ...a); }
+  swapaxes(...a: MethodArgs<typeof T.swapaxes>): Tensor { return call(T.swapaxes)(this, ...a); }
+  t(...a: MethodArgs<typeof T.t>): Tensor { return call(T.t)(this, ...a); }
+  permute(...a: (number | readonly number[])[]): Tensor { return call(M.permute)(this, ...a); }
+  unsqueeze(...a: MethodArgs<typeof T.unsqueeze>): Tensor { return call(T.unsqueeze)(this, ...a); }
+  squeeze(...a: MethodArgs<typeof T.squeeze>): Tensor { return call(T.squeeze)(this, ...a); }
+  expand(...a: (number | readonly number[])[]): Tensor { return call(M.expand)(this, ...a); }
+  expand_as(...a: MethodArgs<typeof M.expand_as>): Tensor { return call(M.expand_as)(this, ...a); }
+  narrow(...a: MethodArgs<typeof T.narrow>): Tensor { return call(T.narrow)(this, ...a); }
+  select(...a: MethodArgs<typeof T.select>): Tensor { return call(T.select)(this, ...a); }
+  flatten(...a: MethodArgs<typeof T.flatten>): Tensor { return call(T.flatten)(this, ...a); }
+  unflatten(...a: MethodArgs<typeof T.unflatten>): Tensor { return call(T.unflatten)(this, ...a); }
 
-  // ---- elementwise unary ----------------------------------------------------------------------
+  // ---- elementwise unary ------------------------------------------------------------------
 
-  neg(): Tensor { return U.neg(this); }
-  negative(): Tensor { return U.neg(this); }
-  abs(): Tensor { return U.abs(this); }
-  sign(): Tensor { return U.sign(this); }
-  exp(): Tensor { return U.exp(this); }
-  log(): Tensor { return U.log(this); }
-  log1p(): Tensor { return U.log1p(this); }
-  expm1(): Tensor { return U.expm1(this); }
-  sqrt(): Tensor { return U.sqrt(this); }
-  rsqrt(): Tensor { return U.rsqrt(this); }
-  sin(): Tensor { return U.sin(this); }
-  cos(): Tensor { return U.cos(this); }
-  tanh(): Tensor { return U.tanh(this); }
-  sigmoid(): Tensor { return U.sigmoid(this); }
-  relu(): Tensor { return U.relu(this); }
-  reciprocal(): Tensor { return U.reciprocal(this); }
-  floor(): Tensor { return U.floor(this); }
-  ceil(): Tensor { return U.ceil(this); }
-  round(): Tensor { return U.round(this); }
-  trunc(): Tensor { return U.trunc(this); }
-  square(): Tensor { return U.square(this); }
-  erf(): Tensor { return U.erf(this); }
-  logical_not(): Tensor { return U.logical_not(this); }
-  clamp(min?: Scalar | null | { min?: Scalar | null; max?: Scalar | null }, max?: Scalar | null): Tensor { return U.clamp(this, min, max); }
-  clip(min?: Scalar | null | { min?: Scalar | null; max?: Scalar | null }, max?: Scalar | null): Tensor { return U.clamp(this, min, max); }
+  neg(...a: MethodArgs<typeof T.neg>): Tensor { return call(T.neg)(this, ...a); }
+  negative(...a: MethodArgs<typeof T.negative>): Tensor { return call(T.negative)(this, ...a); }
+  abs(...a: MethodArgs<typeof T.abs>): Tensor { return call(T.abs)(this, ...a); }
+  sign(...a: MethodArgs<typeof T.sign>): Tensor { return call(T.sign)(this, ...a); }
+  exp(...a: MethodArgs<typeof T.exp>): Tensor { return call(T.exp)(this, ...a); }
+  log(...a: MethodArgs<typeof T.log>): Tensor { return call(T.log)(this, ...a); }
+  log1p(...a: MethodArgs<typeof T.log1p>): Tensor { return call(T.log1p)(this, ...a); }
+  expm1(...a: MethodArgs<typeof T.expm1>): Tensor { return call(T.expm1)(this, ...a); }
+  sqrt(...a: MethodArgs<typeof T.sqrt>): Tensor { return call(T.sqrt)(this, ...a); }
+  rsqrt(...a: MethodArgs<typeof T.rsqrt>): Tensor { return call(T.rsqrt)(this, ...a); }
+  sin(...a: MethodArgs<typeof T.sin>): Tensor { return call(T.sin)(this, ...a); }
+  cos(...a: MethodArgs<typeof T.cos>): Tensor { return call(T.cos)(this, ...a); }
+  tanh(...a: MethodArgs<typeof T.tanh>): Tensor { return call(T.tanh)(this, ...a); }
+  sigmoid(...a: MethodArgs<typeof T.sigmoid>): Tensor { return call(T.sigmoid)(this, ...a); }
+  relu(...a: MethodArgs<typeof T.relu>): Tensor { return call(T.relu)(this, ...a); }
+  reciprocal(...a: MethodArgs<typeof T.reciprocal>): Tensor { return call(T.reciprocal)(this, ...a); }
+  floor(...a: MethodArgs<typeof T.floor>): Tensor { return call(T.floor)(this, ...a); }
+  ceil(...a: MethodArgs<typeof T.ceil>): Tensor { return call(T.ceil)(this, ...a); }
+  round(...a: MethodArgs<typeof T.round>): Tensor { return call(T.round)(this, ...a); }
+  trunc(...a: MethodArgs<typeof T.trunc>): Tensor { return call(T.trunc)(this, ...a); }
+  square(...a: MethodArgs<typeof T.square>): Tensor { return call(T.square)(this, ...a); }
+  erf(...a: MethodArgs<typeof T.erf>): Tensor { return call(T.erf)(this, ...a); }
+  logical_not(...a: MethodArgs<typeof T.logical_not>): Tensor { return call(T.logical_not)(this, ...a); }
+  clamp(...a: MethodArgs<typeof T.clamp>): Tensor { return call(T.clamp)(this, ...a); }
+  clip(...a: MethodArgs<typeof T.clip>): Tensor { return call(T.clip)(this, ...a); }
 
-  // ---- elementwise binary ---------------------------------------------------------------------
+  // ---- elementwise binary -----------------------------------------------------------------
 
-  add(other: TensorOrScalar, alpha?: Scalar | { alpha?: Scalar }): Tensor { return B.add(this, other, alpha); }
-  sub(other: TensorOrScalar, alpha?: Scalar | { alpha?: Scalar }): Tensor { return B.sub(this, other, alpha); }
-  subtract(other: TensorOrScalar, alpha?: Scalar | { alpha?: Scalar }): Tensor { return B.sub(this, other, alpha); }
-  mul(other: TensorOrScalar): Tensor { return B.mul(this, other); }
-  multiply(other: TensorOrScalar): Tensor { return B.mul(this, other); }
-  div(other: TensorOrScalar, rounding_mode?: B.RoundingMode | { rounding_mode?: B.RoundingMode }): Tensor { return B.div(this, other, rounding_mode); }
-  divide(other: TensorOrScalar, rounding_mode?: B.RoundingMode | { rounding_mode?: B.RoundingMode }): Tensor { return B.div(this, other, rounding_mode); }
-  true_divide(other: TensorOrScalar): Tensor { return B.div(this, other); }
-  pow(exponent: TensorOrScalar): Tensor { return B.pow(this, exponent); }
-  maximum(other: Tensor): Tensor { return B.maximum(this, other); }
-  minimum(other: Tensor): Tensor { return B.minimum(this, other); }
-  eq(other: TensorOrScalar): Tensor { return B.eq(this, other); }
-  ne(other: TensorOrScalar): Tensor { return B.ne(this, other); }
-  lt(other: TensorOrScalar): Tensor { return B.lt(this, other); }
-  le(other: TensorOrScalar): Tensor { return B.le(this, other); }
-  gt(other: TensorOrScalar): Tensor { return B.gt(this, other); }
-  ge(other: TensorOrScalar): Tensor { return B.ge(this, other); }
-  logical_and(other: Tensor): Tensor { return B.logical_and(this, other); }
-  logical_or(other: Tensor): Tensor { return B.logical_or(this, other); }
-  logical_xor(other: Tensor): Tensor { return B.logical_xor(this, other); }
-  where(condition: Tensor, other: TensorOrScalar): Tensor { return B.where(condition, this, other); }
-  masked_fill(mask: Tensor, value: TensorOrScalar): Tensor { return B.masked_fill(this, mask, value); }
-  equal(other: Tensor): boolean { return B.equal(this, other); }
-  allclose(other: Tensor, rtol?: number | { rtol?: number; atol?: number; equal_nan?: boolean }, atol?: number, equal_nan?: boolean): boolean {
-    return B.allclose(this, other, rtol, atol, equal_nan);
-  }
+  add(...a: MethodArgs<typeof T.add>): Tensor { return call(T.add)(this, ...a); }
+  sub(...a: MethodArgs<typeof T.sub>): Tensor { return call(T.sub)(this, ...a); }
+  subtract(...a: MethodArgs<typeof T.subtract>): Tensor { return call(T.subtract)(this, ...a); }
+  mul(...a: MethodArgs<typeof T.mul>): Tensor { return call(T.mul)(this, ...a); }
+  multiply(...a: MethodArgs<typeof T.multiply>): Tensor { return call(T.multiply)(this, ...a); }
+  div(...a: MethodArgs<typeof T.div>): Tensor { return call(T.div)(this, ...a); }
+  divide(...a: MethodArgs<typeof T.divide>): Tensor { return call(T.divide)(this, ...a); }
+  true_divide(...a: MethodArgs<typeof T.true_divide>): Tensor { return call(T.true_divide)(this, ...a); }
+  pow(...a: MethodArgs<typeof T.pow>): Tensor { return call(T.pow)(this, ...a); }
+  maximum(...a: MethodArgs<typeof T.maximum>): Tensor { return call(T.maximum)(this, ...a); }
+  minimum(...a: MethodArgs<typeof T.minimum>): Tensor { return call(T.minimum)(this, ...a); }
+  eq(...a: MethodArgs<typeof T.eq>): Tensor { return call(T.eq)(this, ...a); }
+  ne(...a: MethodArgs<typeof T.ne>): Tensor { return call(T.ne)(this, ...a); }
+  lt(...a: MethodArgs<typeof T.lt>): Tensor { return call(T.lt)(this, ...a); }
+  le(...a: MethodArgs<typeof T.le>): Tensor { return call(T.le)(this, ...a); }
+  gt(...a: MethodArgs<typeof T.gt>): Tensor { return call(T.gt)(this, ...a); }
+  ge(...a: MethodArgs<typeof T.ge>): Tensor { return call(T.ge)(this, ...a); }
+  logical_and(...a: MethodArgs<typeof T.logical_and>): Tensor { return call(T.logical_and)(this, ...a); }
+  logical_or(...a: MethodArgs<typeof T.logical_or>): Tensor { return call(T.logical_or)(this, ...a); }
+  logical_xor(...a: MethodArgs<typeof T.logical_xor>): Tensor { return call(T.logical_xor)(this, ...a); }
+  where(...a: MethodArgs<typeof M.where>): Tensor { return call(M.where)(this, ...a); }
+  masked_fill(...a: MethodArgs<typeof T.masked_fill>): Tensor { return call(T.masked_fill)(this, ...a); }
+  equal(...a: MethodArgs<typeof T.equal>): boolean { return call(T.equal)(this, ...a); }
+  allclose(...a: MethodArgs<typeof T.allclose>): boolean { return call(T.allclose)(this, ...a); }
 
-  // ---- linear algebra -------------------------------------------------------------------------
+  // ---- linear algebra ---------------------------------------------------------------------
 
-  matmul(other: Tensor): Tensor { return L.matmul(this, other); }
-  mm(mat2: Tensor): Tensor { return L.mm(this, mat2); }
-  bmm(mat2: Tensor): Tensor { return L.bmm(this, mat2); }
-  mv(vec: Tensor): Tensor { return L.mv(this, vec); }
-  dot(other: Tensor): Tensor { return L.dot(this, other); }
-  outer(vec2: Tensor): Tensor { return L.outer(this, vec2); }
-  addmm(mat1: Tensor, mat2: Tensor, opts?: { beta?: Scalar; alpha?: Scalar }): Tensor { return L.addmm(this, mat1, mat2, opts); }
+  matmul(...a: MethodArgs<typeof T.matmul>): Tensor { return call(T.matmul)(this, ...a); }
+  mm(...a: MethodArgs<typeof T.mm>): Tensor { return call(T.mm)(this, ...a); }
+  bmm(...a: MethodArgs<typeof T.bmm>): Tensor { return call(T.bmm)(this, ...a); }
+  mv(...a: MethodArgs<typeof T.mv>): Tensor { return call(T.mv)(this, ...a); }
+  dot(...a: MethodArgs<typeof T.dot>): Tensor { return call(T.dot)(this, ...a); }
+  outer(...a: MethodArgs<typeof T.outer>): Tensor { return call(T.outer)(this, ...a); }
+  addmm(...a: MethodArgs<typeof T.addmm>): Tensor { return call(T.addmm)(this, ...a); }
 
-  // ---- reductions -----------------------------------------------------------------------------
+  // ---- reductions -------------------------------------------------------------------------
 
-  sum(dim?: DimArg | R.ReduceOpts, keepdim?: boolean | R.ReduceOpts, opts?: R.ReduceOpts): Tensor { return R.sum(this, dim, keepdim, opts); }
-  mean(dim?: DimArg | R.ReduceOpts, keepdim?: boolean | R.ReduceOpts, opts?: R.ReduceOpts): Tensor { return R.mean(this, dim, keepdim, opts); }
-  prod(dim?: number | R.ReduceOpts, keepdim?: boolean | R.ReduceOpts, opts?: R.ReduceOpts): Tensor { return R.prod(this, dim, keepdim, opts); }
+  sum(...a: MethodArgs<typeof T.sum>): Tensor { return call(T.sum)(this, ...a); }
+  mean(...a: MethodArgs<typeof T.mean>): Tensor { return call(T.mean)(this, ...a); }
+  prod(...a: MethodArgs<typeof T.prod>): Tensor { return call(T.prod)(this, ...a); }
   max(): Tensor;
-  max(other: Tensor): Tensor;
-  max(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): ReduceResult;
-  max(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | ReduceResult { return R.max(this, dim, keepdim); }
+  max(other: Tensor | { other: Tensor }): Tensor;
+  max(dim: number, keepdim?: boolean | { keepdim?: boolean }): ReduceResult;
+  max(opts: { dim: number; keepdim?: boolean }): ReduceResult;
+  max(...a: unknown[]): Tensor | ReduceResult { return call(T.max)(this, ...a); }
   min(): Tensor;
-  min(other: Tensor): Tensor;
-  min(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): ReduceResult;
-  min(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | ReduceResult { return R.min(this, dim, keepdim); }
-  amax(dim?: DimArg | R.ReduceOpts, keepdim?: boolean): Tensor { return R.amax(this, dim, keepdim); }
-  amin(dim?: DimArg | R.ReduceOpts, keepdim?: boolean): Tensor { return R.amin(this, dim, keepdim); }
-  argmax(dim?: number | null | R.ReduceOpts, keepdim?: boolean): Tensor { return R.argmax(this, dim, keepdim); }
-  argmin(dim?: number | null | R.ReduceOpts, keepdim?: boolean): Tensor { return R.argmin(this, dim, keepdim); }
-  var(dim?: DimArg | boolean | R.VarOpts, unbiased?: boolean | R.VarOpts, keepdim?: boolean | R.VarOpts): Tensor { return R.var_(this, dim, unbiased, keepdim); }
-  std(dim?: DimArg | boolean | R.VarOpts, unbiased?: boolean | R.VarOpts, keepdim?: boolean | R.VarOpts): Tensor { return R.std(this, dim, unbiased, keepdim); }
-  logsumexp(dim: DimArg | R.ReduceOpts, keepdim?: boolean): Tensor { return R.logsumexp(this, dim, keepdim); }
-  norm(p?: number | 'fro' | R.NormOpts | null, dim?: DimArg | R.NormOpts, keepdim?: boolean): Tensor { return R.norm(this, p, dim, keepdim); }
-  any(dim?: number | R.ReduceOpts, keepdim?: boolean): Tensor { return R.any(this, dim, keepdim); }
-  all(dim?: number | R.ReduceOpts, keepdim?: boolean): Tensor { return R.all(this, dim, keepdim); }
-  softmax(dim: number | { dim: number }): Tensor { return R.softmax(this, dim); }
-  prelu(weight: Tensor): Tensor { return Act.prelu(this, weight); }
-  hardshrink(lambd: number | { lambd?: number } = 0.5): Tensor { return Act.hardshrink(this, lambd); }
-  log_softmax(dim: number | { dim: number }): Tensor { return R.log_softmax(this, dim); }
+  min(other: Tensor | { other: Tensor }): Tensor;
+  min(dim: number, keepdim?: boolean | { keepdim?: boolean }): ReduceResult;
+  min(opts: { dim: number; keepdim?: boolean }): ReduceResult;
+  min(...a: unknown[]): Tensor | ReduceResult { return call(T.min)(this, ...a); }
+  amax(...a: MethodArgs<typeof T.amax>): Tensor { return call(T.amax)(this, ...a); }
+  amin(...a: MethodArgs<typeof T.amin>): Tensor { return call(T.amin)(this, ...a); }
+  argmax(...a: MethodArgs<typeof T.argmax>): Tensor { return call(T.argmax)(this, ...a); }
+  argmin(...a: MethodArgs<typeof T.argmin>): Tensor { return call(T.argmin)(this, ...a); }
+  var(unbiased?: boolean): Tensor;
+  var(dim: DimArg | null, unbiased?: boolean, keepdim?: boolean | { keepdim?: boolean }): Tensor;
+  var(dim: DimArg | null, opts: { unbiased?: boolean; keepdim?: boolean } | { correction?: number | null; keepdim?: boolean }): Tensor;
+  var(opts: { dim?: DimArg | null; unbiased?: boolean; keepdim?: boolean } | { dim?: DimArg | null; correction?: number | null; keepdim?: boolean }): Tensor;
+  var(...a: unknown[]): Tensor { return call(T.var_)(this, ...a); }
+  std(unbiased?: boolean): Tensor;
+  std(dim: DimArg | null, unbiased?: boolean, keepdim?: boolean | { keepdim?: boolean }): Tensor;
+  std(dim: DimArg | null, opts: { unbiased?: boolean; keepdim?: boolean } | { correction?: number | null; keepdim?: boolean }): Tensor;
+  std(opts: { dim?: DimArg | null; unbiased?: boolean; keepdim?: boolean } | { dim?: DimArg | null; correction?: number | null; keepdim?: boolean }): Tensor;
+  std(...a: unknown[]): Tensor { return call(T.std)(this, ...a); }
+  logsumexp(...a: MethodArgs<typeof T.logsumexp>): Tensor { return call(T.logsumexp)(this, ...a); }
+  norm(...a: MethodArgs<typeof T.norm>): Tensor { return call(T.norm)(this, ...a); }
+  any(...a: MethodArgs<typeof T.any>): Tensor { return call(T.any)(this, ...a); }
+  all(...a: MethodArgs<typeof T.all>): Tensor { return call(T.all)(this, ...a); }
+  softmax(...a: MethodArgs<typeof T.softmax>): Tensor { return call(T.softmax)(this, ...a); }
+  log_softmax(...a: MethodArgs<typeof T.log_softmax>): Tensor { return call(T.log_softmax)(this, ...a); }
+  prelu(...a: MethodArgs<typeof T.prelu>): Tensor { return call(T.prelu)(this, ...a); }
+  hardshrink(...a: MethodArgs<typeof T.hardshrink>): Tensor { return call(T.hardshrink)(this, ...a); }
 
-  // ---- joining and indexing -------------------------------------------------------------------
+  // ---- joining and indexing ---------------------------------------------------------------
 
-  split(split_size_or_sections: number | number[], dim = 0): Tensor[] { return J.split(this, split_size_or_sections, dim); }
-  chunk(chunks: number, dim = 0): Tensor[] { return J.chunk(this, chunks, dim); }
-  repeat(...sizes: (number | number[])[]): Tensor { return J.repeat(this, V.flatArgs(sizes)); }
-  index_select(dim: number, index: Tensor): Tensor { return I.index_select(this, dim, index); }
-  gather(dim: number, index: Tensor): Tensor { return I.gather(this, dim, index); }
+  split(...a: MethodArgs<typeof M.split>): Tensor[] { return call(M.split)(this, ...a); }
+  chunk(...a: MethodArgs<typeof T.chunk>): Tensor[] { return call(T.chunk)(this, ...a); }
+  repeat(...a: (number | readonly number[])[]): Tensor { return call(M.repeat)(this, ...a); }
+  index_select(...a: MethodArgs<typeof T.index_select>): Tensor { return call(T.index_select)(this, ...a); }
+  gather(...a: MethodArgs<typeof T.gather>): Tensor { return call(T.gather)(this, ...a); }
 
-  // ---- in place -------------------------------------------------------------------------------
+  // ---- in place ---------------------------------------------------------------------------
 
-  add_(other: TensorOrScalar, alpha?: Scalar | { alpha?: Scalar }): this { return P.binary_(this, 'add', other, alpha); }
-  sub_(other: TensorOrScalar, alpha?: Scalar | { alpha?: Scalar }): this { return P.binary_(this, 'sub', other, alpha); }
-  mul_(other: TensorOrScalar): this { return P.binary_(this, 'mul', other); }
-  div_(other: TensorOrScalar): this { return P.binary_(this, 'div', other); }
-  pow_(exponent: TensorOrScalar): this { return P.binary_(this, 'pow', exponent); }
-  addcmul_(tensor1: Tensor, tensor2: Tensor, value?: Scalar | { value?: Scalar }): this { return P.addcmul_(this, tensor1, tensor2, value); }
-  addcdiv_(tensor1: Tensor, tensor2: Tensor, value?: Scalar | { value?: Scalar }): this { return P.addcdiv_(this, tensor1, tensor2, value); }
-  clamp_(min?: Scalar | null | { min?: Scalar | null; max?: Scalar | null }, max?: Scalar | null): this { return P.inplace(this, (s) => U.clamp(s, min, max)); }
+  add_(...a: MethodArgs<typeof M.add_>): this { return call(M.add_)(this, ...a); }
+  sub_(...a: MethodArgs<typeof M.sub_>): this { return call(M.sub_)(this, ...a); }
+  mul_(...a: MethodArgs<typeof M.mul_>): this { return call(M.mul_)(this, ...a); }
+  div_(...a: MethodArgs<typeof M.div_>): this { return call(M.div_)(this, ...a); }
+  pow_(...a: MethodArgs<typeof M.pow_>): this { return call(M.pow_)(this, ...a); }
+  addcmul_(...a: MethodArgs<typeof M.addcmul_>): this { return call(M.addcmul_)(this, ...a); }
+  addcdiv_(...a: MethodArgs<typeof M.addcdiv_>): this { return call(M.addcdiv_)(this, ...a); }
+  clamp_(...a: MethodArgs<typeof M.clamp_>): this { return call(M.clamp_)(this, ...a); }
+  masked_fill_(...a: MethodArgs<typeof M.masked_fill_>): this { return call(M.masked_fill_)(this, ...a); }
+  fill_(...a: MethodArgs<typeof M.fill_>): this { return call(M.fill_)(this, ...a); }
+  copy_(...a: MethodArgs<typeof M.copy_>): this { return call(M.copy_)(this, ...a); }
+  uniform_(...a: MethodArgs<typeof M.uniform_>): this { return call(M.uniform_)(this, ...a); }
+  normal_(...a: MethodArgs<typeof M.normal_>): this { return call(M.normal_)(this, ...a); }
   neg_(): this { return P.unary_(this, 'neg', U.neg); }
   exp_(): this { return P.unary_(this, 'exp', U.exp); }
   log_(): this { return P.unary_(this, 'log', U.log); }
@@ -397,10 +378,5 @@ export class Tensor {
   relu_(): this { return P.unary_(this, 'relu', U.relu); }
   sigmoid_(): this { return P.unary_(this, 'sigmoid', U.sigmoid); }
   tanh_(): this { return P.unary_(this, 'tanh', U.tanh); }
-  masked_fill_(mask: Tensor, value: TensorOrScalar): this { return P.inplace(this, (s) => B.masked_fill(s, mask, value)); }
   zero_(): this { return P.fill_(this, 0); }
-  fill_(value: Scalar | Tensor): this { return P.fill_(this, value); }
-  copy_(src: Tensor): this { return P.copy_(this, src); }
-  uniform_(from = 0, to = 1): this { return P.uniform_(this, from, to); }
-  normal_(mean = 0, std = 1): this { return P.normal_(this, mean, std); }
 }

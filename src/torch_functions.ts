@@ -1,75 +1,286 @@
-/** The `torch.*` function forms of ops that take the tensor first (torch.sum(x, 1) ≡ x.sum(1)). */
-import { Tensor, type ReduceResult } from './tensor.js';
+/**
+ * The `torch.*` functions, each with its Python signature (PyTorch's, as native_functions.yaml
+ * writes it, `input` for self). They accept positional arguments, a trailing options object keyed
+ * by keyword, or both; the ops in src/ops receive plain positional values.
+ */
+import { Tensor, type NestedArray, type ReduceResult } from './tensor.js';
+import type { DTypeLike } from './dtype.js';
 import type { DimArg, Scalar, TensorOrScalar } from './ops/util.js';
-import type { ReduceOpts, VarOpts, NormOpts } from './ops/reduce.js';
+import { pyfn } from './python.js';
 import * as R from './ops/reduce.js';
 import * as U from './ops/unary.js';
+import * as B from './ops/binary.js';
+import * as L from './ops/linalg.js';
 import * as V from './ops/view.js';
 import * as J from './ops/join.js';
+import * as I from './ops/indexing.js';
 import * as C from './ops/convert.js';
+import * as A from './ops/activation.js';
+import * as N from './ops/creation.js';
+import * as D from './dtype.js';
+import * as G from './autograd/grad_mode.js';
+import * as Rnd from './random.js';
+import * as Fmt from './format.js';
+import * as Bk from './backend/index.js';
 
-export { neg, neg as negative, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, reciprocal, floor, ceil, round, trunc, square, erf, logical_not, clamp, clamp as clip } from './ops/unary.js';
-export { add, sub, sub as subtract, mul, mul as multiply, div, div as divide, pow, maximum, minimum, eq, ne, lt, le, gt, ge, logical_and, logical_or, logical_xor, where, masked_fill, equal, allclose } from './ops/binary.js';
-export { matmul, mm, bmm, mv, dot, outer, addmm } from './ops/linalg.js';
-export { cat, cat as concat, stack, split, chunk } from './ops/join.js';
-export { index_select, gather } from './ops/indexing.js';
-export { prelu, selu, selu_, celu, celu_, threshold, threshold_, hardshrink, relu_ } from './ops/activation.js';
-export { softmax, log_softmax, logsumexp, amax, amin, argmax, argmin, any, all } from './ops/reduce.js';
-export { transpose, transpose as swapaxes, t, unsqueeze, squeeze, narrow, select, flatten, unflatten } from './ops/view.js';
+type Opt<T> = T | null | undefined;
 
-export function sum(x: Tensor, dim?: DimArg | ReduceOpts, keepdim?: boolean | ReduceOpts, opts?: ReduceOpts): Tensor {
-  return R.sum(x, dim, keepdim, opts);
-}
-export function mean(x: Tensor, dim?: DimArg | ReduceOpts, keepdim?: boolean | ReduceOpts, opts?: ReduceOpts): Tensor {
-  return R.mean(x, dim, keepdim, opts);
-}
-export function prod(x: Tensor, dim?: number | ReduceOpts, keepdim?: boolean | ReduceOpts, opts?: ReduceOpts): Tensor {
-  return R.prod(x, dim, keepdim, opts);
-}
-export function max(x: Tensor): Tensor;
-export function max(x: Tensor, other: Tensor): Tensor;
-export function max(x: Tensor, dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): ReduceResult;
-export function max(x: Tensor, dim?: unknown, keepdim?: boolean): Tensor | ReduceResult {
-  return R.max(x, dim, keepdim);
-}
-export function min(x: Tensor): Tensor;
-export function min(x: Tensor, other: Tensor): Tensor;
-export function min(x: Tensor, dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): ReduceResult;
-export function min(x: Tensor, dim?: unknown, keepdim?: boolean): Tensor | ReduceResult {
-  return R.min(x, dim, keepdim);
-}
-export function var_(x: Tensor, dim?: DimArg | VarOpts | boolean, unbiased?: boolean | VarOpts, keepdim?: boolean | VarOpts): Tensor {
-  return R.var_(x, dim, unbiased, keepdim);
-}
-export function std(x: Tensor, dim?: DimArg | VarOpts | boolean, unbiased?: boolean | VarOpts, keepdim?: boolean | VarOpts): Tensor {
-  return R.std(x, dim, unbiased, keepdim);
-}
-export function norm(x: Tensor, p?: number | 'fro' | NormOpts | null, dim?: DimArg | NormOpts, keepdim?: boolean): Tensor {
-  return R.norm(x, p, dim, keepdim);
-}
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  return V.reshape(x, [shape as number[]]);
-}
-export function permute(x: Tensor, dims: readonly number[]): Tensor {
-  return V.permute(x, dims);
-}
-export function clone(x: Tensor): Tensor {
-  return C.clone(x);
-}
-export function detach(x: Tensor): Tensor {
-  return C.detach(x);
-}
-export function numel(x: Tensor): number {
-  return x.numel();
-}
-export function is_tensor(x: unknown): x is Tensor {
-  return x instanceof Tensor;
-}
-export function is_floating_point(x: Tensor): boolean {
-  return x.dtype.is_floating_point;
-}
-export function tile(x: Tensor, dims: readonly number[]): Tensor {
+// ---- elementwise ----------------------------------------------------------------------------------
+
+const unary = <S extends string>(spec: S, f: (x: Tensor) => Tensor) => pyfn(spec, f);
+export const neg = unary('neg(Tensor input)', U.neg);
+export const negative = unary('negative(Tensor input)', U.neg);
+export const abs = unary('abs(Tensor input)', U.abs);
+export const sign = unary('sign(Tensor input)', U.sign);
+export const exp = unary('exp(Tensor input)', U.exp);
+export const log = unary('log(Tensor input)', U.log);
+export const log1p = unary('log1p(Tensor input)', U.log1p);
+export const expm1 = unary('expm1(Tensor input)', U.expm1);
+export const sqrt = unary('sqrt(Tensor input)', U.sqrt);
+export const rsqrt = unary('rsqrt(Tensor input)', U.rsqrt);
+export const sin = unary('sin(Tensor input)', U.sin);
+export const cos = unary('cos(Tensor input)', U.cos);
+export const tanh = unary('tanh(Tensor input)', U.tanh);
+export const sigmoid = unary('sigmoid(Tensor input)', U.sigmoid);
+export const relu = unary('relu(Tensor input)', U.relu);
+export const reciprocal = unary('reciprocal(Tensor input)', U.reciprocal);
+export const floor = unary('floor(Tensor input)', (x) => U.floor(x));
+export const ceil = unary('ceil(Tensor input)', (x) => U.ceil(x));
+export const round = unary('round(Tensor input)', (x) => U.round(x));
+export const trunc = unary('trunc(Tensor input)', (x) => U.trunc(x));
+export const square = unary('square(Tensor input)', U.square);
+export const erf = unary('erf(Tensor input)', U.erf);
+export const logical_not = unary('logical_not(Tensor input)', U.logical_not);
+const clampImpl = (x: Tensor, min: Opt<Scalar>, max: Opt<Scalar>) => U.clamp(x, min, max);
+export const clamp = pyfn('clamp(Tensor input, Scalar? min=None, Scalar? max=None)', clampImpl);
+export const clip = pyfn('clip(Tensor input, Scalar? min=None, Scalar? max=None)', clampImpl);
+
+// alpha, rounding_mode and value may also come positionally (PyTorch takes them by keyword only), as kindling always allowed
+export const add = pyfn('add(Tensor|Number input, Tensor|Number other, Scalar alpha=1)', (a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar) => B.add(a, b, alpha));
+export const sub = pyfn('sub(Tensor|Number input, Tensor|Number other, Scalar alpha=1)', (a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar) => B.sub(a, b, alpha));
+export const subtract = pyfn('subtract(Tensor|Number input, Tensor|Number other, Scalar alpha=1)', (a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar) => B.sub(a, b, alpha));
+export const mul = pyfn('mul(Tensor|Number input, Tensor|Number other)', B.mul);
+export const multiply = pyfn('multiply(Tensor|Number input, Tensor|Number other)', B.mul);
+const divImpl = (a: TensorOrScalar, b: TensorOrScalar, rounding_mode: Opt<B.RoundingMode>) => B.div(a, b, rounding_mode ?? undefined);
+export const div = pyfn('div(Tensor|Number input, Tensor|Number other, str? rounding_mode=None)', divImpl);
+export const divide = pyfn('divide(Tensor|Number input, Tensor|Number other, str? rounding_mode=None)', divImpl);
+export const true_divide = pyfn('true_divide(Tensor|Number input, Tensor|Number other)', (a: TensorOrScalar, b: TensorOrScalar) => B.div(a, b));
+export const pow = pyfn('pow(Tensor|Number input, Tensor|Number exponent)', B.pow);
+export const maximum = pyfn('maximum(Tensor input, Tensor other)', (a: Tensor, b: Tensor) => B.maximum(a, b));
+export const minimum = pyfn('minimum(Tensor input, Tensor other)', (a: Tensor, b: Tensor) => B.minimum(a, b));
+export const eq = pyfn('eq(Tensor input, Tensor|Number other)', (a: Tensor, b: TensorOrScalar) => B.eq(a, b));
+export const ne = pyfn('ne(Tensor input, Tensor|Number other)', (a: Tensor, b: TensorOrScalar) => B.ne(a, b));
+export const lt = pyfn('lt(Tensor input, Tensor|Number other)', (a: Tensor, b: TensorOrScalar) => B.lt(a, b));
+export const le = pyfn('le(Tensor input, Tensor|Number other)', (a: Tensor, b: TensorOrScalar) => B.le(a, b));
+export const gt = pyfn('gt(Tensor input, Tensor|Number other)', (a: Tensor, b: TensorOrScalar) => B.gt(a, b));
+export const ge = pyfn('ge(Tensor input, Tensor|Number other)', (a: Tensor, b: TensorOrScalar) => B.ge(a, b));
+export const logical_and = pyfn('logical_and(Tensor input, Tensor other)', (a: Tensor, b: Tensor) => B.logical_and(a, b));
+export const logical_or = pyfn('logical_or(Tensor input, Tensor other)', (a: Tensor, b: Tensor) => B.logical_or(a, b));
+export const logical_xor = pyfn('logical_xor(Tensor input, Tensor other)', (a: Tensor, b: Tensor) => B.logical_xor(a, b));
+export const where = pyfn('where(Tensor condition, Tensor|Number input, Tensor|Number other)', B.where);
+export const masked_fill = pyfn('masked_fill(Tensor input, Tensor mask, Tensor|Number value)', B.masked_fill);
+export const equal = pyfn('equal(Tensor input, Tensor other)', B.equal);
+export const allclose = pyfn('allclose(Tensor input, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False)', B.allclose);
+
+// ---- linear algebra ---------------------------------------------------------------------------------
+
+export const matmul = pyfn('matmul(Tensor input, Tensor other)', L.matmul);
+export const mm = pyfn('mm(Tensor input, Tensor mat2)', L.mm);
+export const bmm = pyfn('bmm(Tensor input, Tensor mat2)', L.bmm);
+export const mv = pyfn('mv(Tensor input, Tensor vec)', L.mv);
+export const dot = pyfn('dot(Tensor input, Tensor tensor)', L.dot);
+export const outer = pyfn('outer(Tensor input, Tensor vec2)', L.outer);
+export const addmm = pyfn('addmm(Tensor input, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1)', (x: Tensor, m1: Tensor, m2: Tensor, beta: Scalar, alpha: Scalar) => L.addmm(x, m1, m2, beta, alpha));
+
+// ---- joining and indexing -----------------------------------------------------------------------
+
+export const cat = pyfn('cat(Tensor[] tensors, int dim=0)', J.cat);
+export const concat = pyfn('concat(Tensor[] tensors, int dim=0)', J.cat);
+export const stack = pyfn('stack(Tensor[] tensors, int dim=0)', J.stack);
+export const split = pyfn('split(Tensor tensor, int[1] split_size_or_sections, int dim=0)', J.split);
+export const chunk = pyfn('chunk(Tensor input, int chunks, int dim=0)', J.chunk);
+export const index_select = pyfn('index_select(Tensor input, int dim, Tensor index)', I.index_select);
+export const gather = pyfn('gather(Tensor input, int dim, Tensor index)', I.gather);
+export const tile = pyfn('tile(Tensor input, int[] dims)', (x: Tensor, dims: readonly number[]) => {
   const d = dims.length < x.ndim ? [...new Array(x.ndim - dims.length).fill(1), ...dims] : dims;
   return J.repeat(x, d);
+});
+
+// ---- activations with a torch.* form ------------------------------------------------------------
+
+export const prelu = pyfn('prelu(Tensor input, Tensor weight)', A.prelu);
+export const selu = pyfn('selu(Tensor input)', (x: Tensor) => A.selu(x, false));
+export const selu_ = pyfn('selu_(Tensor input)', A.selu_);
+export const celu = pyfn('celu(Tensor input, Scalar alpha=1.0)', (x: Tensor, alpha: number) => A.celu(x, alpha, false));
+export const celu_ = pyfn('celu_(Tensor input, Scalar alpha=1.0)', A.celu_);
+export const threshold = pyfn('threshold(Tensor input, Scalar threshold, Scalar value)', (x: Tensor, t: number, v: number) => A.threshold(x, t, v, false));
+export const threshold_ = pyfn('threshold_(Tensor input, Scalar threshold, Scalar value)', A.threshold_);
+export const hardshrink = pyfn('hardshrink(Tensor input, Scalar lambd=0.5)', A.hardshrink);
+export const relu_ = pyfn('relu_(Tensor input)', A.relu_);
+
+// ---- reductions -----------------------------------------------------------------------------------
+
+type Reduce = (x: Tensor, dim: Opt<DimArg>, keepdim: boolean, dtype: Opt<DTypeLike>) => Tensor;
+export const sum = pyfn('sum(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)', R.sum as Reduce);
+export const mean = pyfn('mean(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)', R.mean as Reduce);
+export const prod = pyfn('prod(Tensor input, int? dim=None, bool keepdim=False, *, ScalarType? dtype=None)', R.prod as (x: Tensor, dim: Opt<number>, keepdim: boolean, dtype: Opt<DTypeLike>) => Tensor);
+
+/** max / min: over everything, elementwise against another tensor, or along a dim with indices. */
+interface Extreme {
+  (input: Tensor): Tensor;
+  (input: Tensor, other: Tensor): Tensor;
+  (input: Tensor, opts: { other: Tensor }): Tensor;
+  (input: Tensor, dim: number, keepdim?: boolean): ReduceResult;
+  (input: Tensor, dim: number, opts: { keepdim?: boolean }): ReduceResult;
+  (input: Tensor, opts: { dim: number; keepdim?: boolean }): ReduceResult;
 }
+const extreme = (kind: 'max' | 'min') =>
+  pyfn([`${kind}(Tensor input)`, `${kind}(Tensor input, Tensor other)`, `${kind}(Tensor input, int dim, bool keepdim=False)`],
+    (x: Tensor, other: Tensor | undefined, dim: number | undefined, keepdim: boolean | undefined) =>
+      (kind === 'max' ? R.max : R.min)(x, other ?? dim, keepdim)) as unknown as Extreme;
+export const max = extreme('max');
+export const min = extreme('min');
+
+type DimReduce = (x: Tensor, dim: Opt<DimArg>, keepdim: boolean) => Tensor;
+export const amax = pyfn('amax(Tensor input, int[1] dim=[], bool keepdim=False)', R.amax as DimReduce);
+export const amin = pyfn('amin(Tensor input, int[1] dim=[], bool keepdim=False)', R.amin as DimReduce);
+export const argmax = pyfn('argmax(Tensor input, int? dim=None, bool keepdim=False)', (x: Tensor, dim: Opt<number>, keepdim: boolean) => R.argmax(x, dim, keepdim));
+export const argmin = pyfn('argmin(Tensor input, int? dim=None, bool keepdim=False)', (x: Tensor, dim: Opt<number>, keepdim: boolean) => R.argmin(x, dim, keepdim));
+export const any = pyfn('any(Tensor input, int? dim=None, bool keepdim=False)', (x: Tensor, dim: Opt<number>, keepdim: boolean) => R.any(x, dim, keepdim));
+export const all = pyfn('all(Tensor input, int? dim=None, bool keepdim=False)', (x: Tensor, dim: Opt<number>, keepdim: boolean) => R.all(x, dim, keepdim));
+export const logsumexp = pyfn('logsumexp(Tensor input, int[1] dim, bool keepdim=False)', R.logsumexp as (x: Tensor, dim: DimArg, keepdim: boolean) => Tensor);
+
+/** var / std: `unbiased` (PyTorch's older form) or `correction`, over all elements or some dims. */
+interface Spread {
+  (input: Tensor, unbiased?: boolean): Tensor;
+  (input: Tensor, dim: DimArg, unbiased?: boolean, keepdim?: boolean): Tensor;
+  (input: Tensor, dim: DimArg, unbiased: boolean, opts: { keepdim?: boolean }): Tensor;
+  (input: Tensor, dim: DimArg, opts: { unbiased?: boolean; keepdim?: boolean } | { correction?: number | null; keepdim?: boolean }): Tensor;
+  (input: Tensor, opts: { dim?: DimArg; unbiased?: boolean; keepdim?: boolean } | { dim?: DimArg; correction?: number | null; keepdim?: boolean }): Tensor;
+}
+const spread = (kind: 'var' | 'std') =>
+  pyfn([
+    `${kind}(Tensor input, bool unbiased=True)`,
+    `${kind}(Tensor input, int[1]? dim, bool unbiased=True, bool keepdim=False)`,
+    `${kind}(Tensor input, int[1]? dim=None, *, int? correction=None, bool keepdim=False)`,
+  ], (x: Tensor, unbiased: boolean | undefined, dim: Opt<DimArg>, keepdim: boolean | undefined, correction: Opt<number>) =>
+    (kind === 'var' ? R.var_ : R.std)(x, dim, correction ?? (unbiased === false ? 0 : 1), keepdim ?? false)) as unknown as Spread;
+export const var_ = spread('var');
+export const std = spread('std');
+export const norm = pyfn('norm(Tensor input, Any? p=\'fro\', int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)',
+  (x: Tensor, p: Opt<number | 'fro'>, dim: Opt<DimArg>, keepdim: boolean, dtype: Opt<DTypeLike>) => R.norm(x, p, dim, keepdim, dtype));
+export const softmax = pyfn('softmax(Tensor input, int dim, ScalarType? dtype=None)', R.softmax as (x: Tensor, dim: number, dtype: Opt<DTypeLike>) => Tensor);
+export const log_softmax = pyfn('log_softmax(Tensor input, int dim, ScalarType? dtype=None)', R.log_softmax as (x: Tensor, dim: number, dtype: Opt<DTypeLike>) => Tensor);
+
+// ---- views ----------------------------------------------------------------------------------------
+
+export const transpose = pyfn('transpose(Tensor input, int dim0, int dim1)', V.transpose);
+export const swapaxes = pyfn('swapaxes(Tensor input, int axis0, int axis1)', V.transpose);
+export const t = pyfn('t(Tensor input)', V.t);
+export const unsqueeze = pyfn('unsqueeze(Tensor input, int dim)', V.unsqueeze);
+export const squeeze = pyfn('squeeze(Tensor input, int[1]? dim=None)', V.squeeze as (x: Tensor, dim: Opt<number | readonly number[]>) => Tensor);
+export const narrow = pyfn('narrow(Tensor input, int dim, int start, int length)', V.narrow);
+export const select = pyfn('select(Tensor input, int dim, int index)', V.select);
+export const flatten = pyfn('flatten(Tensor input, int start_dim=0, int end_dim=-1)', V.flatten);
+export const unflatten = pyfn('unflatten(Tensor input, int dim, int[] sizes)', V.unflatten);
+export const reshape = pyfn('reshape(Tensor input, SymInt[] shape)', (x: Tensor, shape: readonly number[]) => V.reshape(x, [shape]));
+export const permute = pyfn('permute(Tensor input, int[] dims)', V.permute);
+
+// ---- conversion and queries -----------------------------------------------------------------------
+
+export const clone = pyfn('clone(Tensor input)', C.clone);
+export const detach = pyfn('detach(Tensor input)', C.detach);
+export const numel = pyfn('numel(Tensor input)', (x: Tensor) => x.numel());
+export const is_tensor = pyfn('is_tensor(Any obj)', (x: unknown): x is Tensor => x instanceof Tensor);
+export const is_floating_point = pyfn('is_floating_point(Tensor input)', (x: Tensor) => x.dtype.is_floating_point);
+
+// ---- creation -------------------------------------------------------------------------------------
+
+type Kw = { dtype?: DTypeLike | null; requires_grad?: boolean; device?: string | null };
+const opts = (dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>): N.TensorOptions =>
+  ({ dtype: dtype ?? undefined, requires_grad, device: device ?? undefined });
+/** Sizes as varargs or one array, then keyword-only options: torch.zeros(2, 3), torch.zeros([2, 3], { dtype }). */
+type Sized<K> = {
+  (...size: number[]): Tensor;
+  (size: readonly number[], opts?: K): Tensor;
+  (...args: [...number[], K]): Tensor;
+  (opts: K & { size: readonly number[] }): Tensor;
+};
+const KW = 'ScalarType? dtype=None, bool requires_grad=False, str? device=None';
+
+export const tensor = pyfn(`tensor(Any data, *, ${KW})`,
+  (data: Parameters<typeof N.tensor>[0], dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) => N.tensor(data, opts(dtype, requires_grad, device)));
+export const frombuffer = pyfn('frombuffer(Any buffer, *, ScalarType? dtype=None, int count=-1, int offset=0, bool requires_grad=False)',
+  (buffer: ArrayBufferLike | ArrayBufferView, dtype: Opt<DTypeLike>, count: number, offset: number, requires_grad: boolean) =>
+    N.frombuffer(buffer, { dtype: dtype ?? undefined, count, offset, requires_grad }));
+const sized = (name: string, f: (size: number[], o: N.TensorOptions) => Tensor) =>
+  pyfn(`${name}(SymInt... size, *, ${KW})`, (size: number[], dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) =>
+    f(size, opts(dtype, requires_grad, device))) as unknown as Sized<Kw>;
+export const zeros = sized('zeros', N.zeros);
+export const ones = sized('ones', N.ones);
+export const empty = sized('empty', N.zeros);
+export const rand = sized('rand', N.rand);
+export const randn = sized('randn', N.randn);
+export const full = pyfn(`full(SymInt[] size, Scalar fill_value, *, ${KW})`,
+  (size: readonly number[], fill_value: number | boolean | bigint, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) =>
+    N.full(size as number[], fill_value, opts(dtype, requires_grad, device)));
+export const eye = pyfn(`eye(int n, int? m=None, *, ${KW})`,
+  (n: number, m: Opt<number>, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) => N.eye(n, m ?? n, opts(dtype, requires_grad, device)));
+/** arange(end) or arange(start, end, step=1); all-integer arguments give int64. */
+interface Arange {
+  (end: number, opts?: Kw): Tensor;
+  (start: number, end: number, opts?: Kw): Tensor;
+  (start: number, end: number, step: number, opts?: Kw): Tensor;
+  (opts: Kw & { start?: number; end: number; step?: number }): Tensor;
+}
+export const arange = pyfn([`arange(Scalar end, *, ${KW})`, `arange(Scalar start, Scalar end, Scalar step=1, *, ${KW})`],
+  (end: number, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>, start: number | undefined, step: number | undefined) =>
+    N.arange(start ?? 0, end, step ?? 1, opts(dtype, requires_grad, device))) as unknown as Arange;
+export const linspace = pyfn(`linspace(Scalar start, Scalar end, int steps, *, ${KW})`,
+  (start: number, end: number, steps: number, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) =>
+    N.linspace(start, end, steps, opts(dtype, requires_grad, device)));
+/** randint(high, size) or randint(low, high, size): int64 by default. */
+interface Randint {
+  (high: number, size: readonly number[], opts?: Kw): Tensor;
+  (low: number, high: number, size: readonly number[], opts?: Kw): Tensor;
+  (opts: Kw & { low?: number; high: number; size: readonly number[] }): Tensor;
+}
+export const randint = pyfn([`randint(int high, SymInt[] size, *, ${KW})`, `randint(int low, int high, SymInt[] size, *, ${KW})`],
+  (high: number, size: number[], dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>, low: number | undefined) =>
+    N.randint(low ?? 0, high, size, opts(dtype, requires_grad, device))) as unknown as Randint;
+export const randperm = pyfn(`randperm(int n, *, ${KW})`,
+  (n: number, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) => N.randperm(n, opts(dtype, requires_grad, device)));
+const like = (name: string, f: (x: Tensor, o: N.TensorOptions) => Tensor) =>
+  pyfn(`${name}(Tensor input, *, ${KW})`, (x: Tensor, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) => f(x, opts(dtype, requires_grad, device)));
+export const zeros_like = like('zeros_like', (x, o) => N.zeros_like(x, o));
+export const ones_like = like('ones_like', (x, o) => N.ones_like(x, o));
+export const empty_like = like('empty_like', (x, o) => N.zeros_like(x, o));
+export const rand_like = like('rand_like', (x, o) => N.rand_like(x, o));
+export const randn_like = like('randn_like', (x, o) => N.randn_like(x, o));
+export const full_like = pyfn(`full_like(Tensor input, Scalar fill_value, *, ${KW})`,
+  (x: Tensor, v: number | boolean, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) => N.full_like(x, v, opts(dtype, requires_grad, device)));
+interface RandintLike {
+  (input: Tensor, high: number, opts?: Kw): Tensor;
+  (input: Tensor, low: number, high: number, opts?: Kw): Tensor;
+}
+export const randint_like = pyfn([`randint_like(Tensor input, int high, *, ${KW})`, `randint_like(Tensor input, int low, int high, *, ${KW})`],
+  (x: Tensor, high: number, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>, low: number | undefined) =>
+    N.randint_like(x, low ?? 0, high, opts(dtype, requires_grad, device))) as unknown as RandintLike;
+
+// ---- global settings -----------------------------------------------------------------------------
+
+export const set_default_dtype = pyfn('set_default_dtype(ScalarType d)', D.set_default_dtype);
+export const manual_seed = pyfn('manual_seed(int seed)', Rnd.manual_seed);
+export const set_num_threads = pyfn('set_num_threads(int num)', Bk.set_num_threads);
+export const set_printoptions = pyfn('set_printoptions(int? precision=None, float? threshold=None, int? edgeitems=None, int? linewidth=None, str? profile=None, bool? sci_mode=None)',
+  (precision: Opt<number>, threshold: Opt<number>, edgeitems: Opt<number>, linewidth: Opt<number>, profile: Opt<'default' | 'short' | 'full'>, sci_mode: Opt<boolean>) =>
+    Fmt.set_printoptions({ precision, threshold, edgeitems, linewidth, profile, sci_mode } as Parameters<typeof Fmt.set_printoptions>[0]));
+/** set_grad_enabled(mode) switches grad mode for the current scope; with `fn`, runs fn in that mode. */
+interface SetGradEnabled {
+  (mode: boolean | { mode: boolean }): void;
+  <T>(mode: boolean, fn: () => T): T;
+}
+export const set_grad_enabled = pyfn('set_grad_enabled(bool mode, Callable? fn=None)',
+  (mode: boolean, fn: Opt<() => unknown>) => (fn ? G.set_grad_enabled(mode, fn) : G.set_grad_enabled(mode))) as unknown as SetGradEnabled;
+
 export type { Scalar, TensorOrScalar };

@@ -166,8 +166,8 @@ describe('DataLoader batching', () => {
     );
     expect(() => new DataLoader(ds, { batch_size: null, drop_last: true })).toThrow(/mutually exclusive with drop_last/);
     expect(() => new DataLoader(ds, { num_workers: -1 })).toThrow(RangeError);
-    expect(() => new DataLoader(ds, { batchSize: 2 } as never)).toThrow(new TypeError("DataLoader(): got an unexpected keyword argument 'batchSize'"));
-    expect(() => new DataLoader(ds, 2, { batch_size: 3 } as never)).toThrow(new TypeError("DataLoader(): got multiple values for argument 'batch_size'"));
+    expect(() => new DataLoader(ds, { batchSize: 2 } as never)).toThrow(new TypeError("DataLoader.__init__() got an unexpected keyword argument 'batchSize'"));
+    expect(() => new DataLoader(ds, 2, { batch_size: 3 } as never)).toThrow(new TypeError("DataLoader.__init__() got multiple values for argument 'batch_size'"));
   });
 });
 

@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor.js';
 import { runBackward } from './engine.js';
 import type { Node } from './node.js';
-import { allocate, isOptions } from '../ops/util.js';
+import { allocate } from '../ops/util.js';
 import { shapesEqual, sizeStr } from '../shape.js';
 import * as B from '../ops/binary.js';
 
@@ -63,14 +63,10 @@ function inputNodes(inputs: Tensor | Tensor[] | undefined): Map<Node, Tensor> | 
   return nodes;
 }
 
-/** tensor.backward(gradient?, {retain_graph, create_graph, inputs}). */
-export function backward(t: Tensor, gradient?: Tensor | null | BackwardOptions, opts: BackwardOptions = {}): void {
+/** tensor.backward(gradient, {retain_graph, create_graph, inputs}). */
+export function backward(t: Tensor, gradient: Tensor | null | undefined, opts: BackwardOptions = {}): void {
   checkDifferentiable(t, 0);
-  if (isOptions(gradient)) {
-    opts = gradient as BackwardOptions;
-    gradient = null;
-  }
-  const g = rootGrad(t, gradient as Tensor | null | undefined, 'gradient');
+  const g = rootGrad(t, gradient, 'gradient');
   const create = opts.create_graph ?? false;
   runBackward([t], [g], { retain_graph: opts.retain_graph ?? create, create_graph: create, inputs: inputNodes(opts.inputs) });
 }

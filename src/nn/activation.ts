@@ -10,27 +10,13 @@ import { Parameter } from './parameter.js';
 import { Tensor } from '../tensor.js';
 import { empty } from '../ops/creation.js';
 import { get_default_dtype, toDType, type DTypeLike } from '../dtype.js';
-import { isOptions } from '../ops/util.js';
-import * as F from '../ops/activation.js';
+import * as F from './functional.js';
 import * as init from './init.js';
-import { pyFloat, pyRepr } from './repr.js';
+import { bindUntyped, pyFloat, pyRepr } from '../python.js';
 
 /** Constructor arguments: positional, a trailing options object keyed by PyTorch keyword, or both. */
 function args(cls: string, given: readonly unknown[], names: readonly string[], defaults: readonly unknown[]): unknown[] {
-  const out = defaults.slice();
-  for (let i = 0; i < given.length; i++) {
-    const a = given[i];
-    if (isOptions(a)) {
-      for (const k of Object.keys(a)) {
-        const j = names.indexOf(k);
-        if (j < 0) throw new TypeError(`${cls}.__init__() got an unexpected keyword argument '${k}'`);
-        if (a[k] !== undefined) out[j] = a[k];
-      }
-      break;
-    }
-    if (a !== undefined) out[i] = a;
-  }
-  return out;
+  return bindUntyped(`${cls}.__init__`, given, names).map((v, i) => (v === undefined ? defaults[i] : v));
 }
 
 function number(cls: string, name: string, v: unknown): number {

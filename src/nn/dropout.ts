@@ -2,21 +2,18 @@
 import { Module } from './module.js';
 import { Tensor } from '../tensor.js';
 import { checkDropoutProbability, dropout } from '../ops/dropout.js';
-import { isOptions } from '../ops/util.js';
-import { pyRepr } from './repr.js';
+import { bindUntyped } from '../python.js';
+import { pyRepr } from '../python.js';
 
 export class Dropout extends Module {
   declare p: number;
   declare inplace: boolean;
 
-  constructor(p: number | { p?: number; inplace?: boolean } = 0.5, inplace = false) {
+  constructor(p?: number | { p?: number; inplace?: boolean }, inplace?: boolean) {
     super();
-    if (isOptions(p)) {
-      inplace = p.inplace ?? false;
-      p = p.p ?? 0.5;
-    }
-    this.p = checkDropoutProbability(p);
-    this.inplace = inplace;
+    const [prob, ip] = bindUntyped('Dropout.__init__', [p, inplace], ['p', 'inplace']);
+    this.p = checkDropoutProbability(prob ?? 0.5);
+    this.inplace = Boolean(ip ?? false);
   }
 
   override forward(input: Tensor): Tensor {

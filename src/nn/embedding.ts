@@ -4,10 +4,10 @@ import { Parameter } from './parameter.js';
 import { Tensor } from '../tensor.js';
 import { embedding, normPaddingIdx } from '../ops/embedding.js';
 import { empty } from '../ops/creation.js';
-import { isOptions, kw } from '../ops/util.js';
+import { Signature } from '../python.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { get_default_dtype, toDType, type DTypeLike } from '../dtype.js';
-import { pyRepr } from './repr.js';
+import { pyRepr } from '../python.js';
 import * as init from './init.js';
 
 export interface EmbeddingArgs {
@@ -20,6 +20,10 @@ export interface EmbeddingArgs {
   dtype?: DTypeLike;
   device?: string;
 }
+
+const INIT = new Signature('Embedding.__init__(Any num_embeddings, Any embedding_dim, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False, Tensor? _weight=None, *, ScalarType? dtype=None, str? device=None)');
+
+const FROM_PRETRAINED = new Signature('from_pretrained(Tensor embeddings, bool freeze=True, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False)');
 
 /**
  * Embedding(num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
@@ -47,20 +51,20 @@ export class Embedding extends Module {
     _weight?: Tensor | null,
   ) {
     super();
-    const o = [padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse, _weight].find(isOptions) as EmbeddingArgs | undefined;
+    const [, , pad, maxNorm, normType, byFreq, sp, w, dtypeArg, device] = INIT.parse([num_embeddings, embedding_dim, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse, _weight]) as
+      [number, number, number | null, number | null, number, boolean, boolean, Tensor | null, DTypeLike | null, string | null];
     for (const [name, v] of [['num_embeddings', num_embeddings], ['embedding_dim', embedding_dim]] as const) {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new TypeError(`${name} must be a non-negative integer, but got ${String(v)}`);
     }
     this.num_embeddings = num_embeddings;
     this.embedding_dim = embedding_dim;
-    this.padding_idx = normPaddingIdx(kw<number | null>(padding_idx, o, 'padding_idx', null), num_embeddings);
-    this.max_norm = kw<number | null>(max_norm, o, 'max_norm', null);
-    this.norm_type = kw<number>(norm_type, o, 'norm_type', 2);
-    this.scale_grad_by_freq = kw<boolean>(scale_grad_by_freq, o, 'scale_grad_by_freq', false);
-    const w = kw<Tensor | null>(_weight, o, '_weight', null);
+    this.padding_idx = normPaddingIdx(pad, num_embeddings);
+    this.max_norm = maxNorm;
+    this.norm_type = normType;
+    this.scale_grad_by_freq = byFreq;
     if (w === null) {
-      const dtype = toDType(o?.dtype, get_default_dtype());
-      this.weight = new Parameter(empty([num_embeddings, embedding_dim], { dtype, device: o?.device }));
+      const dtype = toDType(dtypeArg ?? undefined, get_default_dtype());
+      this.weight = new Parameter(empty([num_embeddings, embedding_dim], { dtype, device: device ?? undefined }));
       this.reset_parameters();
     } else {
       if (w.ndim !== 2 || w.shape[0] !== num_embeddings || w.shape[1] !== embedding_dim) {
@@ -68,7 +72,7 @@ export class Embedding extends Module {
       }
       this.weight = new Parameter(w);
     }
-    this.sparse = kw<boolean>(sparse, o, 'sparse', false);
+    this.sparse = sp;
   }
 
   /** Builds an Embedding around an existing [rows, cols] matrix (shared, not copied); frozen by default. */
@@ -81,18 +85,11 @@ export class Embedding extends Module {
     scale_grad_by_freq?: boolean,
     sparse?: boolean,
   ): Embedding {
-    const o = isOptions(freeze) ? freeze : {};
-    const frozen = isOptions(freeze) ? (freeze.freeze ?? true) : freeze;
+    const [, frozen, pad, maxNorm, normType, byFreq, sp] = FROM_PRETRAINED.parse([embeddings, freeze, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse]) as
+      [Tensor, boolean, number | null, number | null, number, boolean, boolean];
     if (embeddings.ndim !== 2) throw new Error('Embeddings parameter is expected to be 2-dimensional');
     const [rows, cols] = embeddings.shape;
-    const e = new Embedding(rows, cols, {
-      padding_idx: o.padding_idx ?? padding_idx ?? null,
-      max_norm: o.max_norm ?? max_norm ?? null,
-      norm_type: o.norm_type ?? norm_type ?? 2,
-      scale_grad_by_freq: o.scale_grad_by_freq ?? scale_grad_by_freq ?? false,
-      sparse: o.sparse ?? sparse ?? false,
-      _weight: embeddings,
-    });
+    const e = new Embedding(rows, cols, pad, maxNorm, normType, byFreq, sp, embeddings);
     e.weight.requires_grad = !frozen;
     return e;
   }

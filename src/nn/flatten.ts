@@ -2,22 +2,19 @@
 import { Module } from './module.js';
 import { Tensor } from '../tensor.js';
 import { flatten, unflatten } from '../ops/view.js';
-import { isOptions } from '../ops/util.js';
-import { pyRepr } from './repr.js';
+import { bindUntyped } from '../python.js';
+import { pyRepr } from '../python.js';
 
 /** Flattens dims start_dim..end_dim; the defaults keep the batch dim. */
 export class Flatten extends Module {
   declare start_dim: number;
   declare end_dim: number;
 
-  constructor(start_dim: number | { start_dim?: number; end_dim?: number } = 1, end_dim = -1) {
+  constructor(start_dim?: number | { start_dim?: number; end_dim?: number }, end_dim?: number | { end_dim?: number }) {
     super();
-    if (isOptions(start_dim)) {
-      end_dim = start_dim.end_dim ?? -1;
-      start_dim = start_dim.start_dim ?? 1;
-    }
-    this.start_dim = start_dim as number;
-    this.end_dim = end_dim;
+    const [s, e] = bindUntyped('Flatten.__init__', [start_dim, end_dim], ['start_dim', 'end_dim']) as (number | undefined)[];
+    this.start_dim = s ?? 1;
+    this.end_dim = e ?? -1;
   }
 
   override forward(input: Tensor): Tensor {
@@ -45,12 +42,9 @@ export class Unflatten extends Module {
   declare dim: number;
   declare unflattened_size: number[];
 
-  constructor(dim: number | { dim: number; unflattened_size: readonly number[] }, unflattened_size?: readonly number[]) {
+  constructor(dimArg: number | { dim: number; unflattened_size: readonly number[] }, sizeArg?: readonly number[]) {
     super();
-    if (isOptions(dim)) {
-      unflattened_size = dim.unflattened_size;
-      dim = dim.dim;
-    }
+    const [dim, unflattened_size] = bindUntyped('Unflatten.__init__', [dimArg, sizeArg], ['dim', 'unflattened_size']);
     if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new TypeError('invalid argument type for dim parameter');
     this.dim = dim;
     this.unflattened_size = requireTupleInt(unflattened_size);

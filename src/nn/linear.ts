@@ -5,6 +5,7 @@ import { Tensor } from '../tensor.js';
 import { linear } from '../ops/linalg.js';
 import { empty } from '../ops/creation.js';
 import { get_default_dtype, toDType, type DTypeLike } from '../dtype.js';
+import { bindUntyped } from '../python.js';
 import * as init from './init.js';
 
 export interface FactoryOptions {
@@ -26,17 +27,15 @@ export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(in_features: number, out_features: number, bias: boolean | { bias?: boolean } & FactoryOptions = true, opts: FactoryOptions = {}) {
+  constructor(in_features: number, out_features: number, bias?: boolean | ({ bias?: boolean } & FactoryOptions), opts?: FactoryOptions) {
     super();
-    if (typeof bias === 'object') {
-      opts = bias;
-      bias = bias.bias ?? true;
-    }
+    const [, , withBias, dtypeArg, device] = bindUntyped('Linear.__init__', [in_features, out_features, bias, opts], ['in_features', 'out_features', 'bias'], ['dtype', 'device']) as
+      [unknown, unknown, boolean | undefined, DTypeLike | undefined, string | undefined];
     this.in_features = checkFeatures('in_features', in_features);
     this.out_features = checkFeatures('out_features', out_features);
-    const dtype = toDType(opts.dtype, get_default_dtype());
-    this.weight = new Parameter(empty([out_features, in_features], { dtype, device: opts.device }));
-    this.bias = bias ? new Parameter(empty([out_features], { dtype })) : null;
+    const dtype = toDType(dtypeArg ?? undefined, get_default_dtype());
+    this.weight = new Parameter(empty([out_features, in_features], { dtype, device: device ?? undefined }));
+    this.bias = withBias ?? true ? new Parameter(empty([out_features], { dtype })) : null;
     this.reset_parameters();
   }
 

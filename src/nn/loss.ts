@@ -6,8 +6,8 @@
  */
 import { Module } from './module.js';
 import type { Tensor } from '../tensor.js';
-import { isOptions } from '../ops/util.js';
-import * as F from '../ops/loss.js';
+import { bindUntyped } from '../python.js';
+import * as F from './functional.js';
 import type { Reduction } from '../ops/loss.js';
 
 type Args = Record<string, unknown>;
@@ -15,19 +15,8 @@ type Legacy = boolean | null;
 
 /** Constructor arguments: positional in PyTorch's order, then an optional options object. */
 function parseArgs(cls: string, names: readonly string[], args: readonly unknown[]): Args {
-  const out: Args = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (isOptions(a)) {
-      for (const k of Object.keys(a)) {
-        if (!names.includes(k)) throw new TypeError(`${cls}.__init__() got an unexpected keyword argument '${k}'`);
-        if (a[k] !== undefined) out[k] = a[k];
-      }
-      break;
-    }
-    if (a !== undefined) out[names[i]] = a;
-  }
-  return out;
+  const values = bindUntyped(`${cls}.__init__`, args, names);
+  return Object.fromEntries(names.map((k, i) => [k, values[i]]).filter(([, v]) => v !== undefined));
 }
 
 /** _Loss: the reduction, or the legacy pair converted as torch.nn._reduction.legacy_get_string does. */

@@ -13,7 +13,7 @@ import { addIndent } from './repr.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { sizeStr } from '../shape.js';
 import { toDType, type DTypeLike } from '../dtype.js';
-import { isOptions } from '../ops/util.js';
+import { bindUntyped } from '../python.js';
 
 type ForwardHook = (module: Module, input: unknown[], output: unknown) => unknown;
 type ForwardPreHook = (module: Module, input: unknown[]) => unknown;
@@ -236,8 +236,8 @@ export class Module {
     return this;
   }
 
-  zero_grad(set_to_none: boolean | { set_to_none?: boolean } = true): void {
-    const none = typeof set_to_none === 'boolean' ? set_to_none : set_to_none.set_to_none ?? true;
+  zero_grad(set_to_none?: boolean | { set_to_none?: boolean }): void {
+    const none = bindUntyped('zero_grad', [set_to_none], ['set_to_none'])[0] ?? true;
     for (const p of this.parameters()) {
       if (p.grad === null) continue;
       if (none) p.grad = null;
@@ -254,7 +254,7 @@ export class Module {
 
   /** Converts every floating-point parameter and buffer in place (the Parameter objects stay the same). */
   to(dtype: DTypeLike | { dtype?: DTypeLike }): this {
-    const d = toDType(isOptions(dtype) ? (dtype as { dtype?: DTypeLike }).dtype : (dtype as DTypeLike));
+    const d = toDType(bindUntyped('to', [dtype], ['dtype'])[0] as DTypeLike | undefined);
     no_grad(() => {
       for (const m of this.modules()) {
         for (const [, t] of [...m._ownParameters(), ...m._ownBuffers()]) {

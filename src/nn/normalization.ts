@@ -4,10 +4,10 @@ import { Parameter } from './parameter.js';
 import { Tensor } from '../tensor.js';
 import { batch_norm, layer_norm } from '../ops/normalization.js';
 import { empty, tensor, zeros, ones } from '../ops/creation.js';
-import { isOptions, kw } from '../ops/util.js';
+import { Signature } from '../python.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { get_default_dtype, int64, toDType, type DTypeLike } from '../dtype.js';
-import { pyRepr } from './repr.js';
+import { pyRepr } from '../python.js';
 import * as init from './init.js';
 
 export interface FactoryOptions {
@@ -20,6 +20,10 @@ export interface LayerNormArgs extends FactoryOptions {
   elementwise_affine?: boolean;
 }
 
+const FACTORY = '*, ScalarType? dtype=None, str? device=None';
+const LAYER_NORM = new Signature(`LayerNorm.__init__(Any normalized_shape, float eps=1e-05, bool elementwise_affine=True, ${FACTORY})`);
+const BATCH_NORM = new Signature(`BatchNorm.__init__(Any num_features, float eps=1e-05, float? momentum=0.1, bool affine=True, bool track_running_stats=True, ${FACTORY})`);
+
 /** LayerNorm(normalized_shape, eps=1e-05, elementwise_affine=True): weight ones, bias zeros. */
 export class LayerNorm extends Module {
   declare normalized_shape: number[];
@@ -30,13 +34,13 @@ export class LayerNorm extends Module {
 
   constructor(normalized_shape: number | readonly number[], eps?: number | LayerNormArgs, elementwise_affine?: boolean, opts?: FactoryOptions) {
     super();
-    const o = [eps, elementwise_affine, opts].find(isOptions) as LayerNormArgs | undefined;
+    const [, e, affine, dtypeArg, device] = LAYER_NORM.parse([normalized_shape, eps, elementwise_affine, opts]) as [unknown, number, boolean, DTypeLike | null, string | null];
     this.normalized_shape = typeof normalized_shape === 'number' ? [normalized_shape] : [...normalized_shape];
-    this.eps = kw<number>(eps, o, 'eps', 1e-5);
-    this.elementwise_affine = kw<boolean>(elementwise_affine, o, 'elementwise_affine', true);
+    this.eps = e;
+    this.elementwise_affine = affine;
     if (this.elementwise_affine) {
-      const dtype = toDType(o?.dtype, get_default_dtype());
-      this.weight = new Parameter(empty(this.normalized_shape, { dtype, device: o?.device }));
+      const dtype = toDType(dtypeArg ?? undefined, get_default_dtype());
+      this.weight = new Parameter(empty(this.normalized_shape, { dtype, device: device ?? undefined }));
       this.bias = new Parameter(empty(this.normalized_shape, { dtype }));
     } else {
       this.register_parameter('weight', null);
@@ -84,19 +88,19 @@ export abstract class _BatchNorm extends Module {
 
   constructor(num_features: number, eps?: number | BatchNormArgs, momentum?: number | null, affine?: boolean, track_running_stats?: boolean, opts?: FactoryOptions) {
     super();
-    const o = [eps, momentum, affine, track_running_stats, opts].find(isOptions) as BatchNormArgs | undefined;
+    const [, e, mom, aff, track, dtypeArg, device] = BATCH_NORM.parse([num_features, eps, momentum, affine, track_running_stats, opts]) as
+      [number, number, number | null, boolean, boolean, DTypeLike | null, string | null];
     if (typeof num_features !== 'number' || !Number.isInteger(num_features) || num_features < 0) {
       throw new TypeError(`num_features must be a non-negative integer, but got ${String(num_features)}`);
     }
     this.num_features = num_features;
-    this.eps = kw<number>(eps, o, 'eps', 1e-5);
-    // null is a meaningful momentum, so it cannot fall back to the default
-    this.momentum = o && 'momentum' in o ? (o.momentum ?? null) : momentum === undefined || isOptions(momentum) ? 0.1 : momentum;
-    this.affine = kw<boolean>(affine, o, 'affine', true);
-    this.track_running_stats = kw<boolean>(track_running_stats, o, 'track_running_stats', true);
-    const dtype = toDType(o?.dtype, get_default_dtype());
+    this.eps = e;
+    this.momentum = mom; // null is meaningful: a cumulative average
+    this.affine = aff;
+    this.track_running_stats = track;
+    const dtype = toDType(dtypeArg ?? undefined, get_default_dtype());
     if (this.affine) {
-      this.weight = new Parameter(empty([num_features], { dtype, device: o?.device }));
+      this.weight = new Parameter(empty([num_features], { dtype, device: device ?? undefined }));
       this.bias = new Parameter(empty([num_features], { dtype }));
     } else {
       this.register_parameter('weight', null);

@@ -14,7 +14,7 @@ import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { bool, type DTypeLike } from '../dtype.js';
 import { normDim } from '../shape.js';
-import { allocate, allocateForOverwrite, checkTensor, data, describe, isOptions, typeName } from './util.js';
+import { allocate, allocateForOverwrite, checkTensor, data, typeName } from './util.js';
 import { inplace as inPlace, unary_ } from './inplace.js';
 import * as U from './unary.js';
 import * as B from './binary.js';
@@ -23,41 +23,6 @@ import * as V from './view.js';
 import * as J from './join.js';
 
 export { sigmoid, tanh } from './unary.js';
-
-// ---- argument handling --------------------------------------------------------------------------
-
-/**
- * Resolves PyTorch's call forms (positional arguments, a trailing options object keyed by
- * keyword, or both) to the values in keyword order, defaults filled in.
- */
-function kwargs(fn: string, args: readonly unknown[], names: readonly string[], defaults: readonly unknown[]): unknown[] {
-  const out = defaults.slice();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (isOptions(a)) {
-      for (const k of Object.keys(a)) {
-        const j = names.indexOf(k);
-        if (j < 0) throw new TypeError(`${fn}() got an unexpected keyword argument '${k}'`);
-        if (a[k] !== undefined) out[j] = a[k];
-      }
-      break;
-    }
-    if (a !== undefined) out[i] = a;
-  }
-  return out;
-}
-
-function pyType(v: unknown): string {
-  return typeof v === 'string' ? 'str' : v === null || v === undefined ? 'NoneType' : describe(v);
-}
-
-/** A Number argument, with PyTorch's message otherwise; `pos` counts the input as position 1. */
-function num(fn: string, name: string, pos: number, v: unknown): number {
-  if (typeof v !== 'number' && typeof v !== 'boolean') {
-    throw new TypeError(`${fn}(): argument '${name}' (position ${pos}) must be Number, not ${pyType(v)}`);
-  }
-  return Number(v);
-}
 
 /** Ops PyTorch implements for floating types only name their CPU kernel when refusing others. */
 function floatOnly(x: Tensor, fn: string, kernel: string): void {
@@ -84,12 +49,9 @@ function record(name: string, x: Tensor, y: Tensor, backward: (g: Tensor) => Ten
 
 const inRange = (x: Tensor, lo: number, hi: number) => B.logical_and(B.ge(x, lo), B.le(x, hi));
 
-type InplaceOpt = { inplace?: boolean };
-
 // ---- rectifiers ---------------------------------------------------------------------------------
 
-export function relu(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
-  const [ip] = kwargs('relu', [inplace], ['inplace'], [false]);
+export function relu(input: Tensor, ip = false): Tensor {
   checkTensor(input, 'input', 'relu');
   return ip ? unary_(input, 'relu', U.relu) : U.relu(input);
 }
@@ -97,16 +59,12 @@ export function relu_(input: Tensor): Tensor {
   return relu(input, true);
 }
 
-type HardtanhOpts = { min_val?: number; max_val?: number; inplace?: boolean };
-
 /** clamp(x, min_val, max_val); the gradient passes strictly inside (min_val, max_val), as PyTorch's. */
-export function hardtanh(input: Tensor, min_val: number | HardtanhOpts = -1, max_val: number | HardtanhOpts = 1, inplace: boolean | HardtanhOpts = false): Tensor {
-  const [lo, hi, ip] = kwargs('hardtanh', [min_val, max_val, inplace], ['min_val', 'max_val', 'inplace'], [-1, 1, false]);
-  return hardtanhImpl(input, num('hardtanh', 'min_val', 2, lo), num('hardtanh', 'max_val', 3, hi), ip);
+export function hardtanh(input: Tensor, min_val = -1, max_val = 1, inplace = false): Tensor {
+  return hardtanhImpl(input, min_val, max_val, inplace);
 }
-export function hardtanh_(input: Tensor, min_val: number | HardtanhOpts = -1, max_val: number | HardtanhOpts = 1): Tensor {
-  const [lo, hi] = kwargs('hardtanh_', [min_val, max_val], ['min_val', 'max_val'], [-1, 1]);
-  return hardtanhImpl(input, num('hardtanh_', 'min_val', 2, lo), num('hardtanh_', 'max_val', 3, hi), true);
+export function hardtanh_(input: Tensor, min_val = -1, max_val = 1): Tensor {
+  return hardtanhImpl(input, min_val, max_val, true);
 }
 
 function hardtanhImpl(input: Tensor, lo: number, hi: number, ip: unknown): Tensor {
@@ -120,20 +78,15 @@ function hardtanhImpl(input: Tensor, lo: number, hi: number, ip: unknown): Tenso
   });
 }
 
-export function relu6(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
-  const [ip] = kwargs('relu6', [inplace], ['inplace'], [false]);
+export function relu6(input: Tensor, ip = false): Tensor {
   return hardtanhImpl(input, 0, 6, ip);
 }
 
-type LeakyOpts = { negative_slope?: number; inplace?: boolean };
-
-export function leaky_relu(input: Tensor, negative_slope: number | LeakyOpts = 0.01, inplace: boolean | LeakyOpts = false): Tensor {
-  const [s, ip] = kwargs('leaky_relu', [negative_slope, inplace], ['negative_slope', 'inplace'], [0.01, false]);
-  return leakyImpl(input, num('leaky_relu', 'negative_slope', 2, s), ip);
+export function leaky_relu(input: Tensor, negative_slope = 0.01, inplace = false): Tensor {
+  return leakyImpl(input, negative_slope, inplace);
 }
-export function leaky_relu_(input: Tensor, negative_slope: number | LeakyOpts = 0.01): Tensor {
-  const [s] = kwargs('leaky_relu_', [negative_slope], ['negative_slope'], [0.01]);
-  return leakyImpl(input, num('leaky_relu_', 'negative_slope', 2, s), true);
+export function leaky_relu_(input: Tensor, negative_slope = 0.01): Tensor {
+  return leakyImpl(input, negative_slope, true);
 }
 
 function leakyImpl(input: Tensor, slope: number, ip: unknown): Tensor {
@@ -203,20 +156,15 @@ function eluImpl(name: string, fn: string, input: Tensor, alpha: number, scale: 
   });
 }
 
-type EluOpts = { alpha?: number; inplace?: boolean };
-
-export function elu(input: Tensor, alpha: number | EluOpts = 1, inplace: boolean | EluOpts = false): Tensor {
-  const [a, ip] = kwargs('elu', [alpha, inplace], ['alpha', 'inplace'], [1, false]);
-  return eluImpl('EluBackward0', 'elu', input, num('elu', 'alpha', 2, a), 1, 1, ip);
+export function elu(input: Tensor, alpha = 1, inplace = false): Tensor {
+  return eluImpl('EluBackward0', 'elu', input, alpha, 1, 1, inplace);
 }
-export function elu_(input: Tensor, alpha: number | EluOpts = 1): Tensor {
-  const [a] = kwargs('elu_', [alpha], ['alpha'], [1]);
-  return eluImpl('EluBackward0', 'elu_', input, num('elu_', 'alpha', 2, a), 1, 1, true);
+export function elu_(input: Tensor, alpha = 1): Tensor {
+  return eluImpl('EluBackward0', 'elu_', input, alpha, 1, 1, true);
 }
 
 /** scale·elu(x, alpha) with the self-normalising constants of Klambauer et al. */
-export function selu(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
-  const [ip] = kwargs('selu', [inplace], ['inplace'], [false]);
+export function selu(input: Tensor, ip = false): Tensor {
   return eluImpl('EluBackward0', 'selu', input, SELU_ALPHA, SELU_SCALE, 1, ip);
 }
 export function selu_(input: Tensor): Tensor {
@@ -224,13 +172,11 @@ export function selu_(input: Tensor): Tensor {
 }
 
 /** max(0, x) + min(0, alpha·(exp(x/alpha) − 1)). */
-export function celu(input: Tensor, alpha: number | EluOpts = 1, inplace: boolean | EluOpts = false): Tensor {
-  const [a, ip] = kwargs('celu', [alpha, inplace], ['alpha', 'inplace'], [1, false]);
-  return celuImpl(input, num('celu', 'alpha', 2, a), ip);
+export function celu(input: Tensor, alpha = 1, inplace = false): Tensor {
+  return celuImpl(input, alpha, inplace);
 }
-export function celu_(input: Tensor, alpha: number | EluOpts = 1): Tensor {
-  const [a] = kwargs('celu_', [alpha], ['alpha'], [1]);
-  return celuImpl(input, num('celu_', 'alpha', 2, a), true);
+export function celu_(input: Tensor, alpha = 1): Tensor {
+  return celuImpl(input, alpha, true);
 }
 function celuImpl(input: Tensor, alpha: number, ip: unknown): Tensor {
   if (alpha === 0) throw new Error('ZeroDivisionError: alpha cannot be 0 for CELU');
@@ -245,10 +191,8 @@ const SQRT_2_PI = 0.7978845608028654; // √(2/π)
 const KAPPA = 0.044715;
 
 /** x·Φ(x), or PyTorch's tanh approximation with approximate='tanh'. */
-export function gelu(input: Tensor, approximate: 'none' | 'tanh' | { approximate?: 'none' | 'tanh' } = 'none'): Tensor {
-  const [ap] = kwargs('gelu', [approximate], ['approximate'], ['none']);
+export function gelu(input: Tensor, ap: 'none' | 'tanh' = 'none'): Tensor {
   checkTensor(input, 'input', 'gelu');
-  if (typeof ap !== 'string') throw new TypeError(`gelu(): argument 'approximate' must be str, not ${pyType(ap)}`);
   if (ap !== 'none' && ap !== 'tanh') throw new Error('approximate argument must be either none or tanh.');
   floatOnly(input, 'gelu', 'GeluKernelImpl');
   const x = input;
@@ -272,8 +216,7 @@ export function gelu(input: Tensor, approximate: 'none' | 'tanh' | { approximate
 }
 
 /** x·sigmoid(x). */
-export function silu(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
-  const [ip] = kwargs('silu', [inplace], ['inplace'], [false]);
+export function silu(input: Tensor, ip = false): Tensor {
   floatOnly(input, 'silu', 'silu_cpu');
   return maybeInplace(input, ip, (x) =>
     record('SiluBackward0', x, kernel('silu', x), (g) => U.unaryGrad('silu', x, g, () => {
@@ -283,8 +226,7 @@ export function silu(input: Tensor, inplace: boolean | InplaceOpt = false): Tens
 }
 
 /** x·tanh(softplus(x)). */
-export function mish(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
-  const [ip] = kwargs('mish', [inplace], ['inplace'], [false]);
+export function mish(input: Tensor, ip = false): Tensor {
   floatOnly(input, 'mish', 'mish_cpu');
   return maybeInplace(input, ip, (x) => {
     const d = x.detach();
@@ -303,15 +245,11 @@ function softplusDefault(x: Tensor): Tensor {
     U.unaryGrad('softplus', x, g, () => B.where(B.gt(x, 20), g, B.mul(g, U.sigmoid(x)))));
 }
 
-type SoftplusOpts = { beta?: number; threshold?: number };
-
 /**
  * log(1 + exp(beta·x))/beta, and x itself where beta·x > threshold (PyTorch's switch).
  * The gradient is sigmoid(beta·x), evaluated stably (PyTorch's z/(z+1) is NaN once exp overflows).
  */
-export function softplus(input: Tensor, beta: number | SoftplusOpts = 1, threshold: number | SoftplusOpts = 20): Tensor {
-  const [b0, t0] = kwargs('softplus', [beta, threshold], ['beta', 'threshold'], [1, 20]);
-  const b = num('softplus', 'beta', 2, b0), th = num('softplus', 'threshold', 3, t0);
+export function softplus(input: Tensor, b = 1, th = 20): Tensor {
   floatOnly(input, 'softplus', 'softplus_cpu');
   if (b === 1 && th === 20) return softplusDefault(input);
   const x = input, d = input.detach();
@@ -332,8 +270,7 @@ export function softsign(input: Tensor): Tensor {
 }
 
 /** relu6(x + 3)/6; the gradient 1/6 strictly inside (−3, 3). */
-export function hardsigmoid(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
-  const [ip] = kwargs('hardsigmoid', [inplace], ['inplace'], [false]);
+export function hardsigmoid(input: Tensor, ip = false): Tensor {
   floatOnly(input, 'hardsigmoid', 'hardsigmoid_cpu');
   return maybeInplace(input, ip, (x) => {
     const y = B.div(U.clamp(B.add(x.detach(), 3), 0, 6), 6);
@@ -346,8 +283,7 @@ export function hardsigmoid(input: Tensor, inplace: boolean | InplaceOpt = false
  * vectorised kernel (its scalar tail says x/3 + ½ at exactly 3; the vector path is what most
  * elements of a real tensor see).
  */
-export function hardswish(input: Tensor, inplace: boolean | InplaceOpt = false): Tensor {
-  const [ip] = kwargs('hardswish', [inplace], ['inplace'], [false]);
+export function hardswish(input: Tensor, ip = false): Tensor {
   floatOnly(input, 'hardswish', 'hardswish_cpu');
   return maybeInplace(input, ip, (x) =>
     record('HardswishBackward0', x, kernel('hardswish', x.detach()), (g) => U.unaryGrad('hardswish', x, g, () =>
@@ -364,54 +300,46 @@ export function logsigmoid(input: Tensor): Tensor {
 
 // ---- softmax family -----------------------------------------------------------------------------
 
-type SoftmaxOpts = { dim?: number | null; _stacklevel?: number; dtype?: DTypeLike | null };
-
 /** PyTorch's legacy choice when dim is None: 0 for 0-, 1- and 3-d inputs, else 1. */
 function implicitDim(ndim: number): number {
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 
-function softmaxArgs(fn: string, input: Tensor, args: unknown[]): [Tensor, number] {
-  const [dim, , dtype] = kwargs(fn, args, ['dim', '_stacklevel', 'dtype'], [null, 3, null]);
+function softmaxArgs(fn: string, input: Tensor, dim?: number | null, dtype?: DTypeLike | null): [Tensor, number] {
   checkTensor(input, 'input', fn);
   const x = dtype === null || dtype === undefined ? input : input.to(dtype as DTypeLike);
   return [x, dim === null || dim === undefined ? implicitDim(x.ndim) : (dim as number)];
 }
 
 /** F.softmax(input, dim=None, _stacklevel=3, dtype=None): torch.softmax plus the casting dtype. */
-export function softmax(input: Tensor, dim?: number | null | SoftmaxOpts, _stacklevel?: number | SoftmaxOpts, dtype?: DTypeLike | null | SoftmaxOpts): Tensor {
-  const [x, d] = softmaxArgs('softmax', input, [dim, _stacklevel, dtype]);
+export function softmax(input: Tensor, dim?: number | null, _stacklevel = 3, dtype?: DTypeLike | null): Tensor {
+  void _stacklevel; // a Python warnings detail, kept so positional calls line up
+  const [x, d] = softmaxArgs('softmax', input, dim, dtype);
   return R.softmax(x, d);
 }
-export function log_softmax(input: Tensor, dim?: number | null | SoftmaxOpts, _stacklevel?: number | SoftmaxOpts, dtype?: DTypeLike | null | SoftmaxOpts): Tensor {
-  const [x, d] = softmaxArgs('log_softmax', input, [dim, _stacklevel, dtype]);
+export function log_softmax(input: Tensor, dim?: number | null, _stacklevel = 3, dtype?: DTypeLike | null): Tensor {
+  void _stacklevel; // a Python warnings detail, kept so positional calls line up
+  const [x, d] = softmaxArgs('log_softmax', input, dim, dtype);
   return R.log_softmax(x, d);
 }
 /** softmax(−x). */
-export function softmin(input: Tensor, dim?: number | null | SoftmaxOpts, _stacklevel?: number | SoftmaxOpts, dtype?: DTypeLike | null | SoftmaxOpts): Tensor {
-  const [x, d] = softmaxArgs('softmin', input, [dim, _stacklevel, dtype]);
+export function softmin(input: Tensor, dim?: number | null, _stacklevel = 3, dtype?: DTypeLike | null): Tensor {
+  void _stacklevel; // a Python warnings detail, kept so positional calls line up
+  const [x, d] = softmaxArgs('softmin', input, dim, dtype);
   return R.softmax(U.neg(x), d);
 }
 
 // ---- thresholds and shrinkage -------------------------------------------------------------------
 
-type ThresholdOpts = { threshold?: number; value?: number; inplace?: boolean };
-
 /** value where x <= threshold, else x (NaN stays NaN, as PyTorch's `x <= t ? value : x`). */
-export function threshold(input: Tensor, threshold: number | ThresholdOpts, value?: number | ThresholdOpts, inplace: boolean | ThresholdOpts = false): Tensor {
-  const [t, v, ip] = kwargs('threshold', [threshold, value, inplace], ['threshold', 'value', 'inplace'], [undefined, undefined, false]);
-  return thresholdImpl('threshold', input, t, v, ip);
+export function threshold(input: Tensor, threshold: number, value: number, inplace = false): Tensor {
+  return thresholdImpl('threshold', input, threshold, value, inplace);
 }
-export function threshold_(input: Tensor, threshold: number | ThresholdOpts, value?: number | ThresholdOpts): Tensor {
-  const [t, v] = kwargs('threshold_', [threshold, value], ['threshold', 'value'], [undefined, undefined]);
-  return thresholdImpl('threshold_', input, t, v, true);
+export function threshold_(input: Tensor, threshold: number, value: number): Tensor {
+  return thresholdImpl('threshold_', input, threshold, value, true);
 }
-function thresholdImpl(fn: string, input: Tensor, t: unknown, v: unknown, ip: unknown): Tensor {
+function thresholdImpl(fn: string, input: Tensor, th: number, value: number, ip: unknown): Tensor {
   checkTensor(input, 'input', fn);
-  for (const [name, val] of [['threshold', t], ['value', v]] as const) {
-    if (val === undefined) throw new TypeError(`${fn}() missing 1 required positional argument: '${name}'`);
-  }
-  const th = num(fn, 'threshold', 2, t), value = num(fn, 'value', 3, v);
   if (input.dtype === bool) throw new TypeError(`"threshold_cpu" not implemented for 'Bool'`);
   return maybeInplace(input, ip, (x) => {
     const d = x.detach();
@@ -427,12 +355,8 @@ export function tanhshrink(input: Tensor): Tensor {
   return B.sub(input, U.tanh(input));
 }
 
-type LambdOpts = { lambd?: number };
-
 /** 0 on [−lambd, lambd], x elsewhere. */
-export function hardshrink(input: Tensor, lambd: number | LambdOpts = 0.5): Tensor {
-  const [l0] = kwargs('hardshrink', [lambd], ['lambd'], [0.5]);
-  const l = num('hardshrink', 'lambd', 2, l0);
+export function hardshrink(input: Tensor, l = 0.5): Tensor {
   floatOnly(input, 'hardshrink', 'hardshrink_cpu');
   const d = input.detach();
   const y = B.where(inRange(d, -l, l), 0, d);
@@ -440,9 +364,7 @@ export function hardshrink(input: Tensor, lambd: number | LambdOpts = 0.5): Tens
 }
 
 /** 0 on [−lambd, lambd], x ∓ lambd outside: shrinks toward zero. */
-export function softshrink(input: Tensor, lambd: number | LambdOpts = 0.5): Tensor {
-  const [l0] = kwargs('softshrink', [lambd], ['lambd'], [0.5]);
-  const l = num('softshrink', 'lambd', 2, l0);
+export function softshrink(input: Tensor, l = 0.5): Tensor {
   if (l < 0) throw new RangeError(`lambda must be greater or equal to 0, but found to be ${l}.`);
   floatOnly(input, 'softshrink', 'softshrink_cpu');
   const d = input.detach();
@@ -453,11 +375,10 @@ export function softshrink(input: Tensor, lambd: number | LambdOpts = 0.5): Tens
 // ---- gated linear unit --------------------------------------------------------------------------
 
 /** a·sigmoid(b), where a and b are the two halves of the input along dim. */
-export function glu(input: Tensor, dim: number | { dim?: number } = -1): Tensor {
-  const [d0] = kwargs('glu', [dim], ['dim'], [-1]);
+export function glu(input: Tensor, dim = -1): Tensor {
   checkTensor(input, 'input', 'glu');
   if (input.ndim === 0) throw new RangeError('glu does not support scalars because halving size must be even');
-  const d = normDim(num('glu', 'dim', 2, d0), input.ndim);
+  const d = normDim(dim, input.ndim);
   const n = input.shape[d];
   if (n % 2 !== 0) throw new RangeError(`Halving dimension must be even, but dimension ${d} is size ${n}`);
   floatOnly(input, 'glu', 'glu_cpu');

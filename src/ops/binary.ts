@@ -5,7 +5,7 @@ import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { bool, DType, get_default_dtype } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
-import { allocate, allocateForOverwrite, asTensor, data, describe, floatType, isOptions, resultType, strided, type Scalar, type TensorOrScalar } from './util.js';
+import { allocate, allocateForOverwrite, asTensor, data, describe, floatType, resultType, strided, type Scalar, type TensorOrScalar } from './util.js';
 import * as U from './unary.js';
 
 export type RoundingMode = 'trunc' | 'floor' | null;
@@ -31,12 +31,11 @@ function operands(a: TensorOrScalar, b: TensorOrScalar, fn: string): [Tensor, Te
   return [asTensor(a, dt), asTensor(b, dt), dt];
 }
 
-function alphaOf(alpha: Scalar | { alpha?: Scalar } | undefined): number {
-  const a = isOptions(alpha) ? alpha.alpha : alpha;
-  return a === undefined ? 1 : Number(a);
+function alphaOf(alpha: Scalar | undefined): number {
+  return alpha === undefined ? 1 : Number(alpha);
 }
 
-export function add(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar | { alpha?: Scalar }): Tensor {
+export function add(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar): Tensor {
   const al = alphaOf(alpha);
   if (al !== 1) b = mul(b as Tensor, al);
   const [ta, tb, dt] = operands(a, b, 'add');
@@ -44,7 +43,7 @@ export function add(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar | { alp
   return apply('AddBackward0', [ta, tb], runBinary('add', ta, tb, dt), (g) => [g, g]);
 }
 
-export function sub(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar | { alpha?: Scalar }): Tensor {
+export function sub(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar): Tensor {
   const al = alphaOf(alpha);
   if (al !== 1) b = mul(b as Tensor, al);
   const [ta, tb, dt] = operands(a, b, 'sub');
@@ -61,8 +60,7 @@ export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
 }
 
 /** True division (ints give floats), or rounding_mode 'trunc' / 'floor' as in PyTorch. */
-export function div(a: TensorOrScalar, b: TensorOrScalar, rounding_mode?: RoundingMode | { rounding_mode?: RoundingMode }): Tensor {
-  const mode = isOptions(rounding_mode) ? rounding_mode.rounding_mode : rounding_mode;
+export function div(a: TensorOrScalar, b: TensorOrScalar, mode?: RoundingMode | null): Tensor {
   checkOperand(a, 'div');
   checkOperand(b, 'div');
   const rt = resultType(a, b);
@@ -164,12 +162,7 @@ export function equal(a: Tensor, b: Tensor): boolean {
 }
 
 /** |a − b| <= atol + rtol·|b| elementwise, as torch.allclose. */
-export function allclose(a: Tensor, b: Tensor, rtol?: number | { rtol?: number; atol?: number; equal_nan?: boolean }, atol?: number, equal_nan?: boolean): boolean {
-  if (isOptions(rtol)) {
-    atol = rtol.atol;
-    equal_nan = rtol.equal_nan;
-    rtol = rtol.rtol;
-  }
+export function allclose(a: Tensor, b: Tensor, rtol?: number, atol?: number, equal_nan?: boolean): boolean {
   const rt = rtol ?? 1e-5, at = atol ?? 1e-8;
   const shape = broadcastShapes(a.shape, b.shape);
   const da = data(a.expand(shape).contiguous()), db = data(b.expand(shape).contiguous());

@@ -4,14 +4,14 @@ import type { DataArray } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { bool, int64, toDType, type DTypeLike } from '../dtype.js';
-import { allocate, allocateForOverwrite, data, isOptions, strided } from './util.js';
+import { allocate, allocateForOverwrite, data, strided } from './util.js';
 
 export function contiguousData(t: Tensor): DataArray {
   return data(t);
 }
 
-export function to(t: Tensor, dtype: DTypeLike | { dtype?: DTypeLike }): Tensor {
-  const d = toDType(isOptions(dtype) ? (dtype as { dtype?: DTypeLike }).dtype : (dtype as DTypeLike), t.dtype);
+export function to(t: Tensor, dtype: DTypeLike): Tensor {
+  const d = toDType(dtype, t.dtype);
   if (d === t.dtype) return t;
   const out = allocate(t.shape, d);
   K.copy(strided(t), strided(out), t.shape, d === int64 && t.dtype !== int64 ? 'trunc' : d === bool ? 'bool' : 'none');

@@ -4,20 +4,12 @@ import type { DataArray } from '../backend/contract.js';
 import { bool, DType, DTypeLike, float32, float64, get_default_dtype, int64, toDType } from '../dtype.js';
 import { checkShape, numelOf, shapeFromArgs } from '../shape.js';
 import { default_generator } from '../random.js';
-import { allocate, describe, isOptions } from './util.js';
+import { allocate, describe } from './util.js';
 
 export interface TensorOptions {
   dtype?: DTypeLike;
   requires_grad?: boolean;
   device?: string;
-}
-
-/** Splits `(2, 3, {dtype})`, `([2, 3], {dtype})` into a shape and options. */
-function sizeAndOptions(args: readonly unknown[]): [number[], TensorOptions] {
-  const last = args[args.length - 1];
-  const opts = isOptions(last) ? (last as TensorOptions) : {};
-  const sizes = isOptions(last) ? args.slice(0, -1) : args;
-  return [shapeFromArgs(sizes), opts];
 }
 
 function finish(t: Tensor, opts: TensorOptions): Tensor {
@@ -161,12 +153,12 @@ export function frombuffer(buffer: ArrayBufferLike | ArrayBufferView, opts: { dt
 
 // ---- filled -----------------------------------------------------------------------------------
 
-export function zeros(...args: unknown[]): Tensor {
-  const [shape, opts] = sizeAndOptions(args);
+export function zeros(size: readonly number[], opts: TensorOptions = {}): Tensor {
+  const shape = shapeFromArgs([size]);
   return finish(filled(shape, toDType(opts.dtype, get_default_dtype()), 0), opts);
 }
-export function ones(...args: unknown[]): Tensor {
-  const [shape, opts] = sizeAndOptions(args);
+export function ones(size: readonly number[], opts: TensorOptions = {}): Tensor {
+  const shape = shapeFromArgs([size]);
   return finish(filled(shape, toDType(opts.dtype, get_default_dtype()), 1), opts);
 }
 /** Zero-filled: JS cannot hand out uninitialised memory, and zeros are safer anyway. */
@@ -180,12 +172,8 @@ export function full(size: number[] | number, fill_value: number | boolean | big
   return finish(filled(shape, dtype, Number(fill_value)), opts);
 }
 
-export function eye(n: number, m?: number | TensorOptions, opts: TensorOptions = {}): Tensor {
-  if (isOptions(m)) {
-    opts = m as TensorOptions;
-    m = undefined;
-  }
-  const cols = (m as number | undefined) ?? n;
+export function eye(n: number, m?: number, opts: TensorOptions = {}): Tensor {
+  const cols = m ?? n;
   checkShape([n, cols]);
   const t = filled([n, cols], toDType(opts.dtype, get_default_dtype()), 0);
   for (let i = 0; i < Math.min(n, cols); i++) t._storage.data[i * cols + i] = 1;
@@ -194,14 +182,9 @@ export function eye(n: number, m?: number | TensorOptions, opts: TensorOptions =
 
 // ---- ranges -----------------------------------------------------------------------------------
 
-/** arange(end) or arange(start, end, step): int64 when every argument is an integer, as in PyTorch. */
-export function arange(...args: unknown[]): Tensor {
-  const opts = isOptions(args[args.length - 1]) ? (args.pop() as TensorOptions) : {};
-  const nums = args as number[];
-  nums.forEach((v) => {
-    if (typeof v !== 'number') throw new TypeError(`arange(): arguments must be numbers, but got ${describe(v)}`);
-  });
-  const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+/** arange(start, end, step): int64 when every argument is an integer, as in PyTorch. */
+export function arange(start: number, end: number, step = 1, opts: TensorOptions = {}): Tensor {
+  const nums = [start, end, step];
   if (step === 0) throw new RangeError('step must be nonzero');
   if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RangeError(`unsupported range: ${start} -> ${end}`);
   if ((step > 0 && end < start) || (step < 0 && end > start)) throw new RangeError('upper bound and larger bound inconsistent with step sign');
@@ -231,8 +214,8 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
 
 // ---- random -----------------------------------------------------------------------------------
 
-export function rand(...args: unknown[]): Tensor {
-  const [shape, opts] = sizeAndOptions(args);
+export function rand(size: readonly number[], opts: TensorOptions = {}): Tensor {
+  const shape = shapeFromArgs([size]);
   const dtype = toDType(opts.dtype, get_default_dtype());
   if (!dtype.is_floating_point) throw new TypeError(`"check_uniform_bounds" not implemented for '${dtype === int64 ? 'Long' : 'Bool'}'`);
   const t = allocate(shape, dtype);
@@ -241,8 +224,8 @@ export function rand(...args: unknown[]): Tensor {
   return finish(t, opts);
 }
 
-export function randn(...args: unknown[]): Tensor {
-  const [shape, opts] = sizeAndOptions(args);
+export function randn(size: readonly number[], opts: TensorOptions = {}): Tensor {
+  const shape = shapeFromArgs([size]);
   const dtype = toDType(opts.dtype, get_default_dtype());
   if (!dtype.is_floating_point) throw new TypeError(`"normal_kernel_cpu" not implemented for '${dtype === int64 ? 'Long' : 'Bool'}'`);
   const t = allocate(shape, dtype);
@@ -251,11 +234,8 @@ export function randn(...args: unknown[]): Tensor {
   return finish(t, opts);
 }
 
-/** randint(high, size) or randint(low, high, size): uniform integers in [low, high), int64. */
-export function randint(...args: unknown[]): Tensor {
-  const opts = isOptions(args[args.length - 1]) ? (args.pop() as TensorOptions) : {};
-  const [low, high, size] = args.length === 2 ? [0, args[0] as number, args[1]] : [args[0] as number, args[1] as number, args[2]];
-  if (!Array.isArray(size)) throw new TypeError(`randint(): argument 'size' must be tuple of ints, but got ${describe(size)}`);
+/** randint(low, high, size): uniform integers in [low, high), int64. */
+export function randint(low: number, high: number, size: readonly number[], opts: TensorOptions = {}): Tensor {
   if (!(low < high)) throw new RangeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   const shape = shapeFromArgs([size]);
   const dtype = toDType(opts.dtype, int64);
@@ -289,8 +269,7 @@ export const empty_like = zeros_like;
 export const full_like = (t: Tensor, v: number | boolean, opts: TensorOptions = {}) => full(t.shape as number[], v, likeType(t, opts));
 export const rand_like = (t: Tensor, opts: TensorOptions = {}) => rand(t.shape, likeType(t, opts));
 export const randn_like = (t: Tensor, opts: TensorOptions = {}) => randn(t.shape, likeType(t, opts));
-export function randint_like(t: Tensor, low: number, high?: number | TensorOptions, opts: TensorOptions = {}): Tensor {
-  if (high === undefined || isOptions(high)) return randint(0, low, t.shape as number[], likeType(t, (high as TensorOptions) ?? {}));
+export function randint_like(t: Tensor, low: number, high: number, opts: TensorOptions = {}): Tensor {
   return randint(low, high, t.shape as number[], likeType(t, opts));
 }
 

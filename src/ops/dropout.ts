@@ -1,8 +1,8 @@
 /** dropout: while training, zeroes each element with probability p and scales the rest by 1/(1-p). */
 import { Tensor } from '../tensor.js';
 import { default_generator } from '../random.js';
-import { pyRepr } from '../nn/repr.js';
-import { allocate, checkTensor, describe, isOptions, kw } from './util.js';
+import { pyRepr } from '../python.js';
+import { allocate, checkTensor, describe } from './util.js';
 import { inplace as inplaceOp } from './inplace.js';
 import * as B from './binary.js';
 
@@ -32,12 +32,9 @@ function bernoulli(like: Tensor, keep: number): Tensor {
  * the input itself, as PyTorch does. The output is input × mask/(1-p), so the gradient flows
  * through the same mask.
  */
-export function dropout(input: Tensor, p?: number | DropoutOptions, training?: boolean | DropoutOptions, inplace?: boolean | DropoutOptions): Tensor {
+export function dropout(input: Tensor, p = 0.5, train = true, inPlace = false): Tensor {
   checkTensor(input, 'input', 'dropout');
-  const o = [p, training, inplace].find(isOptions);
-  const prob = checkDropoutProbability(kw<number>(p, o, 'p', 0.5));
-  const train = kw<boolean>(training, o, 'training', true);
-  const inPlace = kw<boolean>(inplace, o, 'inplace', false);
+  const prob = checkDropoutProbability(p);
   if (prob === 0 || !train || input.numel() === 0) return input;
   // as ATen: a 0/1 noise tensor divided by (1-p) in the input's dtype, then one multiply
   const noise = prob === 1 ? 0 : B.div(bernoulli(input, 1 - prob), 1 - prob);

@@ -5,7 +5,7 @@ import type { FloatArray } from '../backend/contract.js';
 import { apply } from '../autograd/node.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { bool, int64 } from '../dtype.js';
-import { allocate, checkTensor, data, isOptions, kw, typeName } from './util.js';
+import { allocate, checkTensor, data, typeName } from './util.js';
 import { index_select } from './indexing.js';
 import { norm } from './reduce.js';
 import * as V from './view.js';
@@ -51,14 +51,11 @@ function scatterRows(g: Tensor, index: Tensor, rows: number): Tensor {
  * no gradient; with scale_grad_by_freq each row's gradient is divided by its count in the batch.
  * sparse is accepted for compatibility: gradients are always dense here.
  */
-export function embedding(input: Tensor, weight: Tensor, padding_idx?: number | null | EmbeddingOptions, max_norm?: number | null, norm_type?: number, scale_grad_by_freq?: boolean, sparse?: boolean): Tensor {
+export function embedding(input: Tensor, weight: Tensor, padding_idx?: number | null, maxNorm: number | null = null, normType = 2, byFreq = false, sparse = false): Tensor {
+  void sparse; // gradients are always dense here
   checkTensor(input, 'input', 'embedding');
   checkTensor(weight, 'weight', 'embedding');
-  const o = [padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse].find(isOptions);
-  const pad = normPaddingIdx(kw<number | null>(padding_idx, o, 'padding_idx', null), weight.shape[0] ?? 0);
-  const maxNorm = kw<number | null>(max_norm, o, 'max_norm', null);
-  const normType = kw<number>(norm_type, o, 'norm_type', 2);
-  const byFreq = kw<boolean>(scale_grad_by_freq, o, 'scale_grad_by_freq', false);
+  const pad = normPaddingIdx(padding_idx, weight.shape[0] ?? 0);
   if (weight.ndim !== 2) throw new RangeError("'weight' must be 2-D");
   if (input.dtype !== int64) {
     const got = input.dtype === bool ? 'CPUBoolType' : `torch.${typeName(input.dtype)}Tensor`;

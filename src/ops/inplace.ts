@@ -12,7 +12,7 @@ import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { bool, int64 } from '../dtype.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
 import { default_generator } from '../random.js';
-import { allocate, asTensor, checkTensor, data, isContiguousLayout, isOptions, resultType, strided, typeName, type Scalar, type TensorOrScalar } from './util.js';
+import { allocate, asTensor, checkTensor, data, isContiguousLayout, resultType, strided, typeName, type Scalar, type TensorOrScalar } from './util.js';
 import * as B from './binary.js';
 
 function category(t: Tensor): number {
@@ -80,8 +80,8 @@ export function unary_<T extends Tensor>(self: T, op: UnaryOp, compute: (src: Te
   return inplace(self, compute);
 }
 
-export function binary_<T extends Tensor>(self: T, op: 'add' | 'sub' | 'mul' | 'div' | 'pow', other: TensorOrScalar, alpha?: Scalar | { alpha?: Scalar }): T {
-  let al = isOptions(alpha) ? alpha.alpha : alpha;
+export function binary_<T extends Tensor>(self: T, op: 'add' | 'sub' | 'mul' | 'div' | 'pow', other: TensorOrScalar, alpha?: Scalar): T {
+  let al = alpha;
   if (al !== undefined && al !== 1 && (op === 'add' || op === 'sub') && other instanceof Tensor && !mustRecord(self, [other])) {
     // scale `other` first (as add/sub do), so the add itself still runs in place (optimizers' hot path)
     other = B.mul(other, al);
@@ -103,20 +103,19 @@ export function binary_<T extends Tensor>(self: T, op: 'add' | 'sub' | 'mul' | '
   return inplace(self, (s) => fn(s, other, al), [other]);
 }
 
-function scaled(t: Tensor, value: Scalar | { value?: Scalar } | undefined): Tensor {
-  const v = isOptions(value) ? value.value : value;
+function scaled(t: Tensor, v: Scalar | undefined): Tensor {
   return v === undefined || v === 1 ? t : B.mul(t, v);
 }
 
 /** self += value·tensor1·tensor2, rounded as PyTorch's kernel: (value·tensor1)·tensor2, then the add. */
-export function addcmul_<T extends Tensor>(self: T, tensor1: Tensor, tensor2: Tensor, value?: Scalar | { value?: Scalar }): T {
+export function addcmul_<T extends Tensor>(self: T, tensor1: Tensor, tensor2: Tensor, value?: Scalar): T {
   checkTensor(tensor1, 'tensor1', 'addcmul_');
   checkTensor(tensor2, 'tensor2', 'addcmul_');
   return binary_(self, 'add', B.mul(scaled(tensor1, value), tensor2));
 }
 
 /** self += value·tensor1/tensor2, rounded as PyTorch's kernel: (value·tensor1)/tensor2, then the add. */
-export function addcdiv_<T extends Tensor>(self: T, tensor1: Tensor, tensor2: Tensor, value?: Scalar | { value?: Scalar }): T {
+export function addcdiv_<T extends Tensor>(self: T, tensor1: Tensor, tensor2: Tensor, value?: Scalar): T {
   checkTensor(tensor1, 'tensor1', 'addcdiv_');
   checkTensor(tensor2, 'tensor2', 'addcdiv_');
   return binary_(self, 'add', B.div(scaled(tensor1, value), tensor2));

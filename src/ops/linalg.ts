@@ -8,7 +8,7 @@ import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { DType } from '../dtype.js';
 import { broadcastShapes, numelOf, shapesEqual } from '../shape.js';
-import { allocate, allocateForOverwrite, checkTensor, isContiguousLayout, isOptions, resultType, strided, typeName, type Scalar } from './util.js';
+import { allocate, allocateForOverwrite, checkTensor, isContiguousLayout, resultType, strided, typeName, type Scalar } from './util.js';
 import * as V from './view.js';
 import * as B from './binary.js';
 import * as R from './reduce.js';
@@ -181,10 +181,9 @@ export function outer(a: Tensor, b: Tensor): Tensor {
 }
 
 /** beta·input + alpha·(mat1 @ mat2). */
-export function addmm(input: Tensor, m1: Tensor, m2: Tensor, opts?: { beta?: Scalar; alpha?: Scalar }): Tensor {
+export function addmm(input: Tensor, m1: Tensor, m2: Tensor, betaArg: Scalar = 1, alphaArg: Scalar = 1): Tensor {
   checkTensor(input, 'input', 'addmm');
-  const beta = Number(isOptions(opts) && opts.beta !== undefined ? opts.beta : 1);
-  const alpha = Number(isOptions(opts) && opts.alpha !== undefined ? opts.alpha : 1);
+  const beta = Number(betaArg), alpha = Number(alphaArg);
   const prod = mm(m1, m2);
   const scaled = alpha === 1 ? prod : B.mul(prod, alpha);
   // beta = 0 ignores input's values (NaN and inf too), but input still gets a zero gradient, as in PyTorch

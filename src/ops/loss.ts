@@ -10,7 +10,7 @@ import { apply } from '../autograd/node.js';
 import { is_grad_enabled, no_grad } from '../autograd/grad_mode.js';
 import { int64 } from '../dtype.js';
 import { broadcastShapes, shapesEqual, sizeStr } from '../shape.js';
-import { checkTensor, data, isOptions, typeName } from './util.js';
+import { checkTensor, data, typeName } from './util.js';
 import { gather } from './indexing.js';
 import * as B from './binary.js';
 import * as U from './unary.js';
@@ -53,24 +53,6 @@ export interface KLDivOptions {
 }
 
 type Args = Record<string, unknown>;
-const REDUCTION_ARGS = ['size_average', 'reduce', 'reduction'];
-
-/** The arguments after (input, target): positional in PyTorch's order, then an optional options object. */
-function parseArgs(fn: string, names: readonly string[], args: readonly unknown[]): Args {
-  const out: Args = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (isOptions(a)) {
-      for (const k of Object.keys(a)) {
-        if (!names.includes(k)) throw new TypeError(`${fn}() got an unexpected keyword argument '${k}'`);
-        if (a[k] !== undefined) out[k] = a[k];
-      }
-      break;
-    }
-    if (a !== undefined) out[names[i]] = a;
-  }
-  return out;
-}
 
 /** The reduction, from the legacy pair when either is given (as torch.nn._reduction), else validated. */
 function reductionOf(o: Args, batchmean = false): Reduction {
@@ -125,22 +107,22 @@ function pointwise(name: string, kernel: string, input: Tensor, target: Tensor, 
 
 // ---- regression -------------------------------------------------------------------------------
 
-export function mse_loss(input: Tensor, target: Tensor, size_average?: Legacy | ReductionOptions, reduce?: Legacy | ReductionOptions, reduction?: Reduction | ReductionOptions): Tensor {
-  const o = parseArgs('mse_loss', REDUCTION_ARGS, [size_average, reduce, reduction]);
+export function mse_loss(input: Tensor, target: Tensor, size_average?: Legacy, reduce?: Legacy, reduction?: Reduction): Tensor {
+  const o: Args = { size_average, reduce, reduction };
   checkPair('mse_loss', input, target);
   return pointwise('MseLossBackward0', 'mse_cpu', input, target, o, (d) => B.mul(d, d), (d) => B.mul(d, 2));
 }
 
 /** |input − target|, composed of ops as PyTorch's l1_loss is (so its grad_fn is AbsBackward0 / MeanBackward0). */
-export function l1_loss(input: Tensor, target: Tensor, size_average?: Legacy | ReductionOptions, reduce?: Legacy | ReductionOptions, reduction?: Reduction | ReductionOptions): Tensor {
-  const o = parseArgs('l1_loss', REDUCTION_ARGS, [size_average, reduce, reduction]);
+export function l1_loss(input: Tensor, target: Tensor, size_average?: Legacy, reduce?: Legacy, reduction?: Reduction): Tensor {
+  const o: Args = { size_average, reduce, reduction };
   checkPair('l1_loss', input, target);
   const d = B.sub(input, target);
   return reduceLoss(U.abs(d), reductionOf(o));
 }
 
-export function smooth_l1_loss(input: Tensor, target: Tensor, size_average?: Legacy | SmoothL1Options, reduce?: Legacy | SmoothL1Options, reduction?: Reduction | SmoothL1Options, beta?: number | SmoothL1Options): Tensor {
-  const o = parseArgs('smooth_l1_loss', [...REDUCTION_ARGS, 'beta'], [size_average, reduce, reduction, beta]);
+export function smooth_l1_loss(input: Tensor, target: Tensor, size_average?: Legacy, reduce?: Legacy, reduction?: Reduction, beta?: number): Tensor {
+  const o: Args = { size_average, reduce, reduction, beta };
   checkPair('smooth_l1_loss', input, target);
   const b = Number(o.beta ?? 1.0);
   if (b < 0) throw new RangeError('smooth_l1_loss does not support negative values for beta.');
@@ -154,8 +136,8 @@ export function smooth_l1_loss(input: Tensor, target: Tensor, size_average?: Leg
     (d) => B.where(B.le(d, -b), -1, B.where(B.ge(d, b), 1, B.div(d, b))));
 }
 
-export function huber_loss(input: Tensor, target: Tensor, reduction?: Reduction | HuberOptions, delta?: number | HuberOptions): Tensor {
-  const o = parseArgs('huber_loss', ['reduction', 'delta'], [reduction, delta]);
+export function huber_loss(input: Tensor, target: Tensor, reduction?: Reduction, delta?: number): Tensor {
+  const o: Args = { reduction, delta };
   checkPair('huber_loss', input, target);
   const dl = Number(o.delta ?? 1.0);
   if (!(dl > 0)) throw new RangeError('huber_loss does not support non-positive values for delta.');
@@ -254,8 +236,8 @@ function nllImpl(input: Tensor, target: Tensor, weight: Tensor | null, r: Reduct
   return { out, total };
 }
 
-export function nll_loss(input: Tensor, target: Tensor, weight?: Tensor | null | NLLOptions, size_average?: Legacy | NLLOptions, ignore_index?: number | NLLOptions, reduce?: Legacy | NLLOptions, reduction?: Reduction | NLLOptions): Tensor {
-  const o = parseArgs('nll_loss', ['weight', 'size_average', 'ignore_index', 'reduce', 'reduction'], [weight, size_average, ignore_index, reduce, reduction]);
+export function nll_loss(input: Tensor, target: Tensor, weight?: Tensor | null, size_average?: Legacy, ignore_index?: number, reduce?: Legacy, reduction?: Reduction): Tensor {
+  const o: Args = { weight, size_average, ignore_index, reduce, reduction };
   checkPair('nll_loss', input, target);
   const r = reductionOf(o);
   return nllImpl(input, target, optionalTensor(o.weight, 'weight', 'nll_loss'), r, Number(o.ignore_index ?? -100)).out;
@@ -311,14 +293,14 @@ function smoothedTargets(input: Tensor, target: Tensor, weight: Tensor | null, r
 export function cross_entropy(
   input: Tensor,
   target: Tensor,
-  weight?: Tensor | null | CrossEntropyOptions,
-  size_average?: Legacy | CrossEntropyOptions,
-  ignore_index?: number | CrossEntropyOptions,
-  reduce?: Legacy | CrossEntropyOptions,
-  reduction?: Reduction | CrossEntropyOptions,
-  label_smoothing?: number | CrossEntropyOptions,
+  weight?: Tensor | null,
+  size_average?: Legacy,
+  ignore_index?: number,
+  reduce?: Legacy,
+  reduction?: Reduction,
+  label_smoothing?: number,
 ): Tensor {
-  const o = parseArgs('cross_entropy', ['weight', 'size_average', 'ignore_index', 'reduce', 'reduction', 'label_smoothing'], [weight, size_average, ignore_index, reduce, reduction, label_smoothing]);
+  const o: Args = { weight, size_average, ignore_index, reduce, reduction, label_smoothing };
   checkPair('cross_entropy', input, target);
   const r = reductionOf(o);
   const w = optionalTensor(o.weight, 'weight', 'cross_entropy');
@@ -348,9 +330,9 @@ function checkWeight(w: Tensor | null, target: Tensor, input: Tensor): Tensor | 
   return w.to(input.dtype);
 }
 
-export function binary_cross_entropy(input: Tensor, target: Tensor, weight?: Tensor | null | BCEOptions, size_average?: Legacy | BCEOptions, reduce?: Legacy | BCEOptions, reduction?: Reduction | BCEOptions): Tensor {
+export function binary_cross_entropy(input: Tensor, target: Tensor, weight?: Tensor | null, size_average?: Legacy, reduce?: Legacy, reduction?: Reduction): Tensor {
   const fn = 'binary_cross_entropy';
-  const o = parseArgs(fn, ['weight', ...REDUCTION_ARGS], [weight, size_average, reduce, reduction]);
+  const o: Args = { weight, size_average, reduce, reduction };
   checkPair(fn, input, target);
   const r = reductionOf(o);
   if (!shapesEqual(target.shape, input.shape)) {
@@ -390,14 +372,14 @@ function softplusNeg(x: Tensor): Tensor {
 export function binary_cross_entropy_with_logits(
   input: Tensor,
   target: Tensor,
-  weight?: Tensor | null | BCEWithLogitsOptions,
-  size_average?: Legacy | BCEWithLogitsOptions,
-  reduce?: Legacy | BCEWithLogitsOptions,
-  reduction?: Reduction | BCEWithLogitsOptions,
-  pos_weight?: Tensor | null | BCEWithLogitsOptions,
+  weight?: Tensor | null,
+  size_average?: Legacy,
+  reduce?: Legacy,
+  reduction?: Reduction,
+  pos_weight?: Tensor | null,
 ): Tensor {
   const fn = 'binary_cross_entropy_with_logits';
-  const o = parseArgs(fn, ['weight', ...REDUCTION_ARGS, 'pos_weight'], [weight, size_average, reduce, reduction, pos_weight]);
+  const o: Args = { weight, size_average, reduce, reduction, pos_weight };
   checkPair(fn, input, target);
   const r = reductionOf(o);
   if (!shapesEqual(target.shape, input.shape)) {
@@ -443,8 +425,8 @@ function xlogx(t: Tensor): Tensor {
 }
 
 /** KL(target ‖ exp(input)) pointwise; composed of ops, as PyTorch's kl_div is. 'batchmean' divides the sum by the batch size. */
-export function kl_div(input: Tensor, target: Tensor, size_average?: Legacy | KLDivOptions, reduce?: Legacy | KLDivOptions, reduction?: Reduction | 'batchmean' | KLDivOptions, log_target?: boolean | KLDivOptions): Tensor {
-  const o = parseArgs('kl_div', [...REDUCTION_ARGS, 'log_target'], [size_average, reduce, reduction, log_target]);
+export function kl_div(input: Tensor, target: Tensor, size_average?: Legacy, reduce?: Legacy, reduction?: Reduction | 'batchmean', log_target?: boolean): Tensor {
+  const o: Args = { size_average, reduce, reduction, log_target };
   checkPair('kl_div', input, target);
   const r = reductionOf(o, true) as Reduction | 'batchmean';
   if (!input.dtype.is_floating_point || !target.dtype.is_floating_point) throw new TypeError('kl_div: Integral inputs not supported.');

@@ -6,7 +6,7 @@
 import { Tensor } from '../tensor.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { normDim, numelOf, sizeStr } from '../shape.js';
-import { checkTensor, isOptions, kw } from './util.js';
+import { checkTensor } from './util.js';
 import * as B from './binary.js';
 import * as U from './unary.js';
 import * as R from './reduce.js';
@@ -38,15 +38,8 @@ function normalize(x: Tensor, dims: number[], eps: number): [Tensor, Tensor, Ten
 }
 
 /** layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05) over the trailing dims. */
-export function layer_norm(input: Tensor, normalized_shape: readonly number[], weight?: Tensor | null | LayerNormOptions, bias?: Tensor | null, eps?: number): Tensor {
+export function layer_norm(input: Tensor, normalized_shape: readonly number[], w: Tensor | null = null, b: Tensor | null = null, e = 1e-5): Tensor {
   checkTensor(input, 'input', 'layer_norm');
-  if (!Array.isArray(normalized_shape)) {
-    throw new TypeError(`layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not ${typeof normalized_shape === 'number' ? 'int' : typeof normalized_shape}`);
-  }
-  const o = [weight, bias, eps].find(isOptions);
-  const w = kw<Tensor | null>(weight, o, 'weight', null);
-  const b = kw<Tensor | null>(bias, o, 'bias', null);
-  const e = kw<number>(eps, o, 'eps', 1e-5);
   const shape = normalized_shape;
   const k = shape.length;
   if (k < 1) throw new RangeError(`Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = ${list(shape)}`);
@@ -87,19 +80,13 @@ export function batch_norm(
   input: Tensor,
   running_mean: Tensor | null,
   running_var: Tensor | null,
-  weight?: Tensor | null | BatchNormOptions,
-  bias?: Tensor | null,
-  training?: boolean,
-  momentum?: number,
-  eps?: number,
+  w: Tensor | null = null,
+  b: Tensor | null = null,
+  train = false,
+  mom = 0.1,
+  e = 1e-5,
 ): Tensor {
   checkTensor(input, 'input', 'batch_norm');
-  const o = [weight, bias, training, momentum, eps].find(isOptions);
-  const w = kw<Tensor | null>(weight, o, 'weight', null);
-  const b = kw<Tensor | null>(bias, o, 'bias', null);
-  const train = kw<boolean>(training, o, 'training', false);
-  const mom = kw<number>(momentum, o, 'momentum', 0.1);
-  const e = kw<number>(eps, o, 'eps', 1e-5);
   if (train) verifyBatchSize(input.shape);
   const c = input.shape[normDim(1, input.ndim)];
   checkFeatures('running_mean', running_mean ?? null, c, train);

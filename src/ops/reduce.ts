@@ -6,36 +6,14 @@ import { apply } from '../autograd/node.js';
 import { is_grad_enabled, no_grad } from '../autograd/grad_mode.js';
 import { bool, DType, DTypeLike, int64, toDType } from '../dtype.js';
 import { normDim, numelOf, reduceDims } from '../shape.js';
-import { allocate, allocateForOverwrite, checkTensor, data, isOptions, typeName, type DimArg } from './util.js';
+import { allocate, allocateForOverwrite, checkTensor, data, typeName, type DimArg } from './util.js';
 import * as V from './view.js';
 import * as B from './binary.js';
 import * as U from './unary.js';
 
-export interface ReduceOpts {
-  dim?: DimArg;
-  keepdim?: boolean;
-  dtype?: DTypeLike;
-}
-export interface VarOpts {
-  dim?: DimArg;
-  unbiased?: boolean;
-  correction?: number;
-  keepdim?: boolean;
-}
-export interface NormOpts {
-  p?: number | 'fro';
-  dim?: DimArg;
-  keepdim?: boolean;
-}
-
-/** (dim, keepdim, opts) in any of PyTorch's call forms: positional, or a trailing options object. */
-function parse(dim: unknown, keepdim: unknown, opts?: unknown): { dim: DimArg | undefined; keepdim: boolean; dtype?: DTypeLike } {
-  let o: ReduceOpts = {};
-  if (isOptions(dim)) o = dim as ReduceOpts;
-  else if (isOptions(keepdim)) o = { ...(keepdim as ReduceOpts), dim: dim as DimArg };
-  else o = { ...(isOptions(opts) ? (opts as ReduceOpts) : {}), dim: dim as DimArg, keepdim: keepdim as boolean };
-  if (o.keepdim !== undefined && typeof o.keepdim !== 'boolean') throw new TypeError(`keepdim must be a boolean, but got ${typeof o.keepdim}`);
-  return { dim: o.dim, keepdim: o.keepdim ?? false, dtype: o.dtype };
+/** dim = None (or absent) reduces over everything; dtype = None keeps the default result dtype. */
+function parse(dim: DimArg | undefined, keepdim: boolean | undefined, dtype?: DTypeLike | null): { dim: DimArg | undefined; keepdim: boolean; dtype?: DTypeLike } {
+  return { dim: dim ?? undefined, keepdim: keepdim ?? false, dtype: dtype ?? undefined };
 }
 
 /** The reduced shape, with or without the kept size-1 dims. */
@@ -86,18 +64,18 @@ function expandBack(g: Tensor, shape: readonly number[], dims: readonly number[]
   return V.expand(g, shape as number[]);
 }
 
-export function sum(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
+export function sum(x: Tensor, dim?: DimArg, keepdim?: boolean, dtypeArg?: DTypeLike | null): Tensor {
   checkTensor(x, 'input', 'sum');
-  const p = parse(dim, keepdim, opts);
+  const p = parse(dim, keepdim, dtypeArg);
   const dims = reduceDims(p.dim, x.ndim);
   const dtype = p.dtype !== undefined ? toDType(p.dtype) : x.dtype.is_floating_point ? x.dtype : int64;
   const shape = x.shape;
   return apply(p.dim === undefined || p.dim === null ? 'SumBackward0' : 'SumBackward1', [x], runReduce('sum', x, dims, p.keepdim, dtype), (g) => [expandBack(g, shape, dims, p.keepdim)]);
 }
 
-export function mean(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
+export function mean(x: Tensor, dim?: DimArg, keepdim?: boolean, dtypeArg?: DTypeLike | null): Tensor {
   checkTensor(x, 'input', 'mean');
-  const p = parse(dim, keepdim, opts);
+  const p = parse(dim, keepdim, dtypeArg);
   const dtype = p.dtype !== undefined ? toDType(p.dtype) : x.dtype;
   if (!dtype.is_floating_point) {
     throw new TypeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${typeName(dtype)}`);
@@ -109,9 +87,9 @@ export function mean(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown
   return apply(p.dim === undefined || p.dim === null ? 'MeanBackward0' : 'MeanBackward1', [x], s, (g) => [expandBack(B.div(g, n), shape, dims, p.keepdim)]);
 }
 
-export function prod(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
+export function prod(x: Tensor, dim?: DimArg, keepdim?: boolean, dtypeArg?: DTypeLike | null): Tensor {
   checkTensor(x, 'input', 'prod');
-  const p = parse(dim, keepdim, opts);
+  const p = parse(dim, keepdim, dtypeArg);
   if (Array.isArray(p.dim)) throw new TypeError('prod(): argument \'dim\' must be int, not list');
   const dims = reduceDims(p.dim, x.ndim);
   const dtype = p.dtype !== undefined ? toDType(p.dtype) : x.dtype.is_floating_point ? x.dtype : int64;
@@ -172,10 +150,6 @@ function valuesIndices(kind: string, values: Tensor, indices: Tensor): ReduceRes
 function extreme(kind: 'max' | 'min', x: Tensor, dim?: unknown, keepdim?: boolean): Tensor | ReduceResult {
   checkTensor(x, 'input', kind);
   if (dim instanceof Tensor) return kind === 'max' ? B.maximum(x, dim) : B.minimum(x, dim);
-  if (isOptions(dim)) {
-    keepdim = (dim as ReduceOpts).keepdim;
-    dim = (dim as ReduceOpts).dim;
-  }
   if (dim === undefined || dim === null) {
     if (x.numel() === 0) {
       throw new RangeError(`${kind}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
@@ -226,16 +200,16 @@ function amaxmin(kind: 'max' | 'min', x: Tensor, dim: DimArg | undefined, keepdi
     return [B.div(B.mul(expandBack(g, shape, dims, keepdim), mask), count)];
   }, [x, y]);
 }
-export function amax(x: Tensor, dim?: unknown, keepdim?: boolean): Tensor {
+export function amax(x: Tensor, dim?: DimArg, keepdim?: boolean): Tensor {
   const p = parse(dim, keepdim);
   return amaxmin('max', x, p.dim, p.keepdim, 'AmaxBackward0');
 }
-export function amin(x: Tensor, dim?: unknown, keepdim?: boolean): Tensor {
+export function amin(x: Tensor, dim?: DimArg, keepdim?: boolean): Tensor {
   const p = parse(dim, keepdim);
   return amaxmin('min', x, p.dim, p.keepdim, 'AminBackward0');
 }
 
-function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim?: unknown, keepdim?: boolean): Tensor {
+function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim?: number | null, keepdim?: boolean): Tensor {
   checkTensor(x, 'input', op);
   const p = parse(dim, keepdim);
   if (p.dim === undefined || p.dim === null) {
@@ -245,46 +219,35 @@ function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim?: unknown, keepdim?:
   }
   return runReduce(op, x, [normDim(p.dim as number, x.ndim)], p.keepdim, int64);
 }
-export const argmax = (x: Tensor, dim?: unknown, keepdim?: boolean) => argExtreme('argmax', x, dim, keepdim);
-export const argmin = (x: Tensor, dim?: unknown, keepdim?: boolean) => argExtreme('argmin', x, dim, keepdim);
+export const argmax = (x: Tensor, dim?: number | null, keepdim?: boolean) => argExtreme('argmax', x, dim, keepdim);
+export const argmin = (x: Tensor, dim?: number | null, keepdim?: boolean) => argExtreme('argmin', x, dim, keepdim);
 
-function logical(op: 'any' | 'all', x: Tensor, dim?: unknown, keepdim?: boolean): Tensor {
+function logical(op: 'any' | 'all', x: Tensor, dim?: number | null, keepdim?: boolean): Tensor {
   const p = parse(dim, keepdim);
   return runReduce(op, x, reduceDims(p.dim, x.ndim), p.keepdim, bool);
 }
-export const any = (x: Tensor, dim?: unknown, keepdim?: boolean) => logical('any', x, dim, keepdim);
-export const all = (x: Tensor, dim?: unknown, keepdim?: boolean) => logical('all', x, dim, keepdim);
+export const any = (x: Tensor, dim?: number | null, keepdim?: boolean) => logical('any', x, dim, keepdim);
+export const all = (x: Tensor, dim?: number | null, keepdim?: boolean) => logical('all', x, dim, keepdim);
 
-/** var(dim, unbiased, keepdim) or var(dim, {correction, keepdim}); correction defaults to 1. */
-function parseVar(dim: unknown, unbiased: unknown, keepdim: unknown): { dim: DimArg | undefined; correction: number; keepdim: boolean } {
-  let o: VarOpts = {};
-  if (typeof dim === 'boolean') o = { unbiased: dim, ...(isOptions(unbiased) ? unbiased : {}) };
-  else if (isOptions(dim)) o = dim as VarOpts;
-  else if (isOptions(unbiased)) o = { ...(unbiased as VarOpts), dim: dim as DimArg };
-  else if (isOptions(keepdim)) o = { ...(keepdim as VarOpts), dim: dim as DimArg, unbiased: unbiased as boolean };
-  else o = { dim: dim as DimArg, unbiased: unbiased as boolean, keepdim: keepdim as boolean };
-  const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
-  return { dim: o.dim, correction, keepdim: o.keepdim ?? false };
-}
-
-export function var_(x: Tensor, dim?: unknown, unbiased?: unknown, keepdim?: unknown): Tensor {
+/** var over `dim` (None: all elements), dividing by n − correction (1: unbiased, 0: biased). */
+export function var_(x: Tensor, dim?: DimArg, correction = 1, keepdim = false): Tensor {
   checkTensor(x, 'input', 'var');
   if (!x.dtype.is_floating_point) throw new TypeError(`std and var only support floating point and complex dtypes`);
-  const p = parseVar(dim, unbiased, keepdim);
+  const p = { dim: dim ?? undefined, correction, keepdim };
   const dims = reduceDims(p.dim, x.ndim);
   const n = numelOf(dims.map((d) => x.shape[d]));
   const centered = B.sub(x, mean(x, dims, true));
   return B.div(sum(B.mul(centered, centered), dims, p.keepdim), Math.max(0, n - p.correction));
 }
 
-export function std(x: Tensor, dim?: unknown, unbiased?: unknown, keepdim?: unknown): Tensor {
-  const v = var_(x, dim, unbiased, keepdim);
+export function std(x: Tensor, dim?: DimArg, correction = 1, keepdim = false): Tensor {
+  const v = var_(x, dim, correction, keepdim);
   const y = no_grad(() => U.sqrt(v));
   // d std = d var / (2 std), with 0 where std is 0 (constant input) rather than NaN, as PyTorch
   return apply('StdBackward0', [v], y, (g) => [B.where(B.eq(y, 0), 0, B.div(g, B.mul(y, 2)))], [y]);
 }
 
-export function logsumexp(x: Tensor, dim: unknown, keepdim?: boolean): Tensor {
+export function logsumexp(x: Tensor, dim: DimArg, keepdim?: boolean): Tensor {
   checkTensor(x, 'input', 'logsumexp');
   const p = parse(dim, keepdim);
   const dims = reduceDims(p.dim, x.ndim);
@@ -298,20 +261,11 @@ export function logsumexp(x: Tensor, dim: unknown, keepdim?: boolean): Tensor {
   return p.keepdim ? out : V.squeeze(out, dims);
 }
 
-/** norm(p='fro', dim, keepdim): p = 2 ('fro'), 1, inf, -inf, 0 or any other p. */
-export function norm(x: Tensor, p?: unknown, dim?: unknown, keepdim?: boolean): Tensor {
+/** norm(p='fro', dim, keepdim, dtype): p = 2 ('fro'), 1, inf, -inf, 0 or any other p; dtype casts the input first. */
+export function norm(x: Tensor, p?: number | 'fro' | null, dim?: DimArg, keepdim?: boolean, dtypeArg?: DTypeLike | null): Tensor {
   checkTensor(x, 'input', 'norm');
-  let order: number | 'fro' | null | undefined = p as number | 'fro' | null | undefined;
-  if (isOptions(p)) {
-    const o = p as NormOpts;
-    order = o.p;
-    dim = o.dim;
-    keepdim = o.keepdim;
-  } else if (isOptions(dim)) {
-    const o = dim as NormOpts;
-    dim = o.dim;
-    keepdim = o.keepdim;
-  }
+  if (dtypeArg !== undefined && dtypeArg !== null) x = x.to(dtypeArg);
+  const order = p;
   if (!x.dtype.is_floating_point) throw new TypeError(`linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${typeName(x.dtype)}`);
   const pv = order === undefined || order === null || order === 'fro' ? 2 : order;
   const dims = reduceDims(dim as DimArg | undefined, x.ndim);
@@ -340,10 +294,11 @@ export function norm(x: Tensor, p?: unknown, dim?: unknown, keepdim?: boolean): 
   }, [x, y]);
 }
 
-function softmaxImpl(x: Tensor, dim: number | { dim: number }, log: boolean): Tensor {
+function softmaxImpl(x: Tensor, dim: number, log: boolean, dtype?: DTypeLike | null): Tensor {
   const fn = log ? 'log_softmax' : 'softmax';
   checkTensor(x, 'input', fn);
-  const dd = isOptions(dim) ? (dim as { dim: number }).dim : dim;
+  if (dtype !== undefined && dtype !== null) x = x.to(dtype);
+  const dd = dim;
   if (dd === undefined) throw new TypeError(`${fn}() missing required argument 'dim'`);
   if (!x.dtype.is_floating_point) throw new TypeError(`"${log ? 'log_softmax_lastdim_kernel_impl' : 'softmax_lastdim_kernel_impl'}" not implemented for '${typeName(x.dtype)}'`);
   const d = normDim(dd, x.ndim);
@@ -361,10 +316,10 @@ function softmaxImpl(x: Tensor, dim: number | { dim: number }, log: boolean): Te
   }, [y]);
 }
 
-export function softmax(x: Tensor, dim: number | { dim: number }): Tensor {
-  return softmaxImpl(x, dim, false);
+export function softmax(x: Tensor, dim: number, dtype?: DTypeLike | null): Tensor {
+  return softmaxImpl(x, dim, false, dtype);
 }
-export function log_softmax(x: Tensor, dim: number | { dim: number }): Tensor {
-  return softmaxImpl(x, dim, true);
+export function log_softmax(x: Tensor, dim: number, dtype?: DTypeLike | null): Tensor {
+  return softmaxImpl(x, dim, true, dtype);
 }
 

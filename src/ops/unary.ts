@@ -5,7 +5,7 @@ import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { bool, DType } from '../dtype.js';
 import { is_grad_enabled } from '../autograd/grad_mode.js';
-import { allocate, allocateForOverwrite, checkTensor, data, floatType, isOptions, type Scalar } from './util.js';
+import { allocate, allocateForOverwrite, checkTensor, data, floatType, type Scalar } from './util.js';
 import * as B from './binary.js';
 
 /** Runs a unary kernel; `float` ops send integer inputs to the default float dtype, as PyTorch does. */
@@ -116,15 +116,9 @@ export function logical_not(x: Tensor): Tensor {
   return run('logical_not', x, bool);
 }
 
-type ClampArg = Scalar | null | undefined | { min?: Scalar | null; max?: Scalar | null };
-
 /** clamp(min, max); either bound may be null. The gradient passes where min <= x <= max. */
-export function clamp(x: Tensor, min?: ClampArg, max?: Scalar | null): Tensor {
+export function clamp(x: Tensor, min?: Scalar | null, max?: Scalar | null): Tensor {
   checkTensor(x, 'input', 'clamp');
-  if (isOptions(min)) {
-    max = min.max ?? null;
-    min = min.min ?? null;
-  }
   const lo = min === undefined || min === null ? -Infinity : Number(min);
   const hi = max === undefined || max === null ? Infinity : Number(max);
   if (lo === -Infinity && hi === Infinity && (min === undefined || min === null) && (max === undefined || max === null)) {

@@ -10,19 +10,7 @@ export type Scalar = number | boolean;
 export type TensorOrScalar = Tensor | Scalar;
 export type DimArg = number | readonly number[] | null;
 
-/** A trailing options object keyed by PyTorch keyword (a plain object, not a Tensor or array). */
-export function isOptions(x: unknown): x is Record<string, unknown> {
-  if (x === null || typeof x !== 'object' || Array.isArray(x) || x instanceof Tensor || ArrayBuffer.isView(x)) return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
-
-/** Reads a keyword either given positionally or from an options object. */
-export function kw<T>(positional: unknown, opts: unknown, key: string, fallback: T): T {
-  if (isOptions(opts) && opts[key] !== undefined) return opts[key] as T;
-  if (positional !== undefined && !isOptions(positional)) return positional as T;
-  return fallback;
-}
+export { isOptions } from '../python.js';
 
 export function allocate(shape: readonly number[], dtype: DType): Tensor {
   return new Tensor(newArray(dtype, numelOf(shape)), shape, dtype);

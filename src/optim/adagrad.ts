@@ -1,6 +1,6 @@
 /** torch.optim.Adagrad, step for step as PyTorch 1.13 (dense gradients). */
 import { Tensor } from '../tensor.js';
-import { pyRepr } from '../nn/repr.js';
+import { pyRepr } from '../python.js';
 import { full_like } from '../ops/creation.js';
 import { Optimizer, bindArgs, stepTensor, type Closure, type ParamGroup, type ParamsArg } from './optimizer.js';
 import { upgradeStep } from './adam.js';

@@ -1,6 +1,6 @@
 /** torch.optim.Adam, step for step as PyTorch 1.13 (its single-tensor path); AdamW shares the update. */
 import { Tensor } from '../tensor.js';
-import { pyRepr } from '../nn/repr.js';
+import { pyRepr } from '../python.js';
 import { maximum } from '../ops/binary.js';
 import { zeros_like } from '../ops/creation.js';
 import { K } from '../backend/index.js';

@@ -9,7 +9,7 @@
  * `this._initial_step()` (a custom subclass does the same).
  */
 import { Tensor } from '../tensor.js';
-import { pyRepr } from '../nn/repr.js';
+import { pyRepr } from '../python.js';
 import { Optimizer, bindArgs, required, type ParamGroup } from './optimizer.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

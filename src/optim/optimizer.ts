@@ -6,7 +6,7 @@
 import { Tensor } from '../tensor.js';
 import { enable_grad, set_grad_enabled } from '../autograd/grad_mode.js';
 import { isOptions } from '../ops/util.js';
-import { pyRepr } from '../nn/repr.js';
+import { bindUntyped, pyRepr } from '../python.js';
 import { float32 } from '../dtype.js';
 
 class _RequiredParameter {
@@ -109,8 +109,8 @@ export class Optimizer<G extends ParamGroup = ParamGroup> {
    * optimizers then skip those parameters entirely, where a zeroed gradient (set_to_none=false)
    * still moves momentum methods.
    */
-  zero_grad(set_to_none: boolean | { set_to_none?: boolean } = true): void {
-    const toNone = isOptions(set_to_none) ? (set_to_none.set_to_none ?? true) : set_to_none;
+  zero_grad(set_to_none?: boolean | { set_to_none?: boolean }): void {
+    const toNone = bindUntyped('zero_grad', [set_to_none], ['set_to_none'])[0] ?? true;
     for (const g of this.param_groups) {
       for (const p of g.params) {
         if (p.grad === null) continue;
@@ -239,30 +239,18 @@ function castCopy(param: Tensor, v: unknown, key?: string): unknown {
 }
 
 /**
- * Binds constructor arguments as Python would: positional values in PyTorch's order, then an
+ * Binds constructor arguments with the shared signature parser: positional values in PyTorch's order, then an
  * optional trailing options object keyed by PyTorch keyword (keyword-only ones included).
  * `fn` names the callee in messages, e.g. 'SGD.__init__'; `fixed` counts the leading arguments
  * already taken (self, params) for the positional-count message.
  */
 export function bindArgs(fn: string, args: readonly unknown[], positional: readonly string[], defaults: Record<string, unknown>, fixed = 2): Record<string, unknown> {
-  let n = args.length;
-  while (n > 0 && args[n - 1] === undefined) n--;
-  let opts: Record<string, unknown> = {};
-  if (n > 0 && isOptions(args[n - 1])) opts = args[--n] as Record<string, unknown>;
-  if (n > positional.length) {
-    throw new TypeError(`${fn}() takes from ${fixed} to ${positional.length + fixed} positional arguments but ${n + fixed} were given`);
-  }
+  const keywordOnly = Object.keys(defaults).filter((k) => !positional.includes(k));
+  const values = bindUntyped(fn, args, positional, keywordOnly, fixed);
   const out: Record<string, unknown> = { ...defaults };
-  for (let i = 0; i < n; i++) {
-    if (isOptions(args[i])) throw new TypeError(`${fn}(): an options object must be the last argument`);
-    if (args[i] !== undefined) out[positional[i]] = args[i];
-  }
-  for (const [k, v] of Object.entries(opts)) {
-    if (!(k in defaults)) throw new TypeError(`${fn}() got an unexpected keyword argument '${k}'`);
-    const at = positional.indexOf(k);
-    if (at >= 0 && at < n && args[at] !== undefined) throw new TypeError(`${fn}() got multiple values for argument '${k}'`);
-    if (v !== undefined) out[k] = v;
-  }
+  [...positional, ...keywordOnly].forEach((k, i) => {
+    if (values[i] !== undefined) out[k] = values[i];
+  });
   return out;
 }
 

@@ -1,6 +1,6 @@
 /** torch.optim.RMSprop (optionally centered, with momentum), step for step as PyTorch 1.13. */
 import { Tensor } from '../tensor.js';
-import { pyRepr } from '../nn/repr.js';
+import { pyRepr } from '../python.js';
 import { zeros_like } from '../ops/creation.js';
 import { Optimizer, bindArgs, type Closure, type ParamGroup, type ParamsArg } from './optimizer.js';
 

@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor.js';
 import type { SgdHyper } from '../backend/contract.js';
 import { K } from '../backend/index.js';
-import { pyRepr } from '../nn/repr.js';
+import { pyRepr } from '../python.js';
 import { bumpVersion, floats, fusable } from './kernel.js';
 import { Optimizer, bindArgs, required, type Closure, type ParamGroup, type ParamsArg } from './optimizer.js';
 

@@ -10,6 +10,7 @@ import { tensor } from '../../ops/creation.js';
 import { stack } from '../../ops/join.js';
 import { index_select } from '../../ops/indexing.js';
 import { isOptions } from '../../ops/util.js';
+import { bindUntyped } from '../../python.js';
 import { DatasetLike, getItem, lenOf, randpermIndices, TensorDataset } from './dataset.js';
 
 /** The type `default_collate` turns a batch of `T` samples into. */
@@ -51,7 +52,7 @@ export interface DataLoaderOptions<T = unknown, B = Collated<T>> {
 }
 
 const POSITIONAL = ['batch_size', 'shuffle', 'sampler', 'batch_sampler', 'num_workers', 'collate_fn', 'pin_memory', 'drop_last', 'timeout', 'worker_init_fn', 'multiprocessing_context', 'generator'] as const;
-const KEYWORDS = new Set<string>([...POSITIONAL, 'prefetch_factor', 'persistent_workers', 'pin_memory_device']);
+const KEYWORD_ONLY = ['prefetch_factor', 'persistent_workers', 'pin_memory_device'] as const;
 
 const COLLATE_ERR = 'default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found ';
 
@@ -106,23 +107,10 @@ export function default_convert(data: unknown): unknown {
   return data;
 }
 
-/** Splits `(batch_size, shuffle, ..., {keywords})` into one keyword record, rejecting what Python would. */
+/** `(batch_size, shuffle, ..., {keywords})` as one record of the arguments given (an explicit null kept). */
 function parseArgs(args: readonly unknown[]): Record<string, unknown> {
-  const last = args[args.length - 1];
-  const hasOpts = args.length > 0 && isOptions(last) && !(Symbol.iterator in (last as object));
-  const positional = hasOpts ? args.slice(0, -1) : args;
-  const opts = hasOpts ? (last as Record<string, unknown>) : {};
-  if (positional.length > POSITIONAL.length) {
-    throw new TypeError(`DataLoader(): takes from 1 to ${POSITIONAL.length + 1} positional arguments but ${positional.length + 1} were given`);
-  }
-  const out: Record<string, unknown> = {};
-  positional.forEach((v, i) => (out[POSITIONAL[i]] = v));
-  for (const [k, v] of Object.entries(opts)) {
-    if (!KEYWORDS.has(k)) throw new TypeError(`DataLoader(): got an unexpected keyword argument '${k}'`);
-    if (k in out) throw new TypeError(`DataLoader(): got multiple values for argument '${k}'`);
-    out[k] = v;
-  }
-  return out;
+  const values = bindUntyped('DataLoader.__init__', args, POSITIONAL, KEYWORD_ONLY, 2);
+  return Object.fromEntries([...POSITIONAL, ...KEYWORD_ONLY].map((k, i) => [k, values[i]]).filter(([, v]) => v !== undefined));
 }
 
 /** Batches (or single samples) of a dataset, in order or shuffled, through `collate_fn`. */

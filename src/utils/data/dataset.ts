@@ -5,7 +5,8 @@
  */
 import { Tensor } from '../../tensor.js';
 import { default_generator, Generator } from '../../random.js';
-import { describe, isOptions } from '../../ops/util.js';
+import { describe } from '../../ops/util.js';
+import { bindUntyped } from '../../python.js';
 
 /** A map-style dataset: subclasses implement `__getitem__(index)` and `__len__()`. */
 export abstract class Dataset<T = unknown> {
@@ -123,7 +124,7 @@ export function random_split<T>(
   lengths: readonly number[],
   generator?: Generator | null | { generator?: Generator | null },
 ): Subset<T>[] {
-  const gen = (isOptions(generator) ? generator.generator : generator) ?? default_generator;
+  const gen = (bindUntyped('random_split', [dataset, lengths, generator], ['dataset', 'lengths', 'generator'], [], 0)[2] as Generator | null | undefined) ?? default_generator;
   if (!(gen instanceof Generator)) throw new TypeError(`random_split(): argument 'generator' must be torch.Generator, not ${describe(gen)}`);
   const n = lenOf(dataset);
   if (!Array.isArray(lengths) || lengths.some((l) => typeof l !== 'number')) {

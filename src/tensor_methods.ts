@@ -1,0 +1,67 @@
+/**
+ * Signatures of the Tensor methods that have no torch.* function of the same form (views by
+ * size, in-place ops, autograd entry points, conversions). The other methods use the torch.*
+ * function's signature, with the tensor as `input`.
+ */
+import type { Tensor } from './tensor.js';
+import type { DTypeLike } from './dtype.js';
+import type { Scalar, TensorOrScalar } from './ops/util.js';
+import { pyfn } from './python.js';
+import * as V from './ops/view.js';
+import * as J from './ops/join.js';
+import * as B from './ops/binary.js';
+import * as P from './ops/inplace.js';
+import * as C from './ops/convert.js';
+import * as U from './ops/unary.js';
+import * as A from './autograd/api.js';
+
+const method = { method: true };
+type Opt<T> = T | null | undefined;
+
+export const view = pyfn('view(Tensor input, SymInt... size)', (x: Tensor, size: readonly number[]) => V.view(x, [size]), method);
+export const view_as = pyfn('view_as(Tensor input, Tensor other)', (x: Tensor, other: Tensor) => V.view(x, [other.shape]), method);
+export const reshape = pyfn('reshape(Tensor input, SymInt... shape)', (x: Tensor, shape: readonly number[]) => V.reshape(x, [shape]), method);
+export const reshape_as = pyfn('reshape_as(Tensor input, Tensor other)', (x: Tensor, other: Tensor) => V.reshape(x, [other.shape]), method);
+export const permute = pyfn('permute(Tensor input, int... dims)', (x: Tensor, dims: readonly number[]) => V.permute(x, dims), method);
+export const expand = pyfn('expand(Tensor input, SymInt... size)', (x: Tensor, size: readonly number[]) => V.expand(x, size), method);
+export const expand_as = pyfn('expand_as(Tensor input, Tensor other)', (x: Tensor, other: Tensor) => V.expand(x, other.shape), method);
+export const repeat = pyfn('repeat(Tensor input, SymInt... repeats)', (x: Tensor, repeats: readonly number[]) => J.repeat(x, repeats), method);
+export const split = pyfn('split(Tensor input, int[1] split_size, int dim=0)', (x: Tensor, size: number | readonly number[], dim: number) => J.split(x, size, dim), method);
+export const where = pyfn('where(Tensor input, Tensor condition, Tensor|Number other)', (x: Tensor, condition: Tensor, other: TensorOrScalar) => B.where(condition, x, other), method);
+
+export const to = pyfn('to(Tensor input, ScalarType? dtype=None, bool non_blocking=False, bool copy=False)', (x: Tensor, dtype: Opt<DTypeLike>, non_blocking: boolean, copy: boolean) => {
+  void non_blocking; // there is no device to copy to asynchronously
+  const y = C.to(x, dtype ?? x.dtype);
+  return copy && y === x ? C.clone(x) : y;
+}, method);
+export const type = pyfn('type(Tensor input, ScalarType dtype)', (x: Tensor, dtype: DTypeLike) => C.to(x, dtype), method);
+export const size = pyfn('size(Tensor input, int? dim=None)', (x: Tensor, dim: Opt<number>) => (dim === null || dim === undefined ? x.shape.slice() : x.shape[V.dimOf(x, dim)]), method);
+export const stride = pyfn('stride(Tensor input, int? dim=None)', (x: Tensor, dim: Opt<number>) => (dim === null || dim === undefined ? x._strides.slice() : x._strides[V.dimOf(x, dim)]), method);
+// inputs: a Tensor or a list of them, checked by backward with PyTorch's messages
+export const backward = pyfn('backward(Tensor input, Tensor? gradient=None, bool? retain_graph=None, bool create_graph=False, Any? inputs=None)',
+  (x: Tensor, gradient: Opt<Tensor>, retain_graph: Opt<boolean>, create_graph: boolean, inputs: unknown) =>
+    A.backward(x, gradient, { retain_graph: retain_graph ?? undefined, create_graph, inputs: (inputs ?? undefined) as Tensor | Tensor[] | undefined }), method);
+export const requires_grad_ = pyfn('requires_grad_(Tensor input, bool requires_grad=True)', (x: Tensor, requires_grad: boolean) => {
+  x.requires_grad = requires_grad;
+  return x;
+}, method);
+
+// ---- in place ---------------------------------------------------------------------------------------
+
+export const add_ = pyfn('add_(Tensor input, Tensor|Number other, Scalar alpha=1)', (x: Tensor, other: TensorOrScalar, alpha: Scalar) => P.binary_(x, 'add', other, alpha), method);
+export const sub_ = pyfn('sub_(Tensor input, Tensor|Number other, Scalar alpha=1)', (x: Tensor, other: TensorOrScalar, alpha: Scalar) => P.binary_(x, 'sub', other, alpha), method);
+export const mul_ = pyfn('mul_(Tensor input, Tensor|Number other)', (x: Tensor, other: TensorOrScalar) => P.binary_(x, 'mul', other), method);
+export const div_ = pyfn('div_(Tensor input, Tensor|Number other)', (x: Tensor, other: TensorOrScalar) => P.binary_(x, 'div', other), method);
+export const pow_ = pyfn('pow_(Tensor input, Tensor|Number exponent)', (x: Tensor, exponent: TensorOrScalar) => P.binary_(x, 'pow', exponent), method);
+export const addcmul_ = pyfn('addcmul_(Tensor input, Tensor tensor1, Tensor tensor2, Scalar value=1)', (x: Tensor, t1: Tensor, t2: Tensor, value: Scalar) => P.addcmul_(x, t1, t2, value), method);
+export const addcdiv_ = pyfn('addcdiv_(Tensor input, Tensor tensor1, Tensor tensor2, Scalar value=1)', (x: Tensor, t1: Tensor, t2: Tensor, value: Scalar) => P.addcdiv_(x, t1, t2, value), method);
+export const clamp_ = pyfn('clamp_(Tensor input, Scalar? min=None, Scalar? max=None)', (x: Tensor, min: Opt<Scalar>, max: Opt<Scalar>) => P.inplace(x, (s) => U.clamp(s, min, max)), method);
+export const masked_fill_ = pyfn('masked_fill_(Tensor input, Tensor mask, Tensor|Number value)', (x: Tensor, mask: Tensor, value: TensorOrScalar) => P.inplace(x, (s) => B.masked_fill(s, mask, value)), method);
+export const fill_ = pyfn('fill_(Tensor input, Tensor|Number value)', (x: Tensor, value: TensorOrScalar) => P.fill_(x, value), method);
+export const copy_ = pyfn('copy_(Tensor input, Tensor src, bool non_blocking=False)', (x: Tensor, src: Tensor, non_blocking: boolean) => {
+  void non_blocking; // copies are synchronous
+  return P.copy_(x, src);
+}, method);
+export const uniform_ = pyfn('uniform_(Tensor input, float from=0, float to=1)', (x: Tensor, from: number, to: number) => P.uniform_(x, from, to), method);
+export const normal_ = pyfn('normal_(Tensor input, float mean=0, float std=1)', (x: Tensor, mean: number, std: number) => P.normal_(x, mean, std), method);
+
