@@ -110,7 +110,9 @@ export function clamp(x: Tensor, min?: ClampArg, max?: Scalar | null): Tensor {
   if (lo === -Infinity && hi === Infinity && (min === undefined || min === null) && (max === undefined || max === null)) {
     throw new TypeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   }
-  const intBounds = Number.isInteger(lo) || !Number.isFinite(lo) ? Number.isInteger(hi) || !Number.isFinite(hi) : false;
+  // an absent bound is no float; a given one is when it is not an integer (NaN and ±inf included)
+  const intBound = (given: unknown, v: number) => given === undefined || given === null || Number.isInteger(v);
+  const intBounds = intBound(min, lo) && intBound(max, hi);
   const dtype = x.dtype.is_floating_point || intBounds ? x.dtype : floatType(x.dtype);
   const out = allocateForOverwrite(x.shape, dtype);
   K.clamp(data(x), out._storage.data, out.numel(), lo, hi);

@@ -1,6 +1,6 @@
 /** Helpers every op shares: argument parsing, result dtypes, allocation and contiguous data. */
 import { Tensor } from '../tensor.js';
-import { DType, bool, float32, float64, int64, get_default_dtype, promoteTypes } from '../dtype.js';
+import { DType, bool, float32, float64, int64, get_default_dtype, promoteTypes, scalarToDType } from '../dtype.js';
 import type { DataArray, Strided } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { broadcastStrides, contiguousStrides, numelOf } from '../shape.js';
@@ -104,7 +104,7 @@ export function scalarDType(v: Scalar): DType {
 /** A 0-d tensor holding a scalar operand. */
 export function scalarTensor(v: Scalar, dtype: DType): Tensor {
   const arr = new dtype.Array(1);
-  arr[0] = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+  arr[0] = scalarToDType(v, dtype);
   return new Tensor(arr, [], dtype);
 }
 
