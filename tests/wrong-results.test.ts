@@ -126,7 +126,7 @@ describe('special values', () => {
     expect(list(torch.tensor([-1, -1]).pow(torch.tensor([Infinity, -Infinity])))).toEqual([1, 1]);
   });
 
-  it('clamp with a NaN bound gives NaN', () => {
+  it('clamp: a NaN bound gives NaN, and the result type promotes with the bounds', () => {
     // torch.tensor([5]).clamp(0, nan) -> [nan] (float); torch.tensor([5.]).clamp(nan, 1) -> [nan]
     const a = torch.tensor([5n]).clamp(0, NaN);
     expect(a.dtype).toBe(torch.float32);
@@ -136,6 +136,12 @@ describe('special values', () => {
     // torch.tensor([5]).clamp(0, float('inf')) -> [5.] (float); clamp(max=3) -> [3] (int64)
     expect(torch.tensor([5n]).clamp(0, Infinity).dtype).toBe(torch.float32);
     expect(torch.tensor([5n]).clamp({ max: 3 }).dtype).toBe(torch.int64);
+    // torch.tensor([True, False]).clamp(3, -1) -> tensor([-1, -1]) (int64); clamp(True, False) -> RuntimeError
+    const c = torch.tensor([true, false]).clamp(3, -1);
+    expect([c.dtype, list(c)]).toEqual([torch.int64, [-1, -1]]);
+    expect(list(torch.tensor([true, false]).clamp(0.5))).toEqual([1, 0.5]);
+    throws(() => torch.tensor([true]).clamp(true, false), TypeError, `"clamp_scalar_cpu" not implemented for 'Bool'`);
+    throws(() => torch.tensor([true]).clamp({ max: true }), TypeError, `"clamp_max_scalar_cpu" not implemented for 'Bool'`);
   });
 
   // at 2 and 512 columns: the JS kernel, and the native one where it loads
