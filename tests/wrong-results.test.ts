@@ -117,6 +117,35 @@ describe('int64 and bool tensors only hold values their dtype can', () => {
   });
 });
 
+describe('found by the fuzz test', () => {
+  it('bool tensors: add with alpha stays 0/1, products are refused', () => {
+    const t = torch.tensor([true, false, true]);
+    // torch.tensor([True, False, True]).add(True, alpha=-1) -> [True, True, True]; alpha=0 keeps the tensor
+    expect(Array.from(t.add(true, -1).toTypedArray())).toEqual([1, 1, 1]);
+    expect(Array.from(t.add(torch.tensor([true, true, false]), 2).toTypedArray())).toEqual([1, 1, 1]);
+    expect(list(torch.tensor([true]).add(torch.tensor([false, true]), 0))).toEqual([true, true]);
+    throws(() => t.add(true, NaN), TypeError, 'For integral input tensors, argument alpha must not be a floating point number.');
+    throws(() => torch.tensor([1n]).add(2, 0.5), TypeError, 'For integral input tensors, argument alpha must not be a floating point number.');
+    throws(() => torch.tensor([1n]).add(2, true), TypeError, 'Boolean alpha only supported for Boolean results.');
+    throws(() => t.sub(true, 2), TypeError, /Subtraction, the `-` operator, with two bool tensors is not supported/);
+    // torch.tensor([True]).add(1, alpha=2) -> tensor([3]); torch.ones(3).add(1, alpha=0.5) -> 1.5
+    expect(list(torch.tensor([true]).add(1, 2))).toEqual([3]);
+    expect(list(torch.ones(3).add(1, 0.5))).toEqual([1.5, 1.5, 1.5]);
+    // torch.ones(2, 2, dtype=torch.bool) @ torch.ones(2, 2, dtype=torch.bool) -> RuntimeError
+    const b = torch.ones(2, 2, { dtype: torch.bool });
+    throws(() => torch.matmul(b, b), TypeError, `"addmm_impl_cpu_" not implemented for 'Bool'`);
+    throws(() => torch.bmm(b.unsqueeze(0), b.unsqueeze(0)), TypeError, `"bmm" not implemented for 'Bool'`);
+    throws(() => torch.matmul(b.select(0, 0), b.select(0, 0)), TypeError, `"dot" not implemented for 'Bool'`);
+  });
+
+  it('copy_ from a source that only broadcasts with self, not to it', () => {
+    // torch.zeros(2, dtype=torch.int64).copy_(torch.zeros(0, 1, dtype=torch.int64)) -> RuntimeError
+    throws(() => torch.zeros(2, int64).copy_(torch.zeros(0, 1, int64)), RangeError, "output with shape [2] doesn't match the broadcast shape [0, 2]");
+    throws(() => torch.zeros([]).copy_(torch.zeros(2, 1, 0)), RangeError, "output with shape [] doesn't match the broadcast shape [2, 1, 0]");
+    expect(list(torch.zeros(2, 2).copy_(torch.tensor([1, 2])))).toEqual([[1, 2], [1, 2]]);
+  });
+});
+
 describe('special values', () => {
   it('pow with a NaN or infinite exponent follows C', () => {
     // torch.tensor([1]).pow(nan) -> [1.]; torch.tensor([2]).pow(nan) -> [nan]; torch.tensor([-1.]).pow(inf) -> [1.]

@@ -184,7 +184,7 @@ function differ(a, b, path = 'result') {
   return a === b || (a === null && b === null) ? null : `${path}: ${String(a)} vs ${String(b)}`;
 }
 
-const OVERFLOW = 'int64 arithmetic past 2^63 does not wrap around as in PyTorch (int64 is stored in a double, exact to 2^53)';
+const OVERFLOW = 'int64 arithmetic past 2^63 does not wrap around as in PyTorch but grows, up to ±inf (int64 is stored in a double, exact to 2^53)';
 
 /** Broken invariants of one backend's result: thrown non-Errors, int64 fractions, bool not 0/1. */
 function invalid(o) {
@@ -192,7 +192,8 @@ function invalid(o) {
   const check = (v) => {
     if (Array.isArray(v)) return v.map(check).find(Boolean) ?? null;
     if (!v || typeof v !== 'object' || !('dtype' in v)) return null;
-    if (v.dtype === 'int64' && v.data.some((x) => !Number.isInteger(x))) return `int64 result holds ${v.data.find((x) => !Number.isInteger(x))}`;
+    const fraction = (x) => Number.isNaN(x) || (Number.isFinite(x) && !Number.isInteger(x));
+    if (v.dtype === 'int64' && v.data.some(fraction)) return `int64 result holds ${v.data.find(fraction)}`;
     if (v.dtype === 'int64' && v.data.some((x) => Math.abs(x) > 2 ** 63)) return OVERFLOW;
     if (v.dtype === 'bool' && v.data.some((x) => x !== 0 && x !== 1)) return 'bool result holds a value other than 0 and 1';
     return null;

@@ -37,22 +37,34 @@ function alphaOf(alpha: Scalar | { alpha?: Scalar } | undefined): number {
   return a === undefined ? 1 : Number(a);
 }
 
+/** PyTorch's checks on alpha against the dtype a + alpha·b is computed in. */
+function checkAlpha(alpha: Scalar | { alpha?: Scalar } | undefined, dt: DType): void {
+  const a = isOptions(alpha) ? alpha.alpha : alpha;
+  if (typeof a === 'boolean' && dt !== bool) throw new TypeError('Boolean alpha only supported for Boolean results.');
+  if (typeof a === 'number' && !dt.is_floating_point && !Number.isInteger(a)) {
+    throw new TypeError('For integral input tensors, argument alpha must not be a floating point number.');
+  }
+}
+
 export function add(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar | { alpha?: Scalar }): Tensor {
   const al = alphaOf(alpha);
-  if (al !== 1) b = mul(b as Tensor, al);
   const [ta, tb, dt] = operands(a, b, 'add');
-  if (dt === bool && al === 1) return logical_or(ta, tb);
-  return apply('AddBackward0', [ta, tb], runBinary('add', ta, tb, dt), (g) => [g, g]);
+  checkAlpha(alpha, dt);
+  // bool: a or (alpha and b), so the result holds only 0 and 1
+  if (dt === bool) return logical_or(ta, al === 1 ? tb : logical_and(tb, al !== 0));
+  const sb = al === 1 ? tb : mul(tb, al);
+  return apply('AddBackward0', [ta, sb], runBinary('add', ta, sb, dt), (g) => [g, g]);
 }
 
 export function sub(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar | { alpha?: Scalar }): Tensor {
   const al = alphaOf(alpha);
-  if (al !== 1) b = mul(b as Tensor, al);
   const [ta, tb, dt] = operands(a, b, 'sub');
   if (dt === bool) {
     throw new TypeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
   }
-  return apply('SubBackward0', [ta, tb], runBinary('sub', ta, tb, dt), (g) => [g, U.neg(g)]);
+  checkAlpha(alpha, dt);
+  const sb = al === 1 ? tb : mul(tb, al);
+  return apply('SubBackward0', [ta, sb], runBinary('sub', ta, sb, dt), (g) => [g, U.neg(g)]);
 }
 
 export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {

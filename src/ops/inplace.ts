@@ -136,7 +136,11 @@ export function fill_<T extends Tensor>(self: T, value: Scalar | Tensor): T {
 
 export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   if (!(src instanceof Tensor)) throw new TypeError(`copy_(): argument 'other' must be Tensor, not ${typeof src}`);
-  broadcastShapes(self.shape, src.shape);
+  // src must broadcast to self's shape, not merely with it (an empty src would leave self unwritten)
+  const shape = broadcastShapes(self.shape, src.shape);
+  if (!shapesEqual(shape, self.shape)) {
+    throw new RangeError(`output with shape [${self.shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`);
+  }
   return inplace(self, (s) => {
     const out = allocate(s.shape, s.dtype);
     K.copy(strided(src, s.shape), strided(out), s.shape, castMode(src.dtype, s.dtype));

@@ -89,7 +89,7 @@ export function resultType(a: TensorOrScalar, b: TensorOrScalar): DType {
     }
     return promoteTypes(da, db);
   }
-  if (!ta && !tb) return scalarDType(a as Scalar);
+  if (!ta && !tb) return scalarDType(scalarCategory(a as Scalar) >= scalarCategory(b as Scalar) ? (a as Scalar) : (b as Scalar));
   const [t, s] = ta ? [a as Tensor, b as Scalar] : [b as Tensor, a as Scalar];
   const cs = scalarCategory(s);
   if (cs <= category(t.dtype)) return t.dtype;
