@@ -124,6 +124,7 @@ describe('found by the fuzz test', () => {
     expect(Array.from(t.add(true, -1).toTypedArray())).toEqual([1, 1, 1]);
     expect(Array.from(t.add(torch.tensor([true, true, false]), 2).toTypedArray())).toEqual([1, 1, 1]);
     expect(list(torch.tensor([true]).add(torch.tensor([false, true]), 0))).toEqual([true, true]);
+    throws(() => torch.tensor([1n]).add(2, 'abc' as unknown as number), TypeError, "add(): argument 'alpha' must be Number, not string");
     throws(() => t.add(true, NaN), TypeError, 'For integral input tensors, argument alpha must not be a floating point number.');
     throws(() => torch.tensor([1n]).add(2, 0.5), TypeError, 'For integral input tensors, argument alpha must not be a floating point number.');
     throws(() => torch.tensor([1n]).add(2, true), TypeError, 'Boolean alpha only supported for Boolean results.');

@@ -50,7 +50,10 @@ for (const t of targets) {
     if (r.status === 0 && last.startsWith('{')) {
       const out = JSON.parse(last);
       report.cases += out.cases;
-      if (out.skipped) report.skipped.push(`${t}: ${out.skipped}`);
+      if (out.skipped) {
+        report.skipped.push(`${t}: ${out.skipped}`);
+        break;  // nothing to fuzz in the later batches either
+      }
       for (const f of out.failures) report.failures.push({ target: t, ...f, replay: `node scripts/fuzz/worker.mjs ${t} ${seed} ${f.case} 1 --trace` });
       for (const [k, n] of Object.entries(out.known)) report.known[k] = (report.known[k] ?? 0) + n;
       continue;

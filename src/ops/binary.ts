@@ -38,8 +38,9 @@ function alphaOf(alpha: Scalar | { alpha?: Scalar } | undefined): number {
 }
 
 /** PyTorch's checks on alpha against the dtype a + alpha·b is computed in. */
-function checkAlpha(alpha: Scalar | { alpha?: Scalar } | undefined, dt: DType): void {
+function checkAlpha(fn: string, alpha: Scalar | { alpha?: Scalar } | undefined, dt: DType): void {
   const a = isOptions(alpha) ? alpha.alpha : alpha;
+  if (a !== undefined && typeof a !== 'number' && typeof a !== 'boolean') throw new TypeError(`${fn}(): argument 'alpha' must be Number, not ${describe(a)}`);
   if (typeof a === 'boolean' && dt !== bool) throw new TypeError('Boolean alpha only supported for Boolean results.');
   if (typeof a === 'number' && !dt.is_floating_point && !Number.isInteger(a)) {
     throw new TypeError('For integral input tensors, argument alpha must not be a floating point number.');
@@ -49,7 +50,7 @@ function checkAlpha(alpha: Scalar | { alpha?: Scalar } | undefined, dt: DType): 
 export function add(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar | { alpha?: Scalar }): Tensor {
   const al = alphaOf(alpha);
   const [ta, tb, dt] = operands(a, b, 'add');
-  checkAlpha(alpha, dt);
+  checkAlpha('add', alpha, dt);
   // bool: a or (alpha and b), so the result holds only 0 and 1
   if (dt === bool) return logical_or(ta, al === 1 ? tb : logical_and(tb, al !== 0));
   const sb = al === 1 ? tb : mul(tb, al);
@@ -62,7 +63,7 @@ export function sub(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar | { alp
   if (dt === bool) {
     throw new TypeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
   }
-  checkAlpha(alpha, dt);
+  checkAlpha('sub', alpha, dt);
   const sb = al === 1 ? tb : mul(tb, al);
   return apply('SubBackward0', [ta, sb], runBinary('sub', ta, sb, dt), (g) => [g, U.neg(g)]);
 }
