@@ -57,3 +57,53 @@ export function set_default_dtype(d: DTypeLike): void {
   if (!t.is_floating_point) throw new TypeError('only floating-point types are supported as the default type');
   defaultDtype = t;
 }
+
+// ---- conversion rules -------------------------------------------------------------------------
+// Every value written into an int64 or bool tensor goes through one of these, so no int64 tensor
+// can hold a fraction, a NaN or a value outside int64, and no bool tensor anything but 0 and 1.
+
+const INT64_MIN = -9223372036854775808;  // -2^63, exact in a double
+const INT64_LIMIT = 9223372036854775808;  // 2^63
+
+/**
+ * A tensor element cast to int64, as PyTorch's (int64_t) cast on x86-64: truncation toward zero;
+ * NaN, ±inf and values outside int64 give -2^63 (cvttsd2si's "integer indefinite").
+ */
+export function castToInt64(v: number): number {
+  const t = Math.trunc(v);
+  return t >= INT64_MIN && t < INT64_LIMIT ? t + 0 : INT64_MIN;  // + 0: integers have no -0
+}
+
+/** A tensor element cast to bool: anything but ±0 is true (NaN included), as in PyTorch. */
+export function castToBool(v: number): number {
+  return v !== 0 ? 1 : 0;
+}
+
+/** A tensor element cast to dtype (float32 rounding is left to the Float32Array it is stored in). */
+export function castElement(v: number, dtype: DType): number {
+  return dtype === int64 ? castToInt64(v) : dtype === bool ? castToBool(v) : v;
+}
+
+/** The copy kernel's cast for a tensor of dtype `from` converted to `to`. */
+export function castMode(from: DType, to: DType): 'none' | 'trunc' | 'bool' {
+  return to === int64 && from !== int64 ? 'trunc' : to === bool && from !== bool ? 'bool' : 'none';
+}
+
+/**
+ * A scalar argument (a fill value, a bound, an element of torch.tensor's data) converted to dtype,
+ * as PyTorch converts a Python number: truncation into int64, but a value int64 cannot hold is an
+ * error rather than -2^63 (PyTorch names the type int64_t in fill values, int64 in torch.tensor's
+ * data). BigInts must fit int64 whatever the dtype.
+ */
+export function scalarToDType(v: number | boolean | bigint, dtype: DType, int64Name = 'int64_t'): number {
+  if (typeof v === 'bigint') {
+    if (v < -(2n ** 63n) || v >= 2n ** 63n) throw new RangeError('Overflow when unpacking long');
+    v = Number(v);
+  } else if (typeof v === 'boolean') return v ? 1 : 0;
+  if (dtype === int64) {
+    const t = Math.trunc(v);
+    if (!(t >= INT64_MIN && t < INT64_LIMIT)) throw new RangeError(`value cannot be converted to type ${int64Name} without overflow`);
+    return t + 0;
+  }
+  return dtype === bool ? castToBool(v) : v;
+}

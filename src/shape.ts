@@ -42,6 +42,8 @@ export function checkShape(shape: readonly unknown[]): number[] {
       throw new TypeError(`size must be a sequence of integers, but got ${Array.isArray(v) ? 'a list' : String(v)} at position ${i}`);
     }
     if (v < 0) throw new RangeError(`Trying to create tensor with negative dimension ${v}: [${shape.join(', ')}]`);
+    // beyond 2^53 a double no longer holds every integer: sizes, strides and offsets would be wrong
+    if (v > Number.MAX_SAFE_INTEGER) throw new RangeError(`size ${v} at position ${i} is too large (sizes must be below 2^53)`);
     out[i] = v;
   }
   return out;

@@ -38,7 +38,25 @@ export class Storage {
    * then never trust it.
    */
   shared = false;
-  constructor(public data: DataArray) {}
+  private _data!: DataArray;
+  private _length = 0;
+  constructor(data: DataArray) {
+    this.data = data;
+  }
+  /**
+   * The memory. A typed array's length drops to 0 when user code detaches its buffer (postMessage
+   * of toTypedArray()'s buffer) or shrinks a resizable buffer under a frombuffer tensor; reading it
+   * then would give undefined and NaN, so every access checks first.
+   */
+  get data(): DataArray {
+    const d = this._data;
+    if (d.length !== this._length) throw new TypeError("the tensor's memory is no longer accessible: its ArrayBuffer was detached (transferred) or resized smaller");
+    return d;
+  }
+  set data(d: DataArray) {
+    this._data = d;
+    this._length = d.length;
+  }
 }
 
 export type NestedArray = number | boolean | bigint | NestedArray[];

@@ -310,10 +310,11 @@ export class Module {
     const sd = state_dict instanceof Map ? Object.fromEntries(state_dict) : state_dict;
     const own = this.state_dict({ keep_vars: true });
     const missing: string[] = [], errors: string[] = [];
-    const unexpected = Object.keys(sd).filter((k) => !(k in own));
+    // own keys only: `k in` would find 'constructor' and '__proto__' on every object's prototype
+    const unexpected = Object.keys(sd).filter((k) => !Object.hasOwn(own, k));
     no_grad(() => {
       for (const [k, target] of Object.entries(own)) {
-        if (!(k in sd)) {
+        if (!Object.hasOwn(sd, k)) {
           missing.push(k);
           continue;
         }

@@ -3,7 +3,7 @@ import { Tensor } from '../tensor.js';
 import type { BinaryOp } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
-import { bool, DType, get_default_dtype } from '../dtype.js';
+import { bool, castToInt64, DType, get_default_dtype, int64 } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
 import { allocate, allocateForOverwrite, asTensor, data, describe, floatType, resultType, strided, type Scalar, type TensorOrScalar } from './util.js';
 import * as U from './unary.js';
@@ -35,22 +35,34 @@ function alphaOf(alpha: Scalar | undefined): number {
   return alpha === undefined ? 1 : Number(alpha);
 }
 
+/** PyTorch's checks on alpha against the dtype a + alpha·b is computed in. */
+function checkAlpha(fn: string, a: Scalar | undefined, dt: DType): void {
+  if (a !== undefined && typeof a !== 'number' && typeof a !== 'boolean') throw new TypeError(`${fn}(): argument 'alpha' must be Number, not ${describe(a)}`);
+  if (typeof a === 'boolean' && dt !== bool) throw new TypeError('Boolean alpha only supported for Boolean results.');
+  if (typeof a === 'number' && !dt.is_floating_point && !Number.isInteger(a)) {
+    throw new TypeError('For integral input tensors, argument alpha must not be a floating point number.');
+  }
+}
+
 export function add(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar): Tensor {
   const al = alphaOf(alpha);
-  if (al !== 1) b = mul(b as Tensor, al);
   const [ta, tb, dt] = operands(a, b, 'add');
-  if (dt === bool && al === 1) return logical_or(ta, tb);
-  return apply('AddBackward0', [ta, tb], runBinary('add', ta, tb, dt), (g) => [g, g]);
+  checkAlpha('add', alpha, dt);
+  // bool: a or (alpha and b), so the result holds only 0 and 1
+  if (dt === bool) return logical_or(ta, al === 1 ? tb : logical_and(tb, al !== 0));
+  const sb = al === 1 ? tb : mul(tb, al);
+  return apply('AddBackward0', [ta, sb], runBinary('add', ta, sb, dt), (g) => [g, g]);
 }
 
 export function sub(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar): Tensor {
   const al = alphaOf(alpha);
-  if (al !== 1) b = mul(b as Tensor, al);
   const [ta, tb, dt] = operands(a, b, 'sub');
   if (dt === bool) {
     throw new TypeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
   }
-  return apply('SubBackward0', [ta, tb], runBinary('sub', ta, tb, dt), (g) => [g, U.neg(g)]);
+  checkAlpha('sub', alpha, dt);
+  const sb = al === 1 ? tb : mul(tb, al);
+  return apply('SubBackward0', [ta, sb], runBinary('sub', ta, sb, dt), (g) => [g, U.neg(g)]);
 }
 
 export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -68,6 +80,7 @@ export function div(a: TensorOrScalar, b: TensorOrScalar, mode?: RoundingMode | 
     if (mode !== 'trunc' && mode !== 'floor') {
       throw new RangeError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${mode}'`);
     }
+    if (!rt.is_floating_point && data(asTensor(b, rt)).includes(0)) throw new RangeError('ZeroDivisionError');
     const q = div(asTensor(a, rt).to(floatType(rt)), asTensor(b, rt).to(floatType(rt)));
     const r = mode === 'trunc' ? U.trunc(q) : U.floor(q);
     return rt.is_floating_point ? r : r.to(rt === bool ? get_default_dtype() : rt);
@@ -82,12 +95,30 @@ export function div(a: TensorOrScalar, b: TensorOrScalar, mode?: RoundingMode | 
 
 export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const [ta, tb, dt] = operands(a, b, 'pow');
+  if (dt === bool) throw new TypeError(`"pow" not implemented for 'Bool'`);
+  if (dt === int64) return intPow(ta, tb, typeof b === 'number');
   const y = runBinary('pow', ta, tb, dt);
   return apply('PowBackward1', [ta, tb], y, (g, needs) => [
     // d/da a^b = b·a^(b−1) (0 where b = 0, as PyTorch);  d/db a^b = a^b·log(a) (0 where a = 0 and b >= 0)
     needs[0] ? where(eq(tb, 0), 0, mul(mul(g, tb), pow(ta, sub(tb, 1)))) : null,
     needs[1] ? where(logical_and(eq(ta, 0), ge(tb, 0)), 0, mul(mul(g, y), U.log(ta))) : null,
   ], [ta, tb, y]);
+}
+
+/**
+ * Integer powers as PyTorch computes them: a negative exponent gives 0 except for bases 1 and -1,
+ * and is an error when it is a scalar. Integers have no gradient, so nothing is recorded.
+ */
+function intPow(a: Tensor, b: Tensor, scalarExponent: boolean): Tensor {
+  if (scalarExponent && b.item() < 0) throw new RangeError('Integers to negative integer powers are not allowed.');
+  const y = runBinary('pow', a, b, int64);
+  const shape = y.shape;
+  const ad = data(a.expand([...shape])), bd = data(b.expand([...shape])), yd = y._storage.data;
+  for (let i = 0; i < yd.length; i++) {
+    const x = ad[i], e = bd[i];
+    yd[i] = e >= 0 ? castToInt64(yd[i]) : x === 1 ? 1 : x === -1 ? (e % 2 === 0 ? 1 : -1) : 0;
+  }
+  return y;
 }
 
 /**

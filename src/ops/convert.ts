@@ -3,7 +3,7 @@ import { Tensor, type NestedArray } from '../tensor.js';
 import type { DataArray } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
-import { bool, int64, toDType, type DTypeLike } from '../dtype.js';
+import { bool, castMode, toDType, type DTypeLike } from '../dtype.js';
 import { allocate, allocateForOverwrite, data, strided } from './util.js';
 
 export function contiguousData(t: Tensor): DataArray {
@@ -14,7 +14,7 @@ export function to(t: Tensor, dtype: DTypeLike): Tensor {
   const d = toDType(dtype, t.dtype);
   if (d === t.dtype) return t;
   const out = allocate(t.shape, d);
-  K.copy(strided(t), strided(out), t.shape, d === int64 && t.dtype !== int64 ? 'trunc' : d === bool ? 'bool' : 'none');
+  K.copy(strided(t), strided(out), t.shape, castMode(t.dtype, d));
   if (!d.is_floating_point) return out;
   const from = t.dtype;
   return apply('ToCopyBackward0', [t], out, (g) => [from.is_floating_point ? to(g, from) : null]);

@@ -1,7 +1,7 @@
 /** Creating tensors: from data, filled, ranges, identity, random, *_like, and zero-copy frombuffer. */
 import { Tensor } from '../tensor.js';
 import type { DataArray } from '../backend/contract.js';
-import { bool, DType, DTypeLike, float32, float64, get_default_dtype, int64, toDType } from '../dtype.js';
+import { bool, castToInt64, DType, DTypeLike, float32, float64, get_default_dtype, int64, scalarToDType, toDType } from '../dtype.js';
 import { checkShape, numelOf, shapeFromArgs } from '../shape.js';
 import { default_generator } from '../random.js';
 import { allocate, describe } from './util.js';
@@ -20,11 +20,11 @@ function finish(t: Tensor, opts: TensorOptions): Tensor {
   return t;
 }
 
-function filled(shape: readonly number[], dtype: DType, value: number): Tensor {
+function filled(shape: readonly number[], dtype: DType, value: number | boolean | bigint): Tensor {
+  const v = scalarToDType(value, dtype);
   const t = allocate(shape, dtype);
   // −0 is a value of its own in the float dtypes (PyTorch's full keeps it), not in int64 or bool
-  const v = dtype === bool ? (value ? 1 : 0) : dtype.is_floating_point ? value : value + 0;
-  if (!Object.is(v, 0)) t._storage.data.fill(v);
+  if (!Object.is(v, 0) && !(v === 0 && !dtype.is_floating_point)) t._storage.data.fill(v);
   return t;
 }
 
@@ -83,7 +83,7 @@ function flatten(v: unknown, out: DataArray, pos: { i: number }): void {
     return;
   }
   const x = v instanceof Tensor ? v.item() : v;
-  out[pos.i++] = typeof x === 'boolean' ? (x ? 1 : 0) : typeof x === 'bigint' ? Number(x) : (x as number);
+  out[pos.i++] = typeof x === 'boolean' ? (x ? 1 : 0) : typeof x === 'bigint' ? scalarToDType(x, int64) : (x as number);
 }
 
 /**
@@ -107,7 +107,7 @@ export function tensor(value: Nested | Tensor, opts: TensorOptions = {}): Tensor
   flatten(value, raw, { i: 0 });
   if (raw !== out._storage.data) {
     const d = out._storage.data;
-    for (let i = 0; i < raw.length; i++) d[i] = dtype === bool ? (raw[i] !== 0 ? 1 : 0) : dtype === int64 ? Math.trunc(raw[i]) : raw[i];
+    for (let i = 0; i < raw.length; i++) d[i] = scalarToDType(raw[i], dtype, 'int64');
   }
   return finish(out, opts);
 }
@@ -139,6 +139,9 @@ export function frombuffer(buffer: ArrayBufferLike | ArrayBufferView, opts: { dt
   }
   if ((base + offset) % size !== 0) throw new RangeError(`frombuffer(): the byte offset ${base + offset} must be a multiple of the element size (${size})`);
   const count = opts.count ?? -1;
+  if (typeof count !== 'number' || !Number.isSafeInteger(count)) {
+    throw new TypeError(`frombuffer(): argument 'count' must be int, not ${typeof count === 'number' ? 'float' : describe(count)}`);
+  }
   const n = count < 0 ? Math.floor((avail - offset) / size) : count;
   if (count < 0 && (avail - offset) % size !== 0) {
     throw new RangeError(`buffer length (${avail - offset} bytes) after offset (${offset} bytes) must be a multiple of element size (${size})`);
@@ -169,7 +172,7 @@ export function full(size: number[] | number, fill_value: number | boolean | big
   const shape = shapeFromArgs([size]);
   const inferred = typeof fill_value === 'boolean' ? bool : typeof fill_value === 'bigint' ? int64 : get_default_dtype();
   const dtype = toDType(opts.dtype, inferred);
-  return finish(filled(shape, dtype, Number(fill_value)), opts);
+  return finish(filled(shape, dtype, fill_value), opts);
 }
 
 export function eye(n: number, m?: number, opts: TensorOptions = {}): Tensor {
@@ -185,12 +188,15 @@ export function eye(n: number, m?: number, opts: TensorOptions = {}): Tensor {
 /** arange(start, end, step): int64 when every argument is an integer, as in PyTorch. */
 export function arange(start: number, end: number, step = 1, opts: TensorOptions = {}): Tensor {
   const nums = [start, end, step];
-  if (step === 0) throw new RangeError('step must be nonzero');
-  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RangeError(`unsupported range: ${start} -> ${end}`);
-  if ((step > 0 && end < start) || (step < 0 && end > start)) throw new RangeError('upper bound and larger bound inconsistent with step sign');
   const allInt = nums.every((v) => Number.isInteger(v));
   const dtype = toDType(opts.dtype, allInt ? int64 : get_default_dtype());
-  const n = Math.ceil((end - start) / step);
+  if (dtype === bool) throw new TypeError(`"arange_cpu" not implemented for 'Bool'`);
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RangeError(`unsupported range: ${start} -> ${end}`);
+  // an integer dtype takes integer bounds and step first, as PyTorch: arange(0.5, 3.7, 1, {dtype: int64}) is [0, 1, 2]
+  if (dtype === int64 && Number.isFinite(step)) [start, end, step] = [Math.trunc(start), Math.trunc(end), Math.trunc(step)];
+  if (!(step > 0 || step < 0)) throw new RangeError('step must be nonzero');
+  if ((step > 0 && end < start) || (step < 0 && end > start)) throw new RangeError('upper bound and larger bound inconsistent with step sign');
+  const [n] = checkShape([Math.ceil((end - start) / step)]);
   const t = allocate([n], dtype);
   const d = t._storage.data;
   for (let i = 0; i < n; i++) d[i] = start + i * step;
@@ -201,13 +207,17 @@ export function arange(start: number, end: number, step = 1, opts: TensorOptions
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError('number of steps must be non-negative');
   const dtype = toDType(opts.dtype, get_default_dtype());
+  if (dtype === bool) throw new TypeError(`"linspace_cpu" not implemented for 'Bool'`);
   const t = allocate([steps], dtype);
   const d = t._storage.data;
-  if (steps === 1) d[0] = start;
+  // an int64 linspace is the float one truncated: linspace(0, 1, 3) gives [0, 0, 1]
+  if (dtype === int64) [start, end].forEach((v) => scalarToDType(v, int64));
+  const cast = dtype === int64 ? castToInt64 : (v: number) => v;
+  if (steps === 1) d[0] = cast(start);
   else if (steps > 1) {
     const step = (end - start) / (steps - 1);
     const half = Math.floor(steps / 2);
-    for (let i = 0; i < steps; i++) d[i] = i < half ? start + step * i : end - step * (steps - i - 1);
+    for (let i = 0; i < steps; i++) d[i] = cast(i < half ? start + step * i : end - step * (steps - i - 1));
   }
   return finish(t, opts);
 }
@@ -236,6 +246,10 @@ export function randn(size: readonly number[], opts: TensorOptions = {}): Tensor
 
 /** randint(low, high, size): uniform integers in [low, high), int64. */
 export function randint(low: number, high: number, size: readonly number[], opts: TensorOptions = {}): Tensor {
+  for (const [name, v] of [['low', low], ['high', high]] as const) {
+    // a fraction or NaN here would make int64 values no index check can catch
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new TypeError(`randint(): argument '${name}' must be an integer (at most 2^53 in magnitude), but got ${String(v)}`);
+  }
   if (!(low < high)) throw new RangeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   const shape = shapeFromArgs([size]);
   const dtype = toDType(opts.dtype, int64);

@@ -9,7 +9,7 @@ import type { BinaryOp, UnaryOp } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { is_grad_enabled } from '../autograd/grad_mode.js';
-import { bool, int64 } from '../dtype.js';
+import { bool, castMode, int64 } from '../dtype.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
 import { default_generator } from '../random.js';
 import { allocate, asTensor, checkTensor, data, isContiguousLayout, resultType, strided, typeName, type Scalar, type TensorOrScalar } from './util.js';
@@ -44,7 +44,7 @@ function writeBack(self: Tensor, r: Tensor): void {
   if (category(r) > category(self)) {
     throw new TypeError(`result type ${typeName(r.dtype)} can't be cast to the desired output type ${typeName(self.dtype)}`);
   }
-  K.copy(strided(r), strided(self), self.shape, self.dtype === int64 && r.dtype !== int64 ? 'trunc' : self.dtype === bool ? 'bool' : 'none');
+  K.copy(strided(r), strided(self), self.shape, castMode(r.dtype, self.dtype));
   self._storage.version++;
 }
 
@@ -128,17 +128,21 @@ export function fill_<T extends Tensor>(self: T, value: Scalar | Tensor): T {
   return inplace(self, (s) => {
     const v = value instanceof Tensor ? value : asTensor(value, s.dtype);
     const out = allocate(s.shape, s.dtype);
-    K.copy(strided(v, s.shape), strided(out), s.shape, s.dtype === int64 ? 'trunc' : s.dtype === bool ? 'bool' : 'none');
+    K.copy(strided(v, s.shape), strided(out), s.shape, castMode(v.dtype, s.dtype));
     return apply('FillBackward0', value instanceof Tensor ? [s, value] : [s], out, (g) => [B.mul(g, 0), value instanceof Tensor ? g.sum() : null]);
   }, [value]);
 }
 
 export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   if (!(src instanceof Tensor)) throw new TypeError(`copy_(): argument 'other' must be Tensor, not ${typeof src}`);
-  broadcastShapes(self.shape, src.shape);
+  // src must broadcast to self's shape, not merely with it (an empty src would leave self unwritten)
+  const shape = broadcastShapes(self.shape, src.shape);
+  if (!shapesEqual(shape, self.shape)) {
+    throw new RangeError(`output with shape [${self.shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`);
+  }
   return inplace(self, (s) => {
     const out = allocate(s.shape, s.dtype);
-    K.copy(strided(src, s.shape), strided(out), s.shape, s.dtype === int64 && src.dtype !== int64 ? 'trunc' : s.dtype === bool ? 'bool' : 'none');
+    K.copy(strided(src, s.shape), strided(out), s.shape, castMode(src.dtype, s.dtype));
     return apply('CopyBackwards', [s, src], out, (g) => [B.mul(g, 0), g.to(src.dtype)]);
   }, [src]);
 }

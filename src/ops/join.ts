@@ -96,6 +96,8 @@ export function chunk(t: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new RangeError('chunk expects `chunks` to be greater than 0, got: ' + chunks);
   const d = normDim(dim, t.ndim);
   const size = t.shape[d];
+  // an empty dim still gives `chunks` empty pieces, as PyTorch's chunk
+  if (size === 0) return Array.from({ length: chunks }, () => V.narrow(t, d, 0, 0));
   return split(t, Math.max(1, Math.ceil(size / chunks)), d);
 }
 

@@ -6,7 +6,7 @@ import { Tensor } from '../tensor.js';
 import type { FloatArray, UnaryOp } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
-import { DType } from '../dtype.js';
+import { bool, DType } from '../dtype.js';
 import { broadcastShapes, numelOf, shapesEqual } from '../shape.js';
 import { allocate, allocateForOverwrite, checkTensor, isContiguousLayout, resultType, strided, typeName, type Scalar } from './util.js';
 import * as V from './view.js';
@@ -59,6 +59,8 @@ function sameDtype(a: Tensor, b: Tensor, what: string): DType {
   if (a.dtype !== b.dtype) {
     throw new TypeError(`expected ${what} to have the same dtype, but got: ${typeName(a.dtype).toLowerCase()} != ${typeName(b.dtype).toLowerCase()}`);
   }
+  // a numeric GEMM over bool would store sums other than 0 and 1 in a bool tensor
+  if (a.dtype === bool) throw new TypeError(`"${what === 'both vectors' ? 'dot' : what === 'batch1 and batch2' ? 'bmm' : 'addmm_impl_cpu_'}" not implemented for 'Bool'`);
   return a.dtype;
 }
 

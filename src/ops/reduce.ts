@@ -252,6 +252,11 @@ export function logsumexp(x: Tensor, dim: DimArg, keepdim?: boolean): Tensor {
   const p = parse(dim, keepdim);
   const dims = reduceDims(p.dim, x.ndim);
   if (!x.dtype.is_floating_point) x = x.to('float32');
+  // an empty reduction is log(0) = -inf; there is no max to shift by
+  if (dims.some((d) => x.shape[d] === 0)) {
+    const out = U.log(sum(U.exp(x), dims, true));
+    return p.keepdim ? out : V.squeeze(out, dims);
+  }
   // shift by the (detached) max so exp never overflows; an infinite max shifts by 0
   const m = no_grad(() => {
     const mx = amaxmin('max', x, dims, true, 'AmaxBackward0');

@@ -3,7 +3,7 @@ import { Tensor } from '../tensor.js';
 import type { UnaryGradOp, UnaryOp } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
-import { bool, DType } from '../dtype.js';
+import { bool, DType, int64 } from '../dtype.js';
 import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { allocate, allocateForOverwrite, checkTensor, data, floatType, type Scalar } from './util.js';
 import * as B from './binary.js';
@@ -124,8 +124,15 @@ export function clamp(x: Tensor, min?: Scalar | null, max?: Scalar | null): Tens
   if (lo === -Infinity && hi === Infinity && (min === undefined || min === null) && (max === undefined || max === null)) {
     throw new TypeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   }
-  const intBounds = Number.isInteger(lo) || !Number.isFinite(lo) ? Number.isInteger(hi) || !Number.isFinite(hi) : false;
-  const dtype = x.dtype.is_floating_point || intBounds ? x.dtype : floatType(x.dtype);
+  // an absent bound is no float; a given one is when it is not an integer (NaN and ±inf included)
+  const intBound = (given: unknown, v: number) => given === undefined || given === null || Number.isInteger(v);
+  const intBounds = intBound(min, lo) && intBound(max, hi);
+  if (x.dtype === bool && [min, max].some((v) => typeof v === 'boolean')) {
+    const which = min === undefined || min === null ? 'clamp_max_scalar_cpu' : max === undefined || max === null ? 'clamp_min_scalar_cpu' : 'clamp_scalar_cpu';
+    throw new TypeError(`"${which}" not implemented for 'Bool'`);
+  }
+  // promotion with the bounds: a bool tensor clamped to integers gives int64, as PyTorch
+  const dtype = x.dtype.is_floating_point ? x.dtype : !intBounds ? floatType(x.dtype) : x.dtype === bool ? int64 : x.dtype;
   const out = allocateForOverwrite(x.shape, dtype);
   K.clamp(data(x), out._storage.data, out.numel(), lo, hi);
   return apply('ClampBackward1', [x], out, (g) => [B.mul(g, B.logical_and(B.ge(x, lo), B.le(x, hi)))], [x]);

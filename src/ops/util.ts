@@ -1,6 +1,6 @@
 /** Helpers every op shares: argument parsing, result dtypes, allocation and contiguous data. */
 import { Tensor } from '../tensor.js';
-import { DType, bool, float32, float64, int64, get_default_dtype, promoteTypes } from '../dtype.js';
+import { DType, bool, float32, float64, int64, get_default_dtype, promoteTypes, scalarToDType } from '../dtype.js';
 import type { DataArray, Strided } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { broadcastStrides, contiguousStrides, numelOf } from '../shape.js';
@@ -77,7 +77,7 @@ export function resultType(a: TensorOrScalar, b: TensorOrScalar): DType {
     }
     return promoteTypes(da, db);
   }
-  if (!ta && !tb) return scalarDType(a as Scalar);
+  if (!ta && !tb) return scalarDType(scalarCategory(a as Scalar) >= scalarCategory(b as Scalar) ? (a as Scalar) : (b as Scalar));
   const [t, s] = ta ? [a as Tensor, b as Scalar] : [b as Tensor, a as Scalar];
   const cs = scalarCategory(s);
   if (cs <= category(t.dtype)) return t.dtype;
@@ -92,7 +92,7 @@ export function scalarDType(v: Scalar): DType {
 /** A 0-d tensor holding a scalar operand. */
 export function scalarTensor(v: Scalar, dtype: DType): Tensor {
   const arr = new dtype.Array(1);
-  arr[0] = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+  arr[0] = scalarToDType(v, dtype);
   return new Tensor(arr, [], dtype);
 }
 

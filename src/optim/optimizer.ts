@@ -183,6 +183,7 @@ export class Optimizer<G extends ParamGroup = ParamGroup> {
   load_state_dict(state_dict: OptimizerStateDict): void {
     const groups = this.param_groups;
     const saved = state_dict.param_groups;
+    this._check_loaded_groups(saved);
     if (groups.length !== saved.length) throw new Error('loaded state dict has a different number of parameter groups');
     if (groups.some((g, i) => g.params.length !== saved[i].params.length)) {
       throw new Error("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
@@ -198,6 +199,32 @@ export class Optimizer<G extends ParamGroup = ParamGroup> {
     this.state = state;
     this.param_groups = saved.map((g, i) => ({ ...(deepCopy(g) as object), params: groups[i].params }) as unknown as G);
     this._upgrade_state();
+  }
+
+  /**
+   * A checkpoint's hyper-parameters must have the types of the optimizer's defaults: step() would
+   * otherwise turn a string lr into NaN parameters instead of failing (PyTorch fails in step()).
+   */
+  private _check_loaded_groups(saved: unknown): void {
+    if (!Array.isArray(saved)) throw new TypeError(`loaded state dict's param_groups must be a list, not ${typename(saved)}`);
+    saved.forEach((g: unknown, i) => {
+      if (!isOptions(g)) throw new TypeError(`loaded state dict's parameter group ${i} must be a dict, not ${typename(g)}`);
+      const ids = g.params;
+      if (!Array.isArray(ids) || ids.some((id) => !Number.isInteger(id))) {
+        throw new TypeError(`loaded state dict's parameter group ${i} must list its params as ints`);
+      }
+      for (const [k, def] of Object.entries(this.defaults)) {
+        const v = g[k];
+        if (v === undefined) continue;  // an older checkpoint: the default fills it in
+        const want = def === required ? 'number' : Array.isArray(def) ? 'list' : def === null ? null : typeof def;
+        const ok = want === null || (want === 'list'
+          ? Array.isArray(v) && v.length === (def as unknown[]).length && v.every((x, j) => typeof x === typeof (def as unknown[])[j])
+          : typeof v === want);
+        if (!ok) {
+          throw new TypeError(`loaded state dict has an invalid value for '${k}' in parameter group ${i}: expected ${want === 'list' ? `a list like ${pyRepr(def)}` : `a ${want}`}, got ${typename(v)} ${pyRepr(v)}`);
+        }
+      }
+    });
   }
 
   /** PyTorch's __setstate__: options that older checkpoints lack take the defaults; subclasses also upgrade state. */

@@ -7,6 +7,7 @@ import type { BinaryOp, Cast, DataArray, Strided, UnaryGradOp, UnaryOp } from '.
 import { UNARY_KERNELS } from './unary_kernels.js';
 import { collapse, forEachRow } from './strided.js';
 import { contiguousStrides } from '../../shape.js';
+import { castToBool, castToInt64 } from '../../dtype.js';
 import { erf, geluGrad, geluTanhGrad, roundHalfEven, siluGrad, softplusGrad } from './math.js';
 
 const helpers = { erf, roundHalfEven, geluGrad, geluTanhGrad, siluGrad, softplusGrad };
@@ -16,7 +17,8 @@ const binaryExpr: Record<BinaryOp, string> = {
   sub: 'x - y',
   mul: 'x * y',
   div: 'x / y',
-  pow: 'Math.pow(x, y)',
+  // C's pow, which PyTorch uses: 1^y and (-1)^±inf are 1 even for y NaN (JS gives NaN)
+  pow: 'x === 1 || (x === -1 && (y === Infinity || y === -Infinity)) ? 1 : Math.pow(x, y)',
   maximum: 'Math.max(x, y)',
   minimum: 'Math.min(x, y)',
   atan2: 'Math.atan2(x, y)',
@@ -93,6 +95,8 @@ export function unaryGrad(op: UnaryGradOp, saved: DataArray, grad: DataArray, ou
 }
 
 export function clamp(x: DataArray, out: DataArray, n: number, lo: number, hi: number): void {
+  // a NaN bound makes every element NaN, as PyTorch's max/min propagate it
+  if (lo !== lo || hi !== hi) return void out.fill(NaN, 0, n);
   for (let i = 0; i < n; i++) {
     const v = x[i];
     // min(max(v, lo), hi): NaN fails both comparisons and passes through, and lo > hi gives hi, as in PyTorch
@@ -140,7 +144,7 @@ export function copy(x: Strided, out: Strided, shape: readonly number[], cast: C
   forEachRow(c, [x.offset, out.offset], (o, n) => {
     let xi = o[0], oi = o[1];
     if (cast === 'none') for (let i = 0; i < n; i++, xi += xs, oi += os) od[oi] = xd[xi];
-    else if (cast === 'trunc') for (let i = 0; i < n; i++, xi += xs, oi += os) od[oi] = Math.trunc(xd[xi]) + 0; // + 0: integers have no -0
-    else for (let i = 0; i < n; i++, xi += xs, oi += os) od[oi] = xd[xi] !== 0 ? 1 : 0;
+    else if (cast === 'trunc') for (let i = 0; i < n; i++, xi += xs, oi += os) od[oi] = castToInt64(xd[xi]);
+    else for (let i = 0; i < n; i++, xi += xs, oi += os) od[oi] = castToBool(xd[xi]);
   });
 }

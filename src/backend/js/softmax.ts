@@ -16,8 +16,9 @@ export function softmax(x: FloatArray, out: FloatArray, outer: number, size: num
         sum += e;
       }
       if (log) {
-        const lse = m + Math.log(sum);
-        for (let s = 0, p = base; s < size; s++, p += inner) out[p] = x[p] - lse;
+        // (x − max) − log Σ: adding log Σ to a huge max first would round it away (3e38 + log 2 = 3e38)
+        const ls = Math.log(sum);
+        for (let s = 0, p = base; s < size; s++, p += inner) out[p] = x[p] - m - ls;
       } else {
         const inv = 1 / sum;
         for (let s = 0, p = base; s < size; s++, p += inner) out[p] *= inv;
