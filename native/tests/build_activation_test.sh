@@ -10,7 +10,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-out="${BUILD_DIR:-$here/../build/activation_test}"
+out="${BUILD_DIR:-$here/../../build/activation_test}"
 mkdir -p "$out"
 CXX="${CXX:-g++}"
 FLAGS="-std=c++17 -O2 -Wall -Wextra -fno-math-errno"

@@ -5,7 +5,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-out="${BUILD_DIR:-$here/../build/portable_test}"
+out="${BUILD_DIR:-$here/../../build/portable_test}"
 mkdir -p "$out"
 CXX="${CXX:-g++}"
 # shellcheck disable=SC2046

@@ -4,7 +4,7 @@
 #   native/tests/build_threadpool_test.sh
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-out="${BUILD_DIR:-$here/../build/threadpool_test}"
+out="${BUILD_DIR:-$here/../../build/threadpool_test}"
 mkdir -p "$out"
 CXX="${CXX:-g++}"
 # the pool's source, from native/sources.json
