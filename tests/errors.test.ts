@@ -1,18 +1,8 @@
 /** Bad input gets PyTorch's message as the right JS error class, never a NaN or a wrong shape. */
 import { describe, expect, it } from 'vitest';
 import * as torch from '../src/index.js';
+import { throws } from './helpers/throws.js';
 
-function throws(fn: () => unknown, cls: ErrorConstructor, msg: string | RegExp): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, `expected ${cls.name}: ${msg}`).toBeInstanceOf(cls);
-  if (typeof msg === 'string') expect((err as Error).message).toBe(msg);
-  else expect((err as Error).message).toMatch(msg);
-}
 
 describe('PyTorch error messages', () => {
   it('matrix shapes', () => {

@@ -5,21 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '../src/index.js';
 import { castToBool, castToInt64, scalarToDType } from '../src/dtype.js';
+import { throws } from './helpers/throws.js';
 
 const F = torch.nn.functional;
 const native = torch.backendInfo().backend === 'native';
 
-function throws(fn: () => unknown, cls: ErrorConstructor, msg: string | RegExp): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, `expected ${cls.name}: ${msg}`).toBeInstanceOf(cls);
-  if (typeof msg === 'string') expect((err as Error).message).toBe(msg);
-  else expect((err as Error).message).toMatch(msg);
-}
 
 const list = (t: torch.Tensor) => t.tolist();
 const int64 = { dtype: torch.int64 };
