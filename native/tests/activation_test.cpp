@@ -377,6 +377,10 @@ double check_softmax(const Isa& isa, bool log, bool grad) {
       for (auto& v : x) v = uniform(-scale, scale);
       for (auto& v : g) v = uniform(-1, 1);
       if (cols >= 3) x[cols] = x[cols + 1] = -INFINITY;  // row 1: some −inf entries
+      // row 2: 1e16 next to −3e38, whose x − max rounds near −FLT_MAX with a rounding error of 1e16
+      static const float huge_mix[4] = {1, -3e38f, 5, 1e16f};
+      if (cols >= 4)
+        for (int64_t j = 0; j < cols; ++j) x[2 * cols + j] = huge_mix[j % 4];
       if (!grad) {
         isa.softmax(x.data(), out.data(), rows, cols, log);
         std::vector<float> alias = x;
