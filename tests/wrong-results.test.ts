@@ -7,7 +7,6 @@ import * as torch from '../src/index.js';
 import { castToBool, castToInt64, scalarToDType } from '../src/dtype.js';
 
 const F = torch.nn.functional;
-const native = torch.backendInfo().backend === 'native';
 
 function throws(fn: () => unknown, cls: ErrorConstructor, msg: string | RegExp): void {
   let err: unknown;
@@ -214,10 +213,7 @@ describe('special values', () => {
     [0, 1, 2, -8.96, 4, 5, 6, -11.96].forEach((v, i) => expect(grads[1][i]).toBeCloseTo(v, 5));
   });
 
-  // fix pending on the op-table branch: the native activation kernels return finite gradients at
-  // ±inf (1 and 0); this test turns red there once they are fixed, and the marker must go
-  const nativeGradsPending = native;
-  (nativeGradsPending ? it.fails : it)('GELU and SiLU gradients at ±inf are NaN, as PyTorch (native: fix pending)', () => {
+  it('GELU and SiLU gradients at ±inf are NaN, as PyTorch', () => {
     const n = 512;  // large and contiguous enough for the native kernel
     for (const f of [F.gelu, (x: torch.Tensor) => F.gelu(x, { approximate: 'tanh' }), F.silu]) {
       const x = torch.cat([torch.full([n / 2], Infinity), torch.full([n / 2], -Infinity)]).requires_grad_();
