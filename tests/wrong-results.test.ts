@@ -8,7 +8,6 @@ import { castToBool, castToInt64, scalarToDType } from '../src/dtype.js';
 import { throws } from './helpers/throws.js';
 
 const F = torch.nn.functional;
-const native = torch.backendInfo().backend === 'native';
 
 
 const list = (t: torch.Tensor) => t.tolist();
@@ -179,11 +178,9 @@ describe('special values', () => {
     });
   }
 
-  // fix pending in native/kernels/activation (found by the fuzz test): the AVX2 and AVX-512 softmax
-  // kernels give -inf (log_softmax) and NaN (softmax) for a whole row holding both 1e16 and -3e38;
-  // the scalar kernel and the JS backend agree with PyTorch. This turns red once they are fixed.
-  const vectorSoftmaxPending = native && torch.backendInfo().isa !== 'scalar';
-  (vectorSoftmaxPending ? it.fails : it)('softmax over a row holding 1e16 and -3e38 (native AVX2/AVX-512: fix pending)', () => {
+  // found by the fuzz test: the AVX2 and AVX-512 kernels once gave -inf (log_softmax) and NaN
+  // (softmax) for the whole row, the exp of x − max taking x − max's rounding error (1e16) along
+  it('softmax over a row holding 1e16 and -3e38', () => {
     const row = torch.tensor(Array.from({ length: 300 }, (_, i) => [1, -3e38, 5, 1e16][i % 4])).reshape([1, 300]);
     // torch.log_softmax(torch.tensor([1., -3e38, 5, 1e16] * 75), 0)[:4] -> [-1e16, -3e38, -1e16, -4.3175]
     const y = (torch.log_softmax(row, 1).tolist() as number[][])[0];
@@ -193,12 +190,20 @@ describe('special values', () => {
     const p = (torch.softmax(row, 1).tolist() as number[][])[0];
     expect(p.slice(0, 3)).toEqual([0, 0, 0]);
     expect(p[3]).toBeCloseTo(1 / 75, 6);
+    // x = torch.tensor([1., -3e38, 5, 1e16] * 75, requires_grad=True); g = torch.arange(300.) % 7
+    // torch.softmax(x, 0).backward(g); x.grad[:8] -> [0, 0, 0, 0.000355558, 0, 0, 0, -0.0396444]
+    // torch.log_softmax(x, 0).backward(g); x.grad[:8] -> [0, 1, 2, -8.96, 4, 5, 6, -11.96]
+    const g = torch.tensor(Array.from({ length: 300 }, (_, i) => i % 7)).reshape([1, 300]);
+    const grads = [torch.softmax, torch.log_softmax].map((f) => {
+      const x = row.clone().requires_grad_();
+      f(x, 1).backward(g);
+      return (x.grad!.tolist() as number[][])[0].slice(0, 8);
+    });
+    [0, 0, 0, 0.000355558, 0, 0, 0, -0.0396444].forEach((v, i) => expect(grads[0][i]).toBeCloseTo(v, 6));
+    [0, 1, 2, -8.96, 4, 5, 6, -11.96].forEach((v, i) => expect(grads[1][i]).toBeCloseTo(v, 5));
   });
 
-  // fix pending on the op-table branch: the native activation kernels return finite gradients at
-  // ±inf (1 and 0); this test turns red there once they are fixed, and the marker must go
-  const nativeGradsPending = native;
-  (nativeGradsPending ? it.fails : it)('GELU and SiLU gradients at ±inf are NaN, as PyTorch (native: fix pending)', () => {
+  it('GELU and SiLU gradients at ±inf are NaN, as PyTorch', () => {
     const n = 512;  // large and contiguous enough for the native kernel
     for (const f of [F.gelu, (x: torch.Tensor) => F.gelu(x, { approximate: 'tanh' }), F.silu]) {
       const x = torch.cat([torch.full([n / 2], Infinity), torch.full([n / 2], -Infinity)]).requires_grad_();

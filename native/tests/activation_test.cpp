@@ -365,6 +365,43 @@ double check_grad(const Isa& isa, const GradSpec& s, double* worst_abs) {
   return worst_rel;
 }
 
+// Every gradient kernel at +inf, −inf and NaN (g = 1, the default parameter) gives PyTorch 1.13's
+// values, e.g. `x = torch.tensor([inf, -inf, nan], requires_grad=True); F.gelu(x).sum().backward()`
+// -> x.grad = [nan, nan, nan] (sigmoid and tanh are fed their outputs there, as their kernels are).
+// n = 67 runs the vector loops and a tail. elu at NaN: 1, as PyTorch's scalar loop (tensors of
+// fewer than 64 floats and tails; its vectorised blocks give NaN) and the JS backend.
+void check_grad_specials(const Isa& isa) {
+  struct Want { const char* name; float at[3]; };
+  const Want wants[] = {{"relu", {1, 0, 1}},      {"sigmoid", {0, 0, NAN}},  {"tanh", {0, 0, NAN}},
+                        {"gelu", {NAN, NAN, NAN}}, {"gelu_tanh", {NAN, NAN, NAN}}, {"silu", {NAN, NAN, NAN}},
+                        {"softplus", {1, 0, NAN}}, {"leaky_relu", {1, 0.01f, 0.01f}}, {"elu", {1, 0, 1}},
+                        {"hardswish", {1, 0, NAN}}};
+  const float in[3] = {INFINITY, -INFINITY, NAN};
+  const int64_t n = 67;
+  for (const auto& s : kGrad) {
+    const Want* want = nullptr;
+    for (const auto& w : wants)
+      if (std::string(w.name) == s.name) want = &w;
+    if (!want) {
+      std::string msg = std::string("grad ") + s.name + ": no PyTorch values at ±inf/NaN in check_grad_specials";
+      fail(msg.c_str());
+      continue;
+    }
+    std::vector<float> x(n), g(n, 1.0f), out(n);
+    for (int64_t i = 0; i < n; ++i) x[i] = in[i % 3];
+    if (saved_is_output(s.op)) isa.unary(s.op, x.data(), x.data(), n, s.param);
+    isa.grad(s.op, x.data(), g.data(), out.data(), n, s.param);
+    for (int64_t i = 0; i < n; ++i) {
+      const float w = want->at[i % 3];
+      if (std::isnan(w) ? std::isnan(out[i]) : out[i] == w) continue;
+      char msg[160];
+      std::snprintf(msg, sizeof msg, "%s grad %s at %g: got %g, want %g (PyTorch)", isa.name, s.name, in[i % 3], out[i], w);
+      fail(msg);
+      break;
+    }
+  }
+}
+
 // ---------------------------------------------------------------- softmax
 // Returns the max error: softmax in ULP; log_softmax in eps·max(1, |ref|); grads in eps of their scale.
 double check_softmax(const Isa& isa, bool log, bool grad) {
@@ -377,6 +414,10 @@ double check_softmax(const Isa& isa, bool log, bool grad) {
       for (auto& v : x) v = uniform(-scale, scale);
       for (auto& v : g) v = uniform(-1, 1);
       if (cols >= 3) x[cols] = x[cols + 1] = -INFINITY;  // row 1: some −inf entries
+      // row 2: 1e16 next to −3e38, whose x − max rounds near −FLT_MAX with a rounding error of 1e16
+      static const float huge_mix[4] = {1, -3e38f, 5, 1e16f};
+      if (cols >= 4)
+        for (int64_t j = 0; j < cols; ++j) x[2 * cols + j] = huge_mix[j % 4];
       if (!grad) {
         isa.softmax(x.data(), out.data(), rows, cols, log);
         std::vector<float> alias = x;
@@ -569,8 +610,8 @@ int main(int argc, char** argv) {
   }
 
   for (const auto& isa : isas)
-    if (isa.supported) check_tails_and_alias(isa), check_mixed_blocks(isa);
-  std::printf("\ntails (n = 0,1,3,7,15,16,17,31,33), aliasing and mixed blocks checked\n%s (%d failures)\n", failures ? "FAILED" : "PASSED",
+    if (isa.supported) check_tails_and_alias(isa), check_mixed_blocks(isa), check_grad_specials(isa);
+  std::printf("\ntails (n = 0,1,3,7,15,16,17,31,33), aliasing, mixed blocks and gradients at ±inf/NaN checked\n%s (%d failures)\n", failures ? "FAILED" : "PASSED",
               failures);
   return failures ? 1 : 0;
 }

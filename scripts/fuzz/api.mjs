@@ -201,21 +201,6 @@ function invalid(o) {
   return check(o.value) ?? (o.grads ? check(o.grads) : null);
 }
 
-/**
- * Known differences, reported by name rather than as failures: each must name where its fix is.
- * The native GELU/SiLU gradient kernels give finite values at ±inf where PyTorch and the JS
- * backend give NaN; the vector softmax kernels break on rows with logits near ±3e38 (both fixes
- * pending in the native activation kernels).
- */
-function known(c, why) {
-  const name = OPS[c.op][0];
-  if ((name === 'gelu' || name === 'silu') && why.startsWith('grads') && /: -?\d.* vs NaN$|: NaN vs -?\d/.test(why)) return 'native GELU/SiLU gradient at ±inf is finite, PyTorch gives NaN (fix pending in native/kernels/activation)';
-  if (['softmax', 'log_softmax', 'cross_entropy'].includes(name) && / -?\d[^ ]* vs (-Infinity|NaN)$/.test(why) && c.tensors[0].palette.some((v) => Math.abs(v) >= 1e30)) {
-    return 'native AVX2/AVX-512 softmax gives -inf/NaN for whole rows mixing 1e16 and -3e38 (fix pending in native/kernels/activation)';
-  }
-  return null;
-}
-
 /** Runs one case on every backend; returns null, or { kind: 'failure' | 'known', why }. */
 export function runApiCase(torch, backends, c) {
   const results = [];
@@ -234,6 +219,5 @@ export function runApiCase(torch, backends, c) {
   else if (ref.error) why = ref.error.name === o.error.name ? null : `error class: js ${ref.error.name}, ${other} ${o.error.name}: ${o.error.message}`;
   else why = differ(ref.value, o.value) ?? ((ref.gradError === undefined) !== (o.gradError === undefined) ? `backward: js ${ref.gradError?.message ?? 'ok'}, ${other} ${o.gradError?.message ?? 'ok'}` : ref.grads ? differ(ref.grads, o.grads, 'grads') : null);
   if (!why) return null;
-  const k = known(c, why);
-  return k ? { kind: 'known', why: k } : { kind: 'failure', why: `js vs ${other}: ${why}` };
+  return { kind: 'failure', why: `js vs ${other}: ${why}` };
 }
