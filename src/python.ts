@@ -130,7 +130,7 @@ export class Signature {
   readonly minPositional: number;
   private readonly index: ReadonlyMap<string, number>;
   /** Where `int...` sizes start (0, or 1 after self), or -1. */
-  private readonly varargsAt: number;
+  readonly varargsAt: number;
 
   /** `python`: a function PyTorch writes in Python, whose missing-argument message is Python's own. */
   constructor(readonly spec: string, readonly python = false) {
@@ -337,6 +337,109 @@ export class Overloads {
   }
 }
 
+// ---- the fast path ----------------------------------------------------------------------------
+
+/**
+ * Most calls pass every argument positionally with the right types. For those, a function compiled
+ * once per declaration (as the JS backend's loops are) checks each argument inline and calls the
+ * implementation directly with the defaults filled in: no arrays, no options lookup, no messages.
+ * It decides a call exactly as Signature.parse does, so an overload it rejects is one parse would
+ * reject too; anything else (a trailing options object or undefined, a call that matches no
+ * overload) goes to `slow`, the full parser, which also builds every message.
+ */
+type Call = (...args: unknown[]) => unknown;
+function compileFastPath(o: Overloads): (impl: Call, slow: Call) => Call {
+  const arity = Math.max(0, ...o.signatures.map((s) => s.maxPositional));
+  const a = (i: number) => (i < arity ? `a${i}` : `arguments[${i}]`);
+  const blocks = o.signatures.map((s, k) => {
+    const lines: string[] = [];
+    const value = (p: Param, i: number) => `v${k}_${i}`;
+    const first = s.varargsAt;
+    let count = 'n';
+    if (first >= 0) {
+      // torch.zeros(2, 3) is torch.zeros([2, 3]), as parse packs it
+      lines.push(`let x${k} = ${a(first)}, n${k} = n;`);
+      lines.push(`if (n > ${first + 1} && !Array.isArray(x${k})) { x${k} = new Array(n - ${first}); for (let j = ${first}; j < n; j++) x${k}[j - ${first}] = arguments[j]; n${k} = ${first + 1}; }`);
+      lines.push(`else if (n === ${first + 1} && isInt(x${k})) x${k} = [x${k}];`);
+      count = `n${k}`;
+    }
+    lines.push(`if (${count} > ${s.maxPositional}) break s${k};`);
+    s.params.forEach((p, i) => {
+      const v = value(p, i);
+      const def = p.default === undefined ? `break s${k};` : `${v} = ${literal(p.default, `D[${k}][${i}]`)};`;
+      if (p.keywordOnly) {
+        lines.push(p.default === undefined ? def : `const ${v} = ${literal(p.default, `D[${k}][${i}]`)};`);
+        return;
+      }
+      // after packed sizes, parse sees no further positional arguments
+      const x = i === first ? `x${k}` : first >= 0 && i > first ? `(n${k} > ${i} ? ${a(i)} : undefined)` : a(i);
+      lines.push(`let ${v};`);
+      lines.push(`if (${x} === undefined) ${def}`);
+      if (p.nullable) lines.push(`else if (${x} === null) ${v} = null;`);
+      lines.push(`else if (!(${checkCode(p.type, x, `C[${k}][${i}]`)})) break s${k};`);
+      lines.push(p.type === 'int' || p.type === 'float' ? `else ${v} = typeof ${x} === 'bigint' ? Number(${x}) : ${x};` : `else ${v} = ${x};`);
+    });
+    const args = o.names.map((name) => {
+      const i = s.params.findIndex((p) => p.name === name);
+      return i < 0 ? 'undefined' : value(s.params[i], i);
+    });
+    lines.push(`return impl.call(this, ${args.join(', ')});`);
+    return `s${k}: {\n${lines.join('\n')}\n}`;
+  });
+  const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
+  const source = `return function fast_${o.name.replace(/\W/g, '_')}(${params}) {
+const n = arguments.length;
+if (n !== 0) {
+  const last = arguments[n - 1];
+  if (last === undefined || (typeof last === 'object' && last !== null && !isTensor(last) && !Array.isArray(last) && !isDType(last))) return slow.apply(this, arguments);
+}
+${blocks.join('\n')}
+return slow.apply(this, arguments);
+};`;
+  const D = o.signatures.map((s) => s.params.map((p) => p.default));
+  const C = o.signatures.map((s) => s.params.map((p) => p.check));
+  const make = new Function('impl', 'slow', 'D', 'C', 'isTensor', 'isDType', 'isInt', 'isNumber', 'allTensors', 'allInts', source) as (...h: unknown[]) => Call;
+  return (impl, slow) => make(impl, slow, D, C, isTensor, isDType, isInt, isNumber, allTensors, allInts);
+}
+
+/** A default as a literal in the compiled code where it is one, else a reference to the value. */
+function literal(v: unknown, ref: string): string {
+  if (v === null || typeof v === 'boolean' || typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0)) return String(v);
+  return ref;
+}
+
+/** The check of TYPES[type], inline for the common types (the same predicates). */
+function checkCode(type: string, x: string, ref: string): string {
+  switch (type) {
+    case 'Tensor': return `isTensor(${x})`;
+    case 'Tensor|Number': return `isTensor(${x}) || isNumber(${x})`;
+    case 'Tensor[]': return `Array.isArray(${x}) && allTensors(${x})`;
+    case 'int': return `isInt(${x})`;
+    case 'int[]': case 'SymInt[]': return `Array.isArray(${x}) && allInts(${x})`;
+    case 'int[1]': return `isInt(${x}) || (Array.isArray(${x}) && allInts(${x}))`;
+    case 'float': case 'Scalar': return `isNumber(${x})`;
+    case 'bool': return `typeof ${x} === 'boolean'`;
+    case 'str': return `typeof ${x} === 'string'`;
+    default: return `${ref}(${x})`;
+  }
+}
+
+function isTensor(v: unknown): boolean {
+  return v instanceof Tensor;
+}
+function isDType(v: unknown): boolean {
+  return v instanceof DType;
+}
+function allTensors(v: readonly unknown[]): boolean {
+  for (let i = 0; i < v.length; i++) if (!(v[i] instanceof Tensor)) return false;
+  return true;
+}
+function allInts(v: readonly unknown[]): boolean {
+  for (let i = 0; i < v.length; i++) if (!isInt(v[i])) return false;
+  return true;
+}
+
 // ---- wrapping functions -------------------------------------------------------------------------
 
 /** Where a wrapped function keeps its signatures (the call-form tests read it). */
@@ -373,12 +476,13 @@ export type MethodArgs<F> = F extends (...args: infer A) => unknown ? (A extends
 export function pyfn<S extends string, F extends Fn>(spec: S | readonly S[], impl: F, opts: { method?: boolean; python?: boolean } = {}): PyFn<S, F> {
   const o = new Overloads((typeof spec === 'string' ? [spec] : spec).map((s) => new Signature(s, opts.python)));
   const call = impl as unknown as (...args: unknown[]) => unknown;
-  const wrapped = function (this: unknown, ...args: unknown[]) {
+  const fast = compileFastPath(o);
+  const wrapped = fast(call, function (this: unknown, ...args: unknown[]) {
     return call.apply(this, o.parse(args));
-  };
+  });
   Object.defineProperty(wrapped, 'name', { value: o.name });
   Object.defineProperty(wrapped, SIGNATURE, { value: o });
-  Object.defineProperty(wrapped, METHOD, { value: (...args: unknown[]) => call(...o.parse(args, 1)) });
+  Object.defineProperty(wrapped, METHOD, { value: fast(call, (...args: unknown[]) => call(...o.parse(args, 1))) });
   if (opts.method) METHOD_SIGNATURES.set(o.name, o);
   return wrapped as unknown as PyFn<S, F>;
 }
