@@ -351,9 +351,25 @@ type Call = (...args: unknown[]) => unknown;
 function compileFastPath(o: Overloads): (impl: Call, slow: Call) => Call {
   const arity = Math.max(0, ...o.signatures.map((s) => s.maxPositional));
   const a = (i: number) => (i < arity ? `a${i}` : `arguments[${i}]`);
+  const implArgs = (s: Signature, k: number) => o.names.map((name) => {
+    const i = s.params.findIndex((p) => p.name === name);
+    return i < 0 ? 'undefined' : `v${k}_${i}`;
+  });
+  /** Takes `x` (an expression, undefined when not given) as parameter i's value v<k>_<i>, or `fail`s. */
+  const bind = (s: Signature, k: number, i: number, x: string, fail: string) => {
+    const p = s.params[i];
+    const v = `v${k}_${i}`;
+    const def = p.default === undefined ? fail : `${v} = ${literal(p.default, `D[${k}][${i}]`)};`;
+    return [
+      `let ${v};`,
+      `if (${x} === undefined) ${def}`,
+      ...(p.nullable ? [`else if (${x} === null) ${v} = null;`] : []),
+      `else if (!(${checkCode(p.type, x, `C[${k}][${i}]`)})) ${fail}`,
+      p.type === 'int' || p.type === 'float' ? `else ${v} = typeof ${x} === 'bigint' ? Number(${x}) : ${x};` : `else ${v} = ${x};`,
+    ];
+  };
   const blocks = o.signatures.map((s, k) => {
     const lines: string[] = [];
-    const value = (p: Param, i: number) => `v${k}_${i}`;
     const first = s.varargsAt;
     let count = 'n';
     if (first >= 0) {
@@ -365,41 +381,53 @@ function compileFastPath(o: Overloads): (impl: Call, slow: Call) => Call {
     }
     lines.push(`if (${count} > ${s.maxPositional}) break s${k};`);
     s.params.forEach((p, i) => {
-      const v = value(p, i);
-      const def = p.default === undefined ? `break s${k};` : `${v} = ${literal(p.default, `D[${k}][${i}]`)};`;
-      if (p.keywordOnly) {
-        lines.push(p.default === undefined ? def : `const ${v} = ${literal(p.default, `D[${k}][${i}]`)};`);
-        return;
-      }
       // after packed sizes, parse sees no further positional arguments
-      const x = i === first ? `x${k}` : first >= 0 && i > first ? `(n${k} > ${i} ? ${a(i)} : undefined)` : a(i);
-      lines.push(`let ${v};`);
-      lines.push(`if (${x} === undefined) ${def}`);
-      if (p.nullable) lines.push(`else if (${x} === null) ${v} = null;`);
-      lines.push(`else if (!(${checkCode(p.type, x, `C[${k}][${i}]`)})) break s${k};`);
-      lines.push(p.type === 'int' || p.type === 'float' ? `else ${v} = typeof ${x} === 'bigint' ? Number(${x}) : ${x};` : `else ${v} = ${x};`);
+      const x = p.keywordOnly ? 'undefined' : i === first ? `x${k}` : first >= 0 && i > first ? `(n${k} > ${i} ? ${a(i)} : undefined)` : a(i);
+      lines.push(...bind(s, k, i, x, `break s${k};`));
     });
-    const args = o.names.map((name) => {
-      const i = s.params.findIndex((p) => p.name === name);
-      return i < 0 ? 'undefined' : value(s.params[i], i);
-    });
-    lines.push(`return impl.call(this, ${args.join(', ')});`);
+    lines.push(`return impl.call(this, ${implArgs(s, k).join(', ')});`);
     return `s${k}: {\n${lines.join('\n')}\n}`;
   });
+  // a trailing options object: compiled too for a single signature without sizes as varargs; the
+  // values are bound as parse binds them, and any doubt (an unknown or repeated keyword, a wrong
+  // type) leaves the call to parse
+  let keywords = '';
+  const s = o.signatures[0];
+  if (o.signatures.length === 1 && s.varargsAt < 0) {
+    const lines: string[] = [];
+    const dicts = s.params.flatMap((p, i) => (!p.keywordOnly && p.type === 'dict' ? [`n === ${i + 1}`] : []));
+    lines.push(`if (isCallOptions(last)${dicts.map((d) => ` && !(${d})`).join('')} && n <= ${s.maxPositional + 1}) kw: {`);
+    lines.push('let used = 0, k;');
+    s.params.forEach((p, i) => {
+      const x = `x_${i}`;
+      lines.push(`let ${x} = ${p.keywordOnly ? 'undefined' : `n > ${i + 1} ? ${a(i)} : undefined`};`);
+      lines.push(`if (${x} === undefined && (k = last[${JSON.stringify(p.name)}]) !== undefined) { ${x} = k; used++; }`);
+      lines.push(...bind(s, 0, i, x, 'break kw;'));
+    });
+    lines.push('let given = 0;');
+    lines.push('for (const key in last) if (last[key] !== undefined) given++;');
+    lines.push('if (given > used) break kw;');
+    lines.push(`return impl.call(this, ${implArgs(s, 0).join(', ')});`);
+    lines.push('}');
+    keywords = lines.join('\n');
+  }
   const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
   const source = `return function fast_${o.name.replace(/\W/g, '_')}(${params}) {
 const n = arguments.length;
 if (n !== 0) {
   const last = arguments[n - 1];
-  if (last === undefined || (typeof last === 'object' && last !== null && !isTensor(last) && !Array.isArray(last) && !isDType(last))) return slow.apply(this, arguments);
+  if (last === undefined || (typeof last === 'object' && last !== null && !isTensor(last) && !Array.isArray(last) && !isDType(last))) {
+${keywords}
+return slow.apply(this, arguments);
+  }
 }
 ${blocks.join('\n')}
 return slow.apply(this, arguments);
 };`;
   const D = o.signatures.map((s) => s.params.map((p) => p.default));
   const C = o.signatures.map((s) => s.params.map((p) => p.check));
-  const make = new Function('impl', 'slow', 'D', 'C', 'isTensor', 'isDType', 'isInt', 'isNumber', 'allTensors', 'allInts', source) as (...h: unknown[]) => Call;
-  return (impl, slow) => make(impl, slow, D, C, isTensor, isDType, isInt, isNumber, allTensors, allInts);
+  const make = new Function('impl', 'slow', 'D', 'C', 'isTensor', 'isDType', 'isInt', 'isNumber', 'allTensors', 'allInts', 'isCallOptions', source) as (...h: unknown[]) => Call;
+  return (impl, slow) => make(impl, slow, D, C, isTensor, isDType, isInt, isNumber, allTensors, allInts, isCallOptions);
 }
 
 /** A default as a literal in the compiled code where it is one, else a reference to the value. */
