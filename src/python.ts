@@ -349,7 +349,8 @@ export class Overloads {
  */
 type Call = (...args: unknown[]) => unknown;
 function compileFastPath(o: Overloads): (impl: Call, slow: Call) => Call {
-  const arity = Math.max(0, ...o.signatures.map((s) => s.maxPositional));
+  // sizes as varargs get named parameters too, for up to 6 dimensions
+  const arity = Math.max(0, ...o.signatures.map((s) => (s.varargsAt >= 0 ? s.varargsAt + 6 : s.maxPositional)));
   const a = (i: number) => (i < arity ? `a${i}` : `arguments[${i}]`);
   const implArgs = (s: Signature, k: number) => o.names.map((name) => {
     const i = s.params.findIndex((p) => p.name === name);
@@ -375,7 +376,12 @@ function compileFastPath(o: Overloads): (impl: Call, slow: Call) => Call {
     if (first >= 0) {
       // torch.zeros(2, 3) is torch.zeros([2, 3]), as parse packs it
       lines.push(`let x${k} = ${a(first)}, n${k} = n;`);
-      lines.push(`if (n > ${first + 1} && !Array.isArray(x${k})) { x${k} = new Array(n - ${first}); for (let j = ${first}; j < n; j++) x${k}[j - ${first}] = arguments[j]; n${k} = ${first + 1}; }`);
+      const cases = [];
+      for (let m = first + 2; m <= arity; m++) cases.push(`case ${m}: x${k} = [${Array.from({ length: m - first }, (_, j) => a(first + j)).join(', ')}]; break;`);
+      lines.push(`if (n > ${first + 1} && !Array.isArray(x${k})) {`);
+      lines.push(`switch (n) { ${cases.join(' ')} default: x${k} = []; for (let j = ${first}; j < n; j++) x${k}.push(arguments[j]); }`);
+      lines.push(`n${k} = ${first + 1};`);
+      lines.push('}');
       lines.push(`else if (n === ${first + 1} && isInt(x${k})) x${k} = [x${k}];`);
       count = `n${k}`;
     }
@@ -412,22 +418,24 @@ function compileFastPath(o: Overloads): (impl: Call, slow: Call) => Call {
     keywords = lines.join('\n');
   }
   const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
+  // the last argument by name where it has one: indexing arguments by a variable costs more
+  const lastArg = Array.from({ length: arity }, (_, i) => `n === ${i + 1} ? a${i} : `).join('') + 'arguments[n - 1]';
   const source = `return function fast_${o.name.replace(/\W/g, '_')}(${params}) {
 const n = arguments.length;
 if (n !== 0) {
-  const last = arguments[n - 1];
+  const last = ${lastArg};
   if (last === undefined || (typeof last === 'object' && last !== null && !isTensor(last) && !Array.isArray(last) && !isDType(last))) {
 ${keywords}
-return slow.apply(this, arguments);
+return slowly(slow, this, arguments);
   }
 }
 ${blocks.join('\n')}
-return slow.apply(this, arguments);
+return slowly(slow, this, arguments);
 };`;
   const D = o.signatures.map((s) => s.params.map((p) => p.default));
   const C = o.signatures.map((s) => s.params.map((p) => p.check));
-  const make = new Function('impl', 'slow', 'D', 'C', 'isTensor', 'isDType', 'isInt', 'isNumber', 'allTensors', 'allInts', 'isCallOptions', source) as (...h: unknown[]) => Call;
-  return (impl, slow) => make(impl, slow, D, C, isTensor, isDType, isInt, isNumber, allTensors, allInts, isCallOptions);
+  const make = new Function('impl', 'slow', 'D', 'C', 'isTensor', 'isDType', 'isInt', 'isNumber', 'allTensors', 'allInts', 'isCallOptions', 'slowly', source) as (...h: unknown[]) => Call;
+  return (impl, slow) => make(impl, slow, D, C, isTensor, isDType, isInt, isNumber, allTensors, allInts, isCallOptions, slowly);
 }
 
 /** A default as a literal in the compiled code where it is one, else a reference to the value. */
@@ -453,6 +461,10 @@ function checkCode(type: string, x: string, ref: string): string {
   }
 }
 
+/** The full parser's call, out of line: the compiled path then never materialises `arguments`. */
+function slowly(slow: Call, self: unknown, args: IArguments): unknown {
+  return slow.apply(self, args as unknown as unknown[]);
+}
 function isTensor(v: unknown): boolean {
   return v instanceof Tensor;
 }
