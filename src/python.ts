@@ -410,9 +410,10 @@ function compileFastPath(o: Overloads): (impl: Call, slow: Call) => Call {
       lines.push(`if (${x} === undefined && (k = last[${JSON.stringify(p.name)}]) !== undefined) { ${x} = k; used++; }`);
       lines.push(...bind(s, 0, i, x, 'break kw;'));
     });
-    lines.push('let given = 0;');
-    lines.push('for (const key in last) if (last[key] !== undefined) given++;');
-    lines.push('if (given > used) break kw;');
+    // every enumerable key bound (parse counts only the defined ones; any doubt goes to parse)
+    lines.push('let keys = 0;');
+    lines.push('for (const key in last) keys++;');
+    lines.push('if (keys !== used) break kw;');
     lines.push(`return impl.call(this, ${implArgs(s, 0).join(', ')});`);
     lines.push('}');
     keywords = lines.join('\n');
