@@ -387,8 +387,13 @@ function compileFastPath(o: Overloads): (impl: Call, slow: Call) => Call {
     }
     lines.push(`if (${count} > ${s.maxPositional}) break s${k};`);
     s.params.forEach((p, i) => {
+      if (p.keywordOnly) {
+        // not given without an options object
+        lines.push(p.default === undefined ? `break s${k};` : `const v${k}_${i} = ${literal(p.default, `D[${k}][${i}]`)};`);
+        return;
+      }
       // after packed sizes, parse sees no further positional arguments
-      const x = p.keywordOnly ? 'undefined' : i === first ? `x${k}` : first >= 0 && i > first ? `(n${k} > ${i} ? ${a(i)} : undefined)` : a(i);
+      const x = i === first ? `x${k}` : first >= 0 && i > first ? `(n${k} > ${i} ? ${a(i)} : undefined)` : a(i);
       lines.push(...bind(s, k, i, x, `break s${k};`));
     });
     lines.push(`return impl.call(this, ${implArgs(s, k).join(', ')});`);
