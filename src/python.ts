@@ -208,10 +208,12 @@ export class Signature {
       let v: unknown;
       let keyword = false;
       if (i < n) v = positional[i];
-      if (v === undefined && kwargs !== null && kwargs[p.name] !== undefined) {
+      if (v === undefined && kwargs !== null) {
         v = kwargs[p.name];
-        keyword = true;
-        used++;
+        if (v !== undefined) {
+          keyword = true;
+          used++;
+        }
       }
       if (v === undefined || (v === null && p.nullable)) {
         if (p.default === undefined && !(v === null && p.nullable)) {
@@ -316,20 +318,24 @@ function describeCall(args: readonly unknown[], self: number): string {
 export class Overloads {
   readonly name: string;
   readonly names: readonly string[];
+  /** Where each signature's values go in `names` order. */
+  private readonly slots: readonly (readonly number[])[];
   constructor(readonly signatures: readonly Signature[]) {
     this.name = signatures[0].name;
     const names: string[] = [];
     for (const s of signatures) for (const p of s.params) if (!names.includes(p.name)) names.push(p.name);
     this.names = names;
+    this.slots = signatures.map((s) => s.params.map((p) => names.indexOf(p.name)));
   }
 
   parse(args: readonly unknown[], self = 0): unknown[] {
     if (this.signatures.length === 1) return this.signatures[0].parse(args, true, self) as unknown[];
-    for (const s of this.signatures) {
-      const v = s.parse(args, false, self);
+    for (let k = 0; k < this.signatures.length; k++) {
+      const v = this.signatures[k].parse(args, false, self);
       if (v === null) continue;
       const out = new Array<unknown>(this.names.length);
-      s.params.forEach((p, i) => (out[this.names.indexOf(p.name)] = v[i]));
+      const slots = this.slots[k];
+      for (let i = 0; i < v.length; i++) out[slots[i]] = v[i];
       return out;
     }
     const expected = this.signatures.map((s) => ` * ${s.toString(self)}\n`).join('');
