@@ -130,7 +130,7 @@ export class Signature {
   readonly minPositional: number;
   private readonly index: ReadonlyMap<string, number>;
   /** Where `int...` sizes start (0, or 1 after self), or -1. */
-  private readonly varargsAt: number;
+  readonly varargsAt: number;
 
   /** `python`: a function PyTorch writes in Python, whose missing-argument message is Python's own. */
   constructor(readonly spec: string, readonly python = false) {
@@ -208,10 +208,12 @@ export class Signature {
       let v: unknown;
       let keyword = false;
       if (i < n) v = positional[i];
-      if (v === undefined && kwargs !== null && kwargs[p.name] !== undefined) {
+      if (v === undefined && kwargs !== null) {
         v = kwargs[p.name];
-        keyword = true;
-        used++;
+        if (v !== undefined) {
+          keyword = true;
+          used++;
+        }
       }
       if (v === undefined || (v === null && p.nullable)) {
         if (p.default === undefined && !(v === null && p.nullable)) {
@@ -316,25 +318,178 @@ function describeCall(args: readonly unknown[], self: number): string {
 export class Overloads {
   readonly name: string;
   readonly names: readonly string[];
+  /** Where each signature's values go in `names` order. */
+  private readonly slots: readonly (readonly number[])[];
   constructor(readonly signatures: readonly Signature[]) {
     this.name = signatures[0].name;
     const names: string[] = [];
     for (const s of signatures) for (const p of s.params) if (!names.includes(p.name)) names.push(p.name);
     this.names = names;
+    this.slots = signatures.map((s) => s.params.map((p) => names.indexOf(p.name)));
   }
 
   parse(args: readonly unknown[], self = 0): unknown[] {
     if (this.signatures.length === 1) return this.signatures[0].parse(args, true, self) as unknown[];
-    for (const s of this.signatures) {
-      const v = s.parse(args, false, self);
+    for (let k = 0; k < this.signatures.length; k++) {
+      const v = this.signatures[k].parse(args, false, self);
       if (v === null) continue;
       const out = new Array<unknown>(this.names.length);
-      s.params.forEach((p, i) => (out[this.names.indexOf(p.name)] = v[i]));
+      const slots = this.slots[k];
+      for (let i = 0; i < v.length; i++) out[slots[i]] = v[i];
       return out;
     }
     const expected = this.signatures.map((s) => ` * ${s.toString(self)}\n`).join('');
     throw new TypeError(`${this.name}() received an invalid combination of arguments - got ${describeCall(args, self)}, but expected one of:\n${expected}`);
   }
+}
+
+// ---- the fast path ----------------------------------------------------------------------------
+
+/**
+ * Most calls pass every argument positionally with the right types. For those, a function compiled
+ * once per declaration (as the JS backend's loops are) checks each argument inline and calls the
+ * implementation directly with the defaults filled in: no arrays, no options lookup, no messages.
+ * It decides a call exactly as Signature.parse does, so an overload it rejects is one parse would
+ * reject too; anything else (a trailing options object or undefined, a call that matches no
+ * overload) goes to `slow`, the full parser, which also builds every message.
+ */
+type Call = (...args: unknown[]) => unknown;
+function compileFastPath(o: Overloads): (impl: Call, slow: Call) => Call {
+  // sizes as varargs get named parameters too, for up to 6 dimensions
+  const arity = Math.max(0, ...o.signatures.map((s) => (s.varargsAt >= 0 ? s.varargsAt + 6 : s.maxPositional)));
+  const a = (i: number) => (i < arity ? `a${i}` : `arguments[${i}]`);
+  const implArgs = (s: Signature, k: number) => o.names.map((name) => {
+    const i = s.params.findIndex((p) => p.name === name);
+    return i < 0 ? 'undefined' : `v${k}_${i}`;
+  });
+  /** Takes `x` (an expression, undefined when not given) as parameter i's value v<k>_<i>, or `fail`s. */
+  const bind = (s: Signature, k: number, i: number, x: string, fail: string) => {
+    const p = s.params[i];
+    const v = `v${k}_${i}`;
+    const def = p.default === undefined ? fail : `${v} = ${literal(p.default, `D[${k}][${i}]`)};`;
+    return [
+      `let ${v};`,
+      `if (${x} === undefined) ${def}`,
+      ...(p.nullable ? [`else if (${x} === null) ${v} = null;`] : []),
+      `else if (!(${checkCode(p.type, x, `C[${k}][${i}]`)})) ${fail}`,
+      p.type === 'int' || p.type === 'float' ? `else ${v} = typeof ${x} === 'bigint' ? Number(${x}) : ${x};` : `else ${v} = ${x};`,
+    ];
+  };
+  const blocks = o.signatures.map((s, k) => {
+    const lines: string[] = [];
+    const first = s.varargsAt;
+    let count = 'n';
+    if (first >= 0) {
+      // torch.zeros(2, 3) is torch.zeros([2, 3]), as parse packs it
+      lines.push(`let x${k} = ${a(first)}, n${k} = n;`);
+      const cases = [];
+      for (let m = first + 2; m <= arity; m++) cases.push(`case ${m}: x${k} = [${Array.from({ length: m - first }, (_, j) => a(first + j)).join(', ')}]; break;`);
+      lines.push(`if (n > ${first + 1} && !Array.isArray(x${k})) {`);
+      lines.push(`switch (n) { ${cases.join(' ')} default: x${k} = []; for (let j = ${first}; j < n; j++) x${k}.push(arguments[j]); }`);
+      lines.push(`n${k} = ${first + 1};`);
+      lines.push('}');
+      lines.push(`else if (n === ${first + 1} && isInt(x${k})) x${k} = [x${k}];`);
+      count = `n${k}`;
+    }
+    lines.push(`if (${count} > ${s.maxPositional}) break s${k};`);
+    s.params.forEach((p, i) => {
+      if (p.keywordOnly) {
+        // not given without an options object
+        lines.push(p.default === undefined ? `break s${k};` : `const v${k}_${i} = ${literal(p.default, `D[${k}][${i}]`)};`);
+        return;
+      }
+      // after packed sizes, parse sees no further positional arguments
+      const x = i === first ? `x${k}` : first >= 0 && i > first ? `(n${k} > ${i} ? ${a(i)} : undefined)` : a(i);
+      lines.push(...bind(s, k, i, x, `break s${k};`));
+    });
+    lines.push(`return impl.call(this, ${implArgs(s, k).join(', ')});`);
+    return `s${k}: {\n${lines.join('\n')}\n}`;
+  });
+  // a trailing options object: compiled too for a single signature without sizes as varargs; the
+  // values are bound as parse binds them, and any doubt (an unknown or repeated keyword, a wrong
+  // type) leaves the call to parse
+  let keywords = '';
+  const s = o.signatures[0];
+  if (o.signatures.length === 1 && s.varargsAt < 0) {
+    const lines: string[] = [];
+    const dicts = s.params.flatMap((p, i) => (!p.keywordOnly && p.type === 'dict' ? [`n === ${i + 1}`] : []));
+    lines.push(`if (isCallOptions(last)${dicts.map((d) => ` && !(${d})`).join('')} && n <= ${s.maxPositional + 1}) kw: {`);
+    lines.push('let used = 0, k;');
+    s.params.forEach((p, i) => {
+      const x = `x_${i}`;
+      lines.push(`let ${x} = ${p.keywordOnly ? 'undefined' : `n > ${i + 1} ? ${a(i)} : undefined`};`);
+      lines.push(`if (${x} === undefined && (k = last[${JSON.stringify(p.name)}]) !== undefined) { ${x} = k; used++; }`);
+      lines.push(...bind(s, 0, i, x, 'break kw;'));
+    });
+    // every enumerable key bound (parse counts only the defined ones; any doubt goes to parse)
+    lines.push('let keys = 0;');
+    lines.push('for (const key in last) keys++;');
+    lines.push('if (keys !== used) break kw;');
+    lines.push(`return impl.call(this, ${implArgs(s, 0).join(', ')});`);
+    lines.push('}');
+    keywords = lines.join('\n');
+  }
+  const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
+  // the last argument by name where it has one: indexing arguments by a variable costs more
+  const lastArg = Array.from({ length: arity }, (_, i) => `n === ${i + 1} ? a${i} : `).join('') + 'arguments[n - 1]';
+  const source = `return function fast_${o.name.replace(/\W/g, '_')}(${params}) {
+const n = arguments.length;
+if (n !== 0) {
+  const last = ${lastArg};
+  if (last === undefined || (typeof last === 'object' && last !== null && !isTensor(last) && !Array.isArray(last) && !isDType(last))) {
+${keywords}
+return slowly(slow, this, arguments);
+  }
+}
+${blocks.join('\n')}
+return slowly(slow, this, arguments);
+};`;
+  const D = o.signatures.map((s) => s.params.map((p) => p.default));
+  const C = o.signatures.map((s) => s.params.map((p) => p.check));
+  const make = new Function('impl', 'slow', 'D', 'C', 'isTensor', 'isDType', 'isInt', 'isNumber', 'allTensors', 'allInts', 'isCallOptions', 'slowly', source) as (...h: unknown[]) => Call;
+  return (impl, slow) => make(impl, slow, D, C, isTensor, isDType, isInt, isNumber, allTensors, allInts, isCallOptions, slowly);
+}
+
+/** A default as a literal in the compiled code where it is one, else a reference to the value. */
+function literal(v: unknown, ref: string): string {
+  if (v === null || typeof v === 'boolean' || typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0)) return String(v);
+  return ref;
+}
+
+/** The check of TYPES[type], inline for the common types (the same predicates). */
+function checkCode(type: string, x: string, ref: string): string {
+  switch (type) {
+    case 'Tensor': return `isTensor(${x})`;
+    case 'Tensor|Number': return `isTensor(${x}) || isNumber(${x})`;
+    case 'Tensor[]': return `Array.isArray(${x}) && allTensors(${x})`;
+    case 'int': return `isInt(${x})`;
+    case 'int[]': case 'SymInt[]': return `Array.isArray(${x}) && allInts(${x})`;
+    case 'int[1]': return `isInt(${x}) || (Array.isArray(${x}) && allInts(${x}))`;
+    case 'float': case 'Scalar': return `isNumber(${x})`;
+    case 'bool': return `typeof ${x} === 'boolean'`;
+    case 'str': return `typeof ${x} === 'string'`;
+    default: return `${ref}(${x})`;
+  }
+}
+
+/** The full parser's call, out of line: the compiled path then never materialises `arguments`. */
+function slowly(slow: Call, self: unknown, args: IArguments): unknown {
+  return slow.apply(self, args as unknown as unknown[]);
+}
+function isTensor(v: unknown): boolean {
+  return v instanceof Tensor;
+}
+function isDType(v: unknown): boolean {
+  return v instanceof DType;
+}
+function allTensors(v: readonly unknown[]): boolean {
+  for (let i = 0; i < v.length; i++) if (!(v[i] instanceof Tensor)) return false;
+  return true;
+}
+function allInts(v: readonly unknown[]): boolean {
+  for (let i = 0; i < v.length; i++) if (!isInt(v[i])) return false;
+  return true;
 }
 
 // ---- wrapping functions -------------------------------------------------------------------------
@@ -373,12 +528,13 @@ export type MethodArgs<F> = F extends (...args: infer A) => unknown ? (A extends
 export function pyfn<S extends string, F extends Fn>(spec: S | readonly S[], impl: F, opts: { method?: boolean; python?: boolean } = {}): PyFn<S, F> {
   const o = new Overloads((typeof spec === 'string' ? [spec] : spec).map((s) => new Signature(s, opts.python)));
   const call = impl as unknown as (...args: unknown[]) => unknown;
-  const wrapped = function (this: unknown, ...args: unknown[]) {
+  const fast = compileFastPath(o);
+  const wrapped = fast(call, function (this: unknown, ...args: unknown[]) {
     return call.apply(this, o.parse(args));
-  };
+  });
   Object.defineProperty(wrapped, 'name', { value: o.name });
   Object.defineProperty(wrapped, SIGNATURE, { value: o });
-  Object.defineProperty(wrapped, METHOD, { value: (...args: unknown[]) => call(...o.parse(args, 1)) });
+  Object.defineProperty(wrapped, METHOD, { value: fast(call, (...args: unknown[]) => call(...o.parse(args, 1))) });
   if (opts.method) METHOD_SIGNATURES.set(o.name, o);
   return wrapped as unknown as PyFn<S, F>;
 }

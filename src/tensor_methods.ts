@@ -18,9 +18,9 @@ import * as A from './autograd/api.js';
 const method = { method: true };
 type Opt<T> = T | null | undefined;
 
-export const view = pyfn('view(Tensor input, SymInt... size)', (x: Tensor, size: readonly number[]) => V.view(x, [size]), method);
+export const view = pyfn('view(Tensor input, SymInt... size)', (x: Tensor, size: readonly number[]) => V.view(x, size), method);
 export const view_as = pyfn('view_as(Tensor input, Tensor other)', (x: Tensor, other: Tensor) => V.view(x, [other.shape]), method);
-export const reshape = pyfn('reshape(Tensor input, SymInt... shape)', (x: Tensor, shape: readonly number[]) => V.reshape(x, [shape]), method);
+export const reshape = pyfn('reshape(Tensor input, SymInt... shape)', (x: Tensor, shape: readonly number[]) => V.reshape(x, shape), method);
 export const reshape_as = pyfn('reshape_as(Tensor input, Tensor other)', (x: Tensor, other: Tensor) => V.reshape(x, [other.shape]), method);
 export const permute = pyfn('permute(Tensor input, int... dims)', (x: Tensor, dims: readonly number[]) => V.permute(x, dims), method);
 export const expand = pyfn('expand(Tensor input, SymInt... size)', (x: Tensor, size: readonly number[]) => V.expand(x, size), method);
