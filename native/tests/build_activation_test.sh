@@ -49,10 +49,10 @@ $CXX -shared "$out/activation_reference_pic.o" "$out/activation_avx2_pic.o" -lm 
 if [ "${1:-}" = "--bench" ]; then shift; exec "$out/activation_bench" "$@"; fi
 "$out/activation_test"
 
-# Without AVX-512 on this CPU, also run the test against the avx512 kernels emulated by SIMDe
+# Without AVX-512 on this CPU (or with KINDLING_EMULATE_AVX512 set), also run the test against the avx512 kernels emulated by SIMDe
 # (apt-get install libsimde-dev): it checks their logic, not their speed. The intrinsics SIMDe 0.7
 # lacks (rcp14, getmant, getexp, reductions, cvtps_pd) are emulated lane by lane in the kernel file.
-if ! grep -q avx512f /proc/cpuinfo 2>/dev/null && [ -f /usr/include/simde/x86/avx512.h ]; then
+if { [ -n "${KINDLING_EMULATE_AVX512:-}" ] || ! grep -q avx512f /proc/cpuinfo 2>/dev/null; } && [ -f /usr/include/simde/x86/avx512.h ]; then
   EMU="-DKINDLING_ACTIVATION_EMULATE_AVX512"
   $CXX $FLAGS -Wno-psabi -march=x86-64-v3 $EMU -c $(src avx512) -o "$out/activation_avx512_emu.o"
   if nm -C --defined-only --extern-only "$out/activation_avx512_emu.o" | grep -v "kindling::avx512::"; then

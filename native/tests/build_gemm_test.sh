@@ -35,9 +35,9 @@ $CXX $FLAGS native/tests/gemm_test.cpp $OBJS -o "$OUT/gemm_test"
 # shellcheck disable=SC2046
 $CXX $FLAGS -pthread native/tests/gemm_bench.cpp native/tests/gemm_bench_dispatch.cpp \
   $(node -p "require('./native/sources.json').common.filter((f) => /parallel_gemm|threadpool/.test(f)).join(' ')") $OBJS -o "$OUT/gemm_bench"
-# Without AVX-512 on this CPU, also build a test whose avx512 kernels run on SIMDe emulation
+# Without AVX-512 on this CPU (or with KINDLING_EMULATE_AVX512 set), also build a test whose avx512 kernels run on SIMDe emulation
 # (apt-get install libsimde-dev): it checks their logic, not their speed.
-if ! grep -q avx512f /proc/cpuinfo 2>/dev/null && [ -f /usr/include/simde/x86/avx512.h ]; then
+if { [ -n "${KINDLING_EMULATE_AVX512:-}" ] || ! grep -q avx512f /proc/cpuinfo 2>/dev/null; } && [ -f /usr/include/simde/x86/avx512.h ]; then
   # shellcheck disable=SC2046
   $CXX $FLAGS -Wno-maybe-uninitialized -march=x86-64-v3 -DKINDLING_GEMM_EMULATE_AVX512 -c $(src avx512 gemm) -o "$OUT/gemm_avx512_emu.o"
   # shellcheck disable=SC2046
