@@ -1,4 +1,5 @@
 /** dtypes: PyTorch's names; each maps to the typed array that stores it. */
+import type { Cast } from './backend/contract.js';
 
 export type DTypeName = 'float32' | 'float64' | 'int64' | 'bool';
 
@@ -85,7 +86,7 @@ export function castElement(v: number, dtype: DType): number {
 }
 
 /** The copy kernel's cast for a tensor of dtype `from` converted to `to`. */
-export function castMode(from: DType, to: DType): 'none' | 'trunc' | 'bool' {
+export function castMode(from: DType, to: DType): Cast {
   return to === int64 && from !== int64 ? 'trunc' : to === bool && from !== bool ? 'bool' : 'none';
 }
 

@@ -83,7 +83,7 @@ export class Tensor {
     this._offset = offset;
   }
 
-  // ---- metadata -------------------------------------------------------------------------------
+  // ---- metadata ------------------------------------------------------------------------------
 
   get requires_grad(): boolean {
     return this._requires_grad;
@@ -191,7 +191,7 @@ export class Tensor {
     return this.toString();
   }
 
-  // ---- autograd -------------------------------------------------------------------------------
+  // ---- autograd ------------------------------------------------------------------------------
 
   backward(...a: MethodArgs<typeof M.backward>): void {
     call(M.backward)(this, ...a);
@@ -213,7 +213,7 @@ export class Tensor {
     return C.detach(this);
   }
 
-  // ---- conversion -----------------------------------------------------------------------------
+  // ---- conversion ----------------------------------------------------------------------------
 
   to(...a: MethodArgs<typeof M.to>): Tensor {
     return call(M.to)(this, ...a);
@@ -243,7 +243,7 @@ export class Tensor {
     return this;
   }
 
-  // ---- views ------------------------------------------------------------------------------
+  // ---- views ---------------------------------------------------------------------------------
 
   view(...a: (number | readonly number[])[]): Tensor { return call(M.view)(this, ...a); }
   view_as(...a: MethodArgs<typeof M.view_as>): Tensor { return call(M.view_as)(this, ...a); }
@@ -262,7 +262,7 @@ export class Tensor {
   flatten(...a: MethodArgs<typeof T.flatten>): Tensor { return call(T.flatten)(this, ...a); }
   unflatten(...a: MethodArgs<typeof T.unflatten>): Tensor { return call(T.unflatten)(this, ...a); }
 
-  // ---- elementwise unary ------------------------------------------------------------------
+  // ---- elementwise unary ---------------------------------------------------------------------
 
   neg(...a: MethodArgs<typeof T.neg>): Tensor { return call(T.neg)(this, ...a); }
   negative(...a: MethodArgs<typeof T.negative>): Tensor { return call(T.negative)(this, ...a); }
@@ -290,7 +290,7 @@ export class Tensor {
   clamp(...a: MethodArgs<typeof T.clamp>): Tensor { return call(T.clamp)(this, ...a); }
   clip(...a: MethodArgs<typeof T.clip>): Tensor { return call(T.clip)(this, ...a); }
 
-  // ---- elementwise binary -----------------------------------------------------------------
+  // ---- elementwise binary --------------------------------------------------------------------
 
   add(...a: MethodArgs<typeof T.add>): Tensor { return call(T.add)(this, ...a); }
   sub(...a: MethodArgs<typeof T.sub>): Tensor { return call(T.sub)(this, ...a); }
@@ -317,7 +317,7 @@ export class Tensor {
   equal(...a: MethodArgs<typeof T.equal>): boolean { return call(T.equal)(this, ...a); }
   allclose(...a: MethodArgs<typeof T.allclose>): boolean { return call(T.allclose)(this, ...a); }
 
-  // ---- linear algebra ---------------------------------------------------------------------
+  // ---- linear algebra ------------------------------------------------------------------------
 
   matmul(...a: MethodArgs<typeof T.matmul>): Tensor { return call(T.matmul)(this, ...a); }
   mm(...a: MethodArgs<typeof T.mm>): Tensor { return call(T.mm)(this, ...a); }
@@ -327,7 +327,7 @@ export class Tensor {
   outer(...a: MethodArgs<typeof T.outer>): Tensor { return call(T.outer)(this, ...a); }
   addmm(...a: MethodArgs<typeof T.addmm>): Tensor { return call(T.addmm)(this, ...a); }
 
-  // ---- reductions -------------------------------------------------------------------------
+  // ---- reductions ----------------------------------------------------------------------------
 
   sum(...a: MethodArgs<typeof T.sum>): Tensor { return call(T.sum)(this, ...a); }
   mean(...a: MethodArgs<typeof T.mean>): Tensor { return call(T.mean)(this, ...a); }
@@ -365,7 +365,7 @@ export class Tensor {
   prelu(...a: MethodArgs<typeof T.prelu>): Tensor { return call(T.prelu)(this, ...a); }
   hardshrink(...a: MethodArgs<typeof T.hardshrink>): Tensor { return call(T.hardshrink)(this, ...a); }
 
-  // ---- joining and indexing ---------------------------------------------------------------
+  // ---- joining and indexing ------------------------------------------------------------------
 
   split(...a: MethodArgs<typeof M.split>): Tensor[] { return call(M.split)(this, ...a); }
   chunk(...a: MethodArgs<typeof T.chunk>): Tensor[] { return call(T.chunk)(this, ...a); }
@@ -373,7 +373,7 @@ export class Tensor {
   index_select(...a: MethodArgs<typeof T.index_select>): Tensor { return call(T.index_select)(this, ...a); }
   gather(...a: MethodArgs<typeof T.gather>): Tensor { return call(T.gather)(this, ...a); }
 
-  // ---- in place ---------------------------------------------------------------------------
+  // ---- in place ------------------------------------------------------------------------------
 
   add_(...a: MethodArgs<typeof M.add_>): this { return call(M.add_)(this, ...a); }
   sub_(...a: MethodArgs<typeof M.sub_>): this { return call(M.sub_)(this, ...a); }

@@ -24,7 +24,7 @@ function filled(shape: readonly number[], dtype: DType, value: number | boolean 
   const v = scalarToDType(value, dtype);
   const t = allocate(shape, dtype);
   // −0 is a value of its own in the float dtypes (PyTorch's full keeps it), not in int64 or bool
-  if (!Object.is(v, 0) && !(v === 0 && !dtype.is_floating_point)) t._storage.data.fill(v);
+  if (v !== 0 || (Object.is(v, -0) && dtype.is_floating_point)) t._storage.data.fill(v);
   return t;
 }
 
