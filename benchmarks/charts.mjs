@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { rowResults } from './lib/report.mjs';
 
 const COLORS = {
-  'kindling-native': '#d62728', 'kindling-js': '#ff9896', onnxruntime: '#1f77b4', 'tfjs-wasm': '#2ca02c',
+  'kindling-native': '#d62728', 'kindling-js': '#ff9896', 'kindling-traced': '#e377c2', 'kindling-traced-js': '#f7b6d2', onnxruntime: '#1f77b4', 'tfjs-wasm': '#2ca02c',
   'tfjs-cpu': '#98df8a', pytorch: '#9467bd', numpy: '#8c564b',
 };
 const color = (engines) => ({ field: 'engine', type: 'nominal', title: 'engine', scale: { domain: engines, range: engines.map((e) => COLORS[e] ?? '#7f7f7f') } });

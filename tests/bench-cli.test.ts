@@ -1,6 +1,7 @@
 /**
  * The benchmark CLI rejects unknown suites, engines and flags with the valid names, before any work
- * starts; the elementwise and tiny-op cases are the ones the report's copy and overhead tables need.
+ * starts; the elementwise and tiny-op cases are the ones the report's copy and overhead tables need;
+ * traced kindling and the serve suite are reported against the serving targets.
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { SUITES } from '../benchmarks/lib/suites.mjs';
 // @ts-expect-error: as above
 import { summaryMarkdown } from '../benchmarks/lib/report.mjs';
+// @ts-expect-error: as above
+import { runsSuite } from '../benchmarks/lib/engines.mjs';
 
 const run = fileURLToPath(new URL('../benchmarks/run.mjs', import.meta.url));
 const bench = (...args: string[]) => spawnSync(process.execPath, [run, ...args], { encoding: 'utf8', timeout: 10000 });
@@ -18,13 +21,13 @@ describe('npm run bench: argument checks', () => {
     const r = bench('--suite', 'gemm,nope');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("unknown suite 'nope'");
-    expect(r.stderr).toContain('valid suites: gemm, ops, mlp, train, floor, overhead');
+    expect(r.stderr).toContain('valid suites: gemm, ops, mlp, train, floor, overhead, serve');
   });
 
   it('lists the valid engines for an unknown one, and says why tfjs-node is not among them', () => {
     const r = bench('--engine=pytorch,tensorflow');
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/unknown engine 'tensorflow'; valid engines: kindling-native, kindling-js, onnxruntime, tfjs-wasm, tfjs-cpu, pytorch, numpy/);
+    expect(r.stderr).toMatch(/unknown engine 'tensorflow'; valid engines: kindling-native, kindling-js, kindling-traced, kindling-traced-js, onnxruntime, tfjs-wasm, tfjs-cpu, pytorch, numpy/);
     expect(bench('--engine', 'tfjs-node').stderr).toContain('cannot be installed offline');
   });
 
@@ -98,5 +101,87 @@ describe('npm run bench: elementwise and tiny-op cases', () => {
     expect(vsCopy).toContain('| add 1e5 | 1 | 6.00 | 8.00 | **2.00×** | 1.33× |');
     expect(vsCopy).not.toContain('relu 1e3');
     expect(md).toContain('| relu 16 | 1 | 900 | 300 | 3.00× (native costs more) | – |');
+  });
+});
+
+const meta = (threads: number[]) => ({
+  date: '2026-01-01T00:00:00Z', host: 'h', command: 'npm run bench', threads, reps: 3, tolerance: 1e-3, durationSec: 1,
+  machine: { cpu: 'cpu', logicalCpus: 2, cpuFlags: [], memoryGiB: 1, os: 'os', node: 'v20', loadAverageAtStart: [0, 0, 0] },
+  peak: { missing: 'no cc' }, engines: {}, unavailable: {},
+});
+
+describe('npm run bench: traced kindling and the serve suite', () => {
+  it('runs traced kindling on the model suites and serve only, and serve on traced kindling only', () => {
+    for (const e of ['kindling-traced', 'kindling-traced-js']) {
+      expect(['gemm', 'ops', 'mlp', 'train', 'floor', 'overhead', 'serve'].filter((s) => runsSuite(e, s))).toEqual(['mlp', 'floor', 'serve']);
+    }
+    expect(runsSuite('onnxruntime', 'mlp')).toBe(true);
+    expect(SUITES.serve.standalone).toBe(true);
+    expect(SUITES.serve.engines).toEqual(['kindling-traced', 'kindling-traced-js']);
+  });
+
+  it('times forwardAsync at batch 1 and the event loop with 64 MLP784 B=256 calls in flight', () => {
+    type ServeCase = Case & { kind: string; model: string; batch: number; inFlight?: number; seconds?: number };
+    const cases = SUITES.serve.cases(false) as ServeCase[];
+    expect(cases.map((c) => [c.id, c.kind, c.model, c.batch])).toEqual([
+      ['async-SimpleNN-b1', 'asyncCost', 'SimpleNN', 1], ['async-MLP784-b1', 'asyncCost', 'MLP784', 1], ['loop-MLP784-b256', 'loopDelay', 'MLP784', 256],
+    ]);
+    expect(cases[2].inFlight).toBe(64);
+    expect((SUITES.serve.cases(true) as ServeCase[])[2].seconds).toBeLessThan(cases[2].seconds!);
+    expect(SUITES.serve.value(cases[0], { extraUs: 4.5 })).toBe(4.5);
+    expect(SUITES.serve.value(cases[2], { beyondIdleP99Ms: 0.3 })).toBe(0.3);
+  });
+
+  it('reports traced kindling over the best peer and eager kindling, bold below the targets', () => {
+    const row = (suite: string, id: string, label: string, engine: string, value: number, threads = 1) =>
+      ({ suite, case: id, label, threads, engine, status: 'ok', value, unit: '' });
+    const json = {
+      meta: meta([1]),
+      suites: { mlp: { title: 'MLP', unit: 'samples/s', higherIsBetter: true }, floor: { title: 'floor', unit: 'µs/call', higherIsBetter: false } },
+      results: [
+        row('mlp', 'SimpleNN-b1', 'SimpleNN B=1', 'kindling-native', 100e3),
+        row('mlp', 'SimpleNN-b1', 'SimpleNN B=1', 'kindling-traced', 300e3),
+        row('mlp', 'SimpleNN-b1', 'SimpleNN B=1', 'onnxruntime', 50e3),
+        row('mlp', 'SimpleNN-b1', 'SimpleNN B=1', 'pytorch', 60e3),
+        row('mlp', 'MLP784-b256', 'MLP784 B=256', 'kindling-traced', 60e3),
+        row('mlp', 'MLP784-b256', 'MLP784 B=256', 'onnxruntime', 50e3),
+        row('floor', 'SimpleNN-b1', 'SimpleNN B=1', 'kindling-traced', 2),
+        row('floor', 'SimpleNN-b1', 'SimpleNN B=1', 'onnxruntime', 12),
+      ],
+    };
+    const md: string = summaryMarkdown(json, 'x');
+    const traced = md.split('## Traced kindling')[1].split('\n## ')[0];
+    // the best peer is pytorch, not kindling native: 300k / 60k
+    expect(traced).toContain('| mlp | SimpleNN B=1 | 1 | 300.0k | 100.0k | 3.00× | pytorch 60.0k | 5.00× |');
+    expect(traced).toContain('| mlp | MLP784 B=256 | 1 | 60.0k | – | – | onnxruntime 50.0k | **1.20×** |');
+    expect(traced).toContain('| floor | SimpleNN B=1 | 1 | 2.00 | – | – | onnxruntime 12.0 | 6.00× |');
+    expect(traced).toContain("calls/s over onnxruntime-node's (target ≥ 5×): 1 thread, mlp 6.00×; 1 thread, floor 6.00×.");
+  });
+
+  it('reports forwardAsync extra µs and the loop delay beyond idle, serve rows outside the summary', () => {
+    const base = { suite: 'serve', threads: 1, status: 'ok', check: { results: 9, bitEqual: true, relError: 0 } };
+    const win = (p50: number, p99: number) => ({ p50, p99, max: p99, mean: p50, samples: 100, seconds: 3 });
+    const json = {
+      meta: meta([1]),
+      suites: { serve: { title: 'Serving: forwardAsync and the event loop (traced kindling)', unit: 'µs', higherIsBetter: false, standalone: true } },
+      results: [
+        { ...base, case: 'async-SimpleNN-b1', label: 'forwardAsync SimpleNN B=1', engine: 'kindling-traced', unit: 'µs', value: 4,
+          syncUs: { median: 2, mean: 2.5, p99: 9 }, asyncUs: { median: 6, mean: 7, p99: 20 }, extraUs: 4 },
+        { ...base, case: 'async-SimpleNN-b1', label: 'forwardAsync SimpleNN B=1', engine: 'kindling-traced-js', unit: 'µs', value: 30,
+          syncUs: { median: 2, mean: 2.5, p99: 9 }, asyncUs: { median: 32, mean: 35, p99: 60 }, extraUs: 30, check: { results: 9, bitEqual: false, relError: 1e-7 } },
+        { ...base, case: 'loop-MLP784-b256', label: 'event loop', engine: 'kindling-traced', unit: 'ms', value: 0.4, inFlight: 64, beyondIdleP99Ms: 0.4,
+          idle: win(1.1, 1.2), async: { ...win(1.1, 1.6), samplesPerSec: 70e3 }, sync: { ...win(3.5, 4.4), samplesPerSec: 71e3 } },
+        { ...base, case: 'loop-MLP784-b256', label: 'event loop', engine: 'kindling-traced-js', unit: 'ms', value: 5, inFlight: 64, beyondIdleP99Ms: 5,
+          idle: win(1.1, 1.2), async: { ...win(1.1, 6.2), samplesPerSec: 2e3 }, sync: { ...win(95, 120), samplesPerSec: 2.5e3 } },
+      ],
+    };
+    const md: string = summaryMarkdown(json, 'x');
+    expect(md).not.toContain('## Summary');
+    const serve = md.split('## Serving')[1].split('\n## ')[0];
+    expect(serve).toContain('| forwardAsync SimpleNN B=1 | 1 | native | 2.00/9.00 | 6.00/20.0 | 4.00 |');
+    expect(serve).toContain('| forwardAsync SimpleNN B=1 | 1 | JS | 2.00/9.00 | 32.0/60.0 ² | **30.0** |');
+    expect(serve).toContain('| event loop | 1 | native | 1.10/1.20 | 1.10/1.60 | 0.40 | 3.50/4.40 | 70.0k / 71.0k |');
+    expect(serve).toContain('| event loop | 1 | JS | 1.10/1.20 | 1.10/6.20 | **5.00** | 95.00/120 | 2000 / 2500 |');
+    expect(serve).toContain('over 3 s windows');
   });
 });

@@ -21,11 +21,18 @@ function python(module, exes) {
   return null;
 }
 
+const TRACED_SUITES = ['mlp', 'floor', 'serve'];
+
 // threaded: whether the engine can use more than one thread here (single-threaded ones run once,
-// at the lowest thread count, and their numbers stand for every thread count).
+// at the lowest thread count, and their numbers stand for every thread count). suites: the only
+// suites an engine runs (none: all of them).
 export const ENGINES = {
   'kindling-native': { kind: 'kindling', threaded: true, spawn: () => node('kindling', { KINDLING_BACKEND: 'native' }) },
   'kindling-js': { kind: 'kindling', threaded: false, spawn: () => node('kindling', { KINDLING_BACKEND: 'js' }) },
+  // torch.jit.trace(model, x) once, then traced(x): whole models only (and the serve suite's
+  // forwardAsync), on each backend
+  'kindling-traced': { kind: 'kindling', threaded: true, suites: TRACED_SUITES, spawn: () => node('kindling', { KINDLING_BACKEND: 'native', BENCH_KINDLING_TRACE: '1' }) },
+  'kindling-traced-js': { kind: 'kindling', threaded: false, suites: TRACED_SUITES, spawn: () => node('kindling', { KINDLING_BACKEND: 'js', BENCH_KINDLING_TRACE: '1' }) },
   onnxruntime: { kind: 'peer', threaded: true, label: 'onnxruntime-node', spawn: () => node('onnxruntime') },
   'tfjs-wasm': { kind: 'peer', threaded: false, label: 'tfjs-backend-wasm', spawn: () => node('tfjs', { BENCH_TFJS_BACKEND: 'wasm' }) },
   'tfjs-cpu': { kind: 'peer', threaded: false, label: 'tfjs-backend-cpu', spawn: () => node('tfjs', { BENCH_TFJS_BACKEND: 'cpu' }) },
@@ -35,6 +42,8 @@ export const ENGINES = {
   numpy: { kind: 'peer', threaded: true, label: 'numpy', spawn: () => pyWorker('numpy', 'numpy', ['python3', '/usr/bin/python3']) },
 };
 export const ENGINE_NAMES = Object.keys(ENGINES);
+/** Whether engine e runs the cases of suite s. */
+export const runsSuite = (e, s) => !ENGINES[e].suites || ENGINES[e].suites.includes(s);
 
 // Not runnable offline; listed so the report says so instead of leaving it out.
 export const UNAVAILABLE = { 'tfjs-node': '@tensorflow/tfjs-node cannot be installed offline (its install script downloads libtensorflow)' };

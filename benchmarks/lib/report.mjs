@@ -1,8 +1,11 @@
 // The Markdown summary: one row per case and thread count, kindling against the best peer that
 // gave a correct answer; kindling's elementwise ops against its own copy and its tiny-op cost
-// native vs JS; then every engine's numbers, then every gap (missing, n/a, skipped, wrong).
+// native vs JS; traced kindling against the best peer and the serving targets; forwardAsync and
+// the event loop (the serve suite); then every engine's numbers, then every gap (missing, n/a,
+// skipped, wrong).
+import { SERVING_TARGETS } from './suites.mjs';
 
-const KINDLING = ['kindling-native', 'kindling-js'];
+const KINDLING = ['kindling-native', 'kindling-js', 'kindling-traced', 'kindling-traced-js'];
 const fmt = (v) => (v == null ? '–' : v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e4 ? `${(v / 1e3).toFixed(1)}k` : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 /** Results of row (suite, case, threads): single-threaded engines' numbers stand for every count. */
@@ -28,7 +31,7 @@ export function rows(json) {
   const seen = new Set();
   for (const r of json.results) {
     const key = `${r.suite}|${r.case}|${r.threads}`;
-    if (seen.has(key)) continue;
+    if (seen.has(key) || json.suites[r.suite].standalone) continue;
     seen.add(key);
     const sm = json.suites[r.suite];
     const byEngine = rowResults(json, r.suite, r.case, r.threads);
@@ -38,7 +41,10 @@ export function rows(json) {
       if (KINDLING.includes(e) || x.status !== 'ok') continue;
       if (!best || (sm.higherIsBetter ? x.value > best.value : x.value < best.value)) best = x;
     }
-    out.push({ suite: r.suite, case: r.case, label: r.label, threads: r.threads, byEngine, best, native: good('kindling-native'), js: good('kindling-js'), ratio: ratio(sm, good('kindling-native'), best) });
+    out.push({
+      suite: r.suite, case: r.case, label: r.label, threads: r.threads, byEngine, best, native: good('kindling-native'), js: good('kindling-js'),
+      traced: good('kindling-traced'), ratio: ratio(sm, good('kindling-native'), best), tracedRatio: ratio(sm, good('kindling-traced'), best),
+    });
   }
   return out;
 }
@@ -103,15 +109,17 @@ export function summaryMarkdown(json, stem) {
   L.push('', `Method: warm-up, then ${m.reps} timed reps per engine, engines interleaved rep by rep${m.timing?.settleSec ? ` (with more than one thread, ${Math.round(m.timing.settleSec * 1000)} ms apart, so no engine's idle spinning workers overlap the next one's rep)` : ''}; median (min–max in the JSON). Outputs checked across engines before timing (relative error ≤ ${m.tolerance}). Same seeded inputs and weights for every engine.`);
 
   const all = rows(json);
-  L.push('', '## Summary: kindling native ÷ best peer', '');
-  L.push('Ratio above 1: kindling native is faster than the fastest correct peer on that row; below 1 it loses. GEMM values carry the % of the FMA peak.', '');
-  L.push('| suite | case | threads | kindling native | kindling JS | best peer | native ÷ best peer |', '|---|---|---|---|---|---|---|');
-  for (const r of all) {
-    const unit = json.suites[r.suite].unit;
-    const ratioCell = r.ratio == null ? '–' : r.ratio >= 1 ? `${r.ratio.toFixed(2)}×` : `**${r.ratio.toFixed(2)}×** (loses)`;
-    L.push(`| ${r.suite} | ${r.label} | ${r.threads} | ${valueCell(r.byEngine['kindling-native'], unit)} | ${valueCell(r.byEngine['kindling-js'], unit)} | ${r.best ? `${r.best.engine} ${valueCell(r.best, unit)}` : '–'} | ${ratioCell} |`);
+  if (all.length) {
+    L.push('', '## Summary: kindling native ÷ best peer', '');
+    L.push('Ratio above 1: kindling native is faster than the fastest correct peer on that row; below 1 it loses. GEMM values carry the % of the FMA peak.', '');
+    L.push('| suite | case | threads | kindling native | kindling JS | best peer | native ÷ best peer |', '|---|---|---|---|---|---|---|');
+    for (const r of all) {
+      const unit = json.suites[r.suite].unit;
+      const ratioCell = r.ratio == null ? '–' : r.ratio >= 1 ? `${r.ratio.toFixed(2)}×` : `**${r.ratio.toFixed(2)}×** (loses)`;
+      L.push(`| ${r.suite} | ${r.label} | ${r.threads} | ${valueCell(r.byEngine['kindling-native'], unit)} | ${valueCell(r.byEngine['kindling-js'], unit)} | ${r.best ? `${r.best.engine} ${valueCell(r.best, unit)}` : '–'} | ${ratioCell} |`);
+    }
+    L.push('', 'Units: gemm GFLOP/s, ops GB/s (read + write), mlp samples/s with median/p99 µs per call, train ms per step, floor µs per call, overhead ns per call (the mean over ≥ 10 000 calls a rep). ¹ a single-threaded engine, its 1-thread number.');
   }
-  L.push('', 'Units: gemm GFLOP/s, ops GB/s (read + write), mlp samples/s with median/p99 µs per call, train ms per step, floor µs per call, overhead ns per call (the mean over ≥ 10 000 calls a rep). ¹ a single-threaded engine, its 1-thread number.');
 
   const vsCopy = copyRatios(all);
   if (vsCopy.length) {
@@ -138,6 +146,8 @@ export function summaryMarkdown(json, stem) {
     }
   }
 
+  L.push(...tracedSection(json, all), ...serveSection(json));
+
   for (const [s, sm] of Object.entries(json.suites)) {
     const rs = all.filter((r) => r.suite === s);
     if (!rs.length) continue;
@@ -148,10 +158,11 @@ export function summaryMarkdown(json, stem) {
   }
 
   const gaps = json.results.filter((r) => r.status !== 'ok');
+  const why = (r) => (r.check?.relError != null ? `relative error ${r.check.relError.toExponential(2)}${r.check.against ? ` against ${r.check.against}` : ''}` : r.wrong);
   L.push('', '## Wrong outputs, errors, skips and gaps', '');
   if (!gaps.length) L.push('None.');
   const wrong = gaps.filter((r) => r.status === 'wrong');
-  for (const r of wrong) L.push(`- **WRONG OUTPUT** ${r.engine}, ${r.suite} ${r.label}, ${r.threads}T: relative error ${r.check.relError.toExponential(2)} against ${r.check.against}`);
+  for (const r of wrong) L.push(`- **WRONG OUTPUT** ${r.engine}, ${r.suite} ${r.label}, ${r.threads}T: ${why(r)}`);
   // the rest grouped, so a missing engine is one line and not one per case
   const groups = new Map();
   for (const r of gaps.filter((x) => x.status !== 'wrong')) {
@@ -165,4 +176,69 @@ export function summaryMarkdown(json, stem) {
   }
   L.push('');
   return L.join('\n');
+}
+
+const x2 = (v, target) => (v == null ? '–' : v < target ? `**${v.toFixed(2)}×**` : `${v.toFixed(2)}×`);
+
+/**
+ * torch.jit.trace'd kindling on the model suites: against eager kindling and the best peer, bold
+ * below the issue's target; then traced SimpleNN B=1 calls/s over onnxruntime-node's.
+ */
+export function tracedSection(json, all) {
+  const rs = all.filter((r) => (r.suite === 'mlp' || r.suite === 'floor') && r.byEngine['kindling-traced']);
+  if (!rs.length) return [];
+  const T = SERVING_TARGETS, L = [];
+  L.push('', '## Traced kindling (torch.jit.trace) ÷ best peer', '');
+  L.push(`kindling traced: \`torch.jit.trace(model, x)\` once, then \`traced(x)\` timed. Target: ≥ ${T.tracedOverBestPeer}× the best peer on every mlp row (bold: below it). ` +
+    'Units as in the summary; the eager column is kindling native\'s `no_grad` forward.', '');
+  L.push('| suite | case | threads | kindling traced | kindling native (eager) | traced ÷ eager | best peer | traced ÷ best peer |', '|---|---|---|---|---|---|---|---|');
+  for (const r of rs) {
+    const sm = json.suites[r.suite], unit = sm.unit;
+    const vsEager = ratio(sm, r.traced, r.native);
+    L.push(`| ${r.suite} | ${r.label} | ${r.threads} | ${valueCell(r.byEngine['kindling-traced'], unit)} | ${valueCell(r.byEngine['kindling-native'], unit)} | ${vsEager == null ? '–' : `${vsEager.toFixed(2)}×`} | ` +
+      `${r.best ? `${r.best.engine} ${valueCell(r.best, unit)}` : '–'} | ${r.suite === 'mlp' ? x2(r.tracedRatio, T.tracedOverBestPeer) : r.tracedRatio == null ? '–' : `${r.tracedRatio.toFixed(2)}×`} |`);
+  }
+  // calls/s at batch 1: samples/s in mlp, 1/(µs per call) in floor; ratio() reads either way
+  const vsOnnx = [];
+  for (const r of all.filter((x) => (x.suite === 'mlp' && x.case === 'SimpleNN-b1') || x.suite === 'floor')) {
+    const onnx = r.byEngine.onnxruntime?.status === 'ok' ? r.byEngine.onnxruntime : null;
+    const k = ratio(json.suites[r.suite], r.traced, onnx);
+    if (k != null) vsOnnx.push(`${r.threads} thread${r.threads > 1 ? 's' : ''}, ${r.suite} ${x2(k, T.floorOverOnnx)}`);
+  }
+  if (vsOnnx.length) L.push('', `Traced SimpleNN B=1, calls/s over onnxruntime-node's (target ≥ ${T.floorOverOnnx}×): ${vsOnnx.join('; ')}.`);
+  return L;
+}
+
+/** The serve suite: forwardAsync's cost over the synchronous call, and the event loop's delay. */
+export function serveSection(json) {
+  const rs = json.results.filter((r) => r.suite === 'serve' && (r.status === 'ok' || r.status === 'wrong'));
+  if (!rs.length) return [];
+  const T = SERVING_TARGETS, L = [];
+  const backend = (e) => (e === 'kindling-traced-js' ? 'JS' : 'native');
+  const ms = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
+  const flag = (v, limit, text) => (v > limit ? `**${text}**` : text);
+  const mark = (r) => (r.status === 'wrong' ? ' **WRONG**' : r.check?.bitEqual ? '' : ' ²');
+  L.push('', `## ${json.suites.serve.title}`, '');
+  const cost = rs.filter((r) => r.case.startsWith('async-'));
+  if (cost.length) {
+    L.push(`\`await traced.forwardAsync(x)\` one call at a time against \`traced(x)\`: µs per call, the median over reps (engines' reps alternate which goes first); ` +
+      `extra = median over reps of the two medians' difference. Target: ≤ ${T.asyncExtraUs} µs extra (bold: above).`, '');
+    L.push('| case | threads | backend | traced(x) µs median/p99 | forwardAsync µs median/p99 | extra µs |', '|---|---|---|---|---|---|');
+    for (const r of cost) {
+      L.push(`| ${r.label} | ${r.threads} | ${backend(r.engine)} | ${fmt(r.syncUs.median)}/${fmt(r.syncUs.p99)} | ${fmt(r.asyncUs.median)}/${fmt(r.asyncUs.p99)}${mark(r)} | ${flag(r.extraUs, T.asyncExtraUs, fmt(r.extraUs))} |`);
+    }
+  }
+  const loop = rs.filter((r) => r.case.startsWith('loop-'));
+  if (loop.length) {
+    L.push('', `Event-loop delay (\`perf_hooks.monitorEventLoopDelay({ resolution: 1 })\`, ms) over ${loop[0].idle.seconds.toFixed(0)} s windows in one process: idle; ` +
+      `with ${loop[0].inFlight} \`forwardAsync(x)\` kept in flight (each refilled as it resolves); and the same calls made synchronously, one per macrotask. ` +
+      `Target: forwardAsync's p99 ≤ ${T.loopBeyondIdleMs} ms beyond the idle loop's (bold: above).`, '');
+    L.push('| case | threads | backend | idle p50/p99 | forwardAsync in flight p50/p99 | p99 beyond idle | synchronous p50/p99 | samples/s forwardAsync / synchronous |', '|---|---|---|---|---|---|---|---|');
+    for (const r of loop) {
+      L.push(`| ${r.label} | ${r.threads} | ${backend(r.engine)} | ${ms(r.idle.p50)}/${ms(r.idle.p99)} | ${ms(r.async.p50)}/${ms(r.async.p99)}${mark(r)} | ` +
+        `${flag(r.beyondIdleP99Ms, T.loopBeyondIdleMs, ms(r.beyondIdleP99Ms))} | ${ms(r.sync.p50)}/${ms(r.sync.p99)} | ${fmt(r.async.samplesPerSec)} / ${fmt(r.sync.samplesPerSec)} |`);
+    }
+  }
+  if (rs.some((r) => r.status === 'ok' && !r.check?.bitEqual)) L.push('', '² forwardAsync\'s results matched traced(x) within the tolerance but not bit for bit.');
+  return L;
 }

@@ -1,19 +1,22 @@
-// kindling through its public API, as a user writes it. The same file serves kindling-native and
-// kindling-js: run.mjs starts the latter with KINDLING_BACKEND=js.
+// kindling through its public API, as a user writes it. The same file serves kindling-native,
+// kindling-js (run.mjs starts it with KINDLING_BACKEND=js) and kindling-traced (BENCH_KINDLING_TRACE=1:
+// the model is traced once with torch.jit.trace and the traced module is timed).
 import fs from 'node:fs';
 import { readF32, readI32 } from '../lib/data.mjs';
 import { NotApplicable } from './not_applicable.mjs';
 
 const torch = await import('../../dist/index.js');
 const { nn, optim } = torch;
+const traceModels = process.env.BENCH_KINDLING_TRACE === '1';
 
 export async function init(threads) {
   const info = torch.backendInfo();
   const want = process.env.KINDLING_BACKEND;
   if (want && info.backend !== want) throw new Error(`asked for the ${want} backend, got ${info.backend}: ${info.reason}`);
+  if (traceModels && typeof torch.jit?.trace !== 'function') throw new Error('this kindling has no torch.jit.trace');
   torch.set_num_threads(threads);
   const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-  return { version: pkg.version, info: { backend: info.backend, isa: info.isa ?? null, reason: info.reason, threads: torch.get_num_threads() } };
+  return { version: pkg.version, info: { backend: info.backend, isa: info.isa ?? null, reason: info.reason, threads: torch.get_num_threads(), ...(traceModels ? { traced: true } : {}) } };
 }
 
 const tensor = (path, shape) => torch.frombuffer(readF32(path)).view(shape);
@@ -72,8 +75,14 @@ export async function build(c, files) {
   }
   if (c.suite === 'mlp' || c.suite === 'floor') {
     const net = model(c, files).eval(), x = tensor(files.x, [c.batch, c.layers[0]]);
+    if (traceModels) {
+      // traced on the case's own input, as a server traces on a sample request
+      const traced = torch.jit.trace(net, x);
+      return { run: () => { out = traced(x); }, result };
+    }
     return { run: () => { out = torch.no_grad(() => net(x)); }, result };
   }
+  if (traceModels) throw new NotApplicable('torch.jit.trace times whole models (the mlp and floor suites)');
   if (c.suite === 'train') {
     const net = model(c, files), x = tensor(files.x, [c.batch, c.layers[0]]);
     const y = torch.tensor(Array.from(readI32(files.y)), { dtype: torch.int64 });
@@ -84,4 +93,13 @@ export async function build(c, files) {
     };
   }
   throw new Error(`unknown suite ${c.suite}`);
+}
+
+// The serve suite: the traced model's forwardAsync and the event loop (./kindling_serve.mjs).
+export async function measure(c, files, timing) {
+  if (c.suite !== 'serve' || !traceModels) throw new NotApplicable('the serve suite runs traced models only');
+  const { asyncCost, loopDelay } = await import('./kindling_serve.mjs');
+  const net = model(c, files).eval(), x = tensor(files.x, [c.batch, c.layers[0]]);
+  const traced = torch.jit.trace(net, x);
+  return c.kind === 'asyncCost' ? asyncCost(traced, x, timing) : loopDelay(traced, x, c, timing);
 }

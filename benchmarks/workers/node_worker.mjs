@@ -3,10 +3,12 @@
 //   node workers/node_worker.mjs <adapter> <threads>
 // An adapter exports init(threads) → {version, info} and build(case, files) → {run, result}
 // (or throws NotApplicable). run() does one call (it may return a Promise); result() gives the
-// last output as a Float32Array for the cross-engine check.
+// last output as a Float32Array for the cross-engine check. An adapter may also export
+// measure(case, files, timing) → numbers, for a suite that times itself.
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { performance } from 'node:perf_hooks';
+import { NotApplicable } from './not_applicable.mjs';
 
 const [adapterName, threadsArg] = process.argv.slice(2);
 const send = ((write) => (msg) => write(`${JSON.stringify(msg)}\n`))(process.stdout.write.bind(process.stdout));
@@ -68,6 +70,11 @@ const handlers = {
     }
     const total = (performance.now() - t0) / 1e3;
     return { total, times: times ? Array.from(times, (x) => Math.round(x * 1e5) / 1e2) : undefined }; // µs
+  },
+  // A suite that times itself (serve): the adapter's measure() does it all and returns its numbers.
+  async measure({ case: c, files, timing }) {
+    if (!adapter.measure) throw new NotApplicable(`${adapterName} does not run the ${c.suite} suite`);
+    return { measured: await adapter.measure(c, files, timing) };
   },
   async release() {
     current?.dispose?.();
