@@ -135,13 +135,16 @@ function argText(a: unknown): string {
  * (PyTorch's tuple). Returns a TracedModule for a module, a traced function otherwise.
  */
 export function trace(func: Module | ((...x: Tensor[]) => unknown), example_inputs: Tensor | readonly Tensor[], options: TraceOptions = {}): TracedModule {
-  const [, , opts] = bindUntyped('trace', [func, example_inputs, options], ['func', 'example_inputs', 'options'], [], 0) as [unknown, unknown, TraceOptions | undefined];
+  const [, , checkTrace, tolerance] = bindUntyped('trace', [func, example_inputs, options], ['func', 'example_inputs'], ['check_trace', 'check_tolerance'], 0) as
+    [unknown, unknown, boolean | undefined, number | undefined];
   if (typeof func !== 'function') throw new TypeError(`trace(): func must be a Module or a function, but got ${typeof func}`);
   const inputs = example_inputs instanceof Tensor ? [example_inputs] : Array.isArray(example_inputs) ? [...example_inputs] : null;
   if (inputs === null || inputs.length === 0 || !inputs.every((x) => x instanceof Tensor)) {
     throw new TypeError('trace(): example_inputs must be a Tensor or a non-empty array of Tensors');
   }
-  const { check_trace = true, check_tolerance = 1e-4 } = opts ?? options ?? {};
+  const check_trace = checkTrace ?? true, check_tolerance = tolerance ?? 1e-4;
+  if (typeof check_trace !== 'boolean') throw new TypeError(`trace(): check_trace must be a boolean, but got ${typeof check_trace}`);
+  if (typeof check_tolerance !== 'number' || !(check_tolerance >= 0)) throw new TypeError(`trace(): check_tolerance must be a non-negative number, but got ${String(check_tolerance)}`);
   const forward = func instanceof Module ? (...x: Tensor[]) => func(...x) : func;
   const rec = record(forward, inputs);
   const labels = new Map<Tensor, string>();
