@@ -1,5 +1,7 @@
 #include "serve_queue.h"
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -11,6 +13,10 @@
 
 namespace kindling {
 namespace {
+
+// After a job the runner spins this long for the next one before sleeping: a server's requests
+// often come back to back, and a futex wake-up costs several microseconds of each one's latency.
+constexpr auto kSpin = std::chrono::microseconds(50);
 
 class Runner {
  public:
@@ -25,6 +31,7 @@ class Runner {
       started_ = true;
     }
     jobs_.emplace_back(fn, arg);
+    queued_.fetch_add(1, std::memory_order_release);
     cv_.notify_one();
   }
 
@@ -32,9 +39,13 @@ class Runner {
   void loop() {
     for (;;) {
       std::pair<void (*)(void*), void*> job;
+      const auto until = std::chrono::steady_clock::now() + kSpin;
+      while (queued_.load(std::memory_order_acquire) == 0 && std::chrono::steady_clock::now() < until) {
+      }
       {
         std::unique_lock<std::mutex> lk(mu_);
         cv_.wait(lk, [this] { return !jobs_.empty(); });
+        queued_.fetch_sub(1, std::memory_order_relaxed);
         job = jobs_.front();
         jobs_.pop_front();
       }
@@ -45,6 +56,7 @@ class Runner {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::pair<void (*)(void*), void*>> jobs_;
+  std::atomic<size_t> queued_{0};  // jobs_.size(), read without the lock while spinning
   bool started_ = false;
 };
 
