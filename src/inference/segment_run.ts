@@ -6,20 +6,9 @@
  */
 import type { DataArray, FloatArray } from '../backend/contract.js';
 import { K } from '../backend/index.js';
-import type { NativeBinding } from '../backend/native/binding.js';
+import type { NativeBinding, NativePlan } from '../backend/native/binding.js';
 import type { Tensor } from '../tensor.js';
 import { BINARY_CODES, type Instr, type Segment, type Weight } from './compile.js';
-
-/** The native plan's surface (binding.ts, ABI 7). */
-export interface NativePlanHandle {
-  readonly __nativePlan: unique symbol;
-}
-interface PlanBinding {
-  planCreate(code: Float64Array, slots: Float64Array, externals: number, weights: number): NativePlanHandle;
-  planSetWeight(plan: NativePlanHandle, index: number, W: Float32Array, bias: Float32Array | null): void;
-  planRun(plan: NativePlanHandle, arrays: Float32Array[], batch: number): void;
-  planRunAsync(plan: NativePlanHandle, inputs: (Float32Array | null)[], batch: number): Promise<Float32Array[]>;
-}
 
 const OPCODES = { linear: 1, unary: 2, softmax: 3, binary: 4, copy: 5 } as const;
 
@@ -32,7 +21,7 @@ interface Packed {
 }
 
 export class SegmentRunner {
-  private plan: NativePlanHandle | null = null;
+  private plan: NativePlan | null = null;
   private planBinding: NativeBinding | null = null;
   private packed: Packed[];
   /** the JS loop's arena: one array per slot, grown to the largest batch */
@@ -50,7 +39,7 @@ export class SegmentRunner {
   run(binding: NativeBinding | null, arrays: Float32Array[], batch: number): void {
     if (binding) {
       const plan = this.nativePlan(binding);
-      (binding as unknown as PlanBinding).planRun(plan, arrays, batch);
+      binding.planRun(plan, arrays, batch);
     } else this.runJs(arrays, batch, this.arena);
   }
 
@@ -58,7 +47,7 @@ export class SegmentRunner {
   runNativeAsync(binding: NativeBinding, inputs: Float32Array[], batch: number): Promise<Float32Array[]> {
     const plan = this.nativePlan(binding);
     const args: (Float32Array | null)[] = [...inputs, ...this.seg.outs.map(() => null)];
-    return (binding as unknown as PlanBinding).planRunAsync(plan, args, batch);
+    return binding.planRunAsync(plan, args, batch);
   }
 
   /**
@@ -71,8 +60,8 @@ export class SegmentRunner {
     this.runJs(view, rows, arena);
   }
 
-  private nativePlan(binding: NativeBinding): NativePlanHandle {
-    const b = binding as unknown as PlanBinding;
+  private nativePlan(binding: NativeBinding): NativePlan {
+    const b = binding;
     if (this.plan === null || this.planBinding !== binding) {
       this.plan = b.planCreate(encode(this.seg.code, binding.unaryOps), Float64Array.from(this.seg.slots), this.externals, this.seg.weights.length);
       this.planBinding = binding;
