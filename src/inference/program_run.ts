@@ -23,8 +23,17 @@ export class ProgramRunner {
   /** Set when the program holds only at the traced batch size (see jit.ts's check). */
   eagerAtOtherBatches: ((...inputs: Tensor[]) => unknown) | null = null;
 
+  /** The common case, one plan from the single input to the single output, with its call prepared. */
+  private direct: { runner: SegmentRunner; inRest: readonly number[]; outRest: readonly number[]; outPerRow: number } | null = null;
+
   constructor(readonly program: Program) {
     for (const it of program.items) if (it.kind === 'segment') this.runners.set(it, new SegmentRunner(it));
+    const rec = program.recording, seg = program.items[0];
+    if (program.items.length === 1 && seg.kind === 'segment' && rec.inputs.length === 1 && seg.ins.length === 1 && seg.ins[0] === rec.inputs[0] &&
+      seg.outs.length === 1 && seg.views.length === 0 && rec.output instanceof Ref && rec.output.id === seg.outs[0]) {
+      const rest = (id: number) => rec.values[id].shape.slice(1);
+      this.direct = { runner: this.runners.get(seg)!, inRest: rest(seg.ins[0]), outRest: rest(seg.outs[0]), outPerRow: seg.slots[1] };
+    }
   }
 
   private get values(): Value[] {
@@ -58,6 +67,16 @@ export class ProgramRunner {
   }
 
   run(inputs: readonly Tensor[]): unknown {
+    const d = this.direct;
+    if (d !== null && inputs.length === 1) {
+      const x = inputs[0];
+      if (x instanceof Tensor && x.dtype === float32 && x.ndim === d.inRest.length + 1 && sameRest(x.shape, d.inRest) && (this.eagerAtOtherBatches === null || x.shape[0] === this.program.batch0)) {
+        const batch = x.shape[0];
+        const out = newArrayForOverwrite(float32, batch * d.outPerRow) as Float32Array;
+        d.runner.run(activeBinding(), [data(x) as Float32Array, out], batch);
+        return new Tensor(out, [batch, ...d.outRest], float32);
+      }
+    }
     const batch = this.batchOf(inputs);
     if (this.eagerAtOtherBatches && batch !== this.program.batch0) return no_grad(() => this.eagerAtOtherBatches!(...inputs));
     const binding = activeBinding();
@@ -153,6 +172,11 @@ export class ProgramRunner {
   private result(env: Map<number, Tensor>): unknown {
     return instantiate(this.program.recording.output, env);
   }
+}
+
+function sameRest(shape: readonly number[], rest: readonly number[]): boolean {
+  for (let i = 0; i < rest.length; i++) if (shape[i + 1] !== rest[i]) return false;
+  return true;
 }
 
 /** Sizes given as lists (view, reshape, expand and the creation functions). */
