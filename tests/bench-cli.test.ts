@@ -5,6 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error: plain JavaScript modules of the harness, no type declarations
 import { SUITES } from '../benchmarks/lib/suites.mjs';
@@ -183,5 +186,31 @@ describe('npm run bench: traced kindling and the serve suite', () => {
     expect(serve).toContain('| event loop | 1 | native | 1.10/1.20 | 1.10/1.60 | 0.40 | 3.50/4.40 | 70.0k / 71.0k |');
     expect(serve).toContain('| event loop | 1 | JS | 1.10/1.20 | 1.10/6.20 | **5.00** | 95.00/120 | 2000 / 2500 |');
     expect(serve).toContain('over 3 s windows');
+  });
+});
+
+describe('npm run bench: the serve suite end to end', () => {
+  it('measures traced kindling in its own process and writes its rows and report where the other suites go', () => {
+    const out = mkdtempSync(join(tmpdir(), 'kindling-bench-serve-'));
+    try {
+      const r = spawnSync(process.execPath, [run, '--quick', '--suite', 'serve', '--engine', 'kindling-traced', '--threads', '1', '--reps', '2', '--no-charts', '--out', out],
+        { encoding: 'utf8', timeout: 60000 });
+      expect(r.status, r.stderr).toBe(0);
+      const files = readdirSync(out);
+      const json = JSON.parse(readFileSync(join(out, files.find((f) => f.endsWith('.json'))!), 'utf8'));
+      const rows = json.results as { case: string; engine: string; status: string; value: number; check: { results: number }; idle?: { samples: number }; async?: { calls: number } }[];
+      expect(rows.map((x) => [x.case, x.engine, x.status])).toEqual([
+        ['async-SimpleNN-b1', 'kindling-traced', 'ok'], ['async-MLP784-b1', 'kindling-traced', 'ok'], ['loop-MLP784-b256', 'kindling-traced', 'ok'],
+      ]);
+      for (const x of rows) expect(x.check.results).toBeGreaterThan(1);
+      const loop = rows[2];
+      expect(loop.idle!.samples).toBeGreaterThan(100); // ~1 per ms over the window
+      expect(loop.async!.calls).toBeGreaterThan(0);
+      const md = readFileSync(join(out, files.find((f) => f.endsWith('.md'))!), 'utf8');
+      expect(md).toContain('| forwardAsync SimpleNN B=1 | 1 | native |');
+      expect(md).toContain('| event loop, 64 × MLP784 B=256 in flight | 1 | native |');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
