@@ -6,9 +6,10 @@ import { ENGINE_NAMES, UNAVAILABLE } from './engines.mjs';
 
 export const HELP = `Usage: npm run bench -- [options]
 
-Measures kindling (native and pure-JS backends) against onnxruntime-node, TensorFlow.js (wasm, cpu),
-PyTorch and numpy, side by side in one run; writes results/<date>-<host>.json, a Markdown summary
-and SVG charts. Peers come from \`npm run bench:setup\`; absent ones are reported as missing.
+Measures kindling (native and pure-JS backends, eager and torch.jit.trace'd) against
+onnxruntime-node, TensorFlow.js (wasm, cpu), PyTorch and numpy, side by side in one run; writes
+results/<date>-<host>.json, a Markdown summary and SVG charts. Peers come from
+\`npm run bench:setup\`; absent ones are reported as missing.
 
 Options:
   --quick            a representative subset (a few minutes)
