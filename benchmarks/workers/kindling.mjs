@@ -1,6 +1,7 @@
 // kindling through its public API, as a user writes it. The same file serves kindling-native,
-// kindling-js (run.mjs starts it with KINDLING_BACKEND=js) and kindling-traced (BENCH_KINDLING_TRACE=1:
-// the model is traced once with torch.jit.trace and the traced module is timed).
+// kindling-js (run.mjs starts it with KINDLING_BACKEND=js), kindling-traced and kindling-traced-js
+// (BENCH_KINDLING_TRACE=1: the model is traced once with torch.jit.trace and the traced module is
+// timed).
 import fs from 'node:fs';
 import { readF32, readI32 } from '../lib/data.mjs';
 import { NotApplicable } from './not_applicable.mjs';
