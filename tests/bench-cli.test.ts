@@ -173,7 +173,8 @@ describe('npm run bench: traced kindling and the serve suite', () => {
         { ...base, case: 'async-SimpleNN-b1', label: 'forwardAsync SimpleNN B=1', engine: 'kindling-traced-js', unit: 'µs', value: 30,
           syncUs: { median: 2, mean: 2.5, p99: 9 }, asyncUs: { median: 32, mean: 35, p99: 60 }, extraUs: 30, check: { results: 9, bitEqual: false, relError: 1e-7 } },
         { ...base, case: 'loop-MLP784-b256', label: 'event loop', engine: 'kindling-traced', unit: 'ms', value: 0.4, inFlight: 64, beyondIdleP99Ms: 0.4,
-          idle: win(1.1, 1.2), async: { ...win(1.1, 1.6), samplesPerSec: 70e3 }, sync: { ...win(3.5, 4.4), samplesPerSec: 71e3 } },
+          idle: win(1.1, 1.2), async: { ...win(1.1, 1.6), samplesPerSec: 70e3, launchUs: { median: 95, mean: 100, p99: 240 }, gc: { count: 12, maxMs: 2.5 } },
+          sync: { ...win(3.5, 4.4), samplesPerSec: 71e3 } },
         { ...base, case: 'loop-MLP784-b256', label: 'event loop', engine: 'kindling-traced-js', unit: 'ms', value: 5, inFlight: 64, beyondIdleP99Ms: 5,
           idle: win(1.1, 1.2), async: { ...win(1.1, 6.2), samplesPerSec: 2e3 }, sync: { ...win(95, 120), samplesPerSec: 2.5e3 } },
       ],
@@ -183,8 +184,8 @@ describe('npm run bench: traced kindling and the serve suite', () => {
     const serve = md.split('## Serving')[1].split('\n## ')[0];
     expect(serve).toContain('| forwardAsync SimpleNN B=1 | 1 | native | 2.00/9.00 | 6.00/20.0 | 4.00 |');
     expect(serve).toContain('| forwardAsync SimpleNN B=1 | 1 | JS | 2.00/9.00 | 32.0/60.0 ² | **30.0** |');
-    expect(serve).toContain('| event loop | 1 | native | 1.10/1.20 | 1.10/1.60 | 0.40 | 3.50/4.40 | 70.0k / 71.0k |');
-    expect(serve).toContain('| event loop | 1 | JS | 1.10/1.20 | 1.10/6.20 | **5.00** | 95.00/120 | 2000 / 2500 |');
+    expect(serve).toContain('| event loop | 1 | native | 1.10/1.20 | 1.10/1.60 | 0.40 | 3.50/4.40 | 70.0k / 71.0k | 95.0/240 | 12, 2.50 |');
+    expect(serve).toContain('| event loop | 1 | JS | 1.10/1.20 | 1.10/6.20 | **5.00** | 95.00/120 | 2000 / 2500 | – | – |');
     expect(serve).toContain('over 3 s windows');
   });
 });

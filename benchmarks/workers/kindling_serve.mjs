@@ -1,7 +1,7 @@
 // The serve suite's measurements of a traced model, in kindling's own process (see SUITES.serve):
 // what `await traced.forwardAsync(x)` costs over `traced(x)`, and what many calls in flight do to
 // the event loop. Every forwardAsync result is checked against the synchronous call's.
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { median, quantile, relError, TOLERANCE } from '../lib/stats.mjs';
 
@@ -92,25 +92,37 @@ export async function loopDelay(traced, x, c, T) {
   const h = monitorEventLoopDelay({ resolution: 1 });
   const ms = c.seconds * 1e3;
   const stats = () => ({ p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6, samples: h.count });
+  // the monitor starts once the body has started: with calls in flight, the loop's steady state
+  // (launching the first 64 at once is a one-off burst, not what a server under load sees)
+  // and the garbage collections in the window, which stop the loop too
   const window = async (body) => {
+    const finish = body();
+    const gc = [];
+    const obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) gc.push(e.duration); });
+    obs.observe({ entryTypes: ['gc'] });
     h.reset();
     h.enable();
     const t0 = performance.now();
-    const finish = body();
     await sleep(ms);
     h.disable();
-    const r = { ...stats(), seconds: (performance.now() - t0) / 1e3 };
+    obs.disconnect();
+    const r = { ...stats(), seconds: (performance.now() - t0) / 1e3, gc: { count: gc.length, maxMs: gc.length ? Math.max(...gc) : 0 } };
     return { r, finish };
   };
 
   const idle = (await window(() => null)).r;
 
+  // launch: what the forwardAsync call itself costs on the JS thread (checks, the input's copy)
   let stop = false, calls = 0, failed = null;
+  const launchUs = [];
   const asyncRun = await window(() => new Promise((resolve) => {
     let inflight = 0;
     const launch = () => {
       inflight++;
-      traced.forwardAsync(x).then((y) => {
+      const t = performance.now();
+      const p = traced.forwardAsync(x);
+      if (!stop) launchUs.push((performance.now() - t) * 1e3);
+      p.then((y) => {
         if (!stop) calls++;
         check.add(snapshot(y));
       }, (e) => { failed ??= e; }).finally(() => {
@@ -145,7 +157,7 @@ export async function loopDelay(traced, x, c, T) {
   return {
     unit: 'ms', inFlight: c.inFlight, batch: c.batch,
     idle,
-    async: { ...a, calls: callsInWindow, samplesPerSec: (callsInWindow * c.batch) / a.seconds },
+    async: { ...a, calls: callsInWindow, samplesPerSec: (callsInWindow * c.batch) / a.seconds, launchUs: launchUs.length ? summary(launchUs) : null },
     sync: { ...s, calls: syncInWindow, samplesPerSec: (syncInWindow * c.batch) / s.seconds },
     beyondIdleP99Ms: a.p99 - idle.p99, ...check.report(),
   };
