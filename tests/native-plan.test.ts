@@ -24,6 +24,9 @@ function addonPath(): string {
   return (loaded as { path: string }).path;
 }
 
+// resizable ArrayBuffers (ES2024) are beyond this project's TypeScript lib
+const ResizableBuffer = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void };
+
 /** The first index where a and b differ in bits (NaN payloads aside), or -1. */
 function firstDiff(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) return -2;
@@ -268,7 +271,7 @@ describe('plan checks', () => {
     throws(() => b().planRunAsync(plan, [null, null], 2), TypeError, "planRunAsync: argument 'inputs'[0] must be a Float32Array");
     throws(() => b().planRunAsync(plan, [detached, null], 2), RangeError, "planRunAsync: argument 'inputs'[0] has 0 elements but batch × perRow is 8 (is its buffer detached?)");
     // resizable and shared buffers: read as they are at the call
-    const rab = new ArrayBuffer(32, { maxByteLength: 64 });
+    const rab = new ResizableBuffer(32, { maxByteLength: 64 });
     b().planRun(plan, [new Float32Array(rab), new Float32Array(new SharedArrayBuffer(24))], 2);
     expect((await b().planRunAsync(plan, [new Float32Array(rab), null], 2))[0]).toHaveLength(6);
   });
@@ -309,14 +312,15 @@ describe('planRunAsync', () => {
     const m = mlp();
     const batch = 64;
     const x = rand(batch * L.in, 5), want = mlpRun(m, x, batch);
-    const mutated = x.slice(), transferred = x.slice(), shrunk = new Float32Array(new ArrayBuffer(x.byteLength, { maxByteLength: x.byteLength }));
+    const mutated = x.slice(), transferred = x.slice(), rab = new ResizableBuffer(x.byteLength, { maxByteLength: x.byteLength });
+    const shrunk = new Float32Array(rab);
     shrunk.set(x);
     const p1 = binding().planRunAsync(m.plan, [mutated, null], batch);
     const p2 = binding().planRunAsync(m.plan, [transferred, null], batch);
     const p3 = binding().planRunAsync(m.plan, [shrunk, null], batch);
     mutated.fill(NaN);
     structuredClone(transferred.buffer, { transfer: [transferred.buffer] });
-    (shrunk.buffer as ArrayBuffer).resize(0);
+    rab.resize(0);
     expect(transferred.length).toBe(0);
     for (const p of [p1, p2, p3]) expect(firstDiff((await p)[0], want)).toBe(-1);
   });
