@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadBinding, type NativeBinding, type NativePlan } from '../src/backend/native/binding.js';
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { runNode, type ChildResult } from './helpers/child.js';
 import { rand } from './helpers/random.js';
 import { throws } from './helpers/throws.js';
@@ -343,6 +344,13 @@ describe('planRunAsync', () => {
     expect(firstDiff((await after)[0], before[0])).not.toBe(-1);
   });
 
+  it('runs on one thread named kindling-serve', async () => {
+    const serving = () => readdirSync('/proc/self/task').filter((t) => readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim() === 'kindling-serve').length;
+    const m = mlp();
+    await Promise.all([1, 2, 3].map(() => binding().planRunAsync(m.plan, [rand(L.in, 1), null], 1)));
+    expect(serving()).toBe(1);
+  });
+
   it('leaves the JS thread free while a long run is in flight', async () => {
     const b = binding();
     // 784-512-512-10 at batch 2048: ~5 GFLOP, tens of milliseconds at least
@@ -464,6 +472,29 @@ new Worker(code, { eval: true, workerData: { path } }).once('message', () => {
 });
 `;
 
+// The plan object becomes garbage while its runs are in flight: they keep what they read.
+const collected = `
+require('v8').setFlagsFromString('--expose-gc');
+const gc = require('vm').runInNewContext('gc');
+const b = require(process.argv[1]);
+${childPlan}
+const batch = 8192, x = new Float32Array(batch * 20).fill(1), want = new Float32Array(batch * 10);
+let plan = makePlan(b);
+b.planRun(plan, [x, want], batch);
+const pending = [0, 1, 2, 3].map(() => b.planRunAsync(plan, [x, null], batch));
+const ref = new WeakRef(plan);
+plan = null;
+setImmediate(() => {
+  gc();
+  // the finalizers of wrapped objects run on a later turn of the loop
+  setImmediate(async () => {
+    console.log('collected ' + (ref.deref() === undefined));
+    const outs = await Promise.all(pending);
+    console.log('equal ' + outs.every(([y]) => y.every((v, i) => Object.is(v, want[i]))));
+  });
+});
+`;
+
 // Nothing but one pending run: the process must stay alive until it resolves, then exit.
 const awaitOnly = `
 const b = require(process.argv[1]);
@@ -486,6 +517,11 @@ describe('planRunAsync teardown', () => {
       expect({ code: r.code, signal: r.signal, stderr: r.stderr }, `run ${run}`).toEqual({ code: 7, signal: null, stderr: '' });
     }
   }, 30_000);
+
+  it('finishes runs in flight when their plan object is collected', async () => {
+    const r = await runNode(collected, [addonPath()]);
+    expect({ code: r.code, signal: r.signal, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 0, signal: null, stderr: '', stdout: 'collected true\nequal true\n' });
+  });
 
   it('keeps an otherwise idle process alive until a pending run resolves, then lets it exit', async () => {
     const r = await runNode(awaitOnly, [addonPath()], 20_000);
