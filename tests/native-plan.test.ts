@@ -208,6 +208,7 @@ describe('plan checks', () => {
     throws(create([6, 0, 1, 0, 0, 0, 0, 0], [4, 3]), RangeError, "planCreate: instruction 0 (?) field 'op' must be an integer in [1, 5]");
     throws(create([...lin(), 1, 0, 2, 0, 1, 4, 3, -1], [4, 3]), RangeError, "planCreate: instruction 1 (LINEAR) field 'out' must be an integer in [0, 1]");
     throws(create([1, 0, 1, 1, 1, 4, 3, -1], [4, 3]), RangeError, "planCreate: instruction 0 (LINEAR) field 'w' must be an integer in [0, 0]");
+    throws(create(lin(), [4, 3], 2, 0), RangeError, 'planCreate: instruction 0 (LINEAR): the plan was created with no weights');
     throws(create(lin(exp), [4, 3]), RangeError, 'planCreate: instruction 0 (LINEAR): epilogue must be -1 or a unary op in binding.epilogueOps');
     throws(create(lin(99), [4, 3]), RangeError, /field 'epilogue' must be an integer in \[-1, /);
     throws(create([1, 0, 0, 0, 1, 4, 4, -1], [4, 3]), RangeError, "planCreate: instruction 0 (LINEAR): 'in' and 'out' must be different slots");

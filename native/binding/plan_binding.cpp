@@ -62,6 +62,7 @@ struct Decoder {
       case P_LINEAR: {  // [1, in, out, w, rowsPer, K, N, epilogue]
         v[1] = slot(1, "in");
         v[2] = slot(2, "out");
+        if (weights == 0) THROW_RANGE(env, where() + ": the plan was created with no weights");
         v[3] = field(3, "w", 0, weights - 1);
         v[4] = field(4, "rowsPer", 1, kMaxRow);
         v[5] = field(5, "K", 1, kMaxRow);
