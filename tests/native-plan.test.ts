@@ -272,6 +272,13 @@ describe('plan checks', () => {
     throws(() => b().planRunAsync(plan, [x, y], 2), TypeError, "planRunAsync: argument 'inputs'[1] is an output slot and must be null");
     throws(() => b().planRunAsync(plan, [null, null], 2), TypeError, "planRunAsync: argument 'inputs'[0] must be a Float32Array");
     throws(() => b().planRunAsync(plan, [detached, null], 2), RangeError, "planRunAsync: argument 'inputs'[0] has 0 elements but batch × perRow is 8 (is its buffer detached?)");
+    // a getter on the array runs JS before any array's memory is looked at
+    const victim = new Float32Array(8), sneaky = [victim, y];
+    Object.defineProperty(sneaky, 1, { get: () => (structuredClone(victim.buffer, { transfer: [victim.buffer] }), y) });
+    throws(() => b().planRun(plan, sneaky, 2), RangeError, "planRun: argument 'arrays'[0] has 0 elements but batch × perRow is 8 (is its buffer detached?)");
+    const throwing = [x, y];
+    Object.defineProperty(throwing, 1, { get: () => { throw new SyntaxError('from a getter'); } });
+    throws(() => b().planRun(plan, throwing, 2), SyntaxError, 'from a getter');
     // resizable and shared buffers: read as they are at the call
     const rab = new ResizableBuffer(32, { maxByteLength: 64 });
     b().planRun(plan, [new Float32Array(rab), new Float32Array(new SharedArrayBuffer(24))], 2);

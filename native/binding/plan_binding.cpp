@@ -290,9 +290,14 @@ void readExternals(const Napi::CallbackInfo& info, size_t i, const Plan& p, int6
     THROW_TYPE(env, what() + " must be an Array");
   }
   if (int64_t(length) != c.externals) THROW_RANGE(env, what() + " has " + std::to_string(length) + " entries but the plan has " + std::to_string(c.externals) + " external slots");
+  // Every entry is fetched before any array's memory is looked at: a getter on the array (or on
+  // Array.prototype, for a hole) runs JS, which could detach or shrink an array read before it.
+  std::vector<napi_value> values(static_cast<size_t>(c.externals));
   for (int64_t s = 0; s < c.externals; s++) {
-    napi_value v;
-    if (napi_get_element(env, arr, static_cast<uint32_t>(s), &v) != napi_ok) throw JsError(JsError::Error, entry(s) + " could not be read");
+    if (napi_get_element(env, arr, static_cast<uint32_t>(s), &values[s]) != napi_ok) throw JsError(JsError::Error, entry(s) + " could not be read");
+  }
+  for (int64_t s = 0; s < c.externals; s++) {
+    napi_value v = values[s];
     if (async && c.written[s]) {
       napi_valuetype type = napi_undefined;
       if (napi_typeof(env, v, &type) != napi_ok || (type != napi_null && type != napi_undefined)) THROW_TYPE(env, entry(s) + " is an output slot and must be null");
