@@ -503,6 +503,26 @@ setImmediate(() => {
 });
 `;
 
+// async_hooks' init runs JS inside planRunAsync (when it creates its channel, and its promise):
+// a hook that detaches the input must find it either not yet looked at or already copied.
+const hooked = `
+const b = require(process.argv[1]);
+const { createHook } = require('node:async_hooks');
+const plan = b.planCreate(new Float64Array([2, 0, 1, b.unaryOps.neg, 0, 4, 0, 0]), new Float64Array([4, 4]), 2, 0);
+let victim = null;
+createHook({ init(id, type) {
+  if (victim && (type === 'PROMISE' || type === 'kindling.planRunAsync')) {
+    console.log('hook ' + type);
+    structuredClone(victim.buffer, { transfer: [victim.buffer] });
+    victim = null;
+  }
+} }).enable();
+victim = new Float32Array([1, 2, 3, 4]);
+try { b.planRunAsync(plan, [victim, null], 1); } catch (e) { console.log(e.constructor.name + ' ' + e.message); }
+const x = victim = new Float32Array([1, 2, 3, 4]);
+b.planRunAsync(plan, [x, null], 1).then(([y]) => console.log('result ' + Array.from(y)));
+`;
+
 // Nothing but one pending run: the process must stay alive until it resolves, then exit.
 const awaitOnly = `
 const b = require(process.argv[1]);
@@ -529,6 +549,17 @@ describe('planRunAsync teardown', () => {
   it('finishes runs in flight when their plan object is collected', async () => {
     const r = await runNode(collected, [addonPath()]);
     expect({ code: r.code, signal: r.signal, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 0, signal: null, stderr: '', stdout: 'collected true\nequal true\n' });
+  });
+
+  it('reads no input memory after async_hooks may have run JS', async () => {
+    const r = await runNode(hooked, [addonPath()]);
+    expect({ code: r.code, signal: r.signal, stderr: r.stderr }).toEqual({ code: 0, signal: null, stderr: '' });
+    expect(r.stdout.trim().split('\n')).toEqual([
+      'hook kindling.planRunAsync',
+      "RangeError planRunAsync: argument 'inputs'[0] has 0 elements but batch × perRow is 4 (is its buffer detached?)",
+      'hook PROMISE',
+      'result -1,-2,-3,-4',
+    ]);
   });
 
   it('keeps an otherwise idle process alive until a pending run resolves, then lets it exit', async () => {
