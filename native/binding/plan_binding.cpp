@@ -38,7 +38,11 @@ struct Decoder {
   std::string where() const { return "planCreate: instruction " + std::to_string(i) + " (" + kOpNames[code.data[8 * i] >= 1 && code.data[8 * i] <= 5 ? int(code.data[8 * i]) : 0] + ")"; }
 
   int64_t field(int j, const char* name, int64_t lo, int64_t hi) const {
-    return integerAt(env, code, 8 * i + j, (where() + " field '" + name + "'").c_str(), lo, hi);
+    const double v = code.data[8 * i + j];
+    if (!(v >= static_cast<double>(lo) && v <= static_cast<double>(hi)) || std::floor(v) != v) {  // the message only when thrown
+      THROW_RANGE(env, where() + " field '" + name + "' must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    }
+    return static_cast<int64_t>(v);
   }
   int64_t slot(int j, const char* name) const { return field(j, name, 0, static_cast<int64_t>(plan.perRow.size()) - 1); }
   void zero(int from) const {
@@ -166,11 +170,14 @@ Napi::Value PlanCreate(const Napi::CallbackInfo& info) {
   c->externals = externals;
   c->perRow.resize(slots.length);
   for (int64_t s = 0; s < slots.length; s++) {
-    c->perRow[s] = integerAt(env, slots, s, ("planCreate: slots[" + std::to_string(s) + "]").c_str(), 1, kMaxRow);
+    const double v = slots.data[s];
+    if (!(v >= 1 && v <= static_cast<double>(kMaxRow)) || std::floor(v) != v) THROW_RANGE(env, "planCreate: slots[" + std::to_string(s) + "] must be an integer in [1, " + std::to_string(kMaxRow) + "]");
+    c->perRow[s] = static_cast<int64_t>(v);
   }
   c->weightK.assign(weights, 0);
   c->weightN.assign(weights, 0);
   Decoder d{env, code, *c, weights};
+  c->code.reserve(static_cast<size_t>(code.length / 8));
   for (d.i = 0; d.i < code.length / 8; d.i++) c->code.push_back(d.next());
   // An external slot some instruction writes is an output; it and every arena slot must be
   // written before they are read (their contents are not defined before: an async output is
