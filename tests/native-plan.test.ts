@@ -480,6 +480,27 @@ new Worker(code, { eval: true, workerData: { path } }).once('message', () => {
 });
 `;
 
+// Three workers share the one runner: each checks its async results against its own sync runs.
+const workersShare = `
+const { Worker } = require('node:worker_threads');
+const path = process.argv[1];
+const code = \`
+const { parentPort, workerData } = require('node:worker_threads');
+const b = require(workerData.path);
+${childPlan}
+const plan = makePlan(b);
+b.planSetWeight(plan, 2, new Float32Array(2560).map((_, i) => Math.sin(i + workerData.id)), null);
+const xs = Array.from({ length: 24 }, (_, i) => new Float32Array((1 + i * 11) * 20).map((_, j) => Math.cos(j * (i + 1) + workerData.id)));
+Promise.all(xs.map((x) => b.planRunAsync(plan, [x, null], x.length / 20))).then((outs) => {
+  const same = outs.every(([y], i) => { const want = new Float32Array(y.length); b.planRun(plan, [xs[i], want], xs[i].length / 20); return want.every((v, j) => Object.is(v, y[j])); });
+  parentPort.postMessage(same);
+});
+\`;
+let ok = 0;
+for (let id = 0; id < 3; id++) new Worker(code, { eval: true, workerData: { path, id } }).once('message', (same) => (ok += same));
+process.on('exit', () => console.log('workers equal ' + ok));
+`;
+
 // The plan object becomes garbage while its runs are in flight: they keep what they read.
 const collected = `
 require('v8').setFlagsFromString('--expose-gc');
@@ -545,6 +566,11 @@ describe('planRunAsync teardown', () => {
       expect({ code: r.code, signal: r.signal, stderr: r.stderr }, `run ${run}`).toEqual({ code: 7, signal: null, stderr: '' });
     }
   }, 30_000);
+
+  it('serves several worker_threads at once, each getting its own results', async () => {
+    const r = await runNode(workersShare, [addonPath()]);
+    expect({ code: r.code, signal: r.signal, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 0, signal: null, stderr: '', stdout: 'workers equal 3\n' });
+  });
 
   it('finishes runs in flight when their plan object is collected', async () => {
     const r = await runNode(collected, [addonPath()]);
