@@ -214,6 +214,7 @@ describe('plan checks', () => {
     throws(create([1, 0, 0, 0, 1, 4, 4, -1], [4, 3]), RangeError, "planCreate: instruction 0 (LINEAR): 'in' and 'out' must be different slots");
     throws(create([1, 0, 1, 0, 2, 2, 3, -1], [4, 3]), RangeError, "planCreate: instruction 0 (LINEAR): slot 1 ('out') has 3 floats per row but the instruction needs 6");
     throws(create([1, 0, 1, 0, 1, 5, 3, -1], [4, 3]), RangeError, "planCreate: instruction 0 (LINEAR): slot 0 ('in') has 4 floats per row but the instruction needs 5");
+    throws(create([1, 0, 1, 0, 2 ** 32, 2 ** 32, 1, -1], [4, 3]), RangeError, "planCreate: instruction 0 (LINEAR): slot 0 ('in') has 4 floats per row but the instruction needs over 2^53");
     throws(create([1, 0, 1, 0, 1, 2 ** 32, 2 ** 32, -1], [4, 3]), RangeError, "planCreate: instruction 0 (LINEAR): the weight's N·K exceeds 2^40");
     throws(create([1, 0, 1, 0, 1, 1.5, 3, -1], [4, 3]), RangeError, "planCreate: instruction 0 (LINEAR) field 'K' must be an integer in [1, 4294967296]");
     throws(create([...lin(), 1, 0, 2, 0, 2, 2, 3, -1], [4, 3, 6], 2), RangeError,

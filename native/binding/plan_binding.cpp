@@ -54,7 +54,7 @@ struct Decoder {
   void rows(int64_t s, double want, const char* name) const {
     if (double(plan.perRow[s]) != want) {
       THROW_RANGE(env, where() + ": slot " + std::to_string(s) + " ('" + name + "') has " + std::to_string(plan.perRow[s]) +
-                           " floats per row but the instruction needs " + std::to_string(static_cast<long long>(want)));
+                           " floats per row but the instruction needs " + (want < 0x1p53 ? std::to_string(static_cast<long long>(want)) : std::string("over 2^53")));
     }
   }
 
