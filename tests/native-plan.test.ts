@@ -221,7 +221,8 @@ describe('plan checks', () => {
       'planCreate: instruction 1 (LINEAR): weight 0 is used as [N, K] = [3, 2] here but [3, 4] by an earlier instruction');
     throws(create([2, 0, 1, relu, 0, 4, 1, 0], [4, 4]), RangeError, 'planCreate: instruction 0 (UNARY) field 6 is unused and must be 0');
     throws(create([2, 0, 1, 99, 0, 4, 0, 0], [4, 4]), RangeError, /instruction 0 \(UNARY\) field 'op' must be an integer in \[0, /);
-    throws(create([2, 0, 1, relu, Infinity, 4, 0, 0], [4, 4]), RangeError, "planCreate: instruction 0 (UNARY) field 'param' must be finite");
+    throws(create([2, 0, 1, relu, Infinity, 4, 0, 0], [4, 4]), RangeError, "planCreate: instruction 0 (UNARY) field 'param' must be a finite float32");
+    throws(create([2, 0, 1, relu, 1e39, 4, 0, 0], [4, 4]), RangeError, "planCreate: instruction 0 (UNARY) field 'param' must be a finite float32");
     throws(create([3, 0, 1, 2, 1, 4, 0, 0], [4, 4]), RangeError, "planCreate: instruction 0 (SOFTMAX) field 'log' must be an integer in [0, 1]");
     throws(create([3, 0, 0, 0, 1, 4, 0, 0], [4, 4]), RangeError, "planCreate: instruction 0 (SOFTMAX): 'in' and 'out' must be different slots");
     throws(create([4, 0, 0, 1, 4, 4, 0, 0], [4, 4]), RangeError, "planCreate: instruction 0 (BINARY) field 'binop' must be an integer in [0, 3]");

@@ -2,6 +2,7 @@
 // per forward) checks only the arrays and the batch. The executor is native/plan.cpp; the async
 // form is plan_async.cpp.
 #include <atomic>
+#include <cfloat>
 #include <cmath>
 #include <string>
 
@@ -92,7 +93,7 @@ struct Decoder {
         v[2] = slot(2, "out");
         v[3] = field(3, "op", 0, U_COUNT - 1);
         const double param = code.data[8 * i + 4];
-        if (!std::isfinite(param)) THROW_RANGE(env, where() + " field 'param' must be finite");
+        if (!(std::fabs(param) <= FLT_MAX)) THROW_RANGE(env, where() + " field 'param' must be a finite float32");
         r.param = static_cast<float>(param);
         v[5] = field(5, "n", 1, kMaxRow);
         zero(6);
