@@ -14,8 +14,11 @@
 namespace kindling {
 namespace {
 
-// After a job the runner spins this long for the next one before sleeping: a server's requests
+// After a job the runner polls this long for the next one before sleeping: a server's requests
 // often come back to back, and a futex wake-up costs several microseconds of each one's latency.
+// It yields while it polls: on a loaded machine a pure spin took the core the JS thread needed to
+// send the next job (10-50-1 plan, batch 1, awaited in turn: 37 us per call spinning, 20-28
+// yielding, 22-23 sleeping at once, with 4-5 runnable threads on 2 vCPUs).
 constexpr auto kSpin = std::chrono::microseconds(50);
 
 class Runner {
@@ -40,8 +43,7 @@ class Runner {
     for (;;) {
       std::pair<void (*)(void*), void*> job;
       const auto until = std::chrono::steady_clock::now() + kSpin;
-      while (queued_.load(std::memory_order_acquire) == 0 && std::chrono::steady_clock::now() < until) {
-      }
+      while (queued_.load(std::memory_order_acquire) == 0 && std::chrono::steady_clock::now() < until) std::this_thread::yield();
       {
         std::unique_lock<std::mutex> lk(mu_);
         cv_.wait(lk, [this] { return !jobs_.empty(); });
