@@ -228,6 +228,18 @@ describe('torch.jit.trace: the compiled plan', () => {
     expect((traced(torch.zeros(0, 4)) as Tensor).shape).toEqual([0, 2]);
   });
 
+  it('replays eagerly what a plan cannot hold: empty layers, parameters beyond float32', () => {
+    const empty = new nn.Sequential(new nn.Linear(4, 0), new nn.ReLU());
+    const traced = torch.jit.trace(empty, torch.randn(2, 4));
+    expect(traced.graph).not.toContain('plan(');
+    expect((traced(torch.randn(5, 4)) as Tensor).shape).toEqual([5, 0]);
+    const f = (x: Tensor) => F.leaky_relu(x, 1e40);
+    const t = torch.jit.trace(f, torch.randn(3, 2));
+    expect(t.graph).toContain('leaky_relu(%0, 1e+40, false)  # eager');
+    const x = torch.tensor([[-1, 2]]);
+    expectSameBits(t(x) as Tensor, f(x), 'leaky_relu');
+  });
+
   it('replays a module with hooks eagerly, hooks included', () => {
     const m = mlp([4, 8, 2], () => new nn.ReLU());
     let calls = 0;
