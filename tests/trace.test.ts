@@ -110,6 +110,24 @@ describe('torch.jit.trace: the compiled plan', () => {
     }
   });
 
+  it('gives the same bits on one thread and on two (plan weights are packed; every GEMM path is chosen by the whole product)', () => {
+    torch.manual_seed(8);
+    const m = mlp([20, 256, 256, 10], () => new nn.Sigmoid());
+    const traced = torch.jit.trace(m, torch.randn(3, 20));
+    const threads = torch.get_num_threads();
+    try {
+      for (const b of [1, 12, 34, 45, 78, 133, 254]) {
+        const x = torch.randn(b, 20);
+        torch.set_num_threads(1);
+        const one = traced(x) as Tensor;
+        torch.set_num_threads(2);
+        expectSameBits(traced(x) as Tensor, one, `batch ${b}`);
+      }
+    } finally {
+      torch.set_num_threads(threads);
+    }
+  });
+
   it('lists GEMM epilogues the native addon has', () => {
     const b = activeBinding();
     if (b) expect([...EPILOGUES].sort()).toEqual([...b.epilogueOps].sort());
