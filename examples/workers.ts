@@ -114,8 +114,6 @@ if (!isMainThread && workerData?.servingWorker) {
 // against the model run in the main thread, one request after another.
 if (isMainThread && process.argv[1] === fileURLToPath(import.meta.url)) {
   const n = Number(process.argv[2] ?? 4);
-  // one thread, as in the workers: how a GEMM is split over threads can change the last bits
-  torch.set_num_threads(1);
   torch.manual_seed(0);
   const model = buildModel();
   model.eval();
