@@ -17,3 +17,4 @@ export * as autograd from './autograd/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';
+export * as serve from './serve/index.js';
