@@ -94,7 +94,9 @@ export class DynamicBatcher {
     for (const k of Object.keys(options)) {
       if (!(k in DEFAULTS)) throw new TypeError(`DynamicBatcher got an unexpected option '${k}' (known: ${Object.keys(DEFAULTS).join(', ')})`);
     }
-    const o = { ...DEFAULTS, ...options };
+    // an option given as undefined takes its default, as an omitted one
+    const o: Record<string, unknown> = { ...DEFAULTS };
+    for (const [k, v] of Object.entries(options)) if (v !== undefined) o[k] = v;
     this.maxBatchSize = positiveInt('maxBatchSize', o.maxBatchSize);
     this.maxQueue = positiveInt('maxQueue', o.maxQueue);
     this.maxInFlight = positiveInt('maxInFlight', o.maxInFlight);
