@@ -39,6 +39,7 @@ export interface ServerOptions {
   maxBatchSize?: number;
   maxDelayMs?: number;
   maxQueue?: number;
+  maxInFlight?: number;
   maxBodyBytes?: number;
 }
 
@@ -52,7 +53,9 @@ export interface RunningServer {
 export async function startServer(o: ServerOptions = {}): Promise<RunningServer> {
   const model = buildModel(o.stateDict);
   const traced = torch.jit.trace(model, torch.zeros(1, LAYERS[0]));
-  const batcher = new torch.serve.DynamicBatcher(traced, { maxBatchSize: o.maxBatchSize, maxDelayMs: o.maxDelayMs, maxQueue: o.maxQueue });
+  const batcher = new torch.serve.DynamicBatcher(traced, {
+    maxBatchSize: o.maxBatchSize, maxDelayMs: o.maxDelayMs, maxQueue: o.maxQueue, maxInFlight: o.maxInFlight,
+  });
   const server = createPredictServer({ predictor: batcher, inputSize: LAYERS[0], maxBodyBytes: o.maxBodyBytes });
   const url = await listen(server, o.host ?? '127.0.0.1', o.port ?? 8080);
   return { url, server, model, close: () => shutdown(server, () => batcher.close()) };
@@ -62,7 +65,7 @@ function flags(): ServerOptions & { threads?: number } {
   const { values } = parseArgs({
     options: {
       host: { type: 'string' }, port: { type: 'string' }, 'state-dict': { type: 'string' }, threads: { type: 'string' },
-      'max-batch-size': { type: 'string' }, 'max-delay-ms': { type: 'string' }, 'max-queue': { type: 'string' }, 'max-body-bytes': { type: 'string' },
+      'max-batch-size': { type: 'string' }, 'max-delay-ms': { type: 'string' }, 'max-queue': { type: 'string' }, 'max-in-flight': { type: 'string' }, 'max-body-bytes': { type: 'string' },
     },
   });
   const num = (name: string, v: string | undefined) => {
@@ -79,6 +82,7 @@ function flags(): ServerOptions & { threads?: number } {
     maxBatchSize: num('max-batch-size', values['max-batch-size']),
     maxDelayMs: num('max-delay-ms', values['max-delay-ms']),
     maxQueue: num('max-queue', values['max-queue']),
+    maxInFlight: num('max-in-flight', values['max-in-flight']),
     maxBodyBytes: num('max-body-bytes', values['max-body-bytes']),
   };
 }

@@ -25,6 +25,7 @@ const { values: a } = parseArgs({
     quick: { type: 'boolean', default: false }, duration: { type: 'string' }, connections: { type: 'string', default: '1,16,256' },
     threads: { type: 'string', default: '1,2' }, out: { type: 'string', default: path.join(here, '..', 'results') },
     'max-batch-size': { type: 'string', default: '64' }, 'max-delay-ms': { type: 'string', default: '1' }, 'max-queue': { type: 'string', default: '1024' },
+    'max-in-flight': { type: 'string', default: '1' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -40,7 +41,7 @@ const ints = (s, name) => s.split(',').map((v) => {
 const seconds = Number(a.duration ?? (a.quick ? 3 : 10));
 const warmSeconds = a.quick ? 1 : 2;
 const connections = ints(a.connections, 'connections'), threads = ints(a.threads, 'threads');
-const batcherFlags = ['--max-batch-size', a['max-batch-size'], '--max-delay-ms', a['max-delay-ms'], '--max-queue', a['max-queue']];
+const batcherFlags = ['--max-batch-size', a['max-batch-size'], '--max-delay-ms', a['max-delay-ms'], '--max-queue', a['max-queue'], '--max-in-flight', a['max-in-flight']];
 for (const f of ['dist/index.js', 'build/examples/server.js']) {
   if (!fs.existsSync(path.join(root, f))) { console.error(`bench:http: ${f} is missing: run npm run build first`); process.exit(2); }
 }
@@ -149,7 +150,7 @@ const md = [
   '',
   `\`npm run bench:http${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`: MLP784 (784-512-512-10, relu), one row per`,
   `request as \`{"input": [[...784 numbers]]}\`; the same HTTP code (examples/serve_http.ts) and DynamicBatcher`,
-  `(maxBatchSize ${a['max-batch-size']}, maxDelayMs ${a['max-delay-ms']}, maxQueue ${a['max-queue']}) in front of each engine, each server in its own`,
+  `(maxBatchSize ${a['max-batch-size']}, maxDelayMs ${a['max-delay-ms']}, maxQueue ${a['max-queue']}, maxInFlight ${a['max-in-flight']}) in front of each engine, each server in its own`,
   `process; autocannon in the load-test process, ${seconds} s per point after a ${warmSeconds} s warm-up, engines back to back at each point.`,
   `${m.cpu}, ${m.logicalCpus} CPUs, Node ${m.node}, load average at start ${m.loadAverageAtStart.join(' ')} (the load generator shares the CPUs).`,
   '',

@@ -18,7 +18,7 @@ const ort = require('onnxruntime-node');
 const { values: a } = parseArgs({
   options: {
     weights: { type: 'string' }, threads: { type: 'string', default: '1' }, host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '0' },
-    'max-batch-size': { type: 'string' }, 'max-delay-ms': { type: 'string' }, 'max-queue': { type: 'string' },
+    'max-batch-size': { type: 'string' }, 'max-delay-ms': { type: 'string' }, 'max-queue': { type: 'string' }, 'max-in-flight': { type: 'string' },
   },
 });
 const num = (v) => (v === undefined ? undefined : Number(v));
@@ -39,7 +39,9 @@ const model = {
   },
 };
 
-const batcher = new torch.serve.DynamicBatcher(model, { maxBatchSize: num(a['max-batch-size']), maxDelayMs: num(a['max-delay-ms']), maxQueue: num(a['max-queue']) });
+const batcher = new torch.serve.DynamicBatcher(model, {
+  maxBatchSize: num(a['max-batch-size']), maxDelayMs: num(a['max-delay-ms']), maxQueue: num(a['max-queue']), maxInFlight: num(a['max-in-flight']),
+});
 const server = createPredictServer({ predictor: batcher, inputSize: layers[0] });
 const url = await listen(server, a.host, Number(a.port));
 const version = JSON.parse(fs.readFileSync(require.resolve('onnxruntime-node/package.json'), 'utf8')).version;
