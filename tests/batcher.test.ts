@@ -267,7 +267,7 @@ describe('DynamicBatcher argument checks', () => {
     expect(() => new DynamicBatcher(m, 5 as never)).toThrow(TypeError);
     expect(() => new DynamicBatcher(new FakeModel(true, [[-1, 2], [-1, 3]]))).toThrow(new TypeError('DynamicBatcher runs models with one input: model.inputShapes must be [[-1, ...dims]], but got [[-1,2],[-1,3]]'));
     const b = new DynamicBatcher(m);
-    expect([b.maxBatchSize, b.maxDelayMs, b.maxQueue, b.maxInFlight]).toEqual([64, 1, 1024, 1]);
+    expect([b.maxBatchSize, b.maxDelayMs, b.maxQueue, b.maxInFlight]).toEqual([64, 0, 1024, 1]);
     expect(new DynamicBatcher(m, { maxBatchSize: undefined, maxDelayMs: 3 }).maxBatchSize).toBe(64);
   });
 

@@ -24,7 +24,7 @@ const { values: a } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false }, duration: { type: 'string' }, connections: { type: 'string', default: '1,16,256' },
     threads: { type: 'string', default: '1,2' }, out: { type: 'string', default: path.join(here, '..', 'results') },
-    'max-batch-size': { type: 'string', default: '64' }, 'max-delay-ms': { type: 'string', default: '1' }, 'max-queue': { type: 'string', default: '1024' },
+    'max-batch-size': { type: 'string', default: '64' }, 'max-delay-ms': { type: 'string', default: '0' }, 'max-queue': { type: 'string', default: '1024' },
     'max-in-flight': { type: 'string', default: '1' },
     help: { type: 'boolean', default: false },
   },
