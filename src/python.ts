@@ -10,6 +10,7 @@
  */
 import { Tensor } from './tensor.js';
 import { DType } from './dtype.js';
+import { traceHook } from './inference/hook.js';
 
 // ---- Python's names and repr() ------------------------------------------------------------------
 
@@ -402,7 +403,7 @@ function compileFastPath(o: Overloads): (impl: Call, slow: Call) => Call {
       const x = i === first ? `x${k}` : first >= 0 && i > first ? `(n${k} > ${i} ? ${a(i)} : undefined)` : a(i);
       lines.push(...bind(s, k, i, x, `break s${k};`));
     });
-    lines.push(`return impl.call(this, ${implArgs(s, k).join(', ')});`);
+    lines.push(callCode(implArgs(s, k)));
     return `s${k}: {\n${lines.join('\n')}\n}`;
   });
   // a trailing options object: compiled too for a single signature without sizes as varargs; the
@@ -425,7 +426,7 @@ function compileFastPath(o: Overloads): (impl: Call, slow: Call) => Call {
     lines.push('let keys = 0;');
     lines.push('for (const key in last) keys++;');
     lines.push('if (keys !== used) break kw;');
-    lines.push(`return impl.call(this, ${implArgs(s, 0).join(', ')});`);
+    lines.push(callCode(implArgs(s, 0)));
     lines.push('}');
     keywords = lines.join('\n');
   }
@@ -446,8 +447,13 @@ return slowly(slow, this, arguments);
 };`;
   const D = o.signatures.map((s) => s.params.map((p) => p.default));
   const C = o.signatures.map((s) => s.params.map((p) => p.check));
-  const make = new Function('impl', 'slow', 'D', 'C', 'isTensor', 'isDType', 'isInt', 'isNumber', 'allTensors', 'allInts', 'isCallOptions', 'slowly', source) as (...h: unknown[]) => Call;
-  return (impl, slow) => make(impl, slow, D, C, isTensor, isDType, isInt, isNumber, allTensors, allInts, isCallOptions, slowly);
+  const make = new Function('impl', 'slow', 'D', 'C', 'isTensor', 'isDType', 'isInt', 'isNumber', 'allTensors', 'allInts', 'isCallOptions', 'slowly', 'TR', 'O', source) as (...h: unknown[]) => Call;
+  return (impl, slow) => make(impl, slow, D, C, isTensor, isDType, isInt, isNumber, allTensors, allInts, isCallOptions, slowly, traceHook, o);
+}
+
+/** The compiled call of impl with its bound arguments, reported to a running trace (inference/hook.ts). */
+function callCode(args: readonly string[]): string {
+  return `return TR.active === null ? impl.call(this, ${args.join(', ')}) : TR.active.call(O, impl, this, [${args.join(', ')}]);`;
 }
 
 /** A default as a literal in the compiled code where it is one, else a reference to the value. */
@@ -529,12 +535,13 @@ export function pyfn<S extends string, F extends Fn>(spec: S | readonly S[], imp
   const o = new Overloads((typeof spec === 'string' ? [spec] : spec).map((s) => new Signature(s, opts.python)));
   const call = impl as unknown as (...args: unknown[]) => unknown;
   const fast = compileFastPath(o);
+  const run = (self: unknown, values: unknown[]) => (traceHook.active === null ? call.apply(self, values) : traceHook.active.call(o, call, self, values));
   const wrapped = fast(call, function (this: unknown, ...args: unknown[]) {
-    return call.apply(this, o.parse(args));
+    return run(this, o.parse(args));
   });
   Object.defineProperty(wrapped, 'name', { value: o.name });
   Object.defineProperty(wrapped, SIGNATURE, { value: o });
-  Object.defineProperty(wrapped, METHOD, { value: fast(call, (...args: unknown[]) => call(...o.parse(args, 1))) });
+  Object.defineProperty(wrapped, METHOD, { value: fast(call, (...args: unknown[]) => run(undefined, o.parse(args, 1))) });
   if (opts.method) METHOD_SIGNATURES.set(o.name, o);
   return wrapped as unknown as PyFn<S, F>;
 }

@@ -23,6 +23,7 @@ import * as T from './torch_functions.js';
 import * as M from './tensor_methods.js';
 import { METHOD, type MethodArgs } from './python.js';
 import { own } from './memory.js';
+import { traceHook } from './inference/hook.js';
 import type { DimArg } from './ops/util.js';
 
 /** Methods hand self and their arguments, call form and all, to the signature-checked function's method form. */
@@ -81,6 +82,7 @@ export class Tensor {
     this.dtype = dtype;
     this._strides = strides ?? contiguousStrides(shape);
     this._offset = offset;
+    if (traceHook.active !== null) traceHook.active.created(this);
   }
 
   // ---- metadata ------------------------------------------------------------------------------

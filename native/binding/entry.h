@@ -35,12 +35,33 @@ inline void throwJs(napi_env env, JsError::Kind kind, const char* message) noexc
   else napi_throw_error(env, nullptr, message);
 }
 
+// An exception as the JS error it becomes (a Napi::Error excepted: it is one already). Also used
+// where the error is raised later, on another thread (a plan run off the JS thread).
+inline JsError errorOf(std::exception_ptr thrown) noexcept {
+  try {
+    try {
+      std::rethrow_exception(thrown);
+    } catch (const JsError& e) {
+      return e;
+    } catch (const AllocError& e) {  // PyTorch's wording (c10's DefaultCPUAllocator)
+      return JsError(JsError::Error, "DefaultCPUAllocator: can't allocate memory: you tried to allocate " + std::to_string(e.bytes) +
+                                         " bytes. Error code 12 (Cannot allocate memory)");
+    } catch (const std::bad_alloc&) {
+      return JsError(JsError::Error, "DefaultCPUAllocator: can't allocate memory (std::bad_alloc)");
+    } catch (const std::exception& e) {
+      return JsError(JsError::Error, e.what());
+    } catch (...) {
+      return JsError(JsError::Error, "kindling: unknown native exception");
+    }
+  } catch (...) {  // no memory left for the message itself
+    return JsError(JsError::Error, std::string());
+  }
+}
+
 // Called inside a catch block: converts the exception in flight.
 inline void throwCurrent(napi_env env) noexcept {
   try {
     throw;
-  } catch (const JsError& e) {
-    throwJs(env, e.kind, e.message.c_str());
   } catch (const Napi::Error& e) {  // an N-API call failed: rethrow its JS error if it still exists
     try {
       napi_value v = e.Value();
@@ -48,16 +69,9 @@ inline void throwCurrent(napi_env env) noexcept {
       if (v && napi_is_exception_pending(env, &pending) == napi_ok && !pending) napi_throw(env, v);
     } catch (...) {
     }
-  } catch (const AllocError& e) {  // PyTorch's wording (c10's DefaultCPUAllocator)
-    const std::string m = "DefaultCPUAllocator: can't allocate memory: you tried to allocate " + std::to_string(e.bytes) +
-                          " bytes. Error code 12 (Cannot allocate memory)";
-    throwJs(env, JsError::Error, m.c_str());
-  } catch (const std::bad_alloc&) {
-    throwJs(env, JsError::Error, "DefaultCPUAllocator: can't allocate memory (std::bad_alloc)");
-  } catch (const std::exception& e) {
-    throwJs(env, JsError::Error, e.what());
   } catch (...) {
-    throwJs(env, JsError::Error, "kindling: unknown native exception");
+    const JsError e = errorOf(std::current_exception());
+    throwJs(env, e.kind, e.message.empty() ? "DefaultCPUAllocator: can't allocate memory" : e.message.c_str());
   }
 }
 

@@ -8,5 +8,6 @@ void register_gemm(Napi::Env env, Napi::Object exports);
 void register_elementwise(Napi::Env env, Napi::Object exports);
 void register_reduce(Napi::Env env, Napi::Object exports);
 void register_optim(Napi::Env env, Napi::Object exports);
+void register_plan(Napi::Env env, Napi::Object exports);
 }  // namespace binding
 }  // namespace kindling

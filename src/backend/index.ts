@@ -81,6 +81,14 @@ export function currentBackend(): Backend {
 }
 
 /**
+ * The native binary when its kernels are the ones in use (inference plans then run as one native
+ * call), else null.
+ */
+export function activeBinding(): NativeBinding | null {
+  return chosen.binding !== null && current === chosen.kernels ? chosen.binding : null;
+}
+
+/**
  * Calls into the native binary per binding function, counted from the first call of this
  * function on (tests use it to prove that native runs reached the native kernels); null when no
  * native binary is loaded.

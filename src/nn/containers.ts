@@ -1,17 +1,6 @@
 /** Containers: Sequential, ModuleList, ModuleDict. */
 import { Module } from './module.js';
 import type { Tensor } from '../tensor.js';
-import { float32 } from '../dtype.js';
-import { linear_act } from '../ops/linalg.js';
-import { isTensor, linearStep, Scratch, type LinearStep } from './fusion.js';
-
-// Kept beside the module, not on it: no extra own property for state_dict, repr or copies to see.
-const scratches = new WeakMap<Sequential, Scratch>();
-function scratchOf(s: Sequential): Scratch {
-  let sc = scratches.get(s);
-  if (!sc) scratches.set(s, (sc = new Scratch()));
-  return sc;
-}
 
 function asModule(m: unknown, where: string): Module {
   if (!(m instanceof Module)) throw new TypeError(`${where}: ${typeof m} is not a Module subclass`);
@@ -124,27 +113,8 @@ export class Sequential extends IndexedModules {
   }
 
   override forward(input: Tensor): Tensor {
-    const items = this._items();
     let x: unknown = input;
-    let j = 0;  // intermediate results written to scratch so far
-    let ahead: LinearStep | null = null;  // the step at i, found while looking ahead from i − 1
-    for (let i = 0; i < items.length; ) {
-      const step = ahead ?? (isTensor(x) ? linearStep(items, i, x.requires_grad) : null);
-      ahead = null;
-      if (!step) {
-        x = items[i++](x);
-        continue;
-      }
-      const t = x as Tensor;
-      i += step.width;
-      // a result only the next fast-path step reads goes to scratch; the last one is the caller's.
-      // That result records no graph, so the next step's check for it is this look-ahead.
-      if (i < items.length) ahead = linearStep(items, i, false);
-      const w = step.lin.weight;
-      const toScratch = ahead !== null && t.ndim >= 1 && t.dtype === float32 && w.dtype === float32;
-      const into = toScratch ? scratchOf(this).tensor(j++, [...t.shape.slice(0, -1), w.shape[0]]) : undefined;
-      x = linear_act(t, w, step.lin.bias, step.act, into);
-    }
+    for (const m of this._items()) x = m(x);
     return x as Tensor;
   }
 }

@@ -14,6 +14,7 @@ import { no_grad } from '../autograd/grad_mode.js';
 import { sizeStr } from '../shape.js';
 import { toDType, type DTypeLike } from '../dtype.js';
 import { bindUntyped } from '../python.js';
+import { traceHook } from '../inference/hook.js';
 
 type ForwardHook = (module: Module, input: unknown[], output: unknown) => unknown;
 type ForwardPreHook = (module: Module, input: unknown[]) => unknown;
@@ -76,6 +77,11 @@ export class Module {
   }
 
   _call(...args: unknown[]): unknown {
+    if (traceHook.active !== null) return traceHook.active.module(this, args, () => this._run(args));
+    return this._run(args);
+  }
+
+  private _run(args: unknown[]): unknown {
     const hooks = inner(this);
     for (const h of hooks.forwardPreHooks.values()) {
       const r = h(this, args);

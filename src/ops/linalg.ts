@@ -3,11 +3,11 @@
  * flags, never as copies, so backward's products (g·Wᵀ, gᵀ·x) cost no extra memory traffic.
  */
 import { Tensor } from '../tensor.js';
-import type { FloatArray, UnaryOp } from '../backend/contract.js';
+import type { FloatArray } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { bool, DType } from '../dtype.js';
-import { broadcastShapes, numelOf, shapesEqual } from '../shape.js';
+import { broadcastShapes, numelOf } from '../shape.js';
 import { allocate, allocateForOverwrite, checkTensor, isContiguousLayout, resultType, strided, typeName, type Scalar } from './util.js';
 import * as V from './view.js';
 import * as B from './binary.js';
@@ -208,7 +208,7 @@ function fillRows(out: Tensor, bias: Tensor): void {
  * cache). A leaf weight (a Parameter) is passed with its memory's version so that the native
  * backend may keep it pre-packed until it changes.
  */
-function linearForward(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue?: UnaryOp, into?: Tensor): Tensor {
+function linearForward(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   if (x.ndim === 0) throw new RangeError('both arguments to linear need to be at least 1D, but they are 0D and 2D');
   const inF = x.shape[x.ndim - 1], outF = weight.shape[0];
   const rows = numelOf(x.shape.slice(0, -1));
@@ -219,7 +219,7 @@ function linearForward(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue?
   // every element is written by the GEMM with beta = 0, or by fillRows first for a bias the
   // GEMM cannot add itself (broadcast from one element, strided, or another dtype)
   const outShape = [...x.shape.slice(0, -1), outF];
-  const out = into && into.dtype === dt && into._offset === 0 && shapesEqual(into.shape, outShape) && isContiguousLayout(into) ? into : allocateForOverwrite(outShape, dt);
+  const out = allocateForOverwrite(outShape, dt);
   let gemmBias: FloatArray | null = null;
   if (bias) {
     if (bias.numel() !== outF && bias.numel() !== 1) {
@@ -239,24 +239,10 @@ function linearForward(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue?
       transA: A.trans, transB: !W.trans, M: rows, N: outF, K: inF, alpha: 1, beta: bias && !gemmBias ? 1 : 0, bias: gemmBias,
       A: A.data, aOffset: A.offset, lda: A.ld, B: W.data, bOffset: W.offset, ldb: W.ld,
       C: out._storage.data as FloatArray, cOffset: 0, ldc: outF, batch: 1, strideA: 0, strideB: 0, strideC: 0,
-      epilogue,
       bCache: weight.is_leaf && !store.shared ? { key: store, version: store.version } : undefined,
     });
   }
   return out;
-}
-
-/**
- * activation(F.linear(x, weight, bias)) in one GEMM, for inference: nn.Sequential uses it for a
- * Linear followed by one of these activations when no graph is being recorded (the fused result
- * equals the two ops', as both run the same activation kernel). `into`, a contiguous tensor of
- * the result's shape and dtype, receives the result instead of new memory; records no graph.
- */
-export function linear_act(x: Tensor, weight: Tensor, bias: Tensor | null, act: UnaryOp | undefined, into?: Tensor): Tensor {
-  checkTensor(x, 'input', 'linear');
-  checkTensor(weight, 'weight', 'linear');
-  if (weight.ndim !== 2) throw new RangeError(`linear(): weight must be 1-D or 2-D, but got ${weight.ndim}-D`);
-  return linearForward(x, weight, bias, act, into);
 }
 
 /**

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 /** Must equal kAbiVersion in native/binding/addon.cpp; a binary with another value is stale. */
-export const ABI_VERSION = 6;
+export const ABI_VERSION = 7;
 
 export interface NativeInfo {
   abi: number;
@@ -23,6 +23,16 @@ export interface NativeInfo {
  */
 export interface PackedB {
   readonly __packedB: unique symbol;
+}
+
+/**
+ * A compiled forward (planCreate's result): an opaque object owning the plan's code, its packed
+ * weights and bias copies (native memory, reported to V8; freed by the garbage collector, while
+ * runs in flight keep what they read). Its arena slots live per OS thread, grown to the largest
+ * batch seen and kept.
+ */
+export interface NativePlan {
+  readonly __nativePlan: unique symbol;
 }
 
 export interface NativeBinding {
@@ -62,6 +72,34 @@ export interface NativeBinding {
   adamStep(param: Float32Array, grad: Float32Array, exp_avg: Float32Array, exp_avg_sq: Float32Array, max_exp_avg_sq: Float32Array | null, hyper: Float64Array): void;
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
   softmaxGrad(y: Float32Array, g: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
+  /**
+   * Compiles a plan over slots; slot s holds batch × slots[s] floats (slots[s] >= 1), slots 0 .. externals-1 are
+   * the caller's arrays (an external slot some instruction writes is an output, the others inputs), the rest arena.
+   * code: instructions of 8 numbers, run in order (unused fields 0):
+   * [1, in, out, w, rowsPer, K, N, epilogue] LINEAR: out = epilogue(in·Wᵀ + bias) over batch·rowsPer rows, W [N, K]
+   * (weight index w), epilogue an op in epilogueOps or -1; [2, in, out, op, param, n, 0, 0] UNARY (unaryOps code);
+   * [3, in, out, log, rowsPer, cols, 0, 0] SOFTMAX over rows of cols (log 0/1); [4, a, b, out, binop, n, 0, 0] BINARY
+   * (0 add, 1 sub, 2 mul, 3 div); [5, in, out, n, 0, 0, 0, 0] COPY. n, rowsPer·K, ... must equal the slots' perRow.
+   * in == out is allowed for UNARY, BINARY and COPY, never for LINEAR and SOFTMAX. Outputs and arena slots must be
+   * written before they are read. Every check happens here (TypeError/RangeError naming the instruction and field).
+   */
+  planCreate(code: Float64Array, slots: Float64Array, externals: number, weights: number): NativePlan;
+  /**
+   * Copies W [N, K] (K, N from the LINEAR instructions using `index`) and bias [N] (or none) into the plan and packs W
+   * for the GEMM. A run in flight keeps the weights it started with; otherwise they are repacked in place.
+   */
+  planSetWeight(plan: NativePlan, index: number, W: Float32Array, bias: Float32Array | null): void;
+  /**
+   * Runs the plan on this thread: arrays[s] is external slot s, exactly batch × perRow floats; outputs must not
+   * share memory with any other external array. Every weight a LINEAR uses must have been set.
+   */
+  planRun(plan: NativePlan, arrays: Float32Array[], batch: number): void;
+  /**
+   * Runs the plan off the JS thread (one runner thread, FIFO; its GEMMs use the pool): inputs are copied before it
+   * returns, output slots are passed as null. Resolves to the output slots' arrays in slot order (fresh memory);
+   * rejects with planRun's messages when the run fails. A pending call keeps the process alive.
+   */
+  planRunAsync(plan: NativePlan, inputs: (Float32Array | null)[], batch: number): Promise<Float32Array[]>;
   /** Starts or stops pool threads; returns the count now in use (fewer than n when the system refuses threads). */
   setNumThreads(n: number): number;
   getNumThreads(): number;
