@@ -81,7 +81,8 @@ export function parseInput(text: string, inputSize: number): Tensor {
   return torch.frombuffer(data).view(rows.length, inputSize);
 }
 
-async function predict(req: http.IncomingMessage, res: http.ServerResponse, o: Required<PredictServerOptions>): Promise<void> {
+/** The answer to a POST /predict: its output rows, or a thrown HttpError; undefined when the client has gone. */
+async function predict(req: http.IncomingMessage, res: http.ServerResponse, o: Required<PredictServerOptions>): Promise<{ output: unknown } | undefined> {
   const x = parseInput(await readBody(req, res, o.maxBodyBytes), o.inputSize);
   // a client that hangs up stops waiting: its request leaves the queue if it has not run yet
   const gone = new AbortController();
@@ -90,25 +91,32 @@ async function predict(req: http.IncomingMessage, res: http.ServerResponse, o: R
   try {
     y = await o.predictor.run(x, { signal: gone.signal });
   } catch (e) {
-    if (gone.signal.aborted) return;
+    if (gone.signal.aborted) return undefined;
     const name = (e as Error).name;
     // QueueFullError, BatcherClosedError: the server is overloaded or shutting down
     if (name === 'QueueFullError' || name === 'BatcherClosedError') throw new HttpError(503, (e as Error).message);
     throw e;
   }
-  send(res, 200, { output: y.tolist() });
+  return { output: y.tolist() };
 }
 
 /** The request listener: /predict is the only route, POST its only method; every error is JSON. */
-function predictListener(options: PredictServerOptions): http.RequestListener {
+function predictListener(options: PredictServerOptions, server: http.Server): http.RequestListener {
   const o: Required<PredictServerOptions> = { ...options, maxBodyBytes: options.maxBodyBytes ?? 1 << 20 };
   return (req, res) => {
+    const reply = (status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) => {
+      // shutting down: every answer ends its keep-alive connection, so the server can close
+      if (!server.listening) headers.Connection = 'close';
+      send(res, status, body, headers);
+    };
     const path = (req.url ?? '/').split('?')[0];
-    let done: Promise<void>;
+    let done: Promise<{ output: unknown } | undefined>;
     if (path !== '/predict') done = Promise.reject(new HttpError(404, `no such path ${path}: the server answers POST /predict`));
     else if (req.method !== 'POST') done = Promise.reject(new HttpError(405, `${req.method} is not allowed on /predict: use POST`));
     else done = predict(req, res, o);
-    done.catch((e: unknown) => {
+    done.then((body) => {
+      if (body) reply(200, body);
+    }, (e: unknown) => {
       if (res.headersSent || res.destroyed) return;
       const status = e instanceof HttpError ? e.status : 500;
       const headers: http.OutgoingHttpHeaders = {};
@@ -116,15 +124,16 @@ function predictListener(options: PredictServerOptions): http.RequestListener {
       if (status === 503) headers['Retry-After'] = '1';
       // the unread rest of a body is not worth reading: close the connection once answered
       if (status === 413 || !req.complete) headers.Connection = 'close';
-      send(res, status, { error: e instanceof HttpError ? e.message : `inference failed: ${(e as Error).message}` }, headers);
+      reply(status, { error: e instanceof HttpError ? e.message : `inference failed: ${(e as Error).message}` }, headers);
     });
   };
 }
 
 export function createPredictServer(options: PredictServerOptions): http.Server {
-  const listener = predictListener(options);
+  const server = http.createServer();
+  const listener = predictListener(options, server);
   // Expect: 100-continue reaches the same listener, which answers 413 before the body is sent
-  return http.createServer(listener).on('checkContinue', listener);
+  return server.on('request', listener).on('checkContinue', listener);
 }
 
 /** Listens on host:port (port 0: any free port); resolves to the server's URL. */
@@ -140,8 +149,9 @@ export function listen(server: http.Server, host: string, port: number): Promise
 }
 
 /**
- * Stops accepting connections, lets the requests already received finish (closing idle keep-alive
- * connections at once), then runs `drain` (the batcher's close()).
+ * Stops accepting connections and closes the idle ones, runs `drain` (the batcher's close(): the
+ * requests already queued or running get their answers), and resolves once every connection has
+ * closed (each answer from now on says Connection: close; requests still arriving get 503).
  */
 export async function shutdown(server: http.Server, drain: () => Promise<void>): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));

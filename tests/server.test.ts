@@ -15,9 +15,9 @@ interface Reply {
  * One request over its own connection. The server may answer before the whole body is sent (413)
  * and close: a write error after the reply is not the test's concern.
  */
-function request(url: string, method: string, body?: string | Buffer, headers: http.OutgoingHttpHeaders = {}): Promise<Reply> {
+function request(url: string, method: string, body?: string | Buffer, headers: http.OutgoingHttpHeaders = {}, agent: http.Agent | false = false): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, agent: false }, (res) => {
+    const req = http.request(url, { method, headers, agent }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
@@ -28,7 +28,8 @@ function request(url: string, method: string, body?: string | Buffer, headers: h
   });
 }
 
-const post = (url: string, body: unknown) => request(`${url}/predict`, 'POST', typeof body === 'string' ? body : JSON.stringify(body), { 'Content-Type': 'application/json' });
+const post = (url: string, body: unknown, agent: http.Agent | false = false) =>
+  request(`${url}/predict`, 'POST', typeof body === 'string' ? body : JSON.stringify(body), { 'Content-Type': 'application/json' }, agent);
 
 describe('examples/server.ts', () => {
   let s: RunningServer;
@@ -113,27 +114,35 @@ describe('serve_http with a held predictor', () => {
     const batcher = new torch.serve.DynamicBatcher(model, { maxQueue: 1, maxDelayMs: 0 });
     const server = createPredictServer({ predictor: batcher, inputSize: 2 });
     const url = await listen(server, '127.0.0.1', 0);
+    const keepAlive = new http.Agent({ keepAlive: true });
     try {
-      const first = post(url, { input: [[1, 2]] });
+      const first = post(url, { input: [[1, 2]] }, keepAlive);
       while (batcher.inFlight === 0) await new Promise((r) => setTimeout(r, 5));
-      const second = post(url, { input: [[3, 4]] });
+      const second = post(url, { input: [[3, 4]] }, keepAlive);
       while (batcher.queued === 0) await new Promise((r) => setTimeout(r, 5));
-      const full = await post(url, { input: [[5, 6]] });
+      const full = await post(url, { input: [[5, 6]] }, keepAlive);
       expect(full.status).toBe(503);
       expect(full.headers['retry-after']).toBe('1');
+      expect(full.headers.connection).toBe('keep-alive');
       expect(full.body.error).toBe('DynamicBatcher queue is full (maxQueue=1): try again later');
       // shutdown waits for the running and the queued request, which get their answers
       let stopped = false;
       const stopping = shutdown(server, () => batcher.close()).then(() => (stopped = true));
       held.shift()!();
-      expect((await first).body.output).toEqual([[3]]);
+      const one = await first;
+      expect(one.body.output).toEqual([[3]]);
+      // answers during shutdown end their keep-alive connections, so the server can close
+      expect(one.headers.connection).toBe('close');
       while (held.length === 0) await new Promise((r) => setTimeout(r, 5));
       expect(stopped).toBe(false);
       held.shift()!();
-      expect((await second).body.output).toEqual([[7]]);
+      const two = await second;
+      expect(two.body.output).toEqual([[7]]);
+      expect(two.headers.connection).toBe('close');
       await stopping;
       expect(server.listening).toBe(false);
     } finally {
+      keepAlive.destroy();
       server.closeAllConnections();
       server.close();
     }
