@@ -265,6 +265,7 @@ describe('DynamicBatcher argument checks', () => {
     expect(() => new DynamicBatcher(m, { maxDelayMs: NaN })).toThrow(RangeError);
     expect(() => new DynamicBatcher(m, { maxDelay: 1 } as never)).toThrow(new TypeError("DynamicBatcher got an unexpected option 'maxDelay' (known: maxBatchSize, maxDelayMs, maxQueue, maxInFlight)"));
     expect(() => new DynamicBatcher(m, 5 as never)).toThrow(TypeError);
+    expect(() => new DynamicBatcher(m, { toString: 1 } as never)).toThrow("unexpected option 'toString'");
     expect(() => new DynamicBatcher(new FakeModel(true, [[-1, 2], [-1, 3]]))).toThrow(new TypeError('DynamicBatcher runs models with one input: model.inputShapes must be [[-1, ...dims]], but got [[-1,2],[-1,3]]'));
     const b = new DynamicBatcher(m);
     expect([b.maxBatchSize, b.maxDelayMs, b.maxQueue, b.maxInFlight]).toEqual([64, 0, 1024, 1]);

@@ -60,7 +60,8 @@ interface Request {
 
 // maxDelayMs 0: measured on the HTTP load test (MLP784), waiting 1 ms cost a lone client 3.5× its
 // requests/s and gained nothing beyond the noise at 16 and 256 connections, where the batch in
-// flight already makes the next one wait
+// flight already makes the next one wait. maxInFlight 1: a traced module's forwardAsync runs its
+// plans one at a time on one native thread, so a second batch would only wait there, smaller.
 const DEFAULTS = { maxBatchSize: 64, maxDelayMs: 0, maxQueue: 1024, maxInFlight: 1 };
 
 function positiveInt(name: string, v: unknown): number {
@@ -95,7 +96,7 @@ export class DynamicBatcher {
     }
     if (options === null || typeof options !== 'object') throw new TypeError(`DynamicBatcher: 'options' must be an object, not ${describe(options)}`);
     for (const k of Object.keys(options)) {
-      if (!(k in DEFAULTS)) throw new TypeError(`DynamicBatcher got an unexpected option '${k}' (known: ${Object.keys(DEFAULTS).join(', ')})`);
+      if (!Object.hasOwn(DEFAULTS, k)) throw new TypeError(`DynamicBatcher got an unexpected option '${k}' (known: ${Object.keys(DEFAULTS).join(', ')})`);
     }
     // an option given as undefined takes its default, as an omitted one
     const o: Record<string, unknown> = { ...DEFAULTS };
