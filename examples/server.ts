@@ -99,7 +99,8 @@ async function main(): Promise<void> {
   const s = await startServer(opts);
   const info = torch.backendInfo();
   // the load test reads this line for the URL
-  console.log(`listening on ${s.url} (kindling ${info.backend} backend, ${torch.get_num_threads()} threads): POST /predict {"input": number[][]}`);
+  const n = torch.get_num_threads();
+  console.log(`listening on ${s.url} (kindling ${info.backend} backend, ${n} thread${n === 1 ? '' : 's'}): POST /predict {"input": number[][]}`);
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {

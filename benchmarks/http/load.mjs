@@ -124,7 +124,7 @@ const rows = [], banners = new Set();
 for (const t of threads) {
   const servers = [];
   for (const e of Object.keys(ENGINES)) servers.push(await start(e, t));
-  for (const s of servers) banners.add(s.banner.replace(/127\.0\.0\.1:\d+/, '127.0.0.1'));
+  for (const s of servers) banners.add(/\(([^)]*)\)/.exec(s.banner)[1]);
   // the same request must give the same answer before anything is timed
   const [k, o] = await Promise.all(servers.map((s) => predict(s.url)));
   const err = relError(k, o);

@@ -45,5 +45,5 @@ const batcher = new torch.serve.DynamicBatcher(model, {
 const server = createPredictServer({ predictor: batcher, inputSize: layers[0] });
 const url = await listen(server, a.host, Number(a.port));
 const version = JSON.parse(fs.readFileSync(require.resolve('onnxruntime-node/package.json'), 'utf8')).version;
-console.log(`listening on ${url} (onnxruntime-node ${version}, ${a.threads} threads): POST /predict {"input": number[][]}`);
+console.log(`listening on ${url} (onnxruntime-node ${version}, ${a.threads} thread${a.threads === '1' ? '' : 's'}): POST /predict {"input": number[][]}`);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => shutdown(server, () => batcher.close()).then(() => process.exit(0)));
