@@ -86,7 +86,9 @@ async function predict(req: http.IncomingMessage, res: http.ServerResponse, o: R
   const x = parseInput(await readBody(req, res, o.maxBodyBytes), o.inputSize);
   // a client that hangs up stops waiting: its request leaves the queue if it has not run yet
   const gone = new AbortController();
-  res.on('close', () => gone.abort());
+  res.on('close', () => {
+    if (!res.writableFinished) gone.abort();
+  });
   let y: Tensor;
   try {
     y = await o.predictor.run(x, { signal: gone.signal });

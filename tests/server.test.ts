@@ -147,4 +147,30 @@ describe('serve_http with a held predictor', () => {
       server.close();
     }
   });
+
+  it('takes the request of a client that hangs up out of the queue', async () => {
+    const held: (() => void)[] = [];
+    const model = { forwardAsync: (x: Tensor) => new Promise<Tensor>((r) => held.push(() => r(x))) };
+    const batcher = new torch.serve.DynamicBatcher(model);
+    const server = createPredictServer({ predictor: batcher, inputSize: 1 });
+    const url = await listen(server, '127.0.0.1', 0);
+    try {
+      const first = post(url, { input: [[1]] });
+      while (batcher.inFlight === 0) await new Promise((r) => setTimeout(r, 5));
+      const req = http.request(`${url}/predict`, { method: 'POST', agent: false });
+      req.on('error', () => undefined);
+      req.end(JSON.stringify({ input: [[2]] }));
+      while (batcher.queued === 0) await new Promise((r) => setTimeout(r, 5));
+      req.destroy();
+      while (batcher.queued === 1) await new Promise((r) => setTimeout(r, 5));
+      held.shift()!();
+      expect((await first).body.output).toEqual([[1]]);
+      // the second request never ran
+      await shutdown(server, () => batcher.close());
+      expect(held).toHaveLength(0);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
 });
