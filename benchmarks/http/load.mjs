@@ -18,7 +18,16 @@ import { quantile, relError, TOLERANCE } from '../lib/stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
-const autocannon = createRequire(import.meta.url)('autocannon');
+const require = createRequire(import.meta.url);
+for (const dep of ['autocannon', 'onnxruntime-node']) {
+  try {
+    require.resolve(dep);
+  } catch {
+    console.error(`bench:http: ${dep} is not installed in benchmarks/: run npm run bench:setup`);
+    process.exit(2);
+  }
+}
+const autocannon = require('autocannon');
 
 const { values: a } = parseArgs({
   options: {
