@@ -95,7 +95,7 @@ void gemm(const GemmArgs& a) {
   if (gemm_single_column(a)) return;
   const KernelTable& k = kernels();
   const int64_t ws = k.gemm_workspace_floats();
-  const int threads = num_threads();
+  const int threads = threads_for_caller();
   const int64_t macs = a.M * a.N * std::max<int64_t>(a.K, 1);
   if (threads == 1 || macs < kParallelMinMacs) {
     k.gemm_block(a, 0, a.M, 0, a.N, workspace(ws));

@@ -170,6 +170,12 @@ Pool& pool() {
 
 void parallel_for(int64_t ntasks, const std::function<void(int64_t, int)>& fn) { pool().run(ntasks, fn); }
 int num_threads() { return pool().size(); }
+
+namespace {
+thread_local int reserved = 0;
+}
+int threads_for_caller() { return std::max(1, pool().size() - reserved); }
+void reserve_threads(int n) { reserved = std::max(0, n); }
 int set_num_threads(int n) { return pool().resize(n); }
 
 }  // namespace kindling

@@ -11,6 +11,12 @@ namespace kindling {
 void parallel_for(int64_t ntasks, const std::function<void(int64_t task, int thread)>& fn);
 
 int num_threads();
+// Threads a product started on this OS thread splits over: num_threads() less those this thread
+// leaves to others (reserve_threads), at least 1.
+int threads_for_caller();
+// Called on a thread that computes for JS callers off their thread (the serving runner): its
+// products leave `n` of the pool's threads alone, so the JS thread keeps a core to answer on.
+void reserve_threads(int n);
 // Sets the number of threads used (>= 1), starting or stopping workers. Returns the number now in
 // use: fewer than n when the system refuses to start more threads.
 int set_num_threads(int n);

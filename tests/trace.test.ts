@@ -110,6 +110,24 @@ describe('torch.jit.trace: the compiled plan', () => {
     }
   });
 
+  it('gives the same bits on one thread and on two (plan weights are packed; every GEMM path is chosen by the whole product)', () => {
+    torch.manual_seed(8);
+    const m = mlp([20, 256, 256, 10], () => new nn.Sigmoid());
+    const traced = torch.jit.trace(m, torch.randn(3, 20));
+    const threads = torch.get_num_threads();
+    try {
+      for (const b of [1, 12, 34, 45, 78, 133, 254]) {
+        const x = torch.randn(b, 20);
+        torch.set_num_threads(1);
+        const one = traced(x) as Tensor;
+        torch.set_num_threads(2);
+        expectSameBits(traced(x) as Tensor, one, `batch ${b}`);
+      }
+    } finally {
+      torch.set_num_threads(threads);
+    }
+  });
+
   it('lists GEMM epilogues the native addon has', () => {
     const b = activeBinding();
     if (b) expect([...EPILOGUES].sort()).toEqual([...b.epilogueOps].sort());
@@ -226,6 +244,18 @@ describe('torch.jit.trace: the compiled plan', () => {
     throws(() => torch.jit.trace(42 as unknown as nn.Module, torch.randn(1)), TypeError, 'trace(): func must be a Module or a function, but got number');
     expect(traced.inputShapes).toEqual([[-1, 4]]);
     expect((traced(torch.zeros(0, 4)) as Tensor).shape).toEqual([0, 2]);
+  });
+
+  it('replays eagerly what a plan cannot hold: empty layers, parameters beyond float32', () => {
+    const empty = new nn.Sequential(new nn.Linear(4, 0), new nn.ReLU());
+    const traced = torch.jit.trace(empty, torch.randn(2, 4));
+    expect(traced.graph).not.toContain('plan(');
+    expect((traced(torch.randn(5, 4)) as Tensor).shape).toEqual([5, 0]);
+    const f = (x: Tensor) => F.leaky_relu(x, 1e40);
+    const t = torch.jit.trace(f, torch.randn(3, 2));
+    expect(t.graph).toContain('leaky_relu(%0, 1e+40, false)  # eager');
+    const x = torch.tensor([[-1, 2]]);
+    expectSameBits(t(x) as Tensor, f(x), 'leaky_relu');
   });
 
   it('replays a module with hooks eagerly, hooks included', () => {

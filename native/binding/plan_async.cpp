@@ -187,16 +187,19 @@ Napi::Value PlanRunAsync(const Napi::CallbackInfo& info) {
   Plan& p = unwrapPlan(info, 0, "planRunAsync");
   const int64_t batch = readBatch(info, 2, p, "planRunAsync");
   const PlanCode& c = *p.code;
+  // Creating the channel may run JS (async_hooks' init), so it comes before any array is looked
+  // at, and the inputs are copied right after: nothing runs JS in between.
+  std::shared_ptr<Channel> channel = channelFor(env);
   std::vector<F32> inputs(static_cast<size_t>(c.externals));
   readExternals(info, 1, p, batch, true, "planRunAsync", inputs.data());
-  std::unique_ptr<Job> job(new Job{channelFor(env), p.code, p.weights, std::vector<AlignedFloats>(static_cast<size_t>(c.externals)), batch, nullptr, nullptr});
+  std::unique_ptr<Job> job(new Job{std::move(channel), p.code, p.weights, std::vector<AlignedFloats>(static_cast<size_t>(c.externals)), batch, nullptr, nullptr});
   // the copies make the run immune to whatever the caller does to its buffers from now on
   for (int64_t s = 0; s < c.externals; s++) {
     if (!c.read[s] || c.written[s] || !inputs[s].length) continue;
     job->slots[s].reset(aligned_floats(inputs[s].length));
     std::memcpy(job->slots[s].get(), inputs[s].data, static_cast<size_t>(inputs[s].length) * sizeof(float));
   }
-  napi_value promise;
+  napi_value promise;  // after the copies: promise hooks run JS
   if (napi_create_promise(env, &job->deferred, &promise) != napi_ok) throw JsError(JsError::Error, "planRunAsync: could not create a promise");
   Channel& ch = *job->channel;
   if (ch.inflight++ == 0) napi_ref_threadsafe_function(env, ch.tsfn);

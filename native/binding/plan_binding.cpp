@@ -2,6 +2,7 @@
 // per forward) checks only the arrays and the batch. The executor is native/plan.cpp; the async
 // form is plan_async.cpp.
 #include <atomic>
+#include <cfloat>
 #include <cmath>
 #include <string>
 
@@ -38,7 +39,11 @@ struct Decoder {
   std::string where() const { return "planCreate: instruction " + std::to_string(i) + " (" + kOpNames[code.data[8 * i] >= 1 && code.data[8 * i] <= 5 ? int(code.data[8 * i]) : 0] + ")"; }
 
   int64_t field(int j, const char* name, int64_t lo, int64_t hi) const {
-    return integerAt(env, code, 8 * i + j, (where() + " field '" + name + "'").c_str(), lo, hi);
+    const double v = code.data[8 * i + j];
+    if (!(v >= static_cast<double>(lo) && v <= static_cast<double>(hi)) || std::floor(v) != v) {  // the message only when thrown
+      THROW_RANGE(env, where() + " field '" + name + "' must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    }
+    return static_cast<int64_t>(v);
   }
   int64_t slot(int j, const char* name) const { return field(j, name, 0, static_cast<int64_t>(plan.perRow.size()) - 1); }
   void zero(int from) const {
@@ -50,7 +55,7 @@ struct Decoder {
   void rows(int64_t s, double want, const char* name) const {
     if (double(plan.perRow[s]) != want) {
       THROW_RANGE(env, where() + ": slot " + std::to_string(s) + " ('" + name + "') has " + std::to_string(plan.perRow[s]) +
-                           " floats per row but the instruction needs " + std::to_string(static_cast<long long>(want)));
+                           " floats per row but the instruction needs " + (want < 0x1p53 ? std::to_string(static_cast<long long>(want)) : std::string("over 2^53")));
     }
   }
 
@@ -62,6 +67,7 @@ struct Decoder {
       case P_LINEAR: {  // [1, in, out, w, rowsPer, K, N, epilogue]
         v[1] = slot(1, "in");
         v[2] = slot(2, "out");
+        if (weights == 0) THROW_RANGE(env, where() + ": the plan was created with no weights");
         v[3] = field(3, "w", 0, weights - 1);
         v[4] = field(4, "rowsPer", 1, kMaxRow);
         v[5] = field(5, "K", 1, kMaxRow);
@@ -87,7 +93,7 @@ struct Decoder {
         v[2] = slot(2, "out");
         v[3] = field(3, "op", 0, U_COUNT - 1);
         const double param = code.data[8 * i + 4];
-        if (!std::isfinite(param)) THROW_RANGE(env, where() + " field 'param' must be finite");
+        if (!(std::fabs(param) <= FLT_MAX)) THROW_RANGE(env, where() + " field 'param' must be a finite float32");
         r.param = static_cast<float>(param);
         v[5] = field(5, "n", 1, kMaxRow);
         zero(6);
@@ -165,11 +171,14 @@ Napi::Value PlanCreate(const Napi::CallbackInfo& info) {
   c->externals = externals;
   c->perRow.resize(slots.length);
   for (int64_t s = 0; s < slots.length; s++) {
-    c->perRow[s] = integerAt(env, slots, s, ("planCreate: slots[" + std::to_string(s) + "]").c_str(), 1, kMaxRow);
+    const double v = slots.data[s];
+    if (!(v >= 1 && v <= static_cast<double>(kMaxRow)) || std::floor(v) != v) THROW_RANGE(env, "planCreate: slots[" + std::to_string(s) + "] must be an integer in [1, " + std::to_string(kMaxRow) + "]");
+    c->perRow[s] = static_cast<int64_t>(v);
   }
   c->weightK.assign(weights, 0);
   c->weightN.assign(weights, 0);
   Decoder d{env, code, *c, weights};
+  c->code.reserve(static_cast<size_t>(code.length / 8));
   for (d.i = 0; d.i < code.length / 8; d.i++) c->code.push_back(d.next());
   // An external slot some instruction writes is an output; it and every arena slot must be
   // written before they are read (their contents are not defined before: an async output is
@@ -289,9 +298,14 @@ void readExternals(const Napi::CallbackInfo& info, size_t i, const Plan& p, int6
     THROW_TYPE(env, what() + " must be an Array");
   }
   if (int64_t(length) != c.externals) THROW_RANGE(env, what() + " has " + std::to_string(length) + " entries but the plan has " + std::to_string(c.externals) + " external slots");
+  // Every entry is fetched before any array's memory is looked at: a getter on the array (or on
+  // Array.prototype, for a hole) runs JS, which could detach or shrink an array read before it.
+  std::vector<napi_value> values(static_cast<size_t>(c.externals));
   for (int64_t s = 0; s < c.externals; s++) {
-    napi_value v;
-    if (napi_get_element(env, arr, static_cast<uint32_t>(s), &v) != napi_ok) throw JsError(JsError::Error, entry(s) + " could not be read");
+    if (napi_get_element(env, arr, static_cast<uint32_t>(s), &values[s]) != napi_ok) throw JsError(JsError::Error, entry(s) + " could not be read");
+  }
+  for (int64_t s = 0; s < c.externals; s++) {
+    napi_value v = values[s];
     if (async && c.written[s]) {
       napi_valuetype type = napi_undefined;
       if (napi_typeof(env, v, &type) != napi_ok || (type != napi_null && type != napi_undefined)) THROW_TYPE(env, entry(s) + " is an output slot and must be null");

@@ -2,9 +2,10 @@
  * Fuzz cases for the raw native binding: every entry point with shapes that reach the kernels and
  * lengths one off, with arrays that are detached, over resizable buffers (shrunk or length-tracking),
  * over SharedArrayBuffers, overlapping one another or of the wrong type, junk in every number and
- * dims slot, and forged packed-weight objects. A call may return or throw an Error; it must never
- * crash the process, throw a non-Error, or write outside the arrays it was given (each array sits
- * between guard bytes that are checked after the call).
+ * dims or plan-code slot, and forged packed-weight and plan objects. A call may return or throw an
+ * Error (planRunAsync: or reject with one); it must never crash the process, throw a non-Error, or
+ * write outside the arrays it was given (each array sits between guard bytes that are checked
+ * after the call).
  */
 import fc from 'fast-check';
 
@@ -21,7 +22,8 @@ const lenAdj = fc.oneof({ weight: 20, arbitrary: fc.constant(0) }, { weight: 1, 
 const dimSize = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 9 }) }, { weight: 1, arbitrary: fc.constantFrom(16, 17, 31, 64, 300) });
 
 export const bindingCase = fc.record({
-  fn: fc.constantFrom('unary', 'unaryGrad', 'binary', 'reduce', 'softmax', 'softmaxGrad', 'gemm', 'gemm', 'packB', 'sgdStep', 'adamStep', 'setNumThreads'),
+  fn: fc.constantFrom('unary', 'unaryGrad', 'binary', 'reduce', 'softmax', 'softmaxGrad', 'gemm', 'gemm', 'packB', 'sgdStep', 'adamStep', 'setNumThreads',
+    'planCreate', 'planSetWeight', 'planRun', 'planRun', 'planRunAsync', 'planRunAsync'),
   m: dimSize, n: dimSize, k: dimSize, batch: fc.constantFrom(1, 1, 2, 3),
   op: fc.oneof({ weight: 20, arbitrary: fc.integer({ min: 0, max: 8 }) }, { weight: 1, arbitrary: fc.oneof(fc.integer({ min: 9, max: 14 }), junk) }),
   param: fc.oneof({ weight: 5, arbitrary: fc.double({ min: -3, max: 3 }) }, { weight: 1, arbitrary: fc.oneof(fc.double(), junk) }),
@@ -115,7 +117,34 @@ function packed(b, c, a) {
   }
 }
 
-/** Runs one case; returns null, or { kind: 'failure', why }. */
+/**
+ * A plan x[k] -> LINEAR (weight 0, epilogue op % 4 - 1) -> h[n] -> UNARY op -> y[n], its code
+ * and slots with the case's mutations; k and n at least 1.
+ */
+function planSpec(c) {
+  const k = Math.max(1, c.k), n = Math.max(1, c.n);
+  const op = typeof c.op === 'number' ? c.op : 0;
+  const code = dims([1, 0, 2, 0, 1, k, n, (op % 4) - 1, 2, 2, 1, op, typeof c.param === 'number' ? c.param : 0, n, 0, 0], c);
+  return { k, n, code, slots: new Float64Array([k, n, n]) };
+}
+
+/** The plan argument of a case: a valid plan (its weight set unless both trans), or a forged one. */
+function planArg(b, c, a, spec) {
+  const real = () => {
+    const plan = b.planCreate(new Float64Array([1, 0, 2, 0, 1, spec.k, spec.n, -1, 2, 2, 1, 0, 0, spec.n, 0, 0]), spec.slots, 2, 1);
+    if (!c.trans[0] || !c.trans[1]) b.planSetWeight(plan, 0, a.f32({ kind: 'plain', adj: 0 }, spec.n * spec.k), c.trans[1] ? a.f32({ kind: 'plain', adj: 0 }, spec.n) : null);
+    return plan;
+  };
+  switch (c.packed) {
+    case 'real-other': return b.packB(new Float32Array(4), new Float64Array(gemmValues({ m: 2, n: 2, k: 2, trans: [false, false] }, 1, 0)));
+    case 'forged': return { __nativePlan: 1 };
+    case 'forged-proto': return Object.create(real());
+    case 'number': return 7;
+    default: return real();
+  }
+}
+
+/** Runs one case; returns null, { kind: 'failure', why }, or a promise of either (planRunAsync). */
 export function runBindingCase(b, c) {
   const a = new Arena();
   const [A, B, C, D, E] = c.arrays;
@@ -161,12 +190,45 @@ export function runBindingCase(b, c) {
         b.setNumThreads(1);  // one core for the fuzz
       }
     }; break;
+    case 'planCreate': {
+      const s = planSpec(c);
+      call = () => b.planCreate(s.code, c.flag === true ? s.slots : dims([s.k, s.n, s.n], c), c.extraDims ? c.threads : 2, c.batch);
+      break;
+    }
+    case 'planSetWeight': {
+      const s = planSpec(c);
+      call = () => b.planSetWeight(planArg(b, c, a, s), c.extraDims ? c.threads : c.batch - 1, a.f32(A, s.n * s.k), c.flag === true ? a.f32(B, s.n) : null);
+      break;
+    }
+    case 'planRun': {
+      const s = planSpec(c), batch = c.extraDims ? c.threads : c.batch;
+      call = () => b.planRun(planArg(b, c, a, s), c.extraDims ? [a.f32(A, c.batch * s.k)] : [a.f32(A, c.batch * s.k), a.f32(B, c.batch * s.n)], batch);
+      break;
+    }
+    case 'planRunAsync': {
+      const s = planSpec(c), batch = c.extraDims ? c.threads : c.batch;
+      call = () => b.planRunAsync(planArg(b, c, a, s), [a.f32(A, c.batch * s.k), c.flag === true ? a.f32(B, c.batch * s.n) : null], batch);
+      break;
+    }
     default: throw new Error(`unknown binding function ${c.fn}`);
   }
+  let result;
   try {
-    call();
+    result = call();
   } catch (e) {
     if (!(e instanceof Error)) return { kind: 'failure', why: `${c.fn} threw a non-Error: ${String(e)}` };
+  }
+  if (c.fn === 'planRunAsync' && result) {
+    const s = planSpec(c);
+    return result.then(
+      (out) => {
+        const breach = a.breach();
+        if (breach) return { kind: 'failure', why: `${c.fn} ${breach}` };
+        const ok = Array.isArray(out) && out.length === 1 && out[0] instanceof Float32Array && out[0].length === c.batch * s.n;
+        return ok ? null : { kind: 'failure', why: `${c.fn} resolved to ${String(out)}` };
+      },
+      (e) => (e instanceof Error ? null : { kind: 'failure', why: `${c.fn} rejected with a non-Error: ${String(e)}` }),
+    );
   }
   const breach = a.breach();
   return breach ? { kind: 'failure', why: `${c.fn} ${breach}` } : null;

@@ -57,7 +57,8 @@ for (let chunk = Math.floor(first / CHUNK); chunk * CHUNK < first + count; chunk
     if (i < first || i >= first + count) continue;
     if (trace) writeSync(1, `case ${i}: ${describe(cases[j])}\n`);
     if (i === crashAt) process.kill(process.pid, 'SIGKILL');  // a crash that leaves no core file
-    const r = run(cases[j]);
+    let r = run(cases[j]);
+    if (r && typeof r.then === 'function') r = await r;  // planRunAsync: settled before the next case
     done++;
     if (!r) continue;
     if (r.kind === 'known') known[r.why] = (known[r.why] ?? 0) + 1;

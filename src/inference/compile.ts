@@ -115,9 +115,10 @@ export function compile(rec: Recording, labels: Map<Tensor, string>): Program {
   const values = rec.values;
   const first = values[rec.inputs[0]];
   const batch0 = first !== undefined && first.shape.length > 0 ? first.shape[0] : -1;
+  // a plan's slots hold at least one float per row: an empty layer is replayed eagerly
   const batched = (id: number) => {
     const v = values[id];
-    return v.dtype === float32 && v.shape.length >= 1 && v.shape[0] === batch0 && batch0 > 0;
+    return v.dtype === float32 && v.shape.length >= 1 && v.shape[0] === batch0 && batch0 > 0 && v.shape.every((d) => d > 0);
   };
   const perRow = (id: number) => values[id].shape.slice(1).reduce((p, s) => p * s, 1);
 
@@ -151,7 +152,7 @@ export function compile(rec: Recording, labels: Map<Tensor, string>): Program {
       if (s.args.length !== 1 || m._hasHooks()) return null;
       const name = m._get_name();
       const u = moduleUnary(m);
-      if (u) return { op: 'unary', x, out, u: u[0], param: u[1] };
+      if (u && fitsFloat32(u[1])) return { op: 'unary', x, out, u: u[0], param: u[1] };
       if (name === 'Linear') return linearForm(x, out, (m as unknown as { weight: Tensor }).weight, (m as unknown as { bias: Tensor | null }).bias);
       if (name === 'Softmax' || name === 'LogSoftmax') return lastDim((m as unknown as { dim: number | null }).dim, x) ? { op: 'softmax', x, out, log: name === 'LogSoftmax' } : null;
       if (IDENTITY_MODULES.has(name)) {
@@ -165,6 +166,7 @@ export function compile(rec: Recording, labels: Map<Tensor, string>): Program {
       return a.weight instanceof Tensor && (a.bias === null || a.bias instanceof Tensor) ? linearForm(x, out, a.weight, a.bias) : null;
     }
     const u = callUnary(s.name, a);
+    if (u && !fitsFloat32(u[1])) return null;
     if (u) return s.names.length === 1 || Object.keys(a).every((k) => k === 'input' || k === 'self' || k === 'inplace' || k === 'approximate' || k === 'negative_slope' || k === 'alpha' || k === 'beta' || k === 'threshold' || k === 'scale' || k === 'input_scale')
       ? { op: 'unary', x, out, u: u[0], param: u[1] } : null;
     if (s.name === 'softmax' || s.name === 'log_softmax') {
@@ -342,6 +344,11 @@ const outputIdsOf = (rec: Recording) => {
 
 /** The GEMM epilogues every executor applies (tests check them against the addon's list) with the unfused kernel's bits (unary_ops.def's flag). */
 export const EPILOGUES = new Set<UnaryOp>(['relu', 'sigmoid', 'tanh', 'gelu', 'silu', 'hardswish']);
+
+/** A parameter the kernels take as a float32 (finite there too). */
+function fitsFloat32(v: number): boolean {
+  return Number.isFinite(Math.fround(v));
+}
 
 function contiguous(t: Tensor): boolean {
   let expected = 1;

@@ -200,8 +200,9 @@ static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_
 // its rows, B rows read with column masks); a 12-row tail of A is packed (cheap).
 static bool gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1, float* ws) {
   if (g.transB) return false;
-  const int64_t m = r1 - r0, n = c1 - c0, K = g.K;
-  if (m * n * K > DIRECT_MACS || K * MR > MC * KC) return false;
+  // decided by the whole product, as the driver's paths are (results independent of the thread split)
+  const int64_t K = g.K;
+  if (g.M * g.N * K > DIRECT_MACS || K * MR > MC * KC) return false;
   const int64_t rs = g.transA ? 1 : g.lda, cs = g.transA ? g.lda : 1;
   const bool transc = epi_is_transcendental(g.epilogue);
   for (int64_t i = r0; i < r1; i += MR) {

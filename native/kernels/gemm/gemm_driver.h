@@ -122,7 +122,10 @@ static int64_t workspace_floats() {
 static void gemm_block_impl(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1, float* ws) {
   if (r0 >= r1 || c0 >= c1) return;
   if (g.K == 0 || g.alpha == 0.0f) return gemm_scale(g, r0, r1, c0, c1);
-  const int64_t m = r1 - r0, n = c1 - c0;
+  // Paths are chosen by the whole product, never by this block: a block of a threaded split then
+  // runs the arithmetic the single-threaded call runs, so results do not depend on the thread count
+  // (a narrow last column block once took the row kernels while the whole product was packed).
+  const int64_t m = g.M, n = g.N;
   if (g.Bp) {
     if (c0 % NR == 0) {
       // With at most two panels of columns (a classifier head), packing A (m·K floats) costs about
