@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // examples import the package by name; under test they run on these sources, as the tests do
+  resolve: { alias: [{ find: /^kindling$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }] },
   test: {
     include: ['tests/**/*.test.ts'],
     // forks: a crash in native code kills one file's process, not the whole run.

@@ -18,3 +18,4 @@ export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as jit from './inference/jit.js';
 export * as utils from './utils/index.js';
+export * as serve from './serve/index.js';

@@ -10,7 +10,7 @@ export const MODELS = {
 };
 
 // PyTorch's default Linear init (uniform ±1/√fan_in), seeded per layer.
-function weights(model) {
+export function weights(model) {
   const { layers } = MODELS[model], out = {};
   for (let i = 0; i + 1 < layers.length; i++) {
     const fin = layers[i], fout = layers[i + 1], bound = 1 / Math.sqrt(fin);

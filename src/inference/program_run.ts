@@ -94,13 +94,18 @@ export class ProgramRunner {
 
   async runAsync(inputs: readonly Tensor[]): Promise<unknown> {
     const batch = this.batchOf(inputs);
+    const d = this.direct, binding = activeBinding();
+    if (d !== null && binding !== null && (this.eagerAtOtherBatches === null || batch === this.program.batch0)) {
+      // planRunAsync copies the input before it returns: no copy of our own
+      const [out] = await d.runner.runNativeAsync(binding, [data(inputs[0]) as Float32Array], batch);
+      return new Tensor(out, [batch, ...d.outRest], float32);
+    }
     // from here on the caller may change or drop its inputs: work on copies
     const own = inputs.map((x) => x.clone());
     if (this.eagerAtOtherBatches && batch !== this.program.batch0) {
       await turn();
       return no_grad(() => this.eagerAtOtherBatches!(...own));
     }
-    const binding = activeBinding();
     const env = this.start(own);
     for (const it of this.program.items) {
       if (it.kind === 'eager') {
