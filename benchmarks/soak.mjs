@@ -133,7 +133,7 @@ const asyncServing = await asyncPhase(`forwardAsync (traced, batch 1, ${IN_FLIGH
 // DynamicBatcher: the concurrent requests coalesce into batches of up to maxBatchSize
 const phases = [inference, training, asyncServing];
 if (typeof torch.serve?.DynamicBatcher === 'function') {
-  const opts = { maxBatchSize: 64, maxDelayMs: 1, maxQueue: 1024 };
+  const opts = { maxBatchSize: 64, maxDelayMs: 0, maxQueue: 1024 };
   const batcher = new torch.serve.DynamicBatcher(traced, opts);
   const batched = await asyncPhase(`DynamicBatcher.run (batch 1, ${IN_FLIGHT} outstanding)`,
     requests, IN_FLIGHT, (i) => batcher.run(inputs[i % inputs.length].clone()).then(checked(i)));
