@@ -108,6 +108,7 @@ function callUnary(name: string, a: Record<string, unknown>): [UnaryOp, number] 
   }
 }
 
+const UNARY_PARAMS = new Set(['input', 'self', 'inplace', 'approximate', 'negative_slope', 'alpha', 'beta', 'threshold', 'scale', 'input_scale']);
 const VIEW_CALLS = new Set(['view', 'reshape', 'flatten', 'contiguous', 'squeeze', 'unsqueeze', 'view_as', 'reshape_as', 'detach', 'clone', 'unflatten']);
 const IDENTITY_MODULES = new Set(['Identity', 'Dropout', 'AlphaDropout', 'FeatureAlphaDropout', 'Dropout1d', 'Dropout2d', 'Dropout3d']);
 
@@ -167,8 +168,8 @@ export function compile(rec: Recording, labels: Map<Tensor, string>): Program {
     }
     const u = callUnary(s.name, a);
     if (u && !fitsFloat32(u[1])) return null;
-    if (u) return s.names.length === 1 || Object.keys(a).every((k) => k === 'input' || k === 'self' || k === 'inplace' || k === 'approximate' || k === 'negative_slope' || k === 'alpha' || k === 'beta' || k === 'threshold' || k === 'scale' || k === 'input_scale')
-      ? { op: 'unary', x, out, u: u[0], param: u[1] } : null;
+    // only the parameters callUnary read (anything else, an `out=` say, is replayed eagerly)
+    if (u) return s.names.every((k) => UNARY_PARAMS.has(k)) ? { op: 'unary', x, out, u: u[0], param: u[1] } : null;
     if (s.name === 'softmax' || s.name === 'log_softmax') {
       return lastDim(a.dim as number | null, x) && a.dtype == null ? { op: 'softmax', x, out, log: s.name === 'log_softmax' } : null;
     }
