@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBinding, type NativeBinding, type NativePlan } from '../src/backend/native/binding.js';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { runNode, type ChildResult } from './helpers/child.js';
+import { runNode, terminatingWorkers, type ChildResult } from './helpers/child.js';
 import { rand } from './helpers/random.js';
 import { throws } from './helpers/throws.js';
 
@@ -427,10 +427,7 @@ function makePlan(b) {
 
 // Workers keep up to 32 planRunAsync calls in flight (batches up to 512, weights set again now and
 // then) and are terminated at random points, for up to `ms` milliseconds; prints how many.
-const terminateAsync = `
-const { Worker } = require('node:worker_threads');
-const [path, ms] = [process.argv[1], Number(process.argv[2])];
-const code = \`
+const terminateAsync = terminatingWorkers(`
 const { parentPort, workerData } = require('node:worker_threads');
 const b = require(workerData.path);
 ${childPlan}
@@ -443,20 +440,7 @@ function one() {
 }
 for (let i = 0; i < 32; i++) one();
 parentPort.postMessage('ready');
-\`;
-const end = Date.now() + ms;
-let n = 0;
-function next() {
-  if (Date.now() > end) return console.log('terminated ' + n);
-  const w = new Worker(code, { eval: true, workerData: { path } });
-  const stop = () => w.terminate().then(() => { n++; next(); });
-  // every fourth worker is terminated while it may still be loading the addon or creating the plan
-  if (n % 4 === 3) setTimeout(stop, Math.random() * 10);
-  else w.once('message', () => setTimeout(stop, Math.random() * 6));
-  w.once('error', (e) => { console.error(e); process.exit(3); });
-}
-next();
-`;
+`, 6);
 
 // The main thread and a worker each put many runs in flight; the process exits with code 7 at a
 // random point while they are queued, running or being settled.

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadBinding } from '../src/backend/native/binding.js';
-import { runNode } from './helpers/child.js';
+import { runNode, terminatingWorkers } from './helpers/child.js';
 
 const loaded = loadBinding();
 
@@ -18,10 +18,7 @@ function addonPath(): string {
 
 // Terminates workers at random points of a loop over packB, pre-packed and plain GEMMs, for up to
 // `ms` milliseconds; prints how many were terminated.
-const terminateLoop = `
-const { Worker } = require('node:worker_threads');
-const [path, ms] = [process.argv[1], Number(process.argv[2])];
-const code = \`
+const terminateLoop = terminatingWorkers(`
 const { parentPort, workerData } = require('node:worker_threads');
 const b = require(workerData.path);
 const n = 160;
@@ -33,20 +30,7 @@ for (let i = 0; ; i++) {
   if (i % 3 === 0) p = b.packB(B, dims);
   b.gemm(A, B, C, null, dims, i % 2 ? p : null);
 }
-\`;
-const end = Date.now() + ms;
-let n = 0;
-function next() {
-  if (Date.now() > end) return console.log('terminated ' + n);
-  const w = new Worker(code, { eval: true, workerData: { path } });
-  const stop = () => w.terminate().then(() => { n++; next(); });
-  // every fourth worker is terminated while it may still be loading the addon
-  if (n % 4 === 3) setTimeout(stop, Math.random() * 10);
-  else w.once('message', () => setTimeout(stop, Math.random() * 4));
-  w.once('error', (e) => { console.error(e); process.exit(3); });
-}
-next();
-`;
+`, 4);
 
 // Starts two workers in GEMM loops (one large enough to use the pool) and exits the process from
 // the main thread while they, and the main thread's own GEMM, are in flight.

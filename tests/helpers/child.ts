@@ -24,3 +24,29 @@ export function runNode(code: string, args: string[], timeoutMs = 20_000, env: N
     });
   });
 }
+
+/**
+ * A child script (for runNode, with the addon's path and a duration in ms as arguments) that starts
+ * workers running `workerCode` one after another and terminates each at a random point until the
+ * time is up, then prints `terminated N`. A worker posts a message once its work is under way; it
+ * is stopped up to `maxDelayMs` after that, and every fourth one without waiting for it (it may
+ * still be loading the addon).
+ */
+export function terminatingWorkers(workerCode: string, maxDelayMs: number): string {
+  return `
+const { Worker } = require('node:worker_threads');
+const [path, ms] = [process.argv[1], Number(process.argv[2])];
+const code = ${JSON.stringify(workerCode)};
+const end = Date.now() + ms;
+let n = 0;
+function next() {
+  if (Date.now() > end) return console.log('terminated ' + n);
+  const w = new Worker(code, { eval: true, workerData: { path } });
+  const stop = () => w.terminate().then(() => { n++; next(); });
+  if (n % 4 === 3) setTimeout(stop, Math.random() * 10);
+  else w.once('message', () => setTimeout(stop, Math.random() * ${maxDelayMs}));
+  w.once('error', (e) => { console.error(e); process.exit(3); });
+}
+next();
+`;
+}
