@@ -13,7 +13,8 @@ import { Tensor } from '../tensor.js';
 import { float32 } from '../dtype.js';
 import { Module } from '../nn/module.js';
 import type { UnaryOp } from '../backend/contract.js';
-import { Ref, type Recording, type Step, type Value } from './record.js';
+import { isContiguousLayout } from '../ops/util.js';
+import { mapLeaves, Ref, type Recording, type Step, type Value } from './record.js';
 
 export type Instr =
   | { op: 'linear'; x: number; out: number; w: number; rowsPer: number; K: number; N: number; act: UnaryOp | null }
@@ -195,8 +196,8 @@ export function compile(rec: Recording, labels: Map<Tensor, string>): Program {
   function linearForm(x: number, out: number, w: Tensor, b: Tensor | null): Form | null {
     if (w.dtype !== float32 || w.ndim !== 2 || values[x].shape.length < 2) return null;
     const [N, K] = w.shape;
-    if (values[x].shape[values[x].shape.length - 1] !== K || !contiguous(w)) return null;
-    if (b !== null && (b.dtype !== float32 || b.ndim !== 1 || b.shape[0] !== N || !contiguous(b))) return null;
+    if (values[x].shape[values[x].shape.length - 1] !== K || !isContiguousLayout(w)) return null;
+    if (b !== null && (b.dtype !== float32 || b.ndim !== 1 || b.shape[0] !== N || !isContiguousLayout(b))) return null;
     return { op: 'linear', x, out, weight: { w, b, K, N, label: labels.get(w) ?? 'weight' } };
   }
 
@@ -332,16 +333,12 @@ export function compile(rec: Recording, labels: Map<Tensor, string>): Program {
   return { recording: rec, items, batch0 };
 }
 
-const outputIdsOf = (rec: Recording) => {
+/** Values the forward returns. */
+function outputIdsOf(rec: Recording): Set<number> {
   const ids = new Set<number>();
-  const walk = (a: unknown) => {
-    if (a instanceof Ref) ids.add(a.id);
-    else if (Array.isArray(a)) a.forEach(walk);
-    else if (a && typeof a === 'object' && !(a instanceof Tensor)) Object.values(a).forEach(walk);
-  };
-  walk(rec.output);
+  mapLeaves(rec.output, (x) => x instanceof Ref && ids.add(x.id));
   return ids;
-};
+}
 
 /** The GEMM epilogues every executor applies (tests check them against the addon's list) with the unfused kernel's bits (unary_ops.def's flag). */
 export const EPILOGUES = new Set<UnaryOp>(['relu', 'sigmoid', 'tanh', 'gelu', 'silu', 'hardswish']);
@@ -349,15 +346,6 @@ export const EPILOGUES = new Set<UnaryOp>(['relu', 'sigmoid', 'tanh', 'gelu', 's
 /** A parameter the kernels take as a float32 (finite there too). */
 function fitsFloat32(v: number): boolean {
   return Number.isFinite(Math.fround(v));
-}
-
-function contiguous(t: Tensor): boolean {
-  let expected = 1;
-  for (let i = t.ndim - 1; i >= 0; i--) {
-    if (t.shape[i] !== 1 && t._strides[i] !== expected) return false;
-    expected *= t.shape[i];
-  }
-  return true;
 }
 
 function shapeText(v: Value): string {

@@ -8,7 +8,7 @@ import { activeBinding } from '../backend/index.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { newArrayForOverwrite } from '../memory.js';
 import { data } from '../ops/util.js';
-import { Ref, mapTensors, type Value } from './record.js';
+import { Ref, mapLeaves, mapTensors, type Value } from './record.js';
 import type { Program, Segment } from './compile.js';
 import { SegmentRunner } from './segment_run.js';
 
@@ -187,20 +187,9 @@ function sameRest(shape: readonly number[], rest: readonly number[]): boolean {
 /** Sizes given as lists (view, reshape, expand and the creation functions). */
 const SIZE_PARAMS = new Set(['size', 'shape', 'sizes']);
 
+/** A template with each Ref replaced by this call's tensor for it (constants kept). */
 function instantiate(a: unknown, env: Map<number, Tensor>): unknown {
-  if (a instanceof Ref) return env.get(a.id);
-  if (a instanceof Tensor) return a;
-  if (Array.isArray(a)) {
-    const out: unknown[] = a.map((x) => instantiate(x, env));
-    for (const k of Object.keys(a)) if (!/^\d+$/.test(k)) (out as unknown as Record<string, unknown>)[k] = instantiate((a as unknown as Record<string, unknown>)[k], env);
-    return out;
-  }
-  if (a && typeof a === 'object' && Object.getPrototypeOf(a) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(a)) out[k] = instantiate(v, env);
-    return out;
-  }
-  return a;
+  return mapLeaves(a, (x) => (x instanceof Ref ? env.get(x.id) : x));
 }
 
 /**

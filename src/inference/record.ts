@@ -169,9 +169,7 @@ export function registerLibraryModules(classes: Iterable<unknown>): void {
 }
 
 function collectTensors(a: unknown, into: Set<Tensor>): void {
-  if (a instanceof Tensor) into.add(a);
-  else if (Array.isArray(a)) for (const x of a) collectTensors(x, into);
-  else if (isPlainObject(a)) for (const x of Object.values(a)) collectTensors(x, into);
+  mapTensors(a, (t) => into.add(t));
 }
 
 function isPlainObject(a: unknown): a is Record<string, unknown> {
@@ -180,21 +178,28 @@ function isPlainObject(a: unknown): a is Record<string, unknown> {
   return p === Object.prototype || p === null;
 }
 
-/** `a` with every tensor replaced by f(tensor), through arrays (keeping extra properties) and plain objects. */
-export function mapTensors(a: unknown, f: (t: Tensor) => unknown): unknown {
-  if (a instanceof Tensor) return f(a);
+/**
+ * `a` with each leaf replaced by f(leaf), through arrays (keeping extra properties, as named
+ * results have) and plain objects. Leaves are tensors and Refs; anything else is kept.
+ */
+export function mapLeaves(a: unknown, f: (leaf: Tensor | Ref) => unknown): unknown {
+  if (a instanceof Tensor || a instanceof Ref) return f(a);
   if (Array.isArray(a)) {
-    const out: unknown[] = a.map((x) => mapTensors(x, f));
-    // named results (values, indices) keep their names
-    for (const k of Object.keys(a)) if (!/^\d+$/.test(k)) (out as unknown as Record<string, unknown>)[k] = mapTensors((a as unknown as Record<string, unknown>)[k], f);
+    const out: unknown[] = a.map((x) => mapLeaves(x, f));
+    for (const k of Object.keys(a)) if (!/^\d+$/.test(k)) (out as unknown as Record<string, unknown>)[k] = mapLeaves((a as unknown as Record<string, unknown>)[k], f);
     return out;
   }
   if (isPlainObject(a)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(a)) out[k] = mapTensors(v, f);
+    for (const [k, v] of Object.entries(a)) out[k] = mapLeaves(v, f);
     return out;
   }
   return a;
+}
+
+/** `a` with every tensor replaced by f(tensor) (mapLeaves, Refs kept). */
+export function mapTensors(a: unknown, f: (t: Tensor) => unknown): unknown {
+  return mapLeaves(a, (x) => (x instanceof Tensor ? f(x) : x));
 }
 
 /** Runs `forward` on `inputs` under no_grad and records it. */

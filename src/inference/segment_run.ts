@@ -6,8 +6,8 @@
  */
 import type { DataArray, FloatArray } from '../backend/contract.js';
 import { K } from '../backend/index.js';
+import { data } from '../ops/util.js';
 import type { NativeBinding, NativePlan } from '../backend/native/binding.js';
-import type { Tensor } from '../tensor.js';
 import { BINARY_CODES, type Instr, type Segment, type Weight } from './compile.js';
 
 const OPCODES = { linear: 1, unary: 2, softmax: 3, binary: 4, copy: 5 } as const;
@@ -70,7 +70,7 @@ export class SegmentRunner {
     this.seg.weights.forEach((w, i) => {
       const p = this.packed[i];
       if (this.stale(w, p)) {
-        b.planSetWeight(this.plan!, i, contiguousData(w.w), w.b ? contiguousData(w.b) : null);
+        b.planSetWeight(this.plan!, i, data(w.w) as Float32Array, w.b ? (data(w.b) as Float32Array) : null);
         p.wData = w.w._storage.data;
         p.wVersion = w.w._storage.version;
         p.bData = w.b ? w.b._storage.data : null;
@@ -108,7 +108,7 @@ function runInstr(ins: Instr, slot: (s: number) => Float32Array, batch: number, 
       const w = weights[ins.w];
       const M = batch * ins.rowsPer;
       if (M === 0) return;
-      const bias = w.b ? (contiguousData(w.b) as FloatArray) : null;
+      const bias = w.b ? (data(w.b) as FloatArray) : null;
       K.gemm({
         transA: false, transB: true, M, N: ins.N, K: ins.K, alpha: 1, beta: 0, bias,
         A: slot(ins.x), aOffset: 0, lda: ins.K, B: w.w._storage.data as FloatArray, bOffset: w.w._offset, ldb: ins.K,
@@ -158,11 +158,4 @@ function encode(code: Instr[], unaryOps: Readonly<Record<string, number>>): Floa
     }
   });
   return out;
-}
-
-/** A float32 tensor's elements in order (zero-copy when contiguous, which compile.ts requires of weights). */
-function contiguousData(t: Tensor): Float32Array {
-  const d = t._storage.data as Float32Array;
-  const n = t.numel();
-  return t._offset === 0 && d.length === n ? d : d.subarray(t._offset, t._offset + n);
 }
