@@ -9,6 +9,9 @@ export default defineConfig({
     // forks: a crash in native code kills one file's process, not the whole run.
     pool: 'forks',
     testTimeout: 60000,
+    // memory the engine gives back for reuse is filled with NaN first: a tensor that still used it
+    // would show NaN in its values, and the tests comparing values would fail
+    env: { KINDLING_POISON_RECLAIMED: '1' },
     // every file: counts native kernel calls and checks it leaves the backend it found; the run
     // then prints the total ("native kernel calls: N")
     setupFiles: ['tests/setup/backend-guard.ts'],

@@ -7,6 +7,7 @@ import { sizeStr, shapesEqual } from '../shape.js';
 import { AccumulateGrad, Node } from './node.js';
 import { set_grad_enabled } from './grad_mode.js';
 import { sumToShape, addGrads, describeTensor } from './helpers.js';
+import { Recycler } from './recycle.js';
 
 const FREED_MSG =
   'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). ' +
@@ -94,6 +95,9 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   const ready: Node[] = [];
   for (const n of new Set(rootNodes)) if (deps.get(n) === 0 && (!needed || needed.has(n))) ready.push(n);
   const visited: Node[] = [];
+  // With a graph of the backward itself (create_graph), gradients are graph values users can reach:
+  // nothing is recycled then.
+  const bin = opts.create_graph ? null : new Recycler();
 
   set_grad_enabled(opts.create_graph, () => {
     while (ready.length) {
@@ -104,11 +108,18 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       const slot = opts.capture?.get(node);
       if (slot !== undefined) {
         const c = opts.captured!;
-        c[slot] = c[slot] ? addGrads(c[slot]!, g) : g;
+        if (c[slot]) c[slot] = addGrads(c[slot]!, g);
+        else {
+          c[slot] = g;
+          bin?.escape(g);
+        }
       }
       const input = opts.inputs?.get(node);
       if (node instanceof AccumulateGrad) {
-        if (!opts.capture && (!opts.inputs || input)) accumulate(node.variable, g, opts.create_graph, taken);
+        if (!opts.capture && (!opts.inputs || input)) {
+          if (accumulate(node.variable, g, opts.create_graph, taken)) bin?.escape(g);
+        }
+        bin?.drop(g);
         continue;
       }
       // a non-leaf input gets its .grad as retain_grad() would give it (once if both)
@@ -117,16 +128,28 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       if (!node.fn || node.freed) throw new Error(FREED_MSG);
       checkSaved(node);
       const needs = node.next.map((n) => n !== null && (!needed || needed.has(n)));
-      const inGrads = node.fn(g, needs);
+      const fn = node.fn;
+      const inGrads = bin ? bin.run(() => fn(g, needs)) : fn(g, needs);
       for (let i = 0; i < node.next.length; i++) {
         const nx = node.next[i];
         if (!nx) continue;
         let gi = needs[i] ? inGrads[i] : null;
         if (gi) {
           const shape = node.inputShapes[i];
-          if (!shapesEqual(gi.shape, shape)) gi = sumToShape(gi, shape);
+          if (!shapesEqual(gi.shape, shape)) {
+            const whole = gi;
+            gi = bin ? bin.run(() => sumToShape(whole, shape)) : sumToShape(whole, shape);
+          }
           const prev = grads.get(nx);
-          grads.set(nx, prev ? addGrads(prev, gi) : gi);
+          if (prev) {
+            const sum = bin ? bin.run(() => addGrads(prev, gi!)) : addGrads(prev, gi);
+            grads.set(nx, sum);
+            bin?.hold(sum);
+            bin?.drop(prev);
+          } else {
+            grads.set(nx, gi);
+            bin?.hold(gi);
+          }
         }
         const d = deps.get(nx)! - 1;
         deps.set(nx, d);
@@ -135,6 +158,8 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
           else propagateNone(nx, deps, ready, grads);
         }
       }
+      bin?.settle();
+      bin?.drop(g);
     }
   });
   if (!opts.retain_graph) {
@@ -179,11 +204,12 @@ function checkSaved(node: Node): void {
 
 /**
  * `.grad` accumulates with +=, so a tensor used twice (or two backward calls) sums correctly.
+ * Returns whether the leaf adopted `g` itself as its .grad.
  * A first gradient is adopted without a copy when nothing else can see its memory (PyTorch's
  * AccumulateGrad steals a gradient nobody else references the same way): `taken` is given only
  * for leaves (AccumulateGrad), never for retain_grad() tensors whose gradient flows on.
  */
-function accumulate(variable: Tensor, g: Tensor, createGraph: boolean, taken?: Set<Storage>): void {
+function accumulate(variable: Tensor, g: Tensor, createGraph: boolean, taken?: Set<Storage>): boolean {
   if (!shapesEqual(g.shape, variable.shape)) {
     throw new RangeError(`Function AccumulateGrad returned an invalid gradient - got ${sizeStr(g.shape)} but expected shape compatible with ${sizeStr(variable.shape)}`);
   }
@@ -193,12 +219,14 @@ function accumulate(variable: Tensor, g: Tensor, createGraph: boolean, taken?: S
     else if (taken && adoptable(g, taken)) {
       taken.add(g._storage);
       variable.grad = g.detach();
+      return true;
     } else variable.grad = g.detach().clone();
   } else if (createGraph) {
     variable.grad = variable.grad.add(g);
   } else {
     variable.grad.add_(g.detach());
   }
+  return false;
 }
 
 /**
