@@ -22,7 +22,7 @@ import * as A from './autograd/api.js';
 import * as T from './torch_functions.js';
 import * as M from './tensor_methods.js';
 import { METHOD, type MethodArgs } from './python.js';
-import { own } from './memory.js';
+import { own, reclaim } from './memory.js';
 import { traceHook } from './inference/hook.js';
 import type { DimArg } from './ops/util.js';
 
@@ -69,8 +69,14 @@ export class Tensor {
   readonly _offset: number;
   readonly _storage: Storage;
   readonly dtype: DType;
-  grad: Tensor | null = null;
   grad_fn: Node | null = null;
+  private _gradValue: Tensor | null = null;
+  /**
+   * Whether code outside the engine and the fused optimizers may hold .grad's tensor: set by
+   * reading or assigning `.grad`. An unseen gradient goes back to the memory pool when zero_grad
+   * drops it (_dropGrad), so the next backward writes warm memory (docs/memory.md).
+   */
+  private _gradSeen = false;
   /** The tensor this one is a view of (for in-place checks); null for a tensor owning its storage. */
   _base: Tensor | null = null;
   private _requires_grad = false;
@@ -86,6 +92,31 @@ export class Tensor {
   }
 
   // ---- metadata ------------------------------------------------------------------------------
+
+  get grad(): Tensor | null {
+    const g = this._gradValue;
+    if (g !== null) this._gradSeen = true;
+    return g;
+  }
+  set grad(g: Tensor | null) {
+    this._gradValue = g;
+    this._gradSeen = true;
+  }
+  /** Internal: .grad for the engine and the fused optimizers, which keep no reference to it. */
+  _gradUnseen(): Tensor | null {
+    return this._gradValue;
+  }
+  /** Internal: the engine sets a gradient only it has made (adopted or a fresh copy). */
+  _setGradUnseen(g: Tensor): void {
+    this._gradValue = g;
+    this._gradSeen = false;
+  }
+  /** Internal: zero_grad(set_to_none): .grad becomes null, its memory reused if nothing saw it. */
+  _dropGrad(): void {
+    const g = this._gradValue;
+    this._gradValue = null;
+    if (g !== null && !this._gradSeen && !g._storage.shared) reclaim(g._storage.data);
+  }
 
   get requires_grad(): boolean {
     return this._requires_grad;

@@ -214,17 +214,18 @@ function accumulate(variable: Tensor, g: Tensor, createGraph: boolean, taken?: S
     throw new RangeError(`Function AccumulateGrad returned an invalid gradient - got ${sizeStr(g.shape)} but expected shape compatible with ${sizeStr(variable.shape)}`);
   }
   if (g.dtype !== variable.dtype) g = g.to(variable.dtype);
-  if (variable.grad === null) {
+  const current = variable._gradUnseen();
+  if (current === null) {
     if (createGraph) variable.grad = g;
     else if (taken && adoptable(g, taken)) {
       taken.add(g._storage);
-      variable.grad = g.detach();
+      variable._setGradUnseen(g.detach());
       return true;
-    } else variable.grad = g.detach().clone();
+    } else variable._setGradUnseen(g.detach().clone());
   } else if (createGraph) {
-    variable.grad = variable.grad.add(g);
+    variable.grad = current.add(g);
   } else {
-    variable.grad.add_(g.detach());
+    current.add_(g.detach());
   }
   return false;
 }

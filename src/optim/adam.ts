@@ -76,7 +76,9 @@ export class Adam extends Optimizer<AdamGroup> {
 export function adamGroupStep(states: Map<Tensor, ParamState>, group: AdamGroup, decoupled: boolean): void {
   const { lr, betas, eps, weight_decay, amsgrad, maximize } = group;
   for (const p of group.params) {
-    if (p.grad === null) continue;
+    // the fused kernel keeps no reference to the gradient; the ops' update may (p.grad marks it seen)
+    const g = p._gradUnseen();
+    if (g === null) continue;
     let state = states.get(p);
     if (state === undefined || Object.keys(state).length === 0) {
       state = { step: stepTensor(), exp_avg: zeros_like(p), exp_avg_sq: zeros_like(p) };
@@ -86,8 +88,8 @@ export function adamGroupStep(states: Map<Tensor, ParamState>, group: AdamGroup,
     if (group.capturable) throw new Error('If capturable=True, params and state_steps must be CUDA tensors.');
     const step = (state.step as Tensor).add_(1).item();
     const m = state.exp_avg as Tensor, v = state.exp_avg_sq as Tensor, vmax = amsgrad ? (state.max_exp_avg_sq as Tensor) : null;
-    if (fusable(p, vmax === null ? [p.grad, m, v] : [p.grad, m, v, vmax])) {
-      K.adamStep(floats(p), floats(p.grad), floats(m), floats(v), vmax === null ? null : floats(vmax), p.numel(), {
+    if (fusable(p, vmax === null ? [g, m, v] : [g, m, v, vmax])) {
+      K.adamStep(floats(p), floats(g), floats(m), floats(v), vmax === null ? null : floats(vmax), p.numel(), {
         lr, beta1: betas[0], beta2: betas[1], eps, weight_decay, step, maximize, decoupled,
       });
       // versions advance as the ops' would: AdamW's mul_ and every addcdiv_, the moments' mul_ and add_, the max's copy_
@@ -96,7 +98,7 @@ export function adamGroupStep(states: Map<Tensor, ParamState>, group: AdamGroup,
       bumpVersion(v, 2);
       if (vmax !== null) bumpVersion(vmax, 1);
     } else {
-      adamUpdate(p, p.grad, m, v, vmax, step, lr, betas[0], betas[1], eps, weight_decay, maximize, decoupled);
+      adamUpdate(p, p.grad!, m, v, vmax, step, lr, betas[0], betas[1], eps, weight_decay, maximize, decoupled);
     }
   }
 }

@@ -113,14 +113,15 @@ export class Optimizer<G extends ParamGroup = ParamGroup> {
     const toNone = bindUntyped('zero_grad', [set_to_none], ['set_to_none'])[0] ?? true;
     for (const g of this.param_groups) {
       for (const p of g.params) {
-        if (p.grad === null) continue;
+        const grad = p._gradUnseen();
+        if (grad === null) continue;
         if (toNone) {
-          p.grad = null;
+          p._dropGrad();
           continue;
         }
-        if (p.grad.grad_fn !== null) p.grad.detach_();
-        else p.grad.requires_grad_(false);
-        p.grad.zero_();
+        if (grad.grad_fn !== null) grad.detach_();
+        else grad.requires_grad_(false);
+        grad.zero_();
       }
     }
   }

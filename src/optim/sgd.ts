@@ -48,13 +48,15 @@ export class SGD extends Optimizer<SGDGroup> {
       for (const group of this.param_groups) {
         const { lr, momentum, dampening, weight_decay, nesterov, maximize } = group;
         for (const p of group.params) {
-          if (p.grad === null) continue;
+          // the fused kernel keeps no reference to the gradient; the ops' update may (p.grad marks it seen)
+          const g = p._gradUnseen();
+          if (g === null) continue;
           const state = this._state(p);
           const buf = (state.momentum_buffer as Tensor | null | undefined) ?? null;
           // PyTorch stores the buffer for every stepped parameter, None when momentum is 0
-          state.momentum_buffer = fusable(p, momentum !== 0 && buf !== null ? [p.grad, buf] : [p.grad])
-            ? sgdKernelUpdate(p, p.grad, buf, { lr, momentum, dampening, weight_decay, nesterov, maximize })
-            : sgdUpdate(p, p.grad, buf, lr, momentum, dampening, weight_decay, nesterov, maximize);
+          state.momentum_buffer = fusable(p, momentum !== 0 && buf !== null ? [g, buf] : [g])
+            ? sgdKernelUpdate(p, g, buf, { lr, momentum, dampening, weight_decay, nesterov, maximize })
+            : sgdUpdate(p, p.grad!, buf, lr, momentum, dampening, weight_decay, nesterov, maximize);
         }
       }
     });
