@@ -59,7 +59,14 @@ export function newArrayForOverwrite(dtype: DType, n: number): DataArray {
 
 function large(dtype: DType, n: number, bytes: number): DataArray {
   const kept = pool.get(bytes);
-  const buf = kept !== undefined && kept.length > 0 ? takeFrom(kept, bytes) : fresh(bytes);
+  let buf: ArrayBuffer;
+  if (kept !== undefined && kept.length > 0) {
+    buf = takeFrom(kept, bytes);
+    counts.reused += bytes;
+  } else {
+    buf = fresh(bytes);
+    counts.fresh += bytes;
+  }
   const a = new dtype.Array(buf, 0, n);
   if (scope !== null) scope.push(a);
   return a;
@@ -112,6 +119,12 @@ export function reclaim(a: DataArray): void {
   if (kept === undefined) pool.set(bytes, [a.buffer as ArrayBuffer]);
   else kept.push(a.buffer as ArrayBuffer);
   pooledBytes += bytes;
+}
+
+/** Bytes of results above the slab sizes so far: from fresh buffers, and from the pool. */
+const counts = { fresh: 0, reused: 0 };
+export function allocationCounts(): { fresh: number; reused: number } {
+  return { ...counts };
 }
 
 /** Bytes the pool holds now (tests and docs/memory.md's measurements read it). */
