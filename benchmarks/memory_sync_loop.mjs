@@ -10,8 +10,11 @@
 // whether FinalizationRegistry callbacks (like N-API finalizers) ran before the loop ended.
 import { newArrayForOverwrite, reclaim } from '../dist/memory.js';
 import { float32 } from '../dist/dtype.js';
+// loaded first, as in any kindling process: the native addon tunes glibc's malloc (docs/memory.md)
+import { backendInfo } from '../dist/backend/index.js';
 
 const reps = Number(process.argv[2] ?? 5);
+console.log(`backend: ${backendInfo().backend}`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 function time(n, make, iters) {
