@@ -1,6 +1,6 @@
 /**
  * Paths the code promises to be equal give the same bits (Object.is per element, so −0 and +0
- * differ): native GEMM-backed ops and reductions on 1 and 2 threads, and an nn.Sequential's
+ * differ): native GEMM-backed ops, reductions and elementwise ops on 1 and 2 threads, and an nn.Sequential's
  * fused Linear + activation against the two modules called one after the other. Sizes are above
  * the native thresholds (2 threads start at 384 Ki multiply-adds).
  */
@@ -30,7 +30,7 @@ function values(shape: number[], seed: number, lo = -1, hi = 1): Tensor {
   return torch.tensor(out).reshape(shape);
 }
 
-describe('native GEMM and reductions give the same bits on 1 and 2 threads', () => {
+describe('native GEMM, reductions and elementwise ops give the same bits on 1 and 2 threads', () => {
   // [96, 160] x [160, 112]: 1.7 Mi multiply-adds, split over rows; [40, 200] x [200, 400]: split over columns
   const cases: [string, () => Tensor[]][] = [
     ['mm, rows split', () => [torch.mm(values([96, 160], 1), values([160, 112], 2))]],
@@ -43,6 +43,34 @@ describe('native GEMM and reductions give the same bits on 1 and 2 threads', () 
       const y = F.linear(x, w, b);
       y.mul(values([128, 144], 13)).sum().backward();
       return [y, x.grad!, w.grad!, b.grad!];
+    }],
+    // elementwise ops split from 64 Ki (activations with exp, tanh, …) or 256 Ki elements (memory-bound
+    // ones); odd lengths, and values wide enough to take the activations' slow paths in some blocks
+    ['activations (fast and wide paths)', () => {
+      const x = values([70001], 15, -40, 40);
+      return [torch.sigmoid(x), torch.tanh(x), torch.exp(x), F.gelu(x), F.silu(x), F.softplus(x), F.elu(x)];
+    }],
+    ['memory-bound activations', () => {
+      const x = values([300007], 16, -3, 3);
+      return [torch.relu(x), torch.neg(x), torch.abs(x), F.leaky_relu(x, 0.2), F.hardswish(x)];
+    }],
+    ['activation gradients', () => {
+      const x = values([70001], 17, -12, 12).requires_grad_(), g = values([70001], 18);
+      torch.sigmoid(x).mul(g).sum().backward();
+      const gs = x.grad!;
+      x.grad = null;
+      F.gelu(x).mul(g).sum().backward();
+      return [gs, x.grad!];
+    }],
+    ['add, mul, div with and without broadcasting', () => {
+      const a = values([300007], 19), b = values([300007], 20), rows = values([600, 700], 21), row = values([700], 22);
+      return [torch.add(a, b), torch.mul(a, b), torch.div(a, b), torch.add(rows, row), torch.mul(rows, values([600, 1], 23))];
+    }],
+    ['softmax and log_softmax over rows, and their gradients', () => {
+      const x = values([300, 1000], 24, -20, 20).requires_grad_(), g = values([300, 1000], 25);
+      const y = torch.softmax(x, -1);
+      y.mul(g).sum().backward();
+      return [y, torch.log_softmax(x, -1), x.grad!];
     }],
     ['sum, max, argmax along rows and columns', () => {
       const x = values([300, 173], 14);

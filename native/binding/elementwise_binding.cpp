@@ -1,13 +1,27 @@
 // Elementwise kernels through N-API: unary ops, activation gradients, binary arithmetic with
 // broadcasting, softmax.
+#include <algorithm>
+
 #include "../dispatch.h"
 #include "../kernels/portable/portable_kernels.h"
+#include "../parallel_elementwise.h"
 #include "args.h"
 #include "register.h"
 
 namespace kindling {
 namespace binding {
 namespace {
+
+// Per-thread elements before splitting an activation: the loops that are a load, a compare or a
+// multiply and a store are memory-bound; the others evaluate exp, log, tanh or a square root.
+int64_t unary_split_min(kindling::UnaryOp op) {
+  switch (op) {
+    case kindling::U_RELU: case kindling::U_NEG: case kindling::U_ABS: case kindling::U_LEAKY_RELU: case kindling::U_HARDSWISH:
+      return kindling::kSplitMinCheap;
+    default:
+      return kindling::kSplitMinCostly;
+  }
+}
 
 // unary(op, x, out, param)
 Napi::Value Unary(const Napi::CallbackInfo& info) {
@@ -18,7 +32,9 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   if (out.length != x.length) THROW_RANGE(env, "arguments 'x' and 'out' must have the same length");
   // out may be x itself (in place), but not a shifted view of the same memory
   if (overlaps(x, x.length, out, out.length) && (x.data != out.data)) THROW_RANGE(env, "argument 'out' partially overlaps 'x'");
-  if (x.length) kindling::kernels().unary(op, x.data, out.data, x.length, param);
+  const auto& k = kindling::kernels();
+  kindling::parallel_range(x.length, unary_split_min(op), kindling::kSplitAlign,
+                           [&](int64_t lo, int64_t hi) { k.unary(op, x.data + lo, out.data + lo, hi - lo, param); });
   return env.Undefined();
 }
 
@@ -64,7 +80,17 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
       THROW_RANGE(env, std::string("argument 'out' overlaps '") + names[k] + "' other than as the same contiguous array");
     }
   }
-  kindling::binary_broadcast(op, nd, shape, a.data + offset[0], strides[0], b.data + offset[1], strides[1], out.data);
+  // split along the outermost dim (the only one after collapsing, for same-shape operands)
+  int64_t inner = 1;
+  for (int d = 1; d < nd; d++) inner *= shape[d];
+  const int64_t per_row_min = std::max<int64_t>(1, kindling::kSplitMinCheap / inner);
+  kindling::parallel_range(shape[0], per_row_min, nd == 1 ? kindling::kSplitAlign : 1, [&](int64_t lo, int64_t hi) {
+    int64_t part[kindling::kMaxBinaryDims];
+    std::copy(shape, shape + nd, part);
+    part[0] = hi - lo;
+    kindling::binary_broadcast(op, nd, part, a.data + offset[0] + lo * strides[0][0], strides[0], b.data + offset[1] + lo * strides[1][0], strides[1],
+                               out.data + lo * inner);
+  });
   return env.Undefined();
 }
 
@@ -79,7 +105,9 @@ Napi::Value UnaryGrad(const Napi::CallbackInfo& info) {
   if ((overlaps(x, x.length, out, out.length) && x.data != out.data) || (overlaps(g, g.length, out, out.length) && g.data != out.data)) {
     THROW_RANGE(env, "argument 'out' partially overlaps an input");
   }
-  if (x.length) kindling::kernels().unary_grad(op, x.data, g.data, out.data, x.length, param);
+  const auto& k = kindling::kernels();
+  kindling::parallel_range(x.length, unary_split_min(op), kindling::kSplitAlign,
+                           [&](int64_t lo, int64_t hi) { k.unary_grad(op, x.data + lo, g.data + lo, out.data + lo, hi - lo, param); });
   return env.Undefined();
 }
 
@@ -92,7 +120,11 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   const bool log = info[4].As<Napi::Boolean>().Value();
   if (double(rows) * double(cols) != double(x.length) || out.length != x.length) THROW_RANGE(env, "arguments 'x' and 'out' must have rows * cols elements");
   if (overlaps(x, x.length, out, out.length)) THROW_RANGE(env, "argument 'out' must not share memory with 'x'");
-  if (x.length) kindling::kernels().softmax(x.data, out.data, rows, cols, log);
+  const auto& k = kindling::kernels();
+  if (x.length) {
+    kindling::parallel_range(rows, std::max<int64_t>(1, kindling::kSplitMinCostly / cols), 1,
+                             [&](int64_t lo, int64_t hi) { k.softmax(x.data + lo * cols, out.data + lo * cols, hi - lo, cols, log); });
+  }
   return env.Undefined();
 }
 
@@ -105,7 +137,12 @@ Napi::Value SoftmaxGrad(const Napi::CallbackInfo& info) {
   const bool log = info[5].As<Napi::Boolean>().Value();
   if (double(rows) * double(cols) != double(y.length) || g.length != y.length || out.length != y.length) THROW_RANGE(env, "arguments 'y', 'g' and 'out' must have rows * cols elements");
   if (overlaps(y, y.length, out, out.length) || overlaps(g, g.length, out, out.length)) THROW_RANGE(env, "argument 'out' must not share memory with 'y' or 'g'");
-  if (y.length) kindling::kernels().softmax_grad(y.data, g.data, out.data, rows, cols, log);
+  const auto& k = kindling::kernels();
+  if (y.length) {
+    kindling::parallel_range(rows, std::max<int64_t>(1, kindling::kSplitMinCostly / cols), 1, [&](int64_t lo, int64_t hi) {
+      k.softmax_grad(y.data + lo * cols, g.data + lo * cols, out.data + lo * cols, hi - lo, cols, log);
+    });
+  }
   return env.Undefined();
 }
 
