@@ -12,7 +12,7 @@ import { allocate, allocateForOverwrite, checkTensor, isContiguousLayout, result
 import * as V from './view.js';
 import * as B from './binary.js';
 import * as R from './reduce.js';
-import { finishOut, intoOut, outTarget, type Out, type OutOptions } from './out.js';
+import { finishOut, outTarget, type Out, type OutOptions } from './out.js';
 
 /** How a 2-D (or batched 3-D) tensor is handed to GEMM: data, offset, leading dim, transpose flag. */
 interface Operand {
@@ -75,15 +75,24 @@ function cannotMultiply(a: readonly number[], b: readonly number[]): never {
 /** out='s options for a matrix product: out of exactly the result's dtype. */
 const product = (inputs: readonly Tensor[]): OutOptions => ({ inputs, rule: 'exact' });
 
+/** Where a product's kernel writes: a tensor of the [M, N] (or [batch, M, N]) result, contiguous. */
+type Dest = (shape: number[], dtype: DType) => Tensor;
+
 export function mm(a: Tensor, b: Tensor, out?: Out): Tensor {
   checkTensor(a, 'input', 'mm');
   checkTensor(b, 'mat2', 'mm');
+  const dst = mmInto(a, b, (shape, dt) => outTarget('mm', out, shape, dt, product([a, b])));
+  return finishOut(apply('MmBackward0', [a, b], dst, (g, needs) => [needs[0] ? mm(g, V.t(b)) : null, needs[1] ? mm(V.t(a), g) : null], [a, b]), out);
+}
+
+/** a·b for two matrices, checked, into the tensor `dest` gives (no graph). */
+function mmInto(a: Tensor, b: Tensor, dest: Dest): Tensor {
   if (a.ndim !== 2) throw new RangeError('self must be a matrix');
   if (b.ndim !== 2) throw new RangeError('mat2 must be a matrix');
   if (a.shape[1] !== b.shape[0]) cannotMultiply(a.shape, b.shape);
   const dt = sameDtype(a, b, 'm1 and m2');
   const M = a.shape[0], N = b.shape[1];
-  const dst = outTarget('mm', out, [M, N], dt, product([a, b]));  // beta = 0: GEMM writes every element
+  const dst = dest([M, N], dt);  // beta = 0: GEMM writes every element
   if (M > 0 && N > 0) {
     // straight to GEMM: transposed operands become flags, no view objects on the hot path
     const A = operand(a), Bo = operand(b);
@@ -93,7 +102,7 @@ export function mm(a: Tensor, b: Tensor, out?: Out): Tensor {
       C: dst._storage.data as FloatArray, cOffset: dst._offset, ldc: N, batch: 1, strideA: 0, strideB: 0, strideC: 0,
     });
   }
-  return finishOut(apply('MmBackward0', [a, b], dst, (g, needs) => [needs[0] ? mm(g, V.t(b)) : null, needs[1] ? mm(V.t(a), g) : null], [a, b]), out);
+  return dst;
 }
 
 export function bmm(a: Tensor, b: Tensor, out?: Out): Tensor {
@@ -114,6 +123,17 @@ export function bmm(a: Tensor, b: Tensor, out?: Out): Tensor {
 
 /** Batched product with broadcast batch dims: a [..., n, m] · b [..., m, p]. */
 function batchedMatmul(a: Tensor, b: Tensor): Tensor {
+  const raw = batchedInto(a, b, allocateForOverwrite);
+  const shape = [...broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2)), a.shape[a.ndim - 2], b.shape[b.ndim - 1]];
+  const out = V.view(raw, [shape]).detach();
+  return apply('BmmBackward0', [a, b], out, (g, needs) => [
+    needs[0] ? matmul(g, V.transpose(b, -2, -1)) : null,
+    needs[1] ? matmul(V.transpose(a, -2, -1), g) : null,
+  ], [a, b]);
+}
+
+/** The [batch, n, p] product of a [..., n, m] and b [..., m, p] (batch dims broadcast), checked, into `dest`'s tensor. */
+function batchedInto(a: Tensor, b: Tensor, dest: Dest): Tensor {
   const n = a.shape[a.ndim - 2], m = a.shape[a.ndim - 1];
   const m2 = b.shape[b.ndim - 2], p = b.shape[b.ndim - 1];
   if (m !== m2) {
@@ -128,24 +148,56 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
     if (numelOf(own) === 1) return V.reshape(t.detach(), [[1, r, c]]);
     return V.reshape(V.expand(t.detach(), [...batchShape, r, c]), [[nb, r, c]]);
   };
-  const out = V.view(bmmRaw(flat(a, n, m), flat(b, m, p), dt), [[...batchShape, n, p]]).detach();
-  return apply('BmmBackward0', [a, b], out, (g, needs) => [
-    needs[0] ? matmul(g, V.transpose(b, -2, -1)) : null,
-    needs[1] ? matmul(V.transpose(a, -2, -1), g) : null,
-  ], [a, b]);
+  return bmmRaw(flat(a, n, m), flat(b, m, p), dt, dest([nb, n, p], dt));
+}
+
+/** torch.matmul's result shape: broadcast batch dims, then the rows of a and the columns of b that are not vectors. */
+function matmulShape(a: Tensor, b: Tensor): number[] {
+  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  return [...batch, ...(a.ndim > 1 ? [a.shape[a.ndim - 2]] : []), ...(b.ndim > 1 ? [b.shape[b.ndim - 1]] : [])];
+}
+
+/**
+ * matmul (and mv, dot) with out=: the same cases as matmul, each product run by its kernel into
+ * the destination for the whole result (out itself when it fits), seen as the kernel's matrices.
+ */
+function matmulOut(a: Tensor, b: Tensor, out: Tensor, fn: string): Tensor {
+  let dst: Tensor | null = null;
+  const dest: Dest = (shape, dt) => {
+    dst = outTarget(fn, out, matmulShape(a, b), dt, product([a, b]));
+    return V.view(dst, [shape]);
+  };
+  const da = a.ndim, db = b.ndim;
+  if (da === 0 || db === 0) throw new RangeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
+  if (da === 1 && db === 1) {
+    checkDot(a, b);
+    mmInto(V.unsqueeze(a, 0), V.unsqueeze(b, 1), dest);
+  } else if (da === 2 && db === 1) {
+    checkMv(a, b);
+    mmInto(a, V.unsqueeze(b, 1), dest);
+  } else if (da === 1 && db === 2) {
+    if (a.shape[0] !== b.shape[0]) cannotMultiply([1, a.shape[0]], b.shape);
+    mmInto(V.unsqueeze(a, 0), b, dest);
+  } else if (da <= 2 || db > 2) {
+    batchedInto(da === 1 ? V.unsqueeze(a, 0) : a, db === 1 ? V.unsqueeze(b, 1) : b, dest);
+  } else {
+    // as matmul: the batch folded into the rows, one GEMM
+    const bb = db === 1 ? V.unsqueeze(b, 1) : b;
+    const k = a.shape[da - 1];
+    if (k !== bb.shape[0]) cannotMultiply([numelOf(a.shape.slice(0, -1)), k], bb.shape);
+    mmInto(V.reshape(a, [[-1, k]]), bb, dest);
+  }
+  return finishOut(dst!, out);
 }
 
 /**
  * torch.matmul: dot, mv, mm or broadcast batched product, by PyTorch's rules on the dims. With
- * out=, two matrices go to mm's out= (straight into out); other shapes are copied into out.
+ * out=, the product's kernel writes into out (matmulOut).
  */
 export function matmul(a: Tensor, b: Tensor, out?: Out): Tensor {
   checkTensor(a, 'input', 'matmul');
   checkTensor(b, 'other', 'matmul');
-  if (out !== null && out !== undefined) {
-    if (a.ndim === 2 && b.ndim === 2) return mm(a, b, out);
-    return intoOut('matmul', out, matmul(a, b), product([a, b]));
-  }
+  if (out !== null && out !== undefined) return a.ndim === 2 && b.ndim === 2 ? mm(a, b, out) : matmulOut(a, b, out, 'matmul');
   const da = a.ndim, db = b.ndim;
   if (da === 0 || db === 0) throw new RangeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
   if (da === 1 && db === 1) return dot(a, b);
@@ -171,23 +223,33 @@ export function matmul(a: Tensor, b: Tensor, out?: Out): Tensor {
   return y;
 }
 
+function checkMv(a: Tensor, v: Tensor): void {
+  if (a.ndim !== 2 || v.ndim !== 1) throw new RangeError(`vector + matrix @ vector expected, got 1, ${a.ndim}, ${v.ndim}`);
+  if (a.shape[1] !== v.shape[0]) throw new RangeError(`size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]})`);
+}
+
 export function mv(a: Tensor, v: Tensor, out?: Out): Tensor {
   checkTensor(a, 'input', 'mv');
   checkTensor(v, 'vec', 'mv');
-  if (a.ndim !== 2 || v.ndim !== 1) throw new RangeError(`vector + matrix @ vector expected, got 1, ${a.ndim}, ${v.ndim}`);
-  if (a.shape[1] !== v.shape[0]) throw new RangeError(`size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]})`);
-  return intoOut('mv', out, V.squeeze(mm(a, V.unsqueeze(v, 1)), 1), product([a, v]));
+  checkMv(a, v);
+  if (out !== null && out !== undefined) return matmulOut(a, v, out, 'mv');
+  return V.squeeze(mm(a, V.unsqueeze(v, 1)), 1);
 }
 
-export function dot(a: Tensor, b: Tensor, out?: Out): Tensor {
-  checkTensor(a, 'input', 'dot');
-  checkTensor(b, 'tensor', 'dot');
+function checkDot(a: Tensor, b: Tensor): void {
   if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
   if (a.shape[0] !== b.shape[0]) {
     throw new RangeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   }
   sameDtype(a, b, 'both vectors');
-  return intoOut('dot', out, V.reshape(mm(V.unsqueeze(a, 0), V.unsqueeze(b, 1)), [[]]), product([a, b]));
+}
+
+export function dot(a: Tensor, b: Tensor, out?: Out): Tensor {
+  checkTensor(a, 'input', 'dot');
+  checkTensor(b, 'tensor', 'dot');
+  checkDot(a, b);
+  if (out !== null && out !== undefined) return matmulOut(a, b, out, 'dot');
+  return V.reshape(mm(V.unsqueeze(a, 0), V.unsqueeze(b, 1)), [[]]);
 }
 
 export function outer(a: Tensor, b: Tensor, out?: Out): Tensor {
