@@ -23,6 +23,11 @@ function checkOperand(v: unknown, fn: string): void {
  */
 export function runBinary(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType, param?: number, out?: Out, fn: string = op): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
+  if (out === null || out === undefined) {
+    const r = allocateForOverwrite(shape, dtype);
+    K.binary(op, strided(a, shape), strided(b, shape), r._storage.data, shape, param);
+    return r;
+  }
   const dst = outTarget(fn, out, shape, dtype, { inputs: [a, b], rule: 'cast', elementwise: true, differentiable: dtype !== bool });
   K.binary(op, strided(a, shape), strided(b, shape), dst === out ? data(dst) : dst._storage.data, shape, param);
   return dst;

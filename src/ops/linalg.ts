@@ -81,7 +81,7 @@ type Dest = (shape: number[], dtype: DType) => Tensor;
 export function mm(a: Tensor, b: Tensor, out?: Out): Tensor {
   checkTensor(a, 'input', 'mm');
   checkTensor(b, 'mat2', 'mm');
-  const dst = mmInto(a, b, (shape, dt) => outTarget('mm', out, shape, dt, product([a, b])));
+  const dst = mmInto(a, b, out === null || out === undefined ? allocateForOverwrite : (shape, dt) => outTarget('mm', out, shape, dt, product([a, b])));
   return finishOut(apply('MmBackward0', [a, b], dst, (g, needs) => [needs[0] ? mm(g, V.t(b)) : null, needs[1] ? mm(V.t(a), g) : null], [a, b]), out);
 }
 

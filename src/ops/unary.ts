@@ -15,7 +15,8 @@ import { finishOut, outTarget, type DTypeRule, type Out } from './out.js';
  */
 function run(op: UnaryOp, x: Tensor, dtype: DType, out?: Out, rule: DTypeRule = 'same'): Tensor {
   checkTensor(x, 'input', op);
-  const dst = outTarget(op, out, x.shape, dtype, { inputs: [x], rule, elementwise: true, differentiable: op !== 'logical_not' });
+  const dst = out === null || out === undefined ? allocateForOverwrite(x.shape, dtype)
+    : outTarget(op, out, x.shape, dtype, { inputs: [x], rule, elementwise: true, differentiable: op !== 'logical_not' });
   K.unary(op, data(x), dst === out ? data(dst) : dst._storage.data, dst.numel());
   return dst;
 }
@@ -138,7 +139,7 @@ export function clamp(x: Tensor, min?: Scalar | null, max?: Scalar | null, out?:
   }
   // promotion with the bounds: a bool tensor clamped to integers gives int64, as PyTorch
   const dtype = x.dtype.is_floating_point ? x.dtype : !intBounds ? floatType(x.dtype) : x.dtype === bool ? int64 : x.dtype;
-  const dst = outTarget(fn, out, x.shape, dtype, { inputs: [x], rule: 'same', elementwise: true });
+  const dst = out === null || out === undefined ? allocateForOverwrite(x.shape, dtype) : outTarget(fn, out, x.shape, dtype, { inputs: [x], rule: 'same', elementwise: true });
   K.clamp(data(x), dst === out ? data(dst) : dst._storage.data, dst.numel(), lo, hi);
   return finishOut(apply('ClampBackward1', [x], dst, (g) => [B.mul(g, B.logical_and(B.ge(x, lo), B.le(x, hi)))], [x]), out);
 }
