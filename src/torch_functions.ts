@@ -101,8 +101,8 @@ export const concat = pyfn('concat(Tensor[] tensors, int dim=0, *, Tensor? out=N
 export const stack = pyfn('stack(Tensor[] tensors, int dim=0, *, Tensor? out=None)', (tensors: readonly Tensor[], dim: number, out: Opt<Tensor>) => J.stack(tensors, dim, out));
 export const split = pyfn('split(Tensor tensor, int[1] split_size_or_sections, int dim=0)', J.split);
 export const chunk = pyfn('chunk(Tensor input, int chunks, int dim=0)', J.chunk);
-export const index_select = pyfn('index_select(Tensor input, int dim, Tensor index)', I.index_select);
-export const gather = pyfn('gather(Tensor input, int dim, Tensor index)', I.gather);
+export const index_select = pyfn('index_select(Tensor input, int dim, Tensor index, *, Tensor? out=None)', (x: Tensor, dim: number, index: Tensor, out: Opt<Tensor>) => I.index_select(x, dim, index, out));
+export const gather = pyfn('gather(Tensor input, int dim, Tensor index, *, Tensor? out=None)', (x: Tensor, dim: number, index: Tensor, out: Opt<Tensor>) => I.gather(x, dim, index, out));
 export const tile = pyfn('tile(Tensor input, int[] dims)', (x: Tensor, dims: readonly number[]) => {
   const d = dims.length < x.ndim ? [...new Array(x.ndim - dims.length).fill(1), ...dims] : dims;
   return J.repeat(x, d);
@@ -115,9 +115,9 @@ export const selu = pyfn('selu(Tensor input)', (x: Tensor) => A.selu(x, false));
 export const selu_ = pyfn('selu_(Tensor input)', A.selu_);
 export const celu = pyfn('celu(Tensor input, Scalar alpha=1.0)', (x: Tensor, alpha: number) => A.celu(x, alpha, false));
 export const celu_ = pyfn('celu_(Tensor input, Scalar alpha=1.0)', A.celu_);
-export const threshold = pyfn('threshold(Tensor input, Scalar threshold, Scalar value)', (x: Tensor, t: number, v: number) => A.threshold(x, t, v, false));
+export const threshold = pyfn('threshold(Tensor input, Scalar threshold, Scalar value, *, Tensor? out=None)', (x: Tensor, t: number, v: number, out: Opt<Tensor>) => A.threshold(x, t, v, false, out));
 export const threshold_ = pyfn('threshold_(Tensor input, Scalar threshold, Scalar value)', A.threshold_);
-export const hardshrink = pyfn('hardshrink(Tensor input, Scalar lambd=0.5)', A.hardshrink);
+export const hardshrink = pyfn('hardshrink(Tensor input, Scalar lambd=0.5, *, Tensor? out=None)', (x: Tensor, lambd: number, out: Opt<Tensor>) => A.hardshrink(x, lambd, out));
 export const relu_ = pyfn('relu_(Tensor input)', A.relu_);
 
 // ---- reductions -----------------------------------------------------------------------------------
@@ -187,8 +187,9 @@ export const var_ = spread('var');
 export const std = spread('std');
 export const norm = pyfn('norm(Tensor input, Any? p=\'fro\', int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor? out=None)',
   (x: Tensor, p: Opt<number | 'fro'>, dim: Opt<DimArg>, keepdim: boolean, dtype: Opt<DTypeLike>, out: Opt<Tensor>) => R.norm(x, p, dim, keepdim, dtype, out));
-export const softmax = pyfn('softmax(Tensor input, int dim, ScalarType? dtype=None)', R.softmax as (x: Tensor, dim: number, dtype: Opt<DTypeLike>) => Tensor);
-export const log_softmax = pyfn('log_softmax(Tensor input, int dim, ScalarType? dtype=None)', R.log_softmax as (x: Tensor, dim: number, dtype: Opt<DTypeLike>) => Tensor);
+type Softmax = (x: Tensor, dim: number, dtype: Opt<DTypeLike>, out: Opt<Tensor>) => Tensor;
+export const softmax = pyfn('softmax(Tensor input, int dim, ScalarType? dtype=None, *, Tensor? out=None)', R.softmax as Softmax);
+export const log_softmax = pyfn('log_softmax(Tensor input, int dim, ScalarType? dtype=None, *, Tensor? out=None)', R.log_softmax as Softmax);
 
 // ---- views ----------------------------------------------------------------------------------------
 

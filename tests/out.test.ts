@@ -21,6 +21,8 @@ interface Case {
   kwargs: Record<string, unknown>;
   out: OutSpec | OutSpec[] | null;
   list_input?: boolean;
+  /** Positional arguments between the first input and the others (index_select's and gather's dim). */
+  mid?: Record<string, unknown>;
   requires_grad?: number[];
   out_requires_grad?: boolean;
   no_grad?: boolean;
@@ -110,7 +112,8 @@ function run(c: Case): { result?: unknown; error?: Error; outs: Tensor[]; versio
   }
   const versions = outs.map((t) => t._version);
   const out = Array.isArray(c.out) ? outs : outs[0];
-  const args: unknown[] = c.list_input ? [xs] : [...xs];
+  let args: unknown[] = c.list_input ? [xs] : [...xs];
+  if (c.mid) args = [args[0], ...Object.values(c.mid), ...args.slice(1)];
   const warnings: string[] = [];
   const spy = vi.spyOn(process, 'emitWarning').mockImplementation((w: string | Error) => {
     warnings.push(String(w));

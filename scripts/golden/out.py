@@ -154,6 +154,23 @@ CASES = [
     case("min dim keepdim resize", "min", [X], [o([5]), o([0], "int64")], {"dim": 1, "keepdim": True}),
     case("max dim values into double", "max", [X], [o([3], "float64"), o([3], "int64")], {"dim": 0}),
     case("max dim indices into float", "max", [X], [o([3]), o([3])], {"dim": 0}),
+    # activations, softmax and indexing with out=
+    case("softmax", "softmax", [X], o([2, 3]), {"dim": 1}),
+    case("log_softmax resize", "log_softmax", [X], o([5]), {"dim": 0}),
+    case("softmax into double", "softmax", [X], o([2, 3], "float64"), {"dim": 1}),
+    case("softmax dtype into float", "softmax", [X], o([2, 3]), {"dim": 1, "dtype": "float64"}),
+    case("softmax input requires grad", "softmax", [X], o([2, 3]), {"dim": 1}, requires_grad=[0]),
+    case("threshold", "threshold", [X, num(0.5), num(5)], o([2, 3])),
+    case("threshold into double", "threshold", [X, num(0.5), num(5)], o([2, 3], "float64")),
+    case("threshold into long", "threshold", [X, num(0.5), num(5)], o([2, 3], "int64")),
+    case("threshold grad", "threshold", [X, num(0.5), num(5)], o([2, 3]), requires_grad=[0]),
+    case("hardshrink", "hardshrink", [X], o([2, 3]), {"lambd": 1}),
+    case("hardshrink into double", "hardshrink", [X], o([2, 3], "float64")),
+    case("index_select", "index_select", [X, {"kind": "tensor", "value": torch.tensor([2, 0])}], o([2, 2]), mid={"dim": 1}),
+    case("index_select into double", "index_select", [X, {"kind": "tensor", "value": torch.tensor([2, 0])}], o([2, 2], "float64"), mid={"dim": 1}),
+    case("index_select grad", "index_select", [X, {"kind": "tensor", "value": torch.tensor([2, 0])}], o([2, 2]), mid={"dim": 1}, requires_grad=[0]),
+    case("gather", "gather", [X, {"kind": "tensor", "value": torch.tensor([[2], [0]])}], o([0]), mid={"dim": 1}),
+    case("gather into double", "gather", [X, {"kind": "tensor", "value": torch.tensor([[2], [0]])}], o([2, 1], "float64"), mid={"dim": 1}),
     # joining
     case("cat", "cat", [X, P], o([4, 3]), list_input=True),
     case("cat dim 1 into double", "cat", [X, L], o([2, 6], "float64"), {"dim": 1}, list_input=True),
@@ -233,6 +250,9 @@ def call(c, xs, out):
     args = [x for x in xs]
     if c.get("list_input"):
         args = [args]
+    if c.get("mid"):
+        # positional arguments between the first input and the rest (index_select's dim)
+        args = args[:1] + list(c["mid"].values()) + args[1:]
     kw = dict(c["kwargs"])
     if "dtype" in kw:
         kw["dtype"] = DT[kw["dtype"]]

@@ -354,7 +354,7 @@ export function norm(x: Tensor, p?: number | 'fro' | null, dim?: DimArg, keepdim
   }, [x, y]);
 }
 
-function softmaxImpl(x: Tensor, dim: number, log: boolean, dtype?: DTypeLike | null): Tensor {
+function softmaxImpl(x: Tensor, dim: number, log: boolean, dtype?: DTypeLike | null, out?: Out): Tensor {
   const fn = log ? 'log_softmax' : 'softmax';
   checkTensor(x, 'input', fn);
   if (dtype !== undefined && dtype !== null) x = x.to(dtype);
@@ -363,8 +363,10 @@ function softmaxImpl(x: Tensor, dim: number, log: boolean, dtype?: DTypeLike | n
   if (!x.dtype.is_floating_point) throw new TypeError(`"${log ? 'log_softmax_lastdim_kernel_impl' : 'softmax_lastdim_kernel_impl'}" not implemented for '${typeName(x.dtype)}'`);
   const d = normDim(dd, x.ndim);
   const outer = numelOf(x.shape.slice(0, d)), size = x.ndim === 0 ? 1 : x.shape[d], inner = numelOf(x.shape.slice(d + 1));
-  const y = allocateForOverwrite(x.shape, x.dtype);
-  if (y.numel() > 0) K.softmax(data(x) as Float32Array, y._storage.data as Float32Array, outer, size, inner, log);
+  // PyTorch's softmax with out= refuses no input that requires grad: out is then recorded as the result
+  const dst = out === null || out === undefined ? allocateForOverwrite(x.shape, x.dtype) : outTarget(fn, out, x.shape, x.dtype, { inputs: [x], rule: 'exact', differentiable: false });
+  if (dst.numel() > 0) K.softmax(data(x) as Float32Array, (dst === out ? data(dst) : dst._storage.data) as Float32Array, outer, size, inner, log);
+  const y = finishOut(dst, out);
   return apply(log ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0', [x], y, (g) => {
     if (is_grad_enabled()) {
       // differentiable form, for create_graph
@@ -376,10 +378,10 @@ function softmaxImpl(x: Tensor, dim: number, log: boolean, dtype?: DTypeLike | n
   }, [y]);
 }
 
-export function softmax(x: Tensor, dim: number, dtype?: DTypeLike | null): Tensor {
-  return softmaxImpl(x, dim, false, dtype);
+export function softmax(x: Tensor, dim: number, dtype?: DTypeLike | null, out?: Out): Tensor {
+  return softmaxImpl(x, dim, false, dtype, out);
 }
-export function log_softmax(x: Tensor, dim: number, dtype?: DTypeLike | null): Tensor {
-  return softmaxImpl(x, dim, true, dtype);
+export function log_softmax(x: Tensor, dim: number, dtype?: DTypeLike | null, out?: Out): Tensor {
+  return softmaxImpl(x, dim, true, dtype, out);
 }
 
