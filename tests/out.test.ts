@@ -284,6 +284,15 @@ describe('out= and the rest of the API', () => {
     expect(out.tolist()).toEqual([2, 2, 2, 2]);
     expect(view.tolist()).toEqual([2, 2]);
   });
+  it('an out of a refused dtype is left as it was: no resize, no warning (as PyTorch checks the dtype first)', () => {
+    const out = torch.zeros(5, { dtype: 'int64' });
+    const spy = vi.spyOn(process, 'emitWarning');
+    throws(() => torch.add(torch.ones(3), 1.5, { out }), TypeError, "result type Float can't be cast to the desired output type Long");
+    throws(() => torch.mm(torch.ones(2, 2), torch.ones(2, 2), { out }), TypeError, 'Expected out tensor to have dtype float, but got long int instead');
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+    expect([out.shape, out._version]).toEqual([[5], 0]);
+  });
   it('a tensor over a user buffer cannot grow', () => {
     const out = torch.frombuffer(new Float32Array(2), { dtype: 'float32' });
     const spy = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);

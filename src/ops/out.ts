@@ -73,8 +73,9 @@ function prepareOut(fn: string, out: Tensor, shape: readonly number[], dtype: DT
       throw new RangeError('unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.');
     }
   }
-  resizeOut(out, shape);
+  // the dtype first: a refused out is left as it was
   checkDtype(dtype, out.dtype, o.rule);
+  resizeOut(out, shape);
   if (out.dtype !== dtype || !isContiguousLayout(out)) return false;
   // a kernel that is not elementwise could read an input after writing over it: fresh memory then
   for (const x of o.inputs) {
