@@ -132,6 +132,8 @@ export class Signature {
   private readonly index: ReadonlyMap<string, number>;
   /** Where `int...` sizes start (0, or 1 after self), or -1. */
   readonly varargsAt: number;
+  /** The keyword-only `out` parameter's index, or -1: torch.* functions take it, Tensor methods do not. */
+  readonly outAt: number;
 
   /** `python`: a function PyTorch writes in Python, whose missing-argument message is Python's own. */
   constructor(readonly spec: string, readonly python = false) {
@@ -159,6 +161,7 @@ export class Signature {
     this.minPositional = params.filter((p) => !p.keywordOnly && p.default === undefined).length;
     this.index = new Map(params.map((p, i) => [p.name, i]));
     this.varargsAt = params[0]?.varargs ? 0 : params[1]?.varargs && !params[0].keywordOnly ? 1 : -1;
+    this.outAt = params.findIndex((p) => p.keywordOnly && p.name === 'out');
   }
 
   /** As PyTorch prints it in "expected one of": `(Tensor input, int dim, *, bool keepdim)`; a method's without self. */
@@ -208,6 +211,10 @@ export class Signature {
       const p = params[i];
       let v: unknown;
       let keyword = false;
+      if (i === this.outAt && self === 1) {
+        out[i] = p.default;
+        continue;
+      }
       if (i < n) v = positional[i];
       if (v === undefined && kwargs !== null) {
         v = kwargs[p.name];
@@ -243,7 +250,7 @@ export class Signature {
         for (const k in kwargs) {
           if (kwargs[k] === undefined) continue;
           const j = this.index.get(k);
-          if (j === undefined) throw new TypeError(`${fn}() got an unexpected keyword argument '${k}'`);
+          if (j === undefined || (j === this.outAt && self === 1)) throw new TypeError(`${fn}() got an unexpected keyword argument '${k}'`);
           if (j < n && positional[j] !== undefined) throw new TypeError(`${fn}() got multiple values for argument '${k}'`);
         }
       }
@@ -355,7 +362,7 @@ export class Overloads {
  * overload) goes to `slow`, the full parser, which also builds every message.
  */
 type Call = (...args: unknown[]) => unknown;
-function compileFastPath(o: Overloads): (impl: Call, slow: Call) => Call {
+function compileFastPath(o: Overloads, method = false): (impl: Call, slow: Call) => Call {
   // sizes as varargs get named parameters too, for up to 6 dimensions
   const arity = Math.max(0, ...o.signatures.map((s) => (s.varargsAt >= 0 ? s.varargsAt + 6 : s.maxPositional)));
   const a = (i: number) => (i < arity ? `a${i}` : `arguments[${i}]`);
@@ -419,7 +426,8 @@ function compileFastPath(o: Overloads): (impl: Call, slow: Call) => Call {
     s.params.forEach((p, i) => {
       const x = `x_${i}`;
       lines.push(`let ${x} = ${p.keywordOnly ? 'undefined' : `n > ${i + 1} ? ${a(i)} : undefined`};`);
-      lines.push(`if (${x} === undefined && (k = last[${JSON.stringify(p.name)}]) !== undefined) { ${x} = k; used++; }`);
+      // a method's out= stays unbound: the key count below then leaves the call to parse, which refuses it
+      if (!(method && i === s.outAt)) lines.push(`if (${x} === undefined && (k = last[${JSON.stringify(p.name)}]) !== undefined) { ${x} = k; used++; }`);
       lines.push(...bind(s, 0, i, x, 'break kw;'));
     });
     // every enumerable key bound (parse counts only the defined ones; any doubt goes to parse)
@@ -535,13 +543,14 @@ export function pyfn<S extends string, F extends Fn>(spec: S | readonly S[], imp
   const o = new Overloads((typeof spec === 'string' ? [spec] : spec).map((s) => new Signature(s, opts.python)));
   const call = impl as unknown as (...args: unknown[]) => unknown;
   const fast = compileFastPath(o);
+  const fastMethod = o.signatures.some((s) => s.outAt >= 0) ? compileFastPath(o, true) : fast;
   const run = (self: unknown, values: unknown[]) => (traceHook.active === null ? call.apply(self, values) : traceHook.active.call(o, call, self, values));
   const wrapped = fast(call, function (this: unknown, ...args: unknown[]) {
     return run(this, o.parse(args));
   });
   Object.defineProperty(wrapped, 'name', { value: o.name });
   Object.defineProperty(wrapped, SIGNATURE, { value: o });
-  Object.defineProperty(wrapped, METHOD, { value: fast(call, (...args: unknown[]) => run(undefined, o.parse(args, 1))) });
+  Object.defineProperty(wrapped, METHOD, { value: fastMethod(call, (...args: unknown[]) => run(undefined, o.parse(args, 1))) });
   if (opts.method) METHOD_SIGNATURES.set(o.name, o);
   return wrapped as unknown as PyFn<S, F>;
 }

@@ -27,80 +27,82 @@ type Opt<T> = T | null | undefined;
 
 // ---- elementwise ----------------------------------------------------------------------------------
 
-const unary = <S extends string>(spec: S, f: (x: Tensor) => Tensor) => pyfn(spec, f);
-export const neg = unary('neg(Tensor input)', U.neg);
-export const negative = unary('negative(Tensor input)', U.neg);
-export const abs = unary('abs(Tensor input)', U.abs);
-export const sign = unary('sign(Tensor input)', U.sign);
-export const exp = unary('exp(Tensor input)', U.exp);
-export const log = unary('log(Tensor input)', U.log);
-export const log1p = unary('log1p(Tensor input)', U.log1p);
-export const expm1 = unary('expm1(Tensor input)', U.expm1);
-export const sqrt = unary('sqrt(Tensor input)', U.sqrt);
-export const rsqrt = unary('rsqrt(Tensor input)', U.rsqrt);
-export const sin = unary('sin(Tensor input)', U.sin);
-export const cos = unary('cos(Tensor input)', U.cos);
-export const tanh = unary('tanh(Tensor input)', U.tanh);
-export const sigmoid = unary('sigmoid(Tensor input)', U.sigmoid);
-export const relu = unary('relu(Tensor input)', U.relu);
-export const reciprocal = unary('reciprocal(Tensor input)', U.reciprocal);
-export const floor = unary('floor(Tensor input)', (x) => U.floor(x));
-export const ceil = unary('ceil(Tensor input)', (x) => U.ceil(x));
-export const round = unary('round(Tensor input)', (x) => U.round(x));
-export const trunc = unary('trunc(Tensor input)', (x) => U.trunc(x));
-export const square = unary('square(Tensor input)', U.square);
-export const erf = unary('erf(Tensor input)', U.erf);
-export const logical_not = unary('logical_not(Tensor input)', U.logical_not);
-const clampImpl = (x: Tensor, min: Opt<Scalar>, max: Opt<Scalar>) => U.clamp(x, min, max);
-export const clamp = pyfn('clamp(Tensor input, Scalar? min=None, Scalar? max=None)', clampImpl);
-export const clip = pyfn('clip(Tensor input, Scalar? min=None, Scalar? max=None)', clampImpl);
+const unary = <S extends string>(spec: S, f: (x: Tensor, out: Opt<Tensor>) => Tensor) => pyfn(spec, f);
+export const neg = unary('neg(Tensor input, *, Tensor? out=None)', U.neg);
+export const negative = unary('negative(Tensor input, *, Tensor? out=None)', U.neg);
+export const abs = unary('abs(Tensor input, *, Tensor? out=None)', U.abs);
+export const sign = unary('sign(Tensor input, *, Tensor? out=None)', U.sign);
+export const exp = unary('exp(Tensor input, *, Tensor? out=None)', U.exp);
+export const log = unary('log(Tensor input, *, Tensor? out=None)', U.log);
+export const log1p = unary('log1p(Tensor input, *, Tensor? out=None)', U.log1p);
+export const expm1 = unary('expm1(Tensor input, *, Tensor? out=None)', U.expm1);
+export const sqrt = unary('sqrt(Tensor input, *, Tensor? out=None)', U.sqrt);
+export const rsqrt = unary('rsqrt(Tensor input, *, Tensor? out=None)', U.rsqrt);
+export const sin = unary('sin(Tensor input, *, Tensor? out=None)', U.sin);
+export const cos = unary('cos(Tensor input, *, Tensor? out=None)', U.cos);
+export const tanh = unary('tanh(Tensor input, *, Tensor? out=None)', U.tanh);
+export const sigmoid = unary('sigmoid(Tensor input, *, Tensor? out=None)', U.sigmoid);
+// PyTorch's torch.relu takes no out=
+export const relu = pyfn('relu(Tensor input)', U.relu);
+export const reciprocal = unary('reciprocal(Tensor input, *, Tensor? out=None)', U.reciprocal);
+export const floor = unary('floor(Tensor input, *, Tensor? out=None)', (x, out) => U.floor(x, out));
+export const ceil = unary('ceil(Tensor input, *, Tensor? out=None)', (x, out) => U.ceil(x, out));
+export const round = unary('round(Tensor input, *, Tensor? out=None)', (x, out) => U.round(x, out));
+export const trunc = unary('trunc(Tensor input, *, Tensor? out=None)', (x, out) => U.trunc(x, out));
+export const square = unary('square(Tensor input, *, Tensor? out=None)', U.square);
+export const erf = unary('erf(Tensor input, *, Tensor? out=None)', U.erf);
+export const logical_not = unary('logical_not(Tensor input, *, Tensor? out=None)', U.logical_not);
+export const clamp = pyfn('clamp(Tensor input, Scalar? min=None, Scalar? max=None, *, Tensor? out=None)', (x: Tensor, min: Opt<Scalar>, max: Opt<Scalar>, out: Opt<Tensor>) => U.clamp(x, min, max, out));
+export const clip = pyfn('clip(Tensor input, Scalar? min=None, Scalar? max=None, *, Tensor? out=None)', (x: Tensor, min: Opt<Scalar>, max: Opt<Scalar>, out: Opt<Tensor>) => U.clamp(x, min, max, out, 'clip'));
 
 // alpha, rounding_mode and value may also come positionally (PyTorch takes them by keyword only), as kindling always allowed
-export const add = pyfn('add(Tensor|Number input, Tensor|Number other, Scalar alpha=1)', (a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar) => B.add(a, b, alpha));
-export const sub = pyfn('sub(Tensor|Number input, Tensor|Number other, Scalar alpha=1)', (a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar) => B.sub(a, b, alpha));
-export const subtract = pyfn('subtract(Tensor|Number input, Tensor|Number other, Scalar alpha=1)', (a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar) => B.sub(a, b, alpha));
-export const mul = pyfn('mul(Tensor|Number input, Tensor|Number other)', B.mul);
-export const multiply = pyfn('multiply(Tensor|Number input, Tensor|Number other)', B.mul);
-const divImpl = (a: TensorOrScalar, b: TensorOrScalar, rounding_mode: Opt<B.RoundingMode>) => B.div(a, b, rounding_mode ?? undefined);
-export const div = pyfn('div(Tensor|Number input, Tensor|Number other, str? rounding_mode=None)', divImpl);
-export const divide = pyfn('divide(Tensor|Number input, Tensor|Number other, str? rounding_mode=None)', divImpl);
-export const true_divide = pyfn('true_divide(Tensor|Number input, Tensor|Number other)', (a: TensorOrScalar, b: TensorOrScalar) => B.div(a, b));
-export const pow = pyfn('pow(Tensor|Number input, Tensor|Number exponent)', B.pow);
-export const maximum = pyfn('maximum(Tensor input, Tensor other)', (a: Tensor, b: Tensor) => B.maximum(a, b));
-export const minimum = pyfn('minimum(Tensor input, Tensor other)', (a: Tensor, b: Tensor) => B.minimum(a, b));
-export const eq = pyfn('eq(Tensor input, Tensor|Number other)', (a: Tensor, b: TensorOrScalar) => B.eq(a, b));
-export const ne = pyfn('ne(Tensor input, Tensor|Number other)', (a: Tensor, b: TensorOrScalar) => B.ne(a, b));
-export const lt = pyfn('lt(Tensor input, Tensor|Number other)', (a: Tensor, b: TensorOrScalar) => B.lt(a, b));
-export const le = pyfn('le(Tensor input, Tensor|Number other)', (a: Tensor, b: TensorOrScalar) => B.le(a, b));
-export const gt = pyfn('gt(Tensor input, Tensor|Number other)', (a: Tensor, b: TensorOrScalar) => B.gt(a, b));
-export const ge = pyfn('ge(Tensor input, Tensor|Number other)', (a: Tensor, b: TensorOrScalar) => B.ge(a, b));
-export const logical_and = pyfn('logical_and(Tensor input, Tensor other)', (a: Tensor, b: Tensor) => B.logical_and(a, b));
-export const logical_or = pyfn('logical_or(Tensor input, Tensor other)', (a: Tensor, b: Tensor) => B.logical_or(a, b));
-export const logical_xor = pyfn('logical_xor(Tensor input, Tensor other)', (a: Tensor, b: Tensor) => B.logical_xor(a, b));
-export const where = pyfn('where(Tensor condition, Tensor|Number input, Tensor|Number other)', B.where);
+export const add = pyfn('add(Tensor|Number input, Tensor|Number other, Scalar alpha=1, *, Tensor? out=None)', (a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar, out: Opt<Tensor>) => B.add(a, b, alpha, out));
+export const sub = pyfn('sub(Tensor|Number input, Tensor|Number other, Scalar alpha=1, *, Tensor? out=None)', (a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar, out: Opt<Tensor>) => B.sub(a, b, alpha, out));
+export const subtract = pyfn('subtract(Tensor|Number input, Tensor|Number other, Scalar alpha=1, *, Tensor? out=None)', (a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar, out: Opt<Tensor>) => B.sub(a, b, alpha, out));
+export const mul = pyfn('mul(Tensor|Number input, Tensor|Number other, *, Tensor? out=None)', (a: TensorOrScalar, b: TensorOrScalar, out: Opt<Tensor>) => B.mul(a, b, out));
+export const multiply = pyfn('multiply(Tensor|Number input, Tensor|Number other, *, Tensor? out=None)', (a: TensorOrScalar, b: TensorOrScalar, out: Opt<Tensor>) => B.mul(a, b, out));
+const divImpl = (a: TensorOrScalar, b: TensorOrScalar, rounding_mode: Opt<B.RoundingMode>, out: Opt<Tensor>) => B.div(a, b, rounding_mode ?? undefined, out);
+export const div = pyfn('div(Tensor|Number input, Tensor|Number other, str? rounding_mode=None, *, Tensor? out=None)', divImpl);
+export const divide = pyfn('divide(Tensor|Number input, Tensor|Number other, str? rounding_mode=None, *, Tensor? out=None)', divImpl);
+export const true_divide = pyfn('true_divide(Tensor|Number input, Tensor|Number other, *, Tensor? out=None)', (a: TensorOrScalar, b: TensorOrScalar, out: Opt<Tensor>) => B.div(a, b, null, out));
+export const pow = pyfn('pow(Tensor|Number input, Tensor|Number exponent, *, Tensor? out=None)', (a: TensorOrScalar, b: TensorOrScalar, out: Opt<Tensor>) => B.pow(a, b, out));
+export const maximum = pyfn('maximum(Tensor input, Tensor other, *, Tensor? out=None)', (a: Tensor, b: Tensor, out: Opt<Tensor>) => B.maximum(a, b, out));
+export const minimum = pyfn('minimum(Tensor input, Tensor other, *, Tensor? out=None)', (a: Tensor, b: Tensor, out: Opt<Tensor>) => B.minimum(a, b, out));
+export const eq = pyfn('eq(Tensor input, Tensor|Number other, *, Tensor? out=None)', (a: Tensor, b: TensorOrScalar, out: Opt<Tensor>) => B.eq(a, b, out));
+export const ne = pyfn('ne(Tensor input, Tensor|Number other, *, Tensor? out=None)', (a: Tensor, b: TensorOrScalar, out: Opt<Tensor>) => B.ne(a, b, out));
+export const lt = pyfn('lt(Tensor input, Tensor|Number other, *, Tensor? out=None)', (a: Tensor, b: TensorOrScalar, out: Opt<Tensor>) => B.lt(a, b, out));
+export const le = pyfn('le(Tensor input, Tensor|Number other, *, Tensor? out=None)', (a: Tensor, b: TensorOrScalar, out: Opt<Tensor>) => B.le(a, b, out));
+export const gt = pyfn('gt(Tensor input, Tensor|Number other, *, Tensor? out=None)', (a: Tensor, b: TensorOrScalar, out: Opt<Tensor>) => B.gt(a, b, out));
+export const ge = pyfn('ge(Tensor input, Tensor|Number other, *, Tensor? out=None)', (a: Tensor, b: TensorOrScalar, out: Opt<Tensor>) => B.ge(a, b, out));
+export const logical_and = pyfn('logical_and(Tensor input, Tensor other, *, Tensor? out=None)', (a: Tensor, b: Tensor, out: Opt<Tensor>) => B.logical_and(a, b, out));
+export const logical_or = pyfn('logical_or(Tensor input, Tensor other, *, Tensor? out=None)', (a: Tensor, b: Tensor, out: Opt<Tensor>) => B.logical_or(a, b, out));
+export const logical_xor = pyfn('logical_xor(Tensor input, Tensor other, *, Tensor? out=None)', (a: Tensor, b: Tensor, out: Opt<Tensor>) => B.logical_xor(a, b, out));
+export const where = pyfn('where(Tensor condition, Tensor|Number input, Tensor|Number other, *, Tensor? out=None)', (c: Tensor, a: TensorOrScalar, b: TensorOrScalar, out: Opt<Tensor>) => B.where(c, a, b, out));
 export const masked_fill = pyfn('masked_fill(Tensor input, Tensor mask, Tensor|Number value)', B.masked_fill);
 export const equal = pyfn('equal(Tensor input, Tensor other)', B.equal);
 export const allclose = pyfn('allclose(Tensor input, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False)', B.allclose);
 
 // ---- linear algebra ---------------------------------------------------------------------------------
 
-export const matmul = pyfn('matmul(Tensor input, Tensor other)', L.matmul);
-export const mm = pyfn('mm(Tensor input, Tensor mat2)', L.mm);
-export const bmm = pyfn('bmm(Tensor input, Tensor mat2)', L.bmm);
-export const mv = pyfn('mv(Tensor input, Tensor vec)', L.mv);
-export const dot = pyfn('dot(Tensor input, Tensor tensor)', L.dot);
-export const outer = pyfn('outer(Tensor input, Tensor vec2)', L.outer);
-export const addmm = pyfn('addmm(Tensor input, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1)', (x: Tensor, m1: Tensor, m2: Tensor, beta: Scalar, alpha: Scalar) => L.addmm(x, m1, m2, beta, alpha));
+type Product = (a: Tensor, b: Tensor, out: Opt<Tensor>) => Tensor;
+export const matmul = pyfn('matmul(Tensor input, Tensor other, *, Tensor? out=None)', L.matmul as Product);
+export const mm = pyfn('mm(Tensor input, Tensor mat2, *, Tensor? out=None)', L.mm as Product);
+export const bmm = pyfn('bmm(Tensor input, Tensor mat2, *, Tensor? out=None)', L.bmm as Product);
+export const mv = pyfn('mv(Tensor input, Tensor vec, *, Tensor? out=None)', L.mv as Product);
+export const dot = pyfn('dot(Tensor input, Tensor tensor, *, Tensor? out=None)', L.dot as Product);
+export const outer = pyfn('outer(Tensor input, Tensor vec2, *, Tensor? out=None)', L.outer as Product);
+export const addmm = pyfn('addmm(Tensor input, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1, Tensor? out=None)',
+  (x: Tensor, m1: Tensor, m2: Tensor, beta: Scalar, alpha: Scalar, out: Opt<Tensor>) => L.addmm(x, m1, m2, beta, alpha, out));
 
 // ---- joining and indexing -----------------------------------------------------------------------
 
-export const cat = pyfn('cat(Tensor[] tensors, int dim=0)', J.cat);
-export const concat = pyfn('concat(Tensor[] tensors, int dim=0)', J.cat);
-export const stack = pyfn('stack(Tensor[] tensors, int dim=0)', J.stack);
+export const cat = pyfn('cat(Tensor[] tensors, int dim=0, *, Tensor? out=None)', (tensors: readonly Tensor[], dim: number, out: Opt<Tensor>) => J.cat(tensors, dim, out));
+export const concat = pyfn('concat(Tensor[] tensors, int dim=0, *, Tensor? out=None)', (tensors: readonly Tensor[], dim: number, out: Opt<Tensor>) => J.cat(tensors, dim, out, 'concat'));
+export const stack = pyfn('stack(Tensor[] tensors, int dim=0, *, Tensor? out=None)', (tensors: readonly Tensor[], dim: number, out: Opt<Tensor>) => J.stack(tensors, dim, out));
 export const split = pyfn('split(Tensor tensor, int[1] split_size_or_sections, int dim=0)', J.split);
 export const chunk = pyfn('chunk(Tensor input, int chunks, int dim=0)', J.chunk);
-export const index_select = pyfn('index_select(Tensor input, int dim, Tensor index)', I.index_select);
-export const gather = pyfn('gather(Tensor input, int dim, Tensor index)', I.gather);
+export const index_select = pyfn('index_select(Tensor input, int dim, Tensor index, *, Tensor? out=None)', (x: Tensor, dim: number, index: Tensor, out: Opt<Tensor>) => I.index_select(x, dim, index, out));
+export const gather = pyfn('gather(Tensor input, int dim, Tensor index, *, Tensor? out=None)', (x: Tensor, dim: number, index: Tensor, out: Opt<Tensor>) => I.gather(x, dim, index, out));
 export const tile = pyfn('tile(Tensor input, int[] dims)', (x: Tensor, dims: readonly number[]) => {
   const d = dims.length < x.ndim ? [...new Array(x.ndim - dims.length).fill(1), ...dims] : dims;
   return J.repeat(x, d);
@@ -113,64 +115,81 @@ export const selu = pyfn('selu(Tensor input)', (x: Tensor) => A.selu(x, false));
 export const selu_ = pyfn('selu_(Tensor input)', A.selu_);
 export const celu = pyfn('celu(Tensor input, Scalar alpha=1.0)', (x: Tensor, alpha: number) => A.celu(x, alpha, false));
 export const celu_ = pyfn('celu_(Tensor input, Scalar alpha=1.0)', A.celu_);
-export const threshold = pyfn('threshold(Tensor input, Scalar threshold, Scalar value)', (x: Tensor, t: number, v: number) => A.threshold(x, t, v, false));
+export const threshold = pyfn('threshold(Tensor input, Scalar threshold, Scalar value, *, Tensor? out=None)', (x: Tensor, t: number, v: number, out: Opt<Tensor>) => A.threshold(x, t, v, false, out));
 export const threshold_ = pyfn('threshold_(Tensor input, Scalar threshold, Scalar value)', A.threshold_);
-export const hardshrink = pyfn('hardshrink(Tensor input, Scalar lambd=0.5)', A.hardshrink);
+export const hardshrink = pyfn('hardshrink(Tensor input, Scalar lambd=0.5, *, Tensor? out=None)', (x: Tensor, lambd: number, out: Opt<Tensor>) => A.hardshrink(x, lambd, out));
 export const relu_ = pyfn('relu_(Tensor input)', A.relu_);
 
 // ---- reductions -----------------------------------------------------------------------------------
 
-type Reduce = (x: Tensor, dim: Opt<DimArg>, keepdim: boolean, dtype: Opt<DTypeLike>) => Tensor;
-export const sum = pyfn('sum(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)', R.sum as Reduce);
-export const mean = pyfn('mean(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)', R.mean as Reduce);
-export const prod = pyfn('prod(Tensor input, int? dim=None, bool keepdim=False, *, ScalarType? dtype=None)', R.prod as (x: Tensor, dim: Opt<number>, keepdim: boolean, dtype: Opt<DTypeLike>) => Tensor);
+/** PyTorch takes out= for sum, mean and prod only together with dim (its overloads without dim have none). */
+function dimForOut(fn: string, dim: unknown, out: Opt<Tensor>): void {
+  if (out !== null && out !== undefined && (dim === null || dim === undefined)) {
+    throw new TypeError(`${fn}() received an invalid combination of arguments - got (Tensor, out=Tensor): out= needs dim`);
+  }
+}
+type Reduce = (x: Tensor, dim: Opt<DimArg>, keepdim: boolean, dtype: Opt<DTypeLike>, out: Opt<Tensor>) => Tensor;
+const withDim = <F extends Reduce>(fn: string, f: F) => (x: Tensor, dim: Opt<DimArg>, keepdim: boolean, dtype: Opt<DTypeLike>, out: Opt<Tensor>) => {
+  dimForOut(fn, dim, out);
+  return f(x, dim, keepdim, dtype, out);
+};
+export const sum = pyfn('sum(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor? out=None)', withDim('sum', R.sum as Reduce));
+export const mean = pyfn('mean(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor? out=None)', withDim('mean', R.mean as Reduce));
+export const prod = pyfn('prod(Tensor input, int? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor? out=None)',
+  withDim('prod', R.prod as Reduce) as (x: Tensor, dim: Opt<number>, keepdim: boolean, dtype: Opt<DTypeLike>, out: Opt<Tensor>) => Tensor);
 
 /** max / min: over everything, elementwise against another tensor, or along a dim with indices. */
 interface Extreme {
   (input: Tensor): Tensor;
   (input: Tensor, other: Tensor): Tensor;
   (input: Tensor, opts: { other: Tensor }): Tensor;
+  (input: Tensor, other: Tensor, opts: { out?: Tensor | null }): Tensor;
   (input: Tensor, dim: number, keepdim?: boolean): ReduceResult;
-  (input: Tensor, dim: number, opts: { keepdim?: boolean }): ReduceResult;
-  (input: Tensor, opts: { dim: number; keepdim?: boolean }): ReduceResult;
+  (input: Tensor, dim: number, opts: { keepdim?: boolean; out?: readonly [Tensor, Tensor] | null }): ReduceResult;
+  (input: Tensor, dim: number, keepdim: boolean, opts: { out?: readonly [Tensor, Tensor] | null }): ReduceResult;
+  (input: Tensor, opts: { dim: number; keepdim?: boolean; out?: readonly [Tensor, Tensor] | null }): ReduceResult;
 }
 const extreme = (kind: 'max' | 'min') =>
-  pyfn([`${kind}(Tensor input)`, `${kind}(Tensor input, Tensor other)`, `${kind}(Tensor input, int dim, bool keepdim=False)`],
-    (x: Tensor, other: Tensor | undefined, dim: number | undefined, keepdim: boolean | undefined) =>
-      (kind === 'max' ? R.max : R.min)(x, other ?? dim, keepdim)) as unknown as Extreme;
+  pyfn([`${kind}(Tensor input)`, `${kind}(Tensor input, Tensor other, *, Tensor? out=None)`, `${kind}(Tensor input, int dim, bool keepdim=False, *, Tensor[]? out=None)`],
+    (x: Tensor, other: Tensor | undefined, out: Opt<Tensor | readonly Tensor[]>, dim: number | undefined, keepdim: boolean | undefined) =>
+      (kind === 'max' ? R.max : R.min)(x, other ?? dim, keepdim, out)) as unknown as Extreme;
 export const max = extreme('max');
 export const min = extreme('min');
 
-type DimReduce = (x: Tensor, dim: Opt<DimArg>, keepdim: boolean) => Tensor;
-export const amax = pyfn('amax(Tensor input, int[1] dim=[], bool keepdim=False)', R.amax as DimReduce);
-export const amin = pyfn('amin(Tensor input, int[1] dim=[], bool keepdim=False)', R.amin as DimReduce);
-export const argmax = pyfn('argmax(Tensor input, int? dim=None, bool keepdim=False)', (x: Tensor, dim: Opt<number>, keepdim: boolean) => R.argmax(x, dim, keepdim));
-export const argmin = pyfn('argmin(Tensor input, int? dim=None, bool keepdim=False)', (x: Tensor, dim: Opt<number>, keepdim: boolean) => R.argmin(x, dim, keepdim));
-export const any = pyfn('any(Tensor input, int? dim=None, bool keepdim=False)', (x: Tensor, dim: Opt<number>, keepdim: boolean) => R.any(x, dim, keepdim));
-export const all = pyfn('all(Tensor input, int? dim=None, bool keepdim=False)', (x: Tensor, dim: Opt<number>, keepdim: boolean) => R.all(x, dim, keepdim));
-export const logsumexp = pyfn('logsumexp(Tensor input, int[1] dim, bool keepdim=False)', R.logsumexp as (x: Tensor, dim: DimArg, keepdim: boolean) => Tensor);
+type DimReduce = (x: Tensor, dim: Opt<DimArg>, keepdim: boolean, out: Opt<Tensor>) => Tensor;
+type IntReduce = (x: Tensor, dim: Opt<number>, keepdim: boolean, out: Opt<Tensor>) => Tensor;
+export const amax = pyfn('amax(Tensor input, int[1] dim=[], bool keepdim=False, *, Tensor? out=None)', R.amax as DimReduce);
+export const amin = pyfn('amin(Tensor input, int[1] dim=[], bool keepdim=False, *, Tensor? out=None)', R.amin as DimReduce);
+export const argmax = pyfn('argmax(Tensor input, int? dim=None, bool keepdim=False, *, Tensor? out=None)', R.argmax as IntReduce);
+export const argmin = pyfn('argmin(Tensor input, int? dim=None, bool keepdim=False, *, Tensor? out=None)', R.argmin as IntReduce);
+export const any = pyfn('any(Tensor input, int? dim=None, bool keepdim=False, *, Tensor? out=None)', R.any as IntReduce);
+export const all = pyfn('all(Tensor input, int? dim=None, bool keepdim=False, *, Tensor? out=None)', R.all as IntReduce);
+export const logsumexp = pyfn('logsumexp(Tensor input, int[1] dim, bool keepdim=False, *, Tensor? out=None)', R.logsumexp as (x: Tensor, dim: DimArg, keepdim: boolean, out: Opt<Tensor>) => Tensor);
 
 /** var / std: `unbiased` (PyTorch's older form) or `correction`, over all elements or some dims. */
 interface Spread {
   (input: Tensor, unbiased?: boolean): Tensor;
   (input: Tensor, dim: DimArg, unbiased?: boolean, keepdim?: boolean): Tensor;
-  (input: Tensor, dim: DimArg, unbiased: boolean, opts: { keepdim?: boolean }): Tensor;
-  (input: Tensor, dim: DimArg, opts: { unbiased?: boolean; keepdim?: boolean } | { correction?: number | null; keepdim?: boolean }): Tensor;
-  (input: Tensor, opts: { dim?: DimArg; unbiased?: boolean; keepdim?: boolean } | { dim?: DimArg; correction?: number | null; keepdim?: boolean }): Tensor;
+  (input: Tensor, dim: DimArg, unbiased: boolean, opts: { keepdim?: boolean; out?: Tensor | null }): Tensor;
+  (input: Tensor, dim: DimArg, opts: { unbiased?: boolean; keepdim?: boolean; out?: Tensor | null } | { correction?: number | null; keepdim?: boolean; out?: Tensor | null }): Tensor;
+  (input: Tensor, opts: { dim?: DimArg; unbiased?: boolean; keepdim?: boolean; out?: Tensor | null } | { dim?: DimArg; correction?: number | null; keepdim?: boolean; out?: Tensor | null }): Tensor;
 }
 const spread = (kind: 'var' | 'std') =>
   pyfn([
     `${kind}(Tensor input, bool unbiased=True)`,
-    `${kind}(Tensor input, int[1]? dim, bool unbiased=True, bool keepdim=False)`,
-    `${kind}(Tensor input, int[1]? dim=None, *, int? correction=None, bool keepdim=False)`,
-  ], (x: Tensor, unbiased: boolean | undefined, dim: Opt<DimArg>, keepdim: boolean | undefined, correction: Opt<number>) =>
-    (kind === 'var' ? R.var_ : R.std)(x, dim, correction ?? (unbiased === false ? 0 : 1), keepdim ?? false)) as unknown as Spread;
+    `${kind}(Tensor input, int[1]? dim, bool unbiased=True, bool keepdim=False, *, Tensor? out=None)`,
+    `${kind}(Tensor input, int[1]? dim=None, *, int? correction=None, bool keepdim=False, Tensor? out=None)`,
+  ], (x: Tensor, unbiased: boolean | undefined, dim: Opt<DimArg>, keepdim: boolean | undefined, out: Opt<Tensor>, correction: Opt<number>) => {
+    dimForOut(kind, dim, out);
+    return (kind === 'var' ? R.var_ : R.std)(x, dim, correction ?? (unbiased === false ? 0 : 1), keepdim ?? false, out);
+  }) as unknown as Spread;
 export const var_ = spread('var');
 export const std = spread('std');
-export const norm = pyfn('norm(Tensor input, Any? p=\'fro\', int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)',
-  (x: Tensor, p: Opt<number | 'fro'>, dim: Opt<DimArg>, keepdim: boolean, dtype: Opt<DTypeLike>) => R.norm(x, p, dim, keepdim, dtype));
-export const softmax = pyfn('softmax(Tensor input, int dim, ScalarType? dtype=None)', R.softmax as (x: Tensor, dim: number, dtype: Opt<DTypeLike>) => Tensor);
-export const log_softmax = pyfn('log_softmax(Tensor input, int dim, ScalarType? dtype=None)', R.log_softmax as (x: Tensor, dim: number, dtype: Opt<DTypeLike>) => Tensor);
+export const norm = pyfn('norm(Tensor input, Any? p=\'fro\', int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, Tensor? out=None)',
+  (x: Tensor, p: Opt<number | 'fro'>, dim: Opt<DimArg>, keepdim: boolean, dtype: Opt<DTypeLike>, out: Opt<Tensor>) => R.norm(x, p, dim, keepdim, dtype, out));
+type Softmax = (x: Tensor, dim: number, dtype: Opt<DTypeLike>, out: Opt<Tensor>) => Tensor;
+export const softmax = pyfn('softmax(Tensor input, int dim, ScalarType? dtype=None, *, Tensor? out=None)', R.softmax as Softmax);
+export const log_softmax = pyfn('log_softmax(Tensor input, int dim, ScalarType? dtype=None, *, Tensor? out=None)', R.log_softmax as Softmax);
 
 // ---- views ----------------------------------------------------------------------------------------
 

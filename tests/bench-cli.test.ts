@@ -48,19 +48,29 @@ describe('npm run bench: argument checks', () => {
   });
 });
 
-type Case = { id: string; op?: string; n?: number; work: number; shape?: number[] };
+type Case = { id: string; label: string; op?: string; n?: number; work: number; shape?: number[]; out?: boolean };
 const ids = (suite: string, quick: boolean) => (SUITES[suite].cases(quick) as Case[]).map((c) => c.id);
 
 describe('npm run bench: elementwise and tiny-op cases', () => {
   it('has copy, add and mul beside the activations at every size, and one size of each in --quick', () => {
     const full = ids('ops', false);
     for (const op of ['copy', 'relu', 'sigmoid', 'tanh', 'gelu', 'softmax', 'add', 'mul']) {
-      expect(full.filter((id) => id.startsWith(`${op}-`))).toEqual([1e3, 1e4, 1e5, 1e6, 1e7].map((n) => `${op}-${n}`));
+      expect(full.filter((id) => id.startsWith(`${op}-`) && !id.includes('-out-'))).toEqual([1e3, 1e4, 1e5, 1e6, 1e7].map((n) => `${op}-${n}`));
     }
     const quick = ids('ops', true);
-    for (const op of ['copy', 'add', 'mul']) expect(quick.filter((id) => id.startsWith(`${op}-`))).toEqual(['1000000'].map((n) => `${op}-${n}`));
+    for (const op of ['copy', 'add', 'mul']) expect(quick.filter((id) => id.startsWith(`${op}-`) && !id.includes('-out-'))).toEqual(['1000000'].map((n) => `${op}-${n}`));
     // every quick activation size that the report compares against a copy has one
     expect(quick).toContain('relu-1000000');
+  });
+
+  it('has out= rows (a preallocated output) for copy, relu, sigmoid, add and mul at 1e4, 1e5, 1e6; 1e6 in --quick', () => {
+    const full = ids('ops', false), quick = ids('ops', true);
+    for (const op of ['copy', 'relu', 'sigmoid', 'add', 'mul']) {
+      expect(full.filter((id) => id.startsWith(`${op}-out-`))).toEqual([1e4, 1e5, 1e6].map((n) => `${op}-out-${n}`));
+      expect(quick.filter((id) => id.startsWith(`${op}-out-`))).toEqual([`${op}-out-1000000`]);
+    }
+    const byId = Object.fromEntries((SUITES.ops.cases(false) as Case[]).map((c) => [c.id, c]));
+    expect([byId['add-out-100000'].work, byId['relu-out-100000'].label]).toEqual([12e5, 'relu out= 1e5']);
   });
 
   it('counts bytes as 2 arrays for copy and activations, 3 for add and mul', () => {

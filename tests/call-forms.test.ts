@@ -235,6 +235,30 @@ describe("mistakes get PyTorch's messages", () => {
   }
 });
 
+describe('out=: each torch.* function declaring it writes its result into out and returns out; methods refuse it', () => {
+  const withOut = cases.filter((k) => k.sig && k.sample && k.sig.signatures.some((q) => q.outAt >= 0));
+  it('covers the functions PyTorch gives out=', () => {
+    expect(withOut.filter((c) => c.where === 'torch').length).toBeGreaterThan(60);
+  });
+  for (const c of withOut) {
+    it(label(c), () => {
+      const { s, pos, kw } = bind(c.sig!, c.sample!());
+      const empty = (t: Tensor) => torch.empty(0, { dtype: t.dtype });
+      if (c.self === 1) {
+        expect(() => call(c, [...pos, { ...kw, out: torch.empty(0) }])).toThrow(/got an unexpected keyword argument 'out'|out=Tensor/);
+        return;
+      }
+      if (s.outAt < 0) return;  // the sample's overload has no out= (max over everything)
+      const expected = torch.no_grad(() => call(c, c.sample!()));
+      const out = Array.isArray(expected) ? (expected as Tensor[]).map(empty) : empty(expected as Tensor);
+      const got = torch.no_grad(() => call(c, [...pos, { ...kw, out }]));
+      if (Array.isArray(out)) out.forEach((o, i) => expect((got as Tensor[])[i]).toBe(o));
+      else expect(got).toBe(out);
+      same(expected, got);
+    });
+  }
+});
+
 describe('the options object as a new user writes it (types and results)', () => {
   it('the forms the README and the issue name compile and run', () => {
     const a = torch.ones(2, 3), b = torch.zeros(2, 3);

@@ -29,11 +29,17 @@ export const OPS = ['relu', 'sigmoid', 'tanh', 'gelu', 'softmax'];
 export const BINARY = ['add', 'mul'];
 const SOFTMAX_ROW = 1000; // softmax runs over rows of 1000 (the last dim), as a classifier's would
 
-/** One elementwise case: `copy` (each engine's own clone/copy, the baseline), an activation, or add/mul. */
-function opCase(suite, op, n) {
+// With out=: the result goes into a tensor allocated once (the engines without out= are not applicable).
+export const OUT_OPS = ['copy', 'relu', 'sigmoid', 'add', 'mul'];
+
+/**
+ * One elementwise case: `copy` (each engine's own clone/copy, the baseline), an activation, or
+ * add/mul; `out` writes into a preallocated output (copy_/copyto for copy, max(x, 0) for relu).
+ */
+function opCase(suite, op, n, out = false) {
   const binary = BINARY.includes(op);
   return {
-    suite, id: `${op}-${n}`, label: `${op} ${n >= 1000 ? n.toExponential().replace('e+', 'e') : n}`, op, n,
+    suite, id: `${op}${out ? '-out' : ''}-${n}`, label: `${op}${out ? ' out=' : ''} ${n >= 1000 ? n.toExponential().replace('e+', 'e') : n}`, op, n, out,
     shape: op === 'softmax' ? [n / SOFTMAX_ROW, SOFTMAX_ROW] : [n],
     work: (binary ? 12 : 8) * n, // bytes: one fp32 read per input and one write per element
     data: () => (binary ? { x: normal(n, 3), y: normal(n, 7) } : { x: normal(n, 3) }),
@@ -54,7 +60,7 @@ export const SUITES = {
   ops: {
     // copy is the baseline the others are judged against (the report sets kindling's own copy of
     // the same size beside each row); add and mul move 3 arrays where copy and the activations move 2
-    title: 'Elementwise ops, out of place (copy, activations, add, mul)',
+    title: 'Elementwise ops, out of place (copy, activations, add, mul) and into a preallocated out=',
     unit: 'GB/s', higherIsBetter: true,
     cases: (quick) => {
       const ops = quick ? ['relu', 'sigmoid', 'gelu'] : OPS;
@@ -64,6 +70,7 @@ export const SUITES = {
         ...plainSizes.map((n) => opCase('ops', 'copy', n)),
         ...ops.flatMap((op) => sizes.map((n) => opCase('ops', op, n))),
         ...BINARY.flatMap((op) => plainSizes.map((n) => opCase('ops', op, n))),
+        ...OUT_OPS.flatMap((op) => (quick ? [1e6] : [1e4, 1e5, 1e6]).map((n) => opCase('ops', op, n, true))),
       ];
     },
     value: (c, sec) => c.work / sec / 1e9,

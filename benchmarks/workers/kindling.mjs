@@ -55,6 +55,11 @@ const OPS = {
   copy: (x) => x.clone(), relu: torch.relu, sigmoid: torch.sigmoid, tanh: torch.tanh, gelu: (x) => F.gelu(x),
   softmax: (x) => torch.softmax(x, -1), add: (x, y) => torch.add(x, y), mul: (x, y) => torch.mul(x, y),
 };
+// into a preallocated out (torch.clone has no out=: copy_ is the copy into existing memory; torch.relu has none: clamp)
+const OUT_OPS = {
+  copy: (x, _y, out) => out.copy_(x), relu: (x, _y, out) => torch.clamp(x, { min: 0, out }), sigmoid: (x, _y, out) => torch.sigmoid(x, { out }),
+  add: (x, y, out) => torch.add(x, y, { out }), mul: (x, y, out) => torch.mul(x, y, { out }),
+};
 
 export async function build(c, files) {
   let out;
@@ -65,6 +70,10 @@ export async function build(c, files) {
   }
   if (c.suite === 'ops' || c.suite === 'overhead') {
     const xs = readF32(files.x), x = torch.frombuffer(xs).view(c.shape), y = files.y ? tensor(files.y, c.shape) : undefined, f = OPS[c.op];
+    if (c.out) {
+      const dest = torch.empty(c.shape), g = OUT_OPS[c.op];
+      return { run: () => { out = g(x, y, dest); }, result };
+    }
     if (c.op === 'copy') { // a clone that shared x's memory (copy-on-write, say) would time nothing
       const v = xs[0], probe = f(x);
       xs[0] = v + 1;

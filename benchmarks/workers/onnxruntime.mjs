@@ -26,6 +26,7 @@ export async function build(c, files) {
     bytes = gemmGraph(c.M, c.K, c.N);
     feeds = { a: new ort.Tensor('float32', readF32(files.a), [c.M, c.K]), b: new ort.Tensor('float32', readF32(files.b), [c.K, c.N]) };
   } else if (c.suite === 'ops' || c.suite === 'overhead') {
+    if (c.out) throw new NotApplicable('onnxruntime-node has no out= (its outputs can be pre-bound, but not per op call from a graph-free API)');
     bytes = opGraph(c.op, c.shape);
     feeds = { x: new ort.Tensor('float32', readF32(files.x), c.shape) };
     if (BINARY_OPS.has(c.op)) feeds.x2 = new ort.Tensor('float32', readF32(files.y), c.shape);

@@ -42,6 +42,30 @@ NP_OPS = {
 BINARY = ("add", "mul")
 
 
+def np_sigmoid_out(x, out):
+    # numpy has no sigmoid ufunc: 1 / (1 + exp(-x)) in four passes over out, allocating nothing
+    np.negative(x, out=out)
+    np.exp(out, out=out)
+    np.add(out, np.float32(1), out=out)
+    return np.reciprocal(out, out=out)
+
+
+# into a preallocated out (copyto for copy, maximum(x, 0) for relu)
+NP_OUT_OPS = {
+    "copy": lambda x, y, out: np.copyto(out, x) or out,
+    "relu": lambda x, y, out: np.maximum(x, np.float32(0), out=out),
+    "sigmoid": lambda x, y, out: np_sigmoid_out(x, out),
+    "add": lambda x, y, out: np.add(x, y, out=out),
+    "mul": lambda x, y, out: np.multiply(x, y, out=out),
+}
+
+
+def out_runner(f, xs, out, state):
+    x, y = xs[0], (xs[1] if len(xs) > 1 else None)
+    def run(): state["out"] = f(x, y, out)
+    return run
+
+
 def op_inputs(c, files, wrap):
     """x, and y for add/mul, as the engine's arrays."""
     xs = [f32(files["x"], c["shape"])]
@@ -83,6 +107,13 @@ def build_torch(c, files):
     if s == "gemm":
         a, b = torch.from_numpy(f32(files["a"], (c["M"], c["K"]))), torch.from_numpy(f32(files["b"], (c["K"], c["N"])))
         def run(): state["out"] = torch.mm(a, b)
+    elif s in ("ops", "overhead") and c.get("out"):
+        # torch.clone has no out=: copy_ is the copy into existing memory; torch.relu has none: clamp
+        xs, out = op_inputs(c, files, torch.from_numpy), torch.empty(c["shape"])
+        f = {"copy": lambda x, y, o: o.copy_(x), "relu": lambda x, y, o: torch.clamp(x, min=0, out=o),
+             "sigmoid": lambda x, y, o: torch.sigmoid(x, out=o), "add": lambda x, y, o: torch.add(x, y, out=o),
+             "mul": lambda x, y, o: torch.mul(x, y, out=o)}[c["op"]]
+        run = out_runner(f, xs, out, state)
     elif s in ("ops", "overhead"):
         xs = op_inputs(c, files, torch.from_numpy)
         f = {"copy": torch.clone, "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
@@ -126,6 +157,9 @@ def build_numpy(c, files):
     if s == "gemm":
         a, b = f32(files["a"], (c["M"], c["K"])), f32(files["b"], (c["K"], c["N"]))
         def run(): state["out"] = a @ b
+    elif s in ("ops", "overhead") and c.get("out"):
+        xs = op_inputs(c, files, lambda a: a)
+        run = out_runner(NP_OUT_OPS[c["op"]], xs, np.empty(c["shape"], dtype=np.float32), state)
     elif s in ("ops", "overhead"):
         xs, f = op_inputs(c, files, lambda a: a), NP_OPS[c["op"]]
         if c["op"] == "gelu":

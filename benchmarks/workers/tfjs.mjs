@@ -67,6 +67,7 @@ export async function build(c, files) {
     return { run: () => keep(tf.matMul(a, b)), result, dispose };
   }
   if (c.suite === 'ops' || c.suite === 'overhead') {
+    if (c.out) throw new NotApplicable('tfjs has no out= (its tensors are immutable)');
     const x = t(files.x, c.shape), y = files.y ? t(files.y, c.shape) : undefined, f = OPS[c.op];
     held.push(x);
     if (y) held.push(y);

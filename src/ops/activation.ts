@@ -21,6 +21,7 @@ import * as B from './binary.js';
 import * as R from './reduce.js';
 import * as V from './view.js';
 import * as J from './join.js';
+import { intoOut, type Out } from './out.js';
 
 export { sigmoid, tanh } from './unary.js';
 
@@ -332,7 +333,8 @@ export function softmin(input: Tensor, dim?: number | null, _stacklevel = 3, dty
 // ---- thresholds and shrinkage -------------------------------------------------------------------
 
 /** value where x <= threshold, else x (NaN stays NaN, as PyTorch's `x <= t ? value : x`). */
-export function threshold(input: Tensor, threshold: number, value: number, inplace = false): Tensor {
+export function threshold(input: Tensor, threshold: number, value: number, inplace = false, out?: Out): Tensor {
+  if (out !== null && out !== undefined) return intoOut('threshold', out, thresholdImpl('threshold', input, threshold, value, false), { inputs: [input], rule: 'cast', elementwise: true });
   return thresholdImpl('threshold', input, threshold, value, inplace);
 }
 export function threshold_(input: Tensor, threshold: number, value: number): Tensor {
@@ -356,11 +358,11 @@ export function tanhshrink(input: Tensor): Tensor {
 }
 
 /** 0 on [−lambd, lambd], x elsewhere. */
-export function hardshrink(input: Tensor, l = 0.5): Tensor {
+export function hardshrink(input: Tensor, l = 0.5, out?: Out): Tensor {
   floatOnly(input, 'hardshrink', 'hardshrink_cpu');
   const d = input.detach();
   const y = B.where(inRange(d, -l, l), 0, d);
-  return record('HardshrinkBackward0', input, y, (g) => B.where(inRange(input, -l, l), 0, g));
+  return intoOut('hardshrink', out, record('HardshrinkBackward0', input, y, (g) => B.where(inRange(input, -l, l), 0, g)), { inputs: [input], rule: 'same', elementwise: true });
 }
 
 /** 0 on [−lambd, lambd], x ∓ lambd outside: shrinks toward zero. */

@@ -7,6 +7,7 @@ import { bool, castToInt64, DType, get_default_dtype, int64 } from '../dtype.js'
 import { broadcastShapes } from '../shape.js';
 import { allocate, allocateForOverwrite, asTensor, data, describe, floatType, resultType, strided, type Scalar, type TensorOrScalar } from './util.js';
 import * as U from './unary.js';
+import { finishOut, intoOut, outTarget, type Out } from './out.js';
 
 export type RoundingMode = 'trunc' | 'floor' | null;
 
@@ -16,13 +17,24 @@ function checkOperand(v: unknown, fn: string): void {
   }
 }
 
-/** Runs a binary kernel into a fresh tensor of `dtype` over the broadcast shape. */
-export function runBinary(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType, param?: number): Tensor {
+/**
+ * Runs a binary kernel over the broadcast shape into a fresh tensor of `dtype`, or into `out`
+ * (straight into its memory when it has that shape and dtype and is contiguous).
+ */
+export function runBinary(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType, param?: number, out?: Out, fn: string = op): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
-  const out = allocateForOverwrite(shape, dtype);
-  K.binary(op, strided(a, shape), strided(b, shape), out._storage.data, shape, param);
-  return out;
+  if (out === null || out === undefined) {
+    const r = allocateForOverwrite(shape, dtype);
+    K.binary(op, strided(a, shape), strided(b, shape), r._storage.data, shape, param);
+    return r;
+  }
+  const dst = outTarget(fn, out, shape, dtype, { inputs: [a, b], rule: 'cast', elementwise: true, differentiable: dtype !== bool });
+  K.binary(op, strided(a, shape), strided(b, shape), dst === out ? data(dst) : dst._storage.data, shape, param);
+  return dst;
 }
+
+/** The options of out= for a binary op computed from other ops. */
+const composite = (inputs: readonly unknown[]) => ({ inputs: inputs.filter((x): x is Tensor => x instanceof Tensor), rule: 'cast' as const, elementwise: true });
 
 function operands(a: TensorOrScalar, b: TensorOrScalar, fn: string): [Tensor, Tensor, DType] {
   checkOperand(a, fn);
@@ -44,17 +56,17 @@ function checkAlpha(fn: string, a: Scalar | undefined, dt: DType): void {
   }
 }
 
-export function add(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar): Tensor {
+export function add(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar, out?: Out): Tensor {
   const al = alphaOf(alpha);
   const [ta, tb, dt] = operands(a, b, 'add');
   checkAlpha('add', alpha, dt);
   // bool: a or (alpha and b), so the result holds only 0 and 1
-  if (dt === bool) return logical_or(ta, al === 1 ? tb : logical_and(tb, al !== 0));
+  if (dt === bool) return intoOut('add', out, logical_or(ta, al === 1 ? tb : logical_and(tb, al !== 0)), composite([a, b]));
   const sb = al === 1 ? tb : mul(tb, al);
-  return apply('AddBackward0', [ta, sb], runBinary('add', ta, sb, dt), (g) => [g, g]);
+  return finishOut(apply('AddBackward0', [ta, sb], runBinary('add', ta, sb, dt, undefined, out), (g) => [g, g]), out);
 }
 
-export function sub(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar): Tensor {
+export function sub(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar, out?: Out): Tensor {
   const al = alphaOf(alpha);
   const [ta, tb, dt] = operands(a, b, 'sub');
   if (dt === bool) {
@@ -62,17 +74,17 @@ export function sub(a: TensorOrScalar, b: TensorOrScalar, alpha?: Scalar): Tenso
   }
   checkAlpha('sub', alpha, dt);
   const sb = al === 1 ? tb : mul(tb, al);
-  return apply('SubBackward0', [ta, sb], runBinary('sub', ta, sb, dt), (g) => [g, U.neg(g)]);
+  return finishOut(apply('SubBackward0', [ta, sb], runBinary('sub', ta, sb, dt, undefined, out), (g) => [g, U.neg(g)]), out);
 }
 
-export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+export function mul(a: TensorOrScalar, b: TensorOrScalar, out?: Out): Tensor {
   const [ta, tb, dt] = operands(a, b, 'mul');
-  if (dt === bool) return logical_and(ta, tb);
-  return apply('MulBackward0', [ta, tb], runBinary('mul', ta, tb, dt), (g, needs) => [needs[0] ? mul(g, tb) : null, needs[1] ? mul(g, ta) : null], [ta, tb]);
+  if (dt === bool) return finishOut(runBinary('logical_and', ta, tb, bool, undefined, out, 'mul'), out);
+  return finishOut(apply('MulBackward0', [ta, tb], runBinary('mul', ta, tb, dt, undefined, out), (g, needs) => [needs[0] ? mul(g, tb) : null, needs[1] ? mul(g, ta) : null], [ta, tb]), out);
 }
 
 /** True division (ints give floats), or rounding_mode 'trunc' / 'floor' as in PyTorch. */
-export function div(a: TensorOrScalar, b: TensorOrScalar, mode?: RoundingMode | null): Tensor {
+export function div(a: TensorOrScalar, b: TensorOrScalar, mode?: RoundingMode | null, out?: Out): Tensor {
   checkOperand(a, 'div');
   checkOperand(b, 'div');
   const rt = resultType(a, b);
@@ -83,26 +95,26 @@ export function div(a: TensorOrScalar, b: TensorOrScalar, mode?: RoundingMode | 
     if (!rt.is_floating_point && data(asTensor(b, rt)).includes(0)) throw new RangeError('ZeroDivisionError');
     const q = div(asTensor(a, rt).to(floatType(rt)), asTensor(b, rt).to(floatType(rt)));
     const r = mode === 'trunc' ? U.trunc(q) : U.floor(q);
-    return rt.is_floating_point ? r : r.to(rt === bool ? get_default_dtype() : rt);
+    return intoOut('div', out, rt.is_floating_point ? r : r.to(rt === bool ? get_default_dtype() : rt), composite([a, b]));
   }
   const dt = floatType(rt);
   const ta = asTensor(a, dt), tb = asTensor(b, dt);
-  return apply('DivBackward0', [ta, tb], runBinary('div', ta, tb, dt), (g, needs) => [
+  return finishOut(apply('DivBackward0', [ta, tb], runBinary('div', ta, tb, dt, undefined, out), (g, needs) => [
     needs[0] ? div(g, tb) : null,
     needs[1] ? U.neg(div(mul(g, ta), mul(tb, tb))) : null,
-  ], [ta, tb]);
+  ], [ta, tb]), out);
 }
 
-export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+export function pow(a: TensorOrScalar, b: TensorOrScalar, out?: Out): Tensor {
   const [ta, tb, dt] = operands(a, b, 'pow');
   if (dt === bool) throw new TypeError(`"pow" not implemented for 'Bool'`);
-  if (dt === int64) return intPow(ta, tb, typeof b === 'number');
-  const y = runBinary('pow', ta, tb, dt);
-  return apply('PowBackward1', [ta, tb], y, (g, needs) => [
+  if (dt === int64) return intoOut('pow', out, intPow(ta, tb, typeof b === 'number'), composite([a, b]));
+  const y = runBinary('pow', ta, tb, dt, undefined, out);
+  return finishOut(apply('PowBackward1', [ta, tb], y, (g, needs) => [
     // d/da a^b = b·a^(b−1) (0 where b = 0, as PyTorch);  d/db a^b = a^b·log(a) (0 where a = 0 and b >= 0)
     needs[0] ? where(eq(tb, 0), 0, mul(mul(g, tb), pow(ta, sub(tb, 1)))) : null,
     needs[1] ? where(logical_and(eq(ta, 0), ge(tb, 0)), 0, mul(mul(g, y), U.log(ta))) : null,
-  ], [ta, tb, y]);
+  ], [ta, tb, y]), out);
 }
 
 /**
@@ -125,26 +137,26 @@ function intPow(a: Tensor, b: Tensor, scalarExponent: boolean): Tensor {
  * maximum/minimum: the gradient goes to the larger (smaller) input, split evenly on ties. As in
  * PyTorch, only the strictly losing input is zeroed, so both get the gradient where a NaN is compared.
  */
-function extremum(op: 'maximum' | 'minimum', a: Tensor, b: Tensor): Tensor {
+function extremum(op: 'maximum' | 'minimum', a: Tensor, b: Tensor, out?: Out, fn: string = op): Tensor {
   if (!(a instanceof Tensor) || !(b instanceof Tensor)) {
     throw new TypeError(`${op}(): argument 'other' must be Tensor, not ${describe(b)}`);
   }
   const dt = resultType(a, b);
   const name = op === 'maximum' ? 'MaximumBackward0' : 'MinimumBackward0';
-  return apply(name, [a, b], runBinary(op, a, b, dt), (g, needs) => {
+  return finishOut(apply(name, [a, b], runBinary(op, a, b, dt, undefined, out, fn), (g, needs) => {
     const half = where(eq(a, b), div(g, 2), g);
     const aLoses = op === 'maximum' ? lt(a, b) : gt(a, b);
     const bLoses = op === 'maximum' ? gt(a, b) : lt(a, b);
     return [needs[0] ? where(aLoses, 0, half) : null, needs[1] ? where(bLoses, 0, half) : null];
-  }, [a, b]);
+  }, [a, b]), out);
 }
-export const maximum = (a: Tensor, b: Tensor) => extremum('maximum', a, b);
-export const minimum = (a: Tensor, b: Tensor) => extremum('minimum', a, b);
+export const maximum = (a: Tensor, b: Tensor, out?: Out, fn?: string) => extremum('maximum', a, b, out, fn);
+export const minimum = (a: Tensor, b: Tensor, out?: Out, fn?: string) => extremum('minimum', a, b, out, fn);
 
 function compare(op: BinaryOp) {
-  return (a: TensorOrScalar, b: TensorOrScalar): Tensor => {
+  return (a: TensorOrScalar, b: TensorOrScalar, out?: Out): Tensor => {
     const [ta, tb] = operands(a, b, op);
-    return runBinary(op, ta, tb, bool);
+    return finishOut(runBinary(op, ta, tb, bool, undefined, out), out);
   };
 }
 export const eq = compare('eq');
@@ -158,17 +170,17 @@ export const logical_or = compare('logical_or');
 export const logical_xor = compare('logical_xor');
 
 /** where(condition, input, other): elementwise choice, broadcasting all three. */
-export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar, out?: Out): Tensor {
   if (!(condition instanceof Tensor)) throw new TypeError(`where(): argument 'condition' must be Tensor, not ${describe(condition)}`);
   if (condition.dtype !== bool) throw new TypeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${condition.dtype.name === 'int64' ? 'Long' : condition.dtype.name === 'float64' ? 'Double' : 'Float'}`);
   const [ta, tb, dt] = operands(a, b, 'where');
   const shape = broadcastShapes(broadcastShapes(condition.shape, ta.shape), tb.shape);
-  const out = allocateForOverwrite(shape, dt);
-  K.where(strided(condition, shape), strided(ta, shape), strided(tb, shape), out._storage.data, shape);
-  return apply('WhereBackward0', [ta, tb], out, (g, needs) => [
+  const dst = outTarget('where', out, shape, dt, { inputs: [condition, ta, tb], rule: 'cast', elementwise: true });
+  K.where(strided(condition, shape), strided(ta, shape), strided(tb, shape), dst === out ? data(dst) : dst._storage.data, shape);
+  return finishOut(apply('WhereBackward0', [ta, tb], dst, (g, needs) => [
     needs[0] ? where(condition, g, 0) : null,
     needs[1] ? where(condition, 0, g) : null,
-  ]);
+  ]), out);
 }
 
 export function masked_fill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {

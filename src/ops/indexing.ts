@@ -7,6 +7,7 @@ import { int64 } from '../dtype.js';
 import { normDim, numelOf } from '../shape.js';
 import { allocate, checkTensor, data } from './util.js';
 import * as V from './view.js';
+import { finishOut, outTarget, type Out } from './out.js';
 
 function checkIndex(index: Tensor, size: number, fn: string, dim = 0): Float64Array {
   if (index.dtype !== int64) throw new TypeError(`${fn}(): Expected dtype int64 for index`);
@@ -19,7 +20,7 @@ function checkIndex(index: Tensor, size: number, fn: string, dim = 0): Float64Ar
   return idx;
 }
 
-export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
+export function index_select(x: Tensor, dim: number, index: Tensor, out?: Out): Tensor {
   checkTensor(x, 'input', 'index_select');
   checkTensor(index, 'index', 'index_select');
   if (index.ndim > 1) throw new RangeError('index_select(): Index is supposed to be a vector');
@@ -30,17 +31,20 @@ export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
   const shape = x.ndim === 0 ? [] : x.shape.slice();
   if (x.ndim > 0) shape[d] = k;
   const outer = numelOf(x.shape.slice(0, d)), inner = numelOf(x.shape.slice(d + 1));
-  const out = allocate(shape, x.dtype);
-  K.gather(data(x), idx, out._storage.data, outer, size, inner, k, true);
+  const dst = out === null || out === undefined ? allocate(shape, x.dtype) : outTarget('index_select', out, shape, x.dtype, {
+    inputs: [x, index],
+    rule: (o) => { if (o !== x.dtype) throw new TypeError('index_select(): self and result must have the same scalar type'); },
+  });
+  K.gather(data(x), idx, dst === out ? data(dst) : dst._storage.data, outer, size, inner, k, true);
   const inShape = x.shape;
-  return apply('IndexSelectBackward0', [x], out, (g) => {
+  return finishOut(apply('IndexSelectBackward0', [x], dst, (g) => {
     const gx = allocate(inShape, g.dtype);
     K.scatterAdd(data(g) as FloatArray, idx, gx._storage.data as FloatArray, outer, size, inner, k, true);
     return [gx];
-  });
+  }), out);
 }
 
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+export function gather(x: Tensor, dim: number, index: Tensor, out?: Out): Tensor {
   checkTensor(x, 'input', 'gather');
   checkTensor(index, 'index', 'gather');
   const d = normDim(dim, x.ndim);
@@ -59,10 +63,10 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   for (let i = 0; i < x.ndim; i++) if (i !== d && index.shape[i] < x.shape[i]) src = V.narrow(src, i, 0, index.shape[i]);
   const outer = numelOf(index.shape.slice(0, d)), inner = numelOf(index.shape.slice(d + 1));
   const k = index.ndim === 0 ? 1 : index.shape[d];
-  const out = allocate(index.shape, x.dtype);
-  K.gather(data(src), idx, out._storage.data, outer, size, inner, k, false);
+  const dst = out === null || out === undefined ? allocate(index.shape, x.dtype) : outTarget('gather', out, index.shape, x.dtype, { inputs: [x, index], rule: 'exact' });
+  K.gather(data(src), idx, dst === out ? data(dst) : dst._storage.data, outer, size, inner, k, false);
   const srcShape = src.shape, inShape = x.shape;
-  return apply('GatherBackward0', [x], out, (g) => {
+  return finishOut(apply('GatherBackward0', [x], dst, (g) => {
     const gs = allocate(srcShape, g.dtype);
     K.scatterAdd(data(g) as FloatArray, idx, gs._storage.data as FloatArray, outer, size, inner, k, false);
     if (srcShape.every((s, i) => s === inShape[i])) return [gs];
@@ -71,5 +75,5 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     for (let i = 0; i < inShape.length; i++) if (srcShape[i] < inShape[i]) view = V.narrow(view, i, 0, srcShape[i]);
     view.copy_(gs);
     return [full];
-  });
+  }), out);
 }

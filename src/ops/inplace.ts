@@ -140,6 +140,12 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   if (!shapesEqual(shape, self.shape)) {
     throw new RangeError(`output with shape [${self.shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`);
   }
+  if (!mustRecord(self, [src]) && src._storage.data.buffer !== self._storage.data.buffer) {
+    // nothing to record and no shared memory: one strided copy straight into self
+    K.copy(strided(src, self.shape), strided(self), self.shape, castMode(src.dtype, self.dtype));
+    self._storage.version++;
+    return self;
+  }
   return inplace(self, (s) => {
     const out = allocate(s.shape, s.dtype);
     K.copy(strided(src, s.shape), strided(out), s.shape, castMode(src.dtype, s.dtype));

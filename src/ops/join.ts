@@ -4,10 +4,11 @@ import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { promoteTypes } from '../dtype.js';
 import { normDim } from '../shape.js';
-import { allocate, checkTensor, describe, strided } from './util.js';
+import { allocate, checkTensor, describe, strided, typeName } from './util.js';
 import * as V from './view.js';
+import { canCast, finishOut, intoOut, outTarget, type Out, type OutOptions } from './out.js';
 
-export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+export function cat(tensors: readonly Tensor[], dim = 0, out?: Out, fn = 'cat'): Tensor {
   if (!Array.isArray(tensors)) throw new TypeError(`cat(): argument 'tensors' must be tuple of Tensors, not ${describe(tensors)}`);
   if (tensors.length === 0) throw new RangeError('torch.cat(): expected a non-empty list of Tensors');
   tensors.forEach((t, i) => {
@@ -16,7 +17,14 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   // PyTorch skips 1-D empty tensors (legacy behaviour)
   const skipped = (t: Tensor) => t.ndim === 1 && t.shape[0] === 0;
   const parts = tensors.filter((t) => !skipped(t));
-  if (parts.length === 0) return tensors[0].clone();
+  // every input must be castable to out's dtype; out may not share memory with one in part
+  const outOptions: OutOptions = {
+    inputs: tensors, noPartialOverlap: true,
+    rule: (o) => {
+      if (tensors.some((t) => !canCast(t.dtype, o))) throw new TypeError(`torch.cat(): input types can't be cast to the desired output type ${typeName(o)}`);
+    },
+  };
+  if (parts.length === 0) return intoOut(fn, out, tensors[0].clone(), outOptions);
   const ref = parts[0];
   if (ref.ndim === 0) throw new RangeError(`zero-dimensional tensor (at position ${tensors.indexOf(ref)}) cannot be concatenated`);
   const d = normDim(dim, ref.ndim);
@@ -37,23 +45,23 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   });
   const shape = ref.shape.slice();
   shape[d] = total;
-  const out = allocate(shape, dtype);
+  const dst = outTarget(fn, out, shape, dtype, outOptions);
   let start = 0;
   const starts: number[] = [];
   for (const t of parts) {
     starts.push(start);
-    const dst = V.narrow(out, d, start, t.shape[d]);
-    K.copy(strided(t), strided(dst), t.shape, dtype.name === 'bool' ? 'bool' : 'none');
+    const slice = V.narrow(dst, d, start, t.shape[d]);
+    K.copy(strided(t), strided(slice), t.shape, dtype.name === 'bool' ? 'bool' : 'none');
     start += t.shape[d];
   }
   // a skipped input still gets its (empty) gradient; one passed twice gets one slice per position
-  return apply('CatBackward0', tensors, out, (g) => {
+  return finishOut(apply('CatBackward0', tensors, dst, (g) => {
     let k = 0;
     return tensors.map((t) => (skipped(t) ? allocate(t.shape, g.dtype) : V.narrow(g, d, starts[k++], t.shape[d])));
-  });
+  }), out);
 }
 
-export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+export function stack(tensors: readonly Tensor[], dim = 0, out?: Out): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError('stack expects a non-empty TensorList');
   const ref = tensors[0];
   tensors.forEach((t, i) => {
@@ -63,7 +71,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
     }
   });
   const d = normDim(dim, ref.ndim + 1);
-  return cat(tensors.map((t) => V.unsqueeze(t, d)), d);
+  return cat(tensors.map((t) => V.unsqueeze(t, d)), d, out, 'stack');
 }
 
 export function split(t: Tensor, sizeOrSections: number | readonly number[], dim = 0): Tensor[] {

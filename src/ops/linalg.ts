@@ -12,6 +12,7 @@ import { allocate, allocateForOverwrite, checkTensor, isContiguousLayout, result
 import * as V from './view.js';
 import * as B from './binary.js';
 import * as R from './reduce.js';
+import { finishOut, outTarget, type Out, type OutOptions } from './out.js';
 
 /** How a 2-D (or batched 3-D) tensor is handed to GEMM: data, offset, leading dim, transpose flag. */
 interface Operand {
@@ -37,11 +38,14 @@ function operand(t: Tensor): Operand {
   return { data: c._storage.data as FloatArray, offset: c._offset, ld: Math.max(cols, 1), trans: false, batchStride: rows * cols };
 }
 
-/** C[b] = A[b]·B[b] for 3-D a [batch|1, n, m] and b [batch|1, m, p] into a new [batch, n, p]. */
-function bmmRaw(a: Tensor, b: Tensor, dtype: DType): Tensor {
+/**
+ * C[b] = A[b]·B[b] for 3-D a [batch|1, n, m] and b [batch|1, m, p] into a new [batch, n, p], or
+ * into `dst` (contiguous, of that shape) when given.
+ */
+function bmmRaw(a: Tensor, b: Tensor, dtype: DType, dst?: Tensor): Tensor {
   const batch = Math.max(a.shape[0], b.shape[0]);
   const n = a.shape[1], m = a.shape[2], p = b.shape[2];
-  const out = allocateForOverwrite([batch, n, p], dtype);  // beta = 0: GEMM writes every element
+  const out = dst ?? allocateForOverwrite([batch, n, p], dtype);  // beta = 0: GEMM writes every element
   if (out.numel() === 0) return out;
   const A = operand(a.shape[0] === 1 && batch > 1 ? V.expand(a, [1, n, m]) : a);
   const Bo = operand(b);
@@ -49,7 +53,7 @@ function bmmRaw(a: Tensor, b: Tensor, dtype: DType): Tensor {
     transA: A.trans, transB: Bo.trans, M: n, N: p, K: m, alpha: 1, beta: 0,
     A: A.data, aOffset: A.offset, lda: A.ld,
     B: Bo.data, bOffset: Bo.offset, ldb: Bo.ld,
-    C: out._storage.data as FloatArray, cOffset: 0, ldc: p,
+    C: out._storage.data as FloatArray, cOffset: out._offset, ldc: p,
     batch, strideA: a.shape[0] === 1 ? 0 : A.batchStride, strideB: b.shape[0] === 1 ? 0 : Bo.batchStride, strideC: n * p,
   });
   return out;
@@ -68,28 +72,40 @@ function cannotMultiply(a: readonly number[], b: readonly number[]): never {
   throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${a[0]}x${a[1]} and ${b[0]}x${b[1]})`);
 }
 
-export function mm(a: Tensor, b: Tensor): Tensor {
+/** out='s options for a matrix product: out of exactly the result's dtype. */
+const product = (inputs: readonly Tensor[]): OutOptions => ({ inputs, rule: 'exact' });
+
+/** Where a product's kernel writes: a tensor of the [M, N] (or [batch, M, N]) result, contiguous. */
+type Dest = (shape: number[], dtype: DType) => Tensor;
+
+export function mm(a: Tensor, b: Tensor, out?: Out): Tensor {
   checkTensor(a, 'input', 'mm');
   checkTensor(b, 'mat2', 'mm');
+  const dst = mmInto(a, b, out === null || out === undefined ? allocateForOverwrite : (shape, dt) => outTarget('mm', out, shape, dt, product([a, b])));
+  return finishOut(apply('MmBackward0', [a, b], dst, (g, needs) => [needs[0] ? mm(g, V.t(b)) : null, needs[1] ? mm(V.t(a), g) : null], [a, b]), out);
+}
+
+/** a·b for two matrices, checked, into the tensor `dest` gives (no graph). */
+function mmInto(a: Tensor, b: Tensor, dest: Dest): Tensor {
   if (a.ndim !== 2) throw new RangeError('self must be a matrix');
   if (b.ndim !== 2) throw new RangeError('mat2 must be a matrix');
   if (a.shape[1] !== b.shape[0]) cannotMultiply(a.shape, b.shape);
   const dt = sameDtype(a, b, 'm1 and m2');
   const M = a.shape[0], N = b.shape[1];
-  const out = allocateForOverwrite([M, N], dt);  // beta = 0: GEMM writes every element
+  const dst = dest([M, N], dt);  // beta = 0: GEMM writes every element
   if (M > 0 && N > 0) {
     // straight to GEMM: transposed operands become flags, no view objects on the hot path
     const A = operand(a), Bo = operand(b);
     K.gemm({
       transA: A.trans, transB: Bo.trans, M, N, K: a.shape[1], alpha: 1, beta: 0,
       A: A.data, aOffset: A.offset, lda: A.ld, B: Bo.data, bOffset: Bo.offset, ldb: Bo.ld,
-      C: out._storage.data as FloatArray, cOffset: 0, ldc: N, batch: 1, strideA: 0, strideB: 0, strideC: 0,
+      C: dst._storage.data as FloatArray, cOffset: dst._offset, ldc: N, batch: 1, strideA: 0, strideB: 0, strideC: 0,
     });
   }
-  return apply('MmBackward0', [a, b], out, (g, needs) => [needs[0] ? mm(g, V.t(b)) : null, needs[1] ? mm(V.t(a), g) : null], [a, b]);
+  return dst;
 }
 
-export function bmm(a: Tensor, b: Tensor): Tensor {
+export function bmm(a: Tensor, b: Tensor, out?: Out): Tensor {
   checkTensor(a, 'input', 'bmm');
   checkTensor(b, 'mat2', 'bmm');
   if (a.ndim !== 3) throw new RangeError('batch1 must be a 3D tensor');
@@ -98,14 +114,26 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
     throw new RangeError(`Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
   }
   const dt = sameDtype(a, b, 'batch1 and batch2');
-  return apply('BmmBackward0', [a, b], bmmRaw(a.detach(), b.detach(), dt), (g, needs) => [
+  const dst = outTarget('bmm', out, [a.shape[0], a.shape[1], b.shape[2]], dt, product([a, b]));
+  return finishOut(apply('BmmBackward0', [a, b], bmmRaw(a.detach(), b.detach(), dt, dst), (g, needs) => [
     needs[0] ? bmm(g, V.transpose(b, 1, 2)) : null,
     needs[1] ? bmm(V.transpose(a, 1, 2), g) : null,
-  ], [a, b]);
+  ], [a, b]), out);
 }
 
 /** Batched product with broadcast batch dims: a [..., n, m] · b [..., m, p]. */
 function batchedMatmul(a: Tensor, b: Tensor): Tensor {
+  const raw = batchedInto(a, b, allocateForOverwrite);
+  const shape = [...broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2)), a.shape[a.ndim - 2], b.shape[b.ndim - 1]];
+  const out = V.view(raw, [shape]).detach();
+  return apply('BmmBackward0', [a, b], out, (g, needs) => [
+    needs[0] ? matmul(g, V.transpose(b, -2, -1)) : null,
+    needs[1] ? matmul(V.transpose(a, -2, -1), g) : null,
+  ], [a, b]);
+}
+
+/** The [batch, n, p] product of a [..., n, m] and b [..., m, p] (batch dims broadcast), checked, into `dest`'s tensor. */
+function batchedInto(a: Tensor, b: Tensor, dest: Dest): Tensor {
   const n = a.shape[a.ndim - 2], m = a.shape[a.ndim - 1];
   const m2 = b.shape[b.ndim - 2], p = b.shape[b.ndim - 1];
   if (m !== m2) {
@@ -120,17 +148,56 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
     if (numelOf(own) === 1) return V.reshape(t.detach(), [[1, r, c]]);
     return V.reshape(V.expand(t.detach(), [...batchShape, r, c]), [[nb, r, c]]);
   };
-  const out = V.view(bmmRaw(flat(a, n, m), flat(b, m, p), dt), [[...batchShape, n, p]]).detach();
-  return apply('BmmBackward0', [a, b], out, (g, needs) => [
-    needs[0] ? matmul(g, V.transpose(b, -2, -1)) : null,
-    needs[1] ? matmul(V.transpose(a, -2, -1), g) : null,
-  ], [a, b]);
+  return bmmRaw(flat(a, n, m), flat(b, m, p), dt, dest([nb, n, p], dt));
 }
 
-/** torch.matmul: dot, mv, mm or broadcast batched product, by PyTorch's rules on the dims. */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+/** torch.matmul's result shape: broadcast batch dims, then the rows of a and the columns of b that are not vectors. */
+function matmulShape(a: Tensor, b: Tensor): number[] {
+  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  return [...batch, ...(a.ndim > 1 ? [a.shape[a.ndim - 2]] : []), ...(b.ndim > 1 ? [b.shape[b.ndim - 1]] : [])];
+}
+
+/**
+ * matmul (and mv, dot) with out=: the same cases as matmul, each product run by its kernel into
+ * the destination for the whole result (out itself when it fits), seen as the kernel's matrices.
+ */
+function matmulOut(a: Tensor, b: Tensor, out: Tensor, fn: string): Tensor {
+  let dst: Tensor | null = null;
+  const dest: Dest = (shape, dt) => {
+    dst = outTarget(fn, out, matmulShape(a, b), dt, product([a, b]));
+    return V.view(dst, [shape]);
+  };
+  const da = a.ndim, db = b.ndim;
+  if (da === 0 || db === 0) throw new RangeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
+  if (da === 1 && db === 1) {
+    checkDot(a, b);
+    mmInto(V.unsqueeze(a, 0), V.unsqueeze(b, 1), dest);
+  } else if (da === 2 && db === 1) {
+    checkMv(a, b);
+    mmInto(a, V.unsqueeze(b, 1), dest);
+  } else if (da === 1 && db === 2) {
+    if (a.shape[0] !== b.shape[0]) cannotMultiply([1, a.shape[0]], b.shape);
+    mmInto(V.unsqueeze(a, 0), b, dest);
+  } else if (da <= 2 || db > 2) {
+    batchedInto(da === 1 ? V.unsqueeze(a, 0) : a, db === 1 ? V.unsqueeze(b, 1) : b, dest);
+  } else {
+    // as matmul: the batch folded into the rows, one GEMM
+    const bb = db === 1 ? V.unsqueeze(b, 1) : b;
+    const k = a.shape[da - 1];
+    if (k !== bb.shape[0]) cannotMultiply([numelOf(a.shape.slice(0, -1)), k], bb.shape);
+    mmInto(V.reshape(a, [[-1, k]]), bb, dest);
+  }
+  return finishOut(dst!, out);
+}
+
+/**
+ * torch.matmul: dot, mv, mm or broadcast batched product, by PyTorch's rules on the dims. With
+ * out=, the product's kernel writes into out (matmulOut).
+ */
+export function matmul(a: Tensor, b: Tensor, out?: Out): Tensor {
   checkTensor(a, 'input', 'matmul');
   checkTensor(b, 'other', 'matmul');
+  if (out !== null && out !== undefined) return a.ndim === 2 && b.ndim === 2 ? mm(a, b, out) : matmulOut(a, b, out, 'matmul');
   const da = a.ndim, db = b.ndim;
   if (da === 0 || db === 0) throw new RangeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
   if (da === 1 && db === 1) return dot(a, b);
@@ -145,52 +212,90 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const bb = db === 1 ? V.unsqueeze(b, 1) : b;
     const k = a.shape[da - 1];
     if (k !== bb.shape[0]) cannotMultiply([numelOf(a.shape.slice(0, -1)), k], bb.shape);
-    const out = V.reshape(mm(V.reshape(a, [[-1, k]]), bb), [[...a.shape.slice(0, -1), bb.shape[1]]]);
-    return db === 1 ? V.squeeze(out, -1) : out;
+    const y = V.reshape(mm(V.reshape(a, [[-1, k]]), bb), [[...a.shape.slice(0, -1), bb.shape[1]]]);
+    return db === 1 ? V.squeeze(y, -1) : y;
   }
   const aa = da === 1 ? V.unsqueeze(a, 0) : a;
   const bb = db === 1 ? V.unsqueeze(b, 1) : b;
-  const out = batchedMatmul(aa, bb);
-  if (da === 1) return V.squeeze(out, -2);
-  if (db === 1) return V.squeeze(out, -1);
-  return out;
+  const y = batchedMatmul(aa, bb);
+  if (da === 1) return V.squeeze(y, -2);
+  if (db === 1) return V.squeeze(y, -1);
+  return y;
 }
 
-export function mv(a: Tensor, v: Tensor): Tensor {
-  checkTensor(a, 'input', 'mv');
-  checkTensor(v, 'vec', 'mv');
+function checkMv(a: Tensor, v: Tensor): void {
   if (a.ndim !== 2 || v.ndim !== 1) throw new RangeError(`vector + matrix @ vector expected, got 1, ${a.ndim}, ${v.ndim}`);
   if (a.shape[1] !== v.shape[0]) throw new RangeError(`size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]})`);
+}
+
+export function mv(a: Tensor, v: Tensor, out?: Out): Tensor {
+  checkTensor(a, 'input', 'mv');
+  checkTensor(v, 'vec', 'mv');
+  checkMv(a, v);
+  if (out !== null && out !== undefined) return matmulOut(a, v, out, 'mv');
   return V.squeeze(mm(a, V.unsqueeze(v, 1)), 1);
 }
 
-export function dot(a: Tensor, b: Tensor): Tensor {
-  checkTensor(a, 'input', 'dot');
-  checkTensor(b, 'tensor', 'dot');
+function checkDot(a: Tensor, b: Tensor): void {
   if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
   if (a.shape[0] !== b.shape[0]) {
     throw new RangeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   }
   sameDtype(a, b, 'both vectors');
+}
+
+export function dot(a: Tensor, b: Tensor, out?: Out): Tensor {
+  checkTensor(a, 'input', 'dot');
+  checkTensor(b, 'tensor', 'dot');
+  checkDot(a, b);
+  if (out !== null && out !== undefined) return matmulOut(a, b, out, 'dot');
   return V.reshape(mm(V.unsqueeze(a, 0), V.unsqueeze(b, 1)), [[]]);
 }
 
-export function outer(a: Tensor, b: Tensor): Tensor {
+export function outer(a: Tensor, b: Tensor, out?: Out): Tensor {
   checkTensor(a, 'input', 'outer');
   checkTensor(b, 'vec2', 'outer');
   if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`outer: expected 1D tensors, but got ${a.ndim}D and ${b.ndim}D tensors`);
-  return B.mul(V.unsqueeze(a, 1), V.unsqueeze(b, 0));
+  return B.mul(V.unsqueeze(a, 1), V.unsqueeze(b, 0), out);
 }
 
 /** beta·input + alpha·(mat1 @ mat2). */
-export function addmm(input: Tensor, m1: Tensor, m2: Tensor, betaArg: Scalar = 1, alphaArg: Scalar = 1): Tensor {
+export function addmm(input: Tensor, m1: Tensor, m2: Tensor, betaArg: Scalar = 1, alphaArg: Scalar = 1, out?: Out): Tensor {
   checkTensor(input, 'input', 'addmm');
   const beta = Number(betaArg), alpha = Number(alphaArg);
+  if (out !== null && out !== undefined) return addmmOut(input, m1, m2, beta, alpha, out);
   const prod = mm(m1, m2);
   const scaled = alpha === 1 ? prod : B.mul(prod, alpha);
   // beta = 0 ignores input's values (NaN and inf too), but input still gets a zero gradient, as in PyTorch
   if (beta === 0) return B.add(scaled, apply('MulBackward0', [input], allocate(input.shape, input.dtype), (g) => [B.mul(g, 0)]));
   return B.add(beta === 1 ? input : B.mul(input, beta), scaled);
+}
+
+/**
+ * addmm with out=: one GEMM, C = alpha·mat1·mat2 + beta·C, over C preloaded with input broadcast
+ * (beta = 0 leaves input unread, NaN and inf too), as PyTorch's BLAS call.
+ */
+function addmmOut(input: Tensor, m1: Tensor, m2: Tensor, beta: number, alpha: number, out: Tensor): Tensor {
+  checkTensor(m1, 'mat1', 'addmm');
+  checkTensor(m2, 'mat2', 'addmm');
+  if (m1.ndim !== 2) throw new RangeError('mat1 must be a matrix');
+  if (m2.ndim !== 2) throw new RangeError('mat2 must be a matrix');
+  if (m1.shape[1] !== m2.shape[0]) cannotMultiply(m1.shape, m2.shape);
+  const dt = sameDtype(m1, m2, 'm1 and m2');
+  if (input.dtype !== dt) sameDtype(input, m1, 'self and mat2');
+  const M = m1.shape[0], N = m2.shape[1], shape = [M, N];
+  broadcastShapes(input.shape, shape);
+  const dst = outTarget('addmm', out, shape, dt, product([input, m1, m2]));
+  if (beta !== 0) K.copy(strided(input, shape), strided(dst), shape, 'none');
+  if (M > 0 && N > 0) {
+    const A = operand(m1), Bo = operand(m2);
+    K.gemm({
+      transA: A.trans, transB: Bo.trans, M, N, K: m1.shape[1], alpha, beta,
+      A: A.data, aOffset: A.offset, lda: A.ld, B: Bo.data, bOffset: Bo.offset, ldb: Bo.ld,
+      C: dst._storage.data as FloatArray, cOffset: dst._offset, ldc: N, batch: 1, strideA: 0, strideB: 0, strideC: 0,
+    });
+  }
+  return finishOut(dst, out);
 }
 
 /** A contiguous tensor seen as a row-major matrix with `cols` columns. */
