@@ -5,9 +5,9 @@ import type { Tensor } from '../src/index.js';
 import { BINARY_SHAPES, UNARY_SHAPES, checkOp } from './helpers/opcheck.js';
 
 /** Ops whose kernels have no native implementation: every backend runs them in JS. */
-const JS_KERNELS = new Set(['log1p', 'expm1', 'rsqrt', 'sin', 'cos', 'reciprocal', 'square', 'erf', 'clamp', 'pow scalar', 'pow fractional', 'pow', 'where', '2 ** x']);
+const JS_KERNELS = new Set(['log1p', 'expm1', 'rsqrt', 'sin', 'cos', 'reciprocal', 'square', 'erf', 'pow scalar', 'pow fractional', 'pow', 'where', '2 ** x']);
 /** Ops the native kernels compute with the JS backend's roundings (IEEE + − × ÷ and √, sign and NaN rules of max/min). */
-const EXACT = new Set(['neg', 'abs', 'sqrt', 'relu', 'relu negative', 'add', 'add alpha', 'sub', 'sub alpha', 'mul', 'div', 'maximum', 'minimum', 'x + 2', 'x * -1.5', 'x / 4']);
+const EXACT = new Set(['neg', 'abs', 'sqrt', 'relu', 'relu negative', 'clamp', 'clamp both sides', 'add', 'add alpha', 'sub', 'sub alpha', 'mul', 'div', 'maximum', 'minimum', 'x + 2', 'x * -1.5', 'x / 4']);
 const optsOf = (name: string, domain?: [number, number]) => ({ domain, native: !JS_KERNELS.has(name), exact: EXACT.has(name) });
 
 describe('unary', () => {
@@ -30,6 +30,7 @@ describe('unary', () => {
     ['square', (x) => x.square()],
     ['erf', (x) => x.erf()],
     ['clamp', (x) => x.clamp(-10, 10)],
+    ['clamp both sides', (x) => x.clamp(-0.5, 0.7)],
     ['pow scalar', (x) => x.pow(3)],
     ['pow fractional', (x) => x.pow(1.5), [0.1, 2]],
     ['softmax', (x) => x.softmax(-1)],

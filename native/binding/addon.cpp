@@ -23,7 +23,7 @@ using kindling::binding::exportFunction;
 using kindling::binding::integer;
 
 // Bumped whenever the binding's surface changes; the TypeScript loader refuses a stale binary.
-constexpr int32_t kAbiVersion = 7;
+constexpr int32_t kAbiVersion = 8;
 
 // Returns the threads now in use: fewer than asked when the system refuses to start more.
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {

@@ -38,6 +38,19 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// clamp(x, out, lo, hi): bounds as float32, as PyTorch casts them for a float tensor
+Napi::Value Clamp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 x = f32(info, 0, "x"), out = f32(info, 1, "out");
+  const float lo = static_cast<float>(number(info, 2, "lo")), hi = static_cast<float>(number(info, 3, "hi"));
+  if (out.length != x.length) THROW_RANGE(env, "arguments 'x' and 'out' must have the same length");
+  if (overlaps(x, x.length, out, out.length) && (x.data != out.data)) THROW_RANGE(env, "argument 'out' partially overlaps 'x'");
+  if (lo != lo || hi != hi) THROW_RANGE(env, "arguments 'lo' and 'hi' must not be NaN");
+  kindling::parallel_range(x.length, kindling::kSplitMinCheap, kindling::kSplitAlign,
+                           [&](int64_t a, int64_t b) { kindling::clamp(x.data + a, out.data + a, b - a, lo, hi); });
+  return env.Undefined();
+}
+
 // binary(op, a, b, out, dims): out = a op b over a broadcast shape, out contiguous.
 // dims = [nd, aOffset, bOffset, shape[nd], aStrides[nd], bStrides[nd]] (elements; strides >= 0).
 Napi::Value Binary(const Napi::CallbackInfo& info) {
@@ -171,6 +184,7 @@ void register_elementwise(Napi::Env env, Napi::Object exports) {
   exportFunction<Unary>(env, exports, "unary");
   exportFunction<UnaryGrad>(env, exports, "unaryGrad");
   exportFunction<Binary>(env, exports, "binary");
+  exportFunction<Clamp>(env, exports, "clamp");
   exportFunction<Softmax>(env, exports, "softmax");
   exportFunction<SoftmaxGrad>(env, exports, "softmaxGrad");
 }

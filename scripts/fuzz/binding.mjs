@@ -22,7 +22,7 @@ const lenAdj = fc.oneof({ weight: 20, arbitrary: fc.constant(0) }, { weight: 1, 
 const dimSize = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 9 }) }, { weight: 1, arbitrary: fc.constantFrom(16, 17, 31, 64, 300) });
 
 export const bindingCase = fc.record({
-  fn: fc.constantFrom('unary', 'unaryGrad', 'binary', 'reduce', 'softmax', 'softmaxGrad', 'gemm', 'gemm', 'packB', 'sgdStep', 'adamStep', 'setNumThreads',
+  fn: fc.constantFrom('unary', 'unaryGrad', 'clamp', 'binary', 'reduce', 'softmax', 'softmaxGrad', 'gemm', 'gemm', 'packB', 'sgdStep', 'adamStep', 'setNumThreads',
     'planCreate', 'planSetWeight', 'planRun', 'planRun', 'planRunAsync', 'planRunAsync'),
   m: dimSize, n: dimSize, k: dimSize, batch: fc.constantFrom(1, 1, 2, 3),
   op: fc.oneof({ weight: 20, arbitrary: fc.integer({ min: 0, max: 8 }) }, { weight: 1, arbitrary: fc.oneof(fc.integer({ min: 9, max: 14 }), junk) }),
@@ -153,6 +153,7 @@ export function runBindingCase(b, c) {
   switch (c.fn) {
     case 'unary': call = () => b.unary(c.op, a.f32(A, n * m), a.f32(B, n * m), c.param); break;
     case 'unaryGrad': call = () => b.unaryGrad(c.op, a.f32(A, n * m), a.f32(B, n * m), a.f32(C, n * m), c.param); break;
+    case 'clamp': call = () => b.clamp(a.f32(A, n * m), a.f32(B, n * m), c.param, c.flag === true ? Infinity : c.param); break;
     case 'binary': {
       // [m, n] op [n] (a row broadcast) or [m, n] op [m, n]: nd 2, offsets 0, strides per operand
       const rowB = c.flag === true;

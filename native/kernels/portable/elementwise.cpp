@@ -77,4 +77,15 @@ void binary_broadcast(ArithOp op, int nd, const int64_t* shape, const float* a, 
   }
 }
 
+// min(max(v, lo), hi) as the JS kernel writes it: NaN fails both comparisons and passes
+// through, and lo > hi gives hi, as in PyTorch. Branch-free selects the loop vectoriser turns
+// into compare masks. NaN bounds never get here (the caller fills NaN itself).
+void clamp(const float* x, float* out, int64_t n, float lo, float hi) {
+  for (int64_t i = 0; i < n; i++) {
+    const float v = x[i];
+    const float c = v < lo ? lo : v;
+    out[i] = c > hi ? hi : c;
+  }
+}
+
 }  // namespace kindling

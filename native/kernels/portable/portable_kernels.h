@@ -22,6 +22,9 @@ constexpr int kMaxBinaryDims = 6;
 void binary_broadcast(ArithOp op, int nd, const int64_t* shape, const float* a, const int64_t* a_strides,
                       const float* b, const int64_t* b_strides, float* out);
 
+// out = min(max(x, lo), hi) elementwise (NaN passes through; lo > hi gives hi); out may be x.
+void clamp(const float* x, float* out, int64_t n, float lo, float hi);
+
 // ---- reductions (reduce.cpp) ------------------------------------------------------------------
 
 enum ReduceKind : int32_t { R_SUM = 0, R_MAX = 1, R_MIN = 2, R_COUNT = 3 };

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 /** Must equal kAbiVersion in native/binding/addon.cpp; a binary with another value is stale. */
-export const ABI_VERSION = 7;
+export const ABI_VERSION = 8;
 
 export interface NativeInfo {
   abi: number;
@@ -56,6 +56,7 @@ export interface NativeBinding {
   unaryGradOps: Readonly<Record<string, 'input' | 'output'>>;
   unary(op: number, x: Float32Array, out: Float32Array, param: number): void;
   unaryGrad(op: number, x: Float32Array, g: Float32Array, out: Float32Array, param: number): void;
+  clamp(x: Float32Array, out: Float32Array, lo: number, hi: number): void;
   /**
    * out = a op b over a broadcast shape, out contiguous (op: 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum).
    * dims: [nd, aOffset, bOffset, shape[nd], aStrides[nd], bStrides[nd]] in elements, nd <= 6, strides >= 0.

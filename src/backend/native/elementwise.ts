@@ -58,7 +58,7 @@ function mayWrite(out: Float32Array, x: Strided, shape: readonly number[]): bool
   return x.data.byteOffset + x.offset * 4 === out.byteOffset && isContiguous(shape, x.strides);
 }
 
-export function elementwiseKernels(b: NativeBinding): Pick<Backend, 'unary' | 'unaryGrad' | 'binary' | 'softmax' | 'softmaxBackward'> {
+export function elementwiseKernels(b: NativeBinding): Pick<Backend, 'unary' | 'unaryGrad' | 'clamp' | 'binary' | 'softmax' | 'softmaxBackward'> {
   const dims = new Float64Array(3 + 3 * MAX_DIMS);
   // the addon's op table (native/kernels/activation/unary_ops.def): name -> code
   const codes = new Map(Object.entries(b.unaryOps));
@@ -74,6 +74,14 @@ export function elementwiseKernels(b: NativeBinding): Pick<Backend, 'unary' | 'u
       const code = gradCodes.get(op);
       if (code === undefined || n < MIN_ELEMENTWISE || !isF32(saved) || !isF32(grad) || !isF32(out)) return jsBackend.unaryGrad(op, saved, grad, out, n, param);
       b.unaryGrad(code, exact(saved, n), exact(grad, n), exact(out, n), param);
+    },
+
+    clamp(x, out, n, lo, hi) {
+      // NaN bounds fill NaN (the JS kernel's rule); out must be x itself or apart from it
+      if (n < MIN_ELEMENTWISE || !isF32(x) || !isF32(out) || lo !== lo || hi !== hi || (overlaps(x, out) && x.byteOffset !== out.byteOffset)) {
+        return jsBackend.clamp(x, out, n, lo, hi);
+      }
+      b.clamp(exact(x, n), exact(out, n), lo, hi);
     },
 
     binary(op, a, c, out, shape, param = 0) {
