@@ -138,7 +138,7 @@ $RUN "$OUT/activation_test"
 # ---- 5. portable kernels under ASan + UBSan (dynamically linked: the sanitizers need it)
 step "5. portable_test (ASan + UBSan)"
 $CXX -std=c++17 -O2 -g -Wall -Wextra -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-  native/tests/portable_test.cpp $(group portable) -o "$OUT/portable_test"
+  native/tests/portable_test.cpp $(group portable) native/kernels/optim/optim_update_reference.cpp -o "$OUT/portable_test"
 # LeakSanitizer cannot run under qemu-user (it needs ptrace): leaks are checked by the x86 build.
 if [ -n "$RUN" ]; then export ASAN_OPTIONS=detect_leaks=0; fi
 $SYSROOT_RUN "$OUT/portable_test"
