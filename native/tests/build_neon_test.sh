@@ -89,7 +89,7 @@ if [ "$spills" = 0 ]; then echo "gemm_neon microkernel loop: no stack access"; e
 for f in $(group reference) $(group neon); do
   $CXX $FLAGS -fno-math-errno -c "$f" -o "$OUT/$(basename "$f" .cpp).o"
 done
-KOBJS="$OUT/gemm_reference.o $OUT/gemm_neon.o $OUT/activation_reference.o $OUT/activation_neon.o"
+KOBJS="$OUT/gemm_reference.o $OUT/gemm_neon.o $OUT/activation_reference.o $OUT/activation_neon.o $OUT/optim_update_reference.o $OUT/optim_update_neon.o"
 
 # ---- 2. dispatch on aarch64
 step "2. dispatch.cpp on aarch64"
