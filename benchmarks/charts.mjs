@@ -72,7 +72,7 @@ function specs(json) {
     const engines = [...new Set(pts.map((p) => p.engine))];
     out.train = {
       ...base, title: { text: 'Training step, MLP784, batch 64, cross-entropy: ms per step per optimizer (lower is better)', subtitle: sub },
-      data: { values: pts }, facet: { row: { field: 'threadsLabel', title: null }, column: { field: 'label', title: null } },
+      data: { values: pts }, facet: { row: { field: 'threadsLabel', title: null }, column: { field: 'label', title: null, sort: [...new Set(pts.map((p) => p.label))] } },
       spec: {
         // bars on a log axis need a base: 1 ms
         width: 420, height: { step: 20 },
