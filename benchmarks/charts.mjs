@@ -71,8 +71,8 @@ function specs(json) {
     const pts = points(json, 'train');
     const engines = [...new Set(pts.map((p) => p.engine))];
     out.train = {
-      ...base, title: { text: 'Training step, MLP784, batch 64, cross-entropy, SGD: ms per step (lower is better)', subtitle: sub },
-      data: { values: pts }, facet: { row: { field: 'threadsLabel', title: null } },
+      ...base, title: { text: 'Training step, MLP784, batch 64, cross-entropy: ms per step per optimizer (lower is better)', subtitle: sub },
+      data: { values: pts }, facet: { row: { field: 'threadsLabel', title: null }, column: { field: 'label', title: null, sort: [...new Set(pts.map((p) => p.label))] } },
       spec: {
         // bars on a log axis need a base: 1 ms
         width: 420, height: { step: 20 },

@@ -172,7 +172,7 @@ for (const t of opts.threads) {
         }
       }
       for (const x of timed) {
-        await workers[x.e].request('release');
+        const released = await workers[x.e].request('release');
         if (x.error) { rows[x.e] = entry(x.e, 'error', { note: x.error }); continue; }
         const sec = median(x.secs), lo = Math.min(...x.secs), hi = Math.max(...x.secs);
         rate[rateKey(x.e, c)] = sec / c.work;
@@ -182,6 +182,7 @@ for (const t of opts.threads) {
           value: suite.value(c, sec), min: vmin, max: vmax, secPerCall: sec, reps: x.secs.length, callsPerRep: x.inner,
           latencyUs: x.times.length ? { median: median(x.times), p99: quantile(x.times, 0.99) } : undefined,
           check: { relError: ck.err, against: ck.ref, alone: ck.alone ?? false },
+          peakRss: released.peakRss,
           peakPct: c.suite === 'gemm' && meta.peak.gflops?.[ENGINES[x.e].threaded ? t : 1] ? (100 * suite.value(c, sec)) / meta.peak.gflops[ENGINES[x.e].threaded ? t : 1] : undefined,
         });
         if (!ck.ok) {

@@ -15,10 +15,13 @@ struct KernelTable {
   void (*unary_grad)(UnaryOp, const float*, const float*, float*, int64_t, float);
   void (*softmax)(const float*, float*, int64_t, int64_t, bool);
   void (*softmax_grad)(const float*, const float*, float*, int64_t, int64_t, bool);
+  SgdStepFn sgd_step;
+  AdamStepFn adam_step;
 };
 
-// Binary elementwise ops, reductions and optimizer updates are memory-bound: one portable loop
-// serves every ISA (kernels/portable/portable_kernels.h).
+// Binary elementwise ops and reductions are memory-bound: one portable loop serves every ISA
+// (kernels/portable/portable_kernels.h). The optimizer updates are per ISA: their square roots and
+// divisions need the wide vectors to keep up with memory.
 
 // The table in use. Selection happens on the first call; `error` (if not null) receives a
 // message when KINDLING_ISA asks for something unknown or unsupported (the best ISA is used then).

@@ -123,6 +123,31 @@ const meta = (threads: number[]) => ({
   peak: { missing: 'no cc' }, engines: {}, unavailable: {},
 });
 
+describe('npm run bench: the train suite', () => {
+  it('trains with SGD, SGD with momentum and Adam, the same model and data in each', () => {
+    const cases = SUITES.train.cases(false) as (Case & { optimizer: unknown; layers: number[]; batch: number; checkSteps: number })[];
+    expect(cases.map((c) => [c.id, c.optimizer])).toEqual([
+      ['MLP784-b64-sgd', { name: 'SGD', options: { lr: 0.01 } }],
+      ['MLP784-b64-sgd-momentum', { name: 'SGD', options: { lr: 0.01, momentum: 0.9 } }],
+      ['MLP784-b64-adam', { name: 'Adam', options: { lr: 1e-3 } }],
+    ]);
+    for (const c of cases) expect([c.layers, c.batch, c.checkSteps]).toEqual([[784, 512, 512, 10], 64, 3]);
+  });
+
+  it('shows each engine\'s peak RSS beside its ms per step, marked when it is the whole process\'s', () => {
+    const row = (engine: string, value: number, peakRss: unknown) =>
+      ({ suite: 'train', case: 'MLP784-b64-adam', label: 'MLP784 B=64, Adam lr 1e-3', threads: 1, engine, status: 'ok', value, secPerCall: value / 1e3, unit: 'ms/step', peakRss });
+    const json = {
+      meta: meta([1]),
+      suites: { train: { title: 'Training step', unit: 'ms/step', higherIsBetter: false } },
+      results: [row('kindling-native', 2.5, { bytes: 120 * 2 ** 20, since: 'case' }), row('pytorch', 5, { bytes: 250.4 * 2 ** 20, since: 'process start' })],
+    };
+    const md: string = summaryMarkdown(json, 'x');
+    expect(md).toContain('| train | MLP784 B=64, Adam lr 1e-3 | 1 | 2.50 · 120 MiB | – | pytorch 5.00 · 250 MiB ‡ | 2.00× |');
+    expect(md).toContain('peak-RSS mark is reset when a train case is built');
+  });
+});
+
 describe('npm run bench: traced kindling and the serve suite', () => {
   it('runs traced kindling on the model suites and serve only, and serve on traced kindling only', () => {
     for (const e of ['kindling-traced', 'kindling-traced-js']) {

@@ -284,6 +284,8 @@ function sameSteps(n: number, steps: number, run: (arrays: Float32Array[], step:
   for (let s = 1; s <= steps; s++) {
     const grad = rand(n, 1000 + s, -1, 1);
     if (s === 3) grad[5] = NaN; // propagates alike (through the max of amsgrad too)
+    // subnormal inputs and products (g·g underflows): no flush-to-zero on either side
+    if (s === 2) grad.set([3e-39, -1e-20, 1e-30], 7);
     nat[1].set(grad);
     ref[1].set(grad);
     run(nat, s, true);
@@ -344,13 +346,22 @@ describe('native fused optimizer updates', () => {
     }
   });
 
-  it('SGD matches PyTorch op for op on one element (float64 math, rounded when stored)', () => {
-    // PyTorch: d = -g + wd·p; buf = clone(d) on the first step, then m·buf + (1 − dampening)·d; p −= lr·(d + m·buf) with nesterov
-    const p = Float32Array.of(0.5), g = Float32Array.of(0.25), buf = new Float32Array(1);
+  it('SGD and Adam follow PyTorch op for op on one element, each op rounded to float', () => {
+    const f = Math.fround;
+    // PyTorch: d = -g + wd·p; buf = clone(d) on the first step; p += -lr·(d + m·buf) with nesterov
+    const p = Float32Array.of(0.3), g = Float32Array.of(0.7), buf = new Float32Array(1);
     binding().sgdStep(p, g, buf, sgdHyper({ lr: 0.1, momentum: 0.9, dampening: 0, weight_decay: 0.01, nesterov: true, maximize: true }, true));
-    const d = -0.25 + 0.01 * 0.5;
-    expect(buf[0]).toBe(Math.fround(d));
-    expect(p[0]).toBe(Math.fround(0.5 - 0.1 * (d + 0.9 * Math.fround(d))));
+    const d = f(-f(0.7) + f(f(0.01) * f(0.3)));
+    expect(buf[0]).toBe(d);
+    expect(p[0]).toBe(f(f(0.3) + f(f(-0.1) * f(d + f(f(0.9) * d)))));
+    // m = m·b1 + (1 − b1)·g; v = v·b2 + ((1 − b2)·g)·g; p += (−step_size·m) / (sqrt(v) / sqrt(bc2) + eps)
+    const h: AdamHyper = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0, step: 2, maximize: false, decoupled: false };
+    const q = Float32Array.of(0.3), m = Float32Array.of(0.2), v = Float32Array.of(0.05);
+    binding().adamStep(q, Float32Array.of(0.7), m, v, null, adamHyper(h));
+    const { stepSize, bc2Sqrt } = adamScalars(h), gk = f(0.7);
+    const mk = f(f(f(0.2) * f(0.9)) + f(f(1 - 0.9) * gk)), vk = f(f(f(0.05) * f(0.999)) + f(f(f(1 - 0.999) * gk) * gk));
+    expect([m[0], v[0]]).toEqual([mk, vk]);
+    expect(q[0]).toBe(f(f(0.3) + f(f(f(-stepSize) * mk) / f(f(f(Math.sqrt(vk)) / f(bc2Sqrt)) + f(1e-8)))));
   });
 
   it('rejects bad arguments', () => {

@@ -128,7 +128,8 @@ describe('fused optimizer updates', () => {
     const before = flat(p);
     opt.step();
     const buf = opt.state.get(p)!.momentum_buffer as Tensor;
-    const want = flat(g).map((x, i) => Math.fround(x + 0.01 * before[i]));
+    // PyTorch's d_p.add(param, alpha=0.01) in float: the product rounded, then the sum
+    const want = flat(g).map((x, i) => Math.fround(x + Math.fround(Math.fround(0.01) * before[i])));
     expect(flat(buf)).toEqual(want);
     expect(buf.requires_grad).toBe(false);
     g.fill_(0);

@@ -76,12 +76,15 @@ export function copyRatios(all) {
 // how far past a copy an elementwise op may run before the report marks it
 export const COPY_BUDGET = 1.5;
 
+// the train suite's peak RSS of the engine's process (‡: since the process started, not the case)
+const rssCell = (r) => (r ? ` · ${(r.bytes / 2 ** 20).toFixed(0)} MiB${r.since === 'case' ? '' : ' ‡'}` : '');
+
 const valueCell = (x, unit) => {
   if (!x) return '–';
   if (x.status === 'ok' || x.status === 'wrong') {
     const lat = x.latencyUs ? ` · ${fmt(x.latencyUs.median)}/${fmt(x.latencyUs.p99)} µs` : '';
     const pk = x.peakPct != null ? ` (${x.peakPct.toFixed(0)}%)` : '';
-    return `${x.status === 'wrong' ? '**WRONG** ' : ''}${fmt(x.value)}${pk}${lat}${x.singleThread ? ' ¹' : ''}`;
+    return `${x.status === 'wrong' ? '**WRONG** ' : ''}${fmt(x.value)}${pk}${lat}${rssCell(x.peakRss)}${x.singleThread ? ' ¹' : ''}`;
   }
   return x.status;
 };
@@ -118,7 +121,12 @@ export function summaryMarkdown(json, stem) {
       const ratioCell = r.ratio == null ? '–' : r.ratio >= 1 ? `${r.ratio.toFixed(2)}×` : `**${r.ratio.toFixed(2)}×** (loses)`;
       L.push(`| ${r.suite} | ${r.label} | ${r.threads} | ${valueCell(r.byEngine['kindling-native'], unit)} | ${valueCell(r.byEngine['kindling-js'], unit)} | ${r.best ? `${r.best.engine} ${valueCell(r.best, unit)}` : '–'} | ${ratioCell} |`);
     }
-    L.push('', 'Units: gemm GFLOP/s, ops GB/s (read + write), mlp samples/s with median/p99 µs per call, train ms per step, floor µs per call, overhead ns per call (the mean over ≥ 10 000 calls a rep). ¹ a single-threaded engine, its 1-thread number.');
+    L.push('', 'Units: gemm GFLOP/s, ops GB/s (read + write), mlp samples/s with median/p99 µs per call, train ms per step · peak RSS of the engine process over the case†, floor µs per call, overhead ns per call (the mean over ≥ 10 000 calls a rep). ¹ a single-threaded engine, its 1-thread number.');
+    if (all.some((r) => r.suite === 'train')) {
+      L.push('', "† Each engine runs every suite of a thread count in one process; the kernel's peak-RSS mark is reset when a train case is built, " +
+        'so the peak covers that case\'s warm-up and timed steps on top of what the process already held (the libraries, what earlier cases left). ' +
+        '‡ the mark could not be reset: the peak since the process started.');
+    }
   }
 
   const vsCopy = copyRatios(all);

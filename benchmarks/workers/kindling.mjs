@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { readF32, readI32 } from '../lib/data.mjs';
 import { NotApplicable } from './not_applicable.mjs';
+import { peakRss, resetPeakRss } from './peak_rss.mjs';
 
 const torch = await import('../../dist/index.js');
 const { nn, optim } = torch;
@@ -96,10 +97,12 @@ export async function build(c, files) {
   if (c.suite === 'train') {
     const net = model(c, files), x = tensor(files.x, [c.batch, c.layers[0]]);
     const y = torch.tensor(Array.from(readI32(files.y)), { dtype: torch.int64 });
-    const opt = new optim.SGD(net.parameters(), { lr: c.lr }), lossFn = new nn.CrossEntropyLoss();
+    const opt = new optim[c.optimizer.name](net.parameters(), c.optimizer.options), lossFn = new nn.CrossEntropyLoss();
+    resetPeakRss();
     return {
       run: () => { opt.zero_grad(); lossFn(net(x), y).backward(); opt.step(); },
       result: () => { out = torch.no_grad(() => net(x)); return result(); },
+      peakRss,
     };
   }
   throw new Error(`unknown suite ${c.suite}`);

@@ -3,7 +3,8 @@
 //   node workers/node_worker.mjs <adapter> <threads>
 // An adapter exports init(threads) → {version, info} and build(case, files) → {run, result}
 // (or throws NotApplicable). run() does one call (it may return a Promise); result() gives the
-// last output as a Float32Array for the cross-engine check. An adapter may also export
+// last output as a Float32Array for the cross-engine check; an optional peakRss() gives the
+// process's peak RSS over the case, reported when the case is released. An adapter may also export
 // measure(case, files, timing) → numbers, for a suite that times itself.
 import fs from 'node:fs';
 import readline from 'node:readline';
@@ -76,10 +77,12 @@ const handlers = {
     if (!adapter.measure) throw new NotApplicable(`${adapterName} does not run the ${c.suite} suite`);
     return { measured: await adapter.measure(c, files, timing) };
   },
+  // peakRss: the train suite's instances report their process's peak RSS (./peak_rss.mjs)
   async release() {
+    const peakRss = current?.peakRss?.();
     current?.dispose?.();
     current = null;
-    return {};
+    return peakRss ? { peakRss } : {};
   },
 };
 

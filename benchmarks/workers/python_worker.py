@@ -3,6 +3,7 @@ same JSON-lines protocol as workers/node_worker.mjs, so Python engines interleav
 the Node ones. Usage: python3 python_worker.py pytorch|numpy THREADS
 The thread count is also in OMP_NUM_THREADS/OPENBLAS_NUM_THREADS, set by run.mjs before start."""
 import json
+import resource
 import sys
 import time
 
@@ -19,6 +20,25 @@ if ENGINE == "pytorch":
 
 class NotApplicable(Exception):
     pass
+
+
+# The train suite's peak RSS: the kernel's high-water mark is reset when a case is built (Linux:
+# /proc/self/clear_refs), so the peak read after its reps is that case's (on top of what the
+# process already held); where it cannot be reset it is the process's peak since it started.
+PEAK_SINCE = {"since": "process start"}
+
+
+def reset_peak_rss():
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        PEAK_SINCE["since"] = "case"
+    except OSError:
+        PEAK_SINCE["since"] = "process start"
+
+
+def peak_rss():
+    return {"bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, "since": PEAK_SINCE["since"]}
 
 
 def f32(path, shape):
@@ -139,7 +159,10 @@ def build_torch(c, files):
                     state["out"] = net(x)
         else:
             y = torch.from_numpy(np.fromfile(files["y"], dtype=np.int32).astype(np.int64))
-            opt, loss_fn = torch.optim.SGD(net.parameters(), lr=c["lr"]), torch.nn.CrossEntropyLoss()
+            o = c["optimizer"]
+            opt = getattr(torch.optim, o["name"])(net.parameters(), **o["options"])
+            loss_fn = torch.nn.CrossEntropyLoss()
+            reset_peak_rss()
             def run():
                 opt.zero_grad()
                 loss_fn(net(x), y).backward()
@@ -147,7 +170,7 @@ def build_torch(c, files):
             def result():
                 with torch.no_grad():
                     return net(x).numpy()
-            return run, result
+            return run, result, peak_rss
     return run, lambda: state["out"].numpy()
 
 
@@ -216,7 +239,7 @@ def hello(msg):
 
 def check(msg):
     c = msg["case"]
-    run, result = build(c, msg["files"])
+    run, result = build(c, msg["files"])[:2]
     for _ in range(c.get("checkSteps", 1)):
         run()
     r = np.ascontiguousarray(result(), dtype=np.float32)
@@ -266,8 +289,9 @@ def rep(msg):
 
 def release(msg):
     global current
+    peak = current[2]() if current is not None and len(current) > 2 else None
     current = None
-    return {}
+    return {"peakRss": peak} if peak else {}
 
 
 HANDLERS = {"hello": hello, "check": check, "prepare": prepare, "warmup": warmup, "rep": rep, "release": release}

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { readF32, readI32 } from '../lib/data.mjs';
 import { NotApplicable } from './not_applicable.mjs';
+import { peakRss, resetPeakRss } from './peak_rss.mjs';
 
 const require = createRequire(import.meta.url);
 const backend = process.env.BENCH_TFJS_BACKEND;
@@ -89,13 +90,24 @@ export async function build(c, files) {
   if (c.suite === 'train') {
     const m = model(c, files), x = t(files.x, [c.batch, c.layers[0]]);
     const y = tf.oneHot(tf.tensor1d(readI32(files.y), 'int32'), c.layers.at(-1));
-    const opt = tf.train.sgd(c.lr);
+    const opt = optimizer(c.optimizer);
     held.push(x, y, m, opt);
+    resetPeakRss();
     return {
       run: () => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, m.apply(x, { training: true }))),
       result: () => { keep(m.predict(x, { batchSize: c.batch })); return result(); },
       dispose,
+      peakRss,
     };
   }
   throw new Error(`unknown suite ${c.suite}`);
+}
+
+// The train suite's torch.optim optimizers as tfjs's: the same updates (tfjs's momentum
+// accumulator starts at zero, so its first step is PyTorch's buf = grad; its Adam is PyTorch's
+// once epsilon is PyTorch's).
+function optimizer({ name, options: o }) {
+  if (name === 'SGD') return o.momentum ? tf.train.momentum(o.lr, o.momentum) : tf.train.sgd(o.lr);
+  if (name === 'Adam') return tf.train.adam(o.lr, 0.9, 0.999, 1e-8);
+  throw new Error(`no tfjs optimizer for ${name}`);
 }

@@ -14,5 +14,7 @@ void unary(UnaryOp op, const float* x, float* out, int64_t n, float param);
 void unary_grad(UnaryOp op, const float* x, const float* g, float* out, int64_t n, float param);
 void softmax(const float* x, float* out, int64_t rows, int64_t cols, bool log);
 void softmax_grad(const float* y, const float* g, float* out, int64_t rows, int64_t cols, bool log);
+void sgd_step(float* param, const float* grad, float* buf, int64_t n, const SgdHyper& h);
+void adam_step(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, float* max_exp_avg_sq, int64_t n, const AdamHyper& h);
 }  // namespace KINDLING_ISA_NS
 }  // namespace kindling

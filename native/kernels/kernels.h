@@ -56,11 +56,32 @@ struct GemmArgs {
   const float* Bp;
 };
 
+// Fused optimizer updates (kernels/optim/): PyTorch 1.13's _single_tensor_sgd and
+// _single_tensor_adam / _single_tensor_adamw over n contiguous floats, op for op in float (each op
+// rounded, no FMA), as the JS reference (src/backend/js/optim.ts), so every ISA and both backends
+// give the same bits.
+struct SgdHyper {
+  double lr, momentum, dampening, weight_decay;
+  bool nesterov, maximize;
+  bool init;  // first step with momentum: buf = the update direction (PyTorch's clone of d_p)
+};
+
+struct AdamHyper {
+  double lr, beta1, beta2, eps, weight_decay;
+  double step_size;  // lr / (1 - beta1^step)
+  double bc2_sqrt;   // sqrt(1 - beta2^step)
+  bool maximize;
+  bool decoupled;  // AdamW: param *= 1 - lr·weight_decay instead of grad += weight_decay·param
+};
+
 // Signatures each ISA provides (names are the same in every ISA namespace).
 using SgemmTileFn = void (*)(const GemmArgs& a, int64_t row0, int64_t row1, int64_t col0, int64_t col1, float* workspace);
 using UnaryFn = void (*)(UnaryOp op, const float* x, float* out, int64_t n, float param);
 // Gradients: out[i] = g[i]·f'(at x[i]), x the saved forward input or output (UF_GRAD_INPUT /
 // UF_GRAD_OUTPUT); ops without a gradient kernel write NaN.
 using GradFn = void (*)(UnaryOp op, const float* x, const float* g, float* out, int64_t n, float param);
+// buf is null when momentum is 0; max_exp_avg_sq is null unless amsgrad. No array may overlap another.
+using SgdStepFn = void (*)(float* param, const float* grad, float* buf, int64_t n, const SgdHyper& h);
+using AdamStepFn = void (*)(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, float* max_exp_avg_sq, int64_t n, const AdamHyper& h);
 
 }  // namespace kindling

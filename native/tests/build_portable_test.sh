@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds and runs the portable kernels' fuzz test under AddressSanitizer and UBSan (baseline flags,
-# as the addon compiles them).
+# as the addon compiles them), with the reference optimizer updates.
 #   native/tests/build_portable_test.sh
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -10,5 +10,6 @@ mkdir -p "$out"
 CXX="${CXX:-g++}"
 # shellcheck disable=SC2046
 $CXX -std=c++17 -O2 -g -Wall -Wextra -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-  "$here/portable_test.cpp" $(node -p "require('$root/native/sources.json').portable.map((f) => '$root/' + f).join(' ')") -o "$out/portable_test"
+  "$here/portable_test.cpp" $(node -p "require('$root/native/sources.json').portable.map((f) => '$root/' + f).join(' ')") \
+  "$root/native/kernels/optim/optim_update_reference.cpp" -o "$out/portable_test"
 "$out/portable_test"

@@ -1,4 +1,5 @@
-// Fuzzes the portable kernels (binary with broadcasting, reductions and arg-reductions, optimizer updates) on random
+// Fuzzes the portable kernels (binary with broadcasting, reductions and arg-reductions) and the
+// optimizer updates' reference (optim_update.inc, the one text every ISA compiles) on random
 // shapes and strides with every array allocated to exactly the extent the binding would accept,
 // so AddressSanitizer catches any read or write past it; results are checked against plain loops.
 //   native/tests/build_portable_test.sh
@@ -12,6 +13,9 @@
 #include <vector>
 
 #include "../kernels/portable/portable_kernels.h"
+#define KINDLING_ISA_NS reference
+#include "../kernels/isa_api.h"
+#undef KINDLING_ISA_NS
 
 using namespace kindling;
 
@@ -139,9 +143,9 @@ void optim_case() {
   const int64_t n = pick(0, 1100);
   auto p = array(n), g = array(n), buf = array(n), m = array(n), v = array(n), vmax = array(n);
   SgdHyper s{0.1, pick(0, 1) ? 0.9 : 0.0, 0.1, pick(0, 1) ? 0.01 : 0.0, pick(0, 1) == 1, pick(0, 1) == 1, pick(0, 1) == 1};
-  sgd_step(p.get(), g.get(), s.momentum != 0 ? buf.get() : nullptr, n, s);
+  reference::sgd_step(p.get(), g.get(), s.momentum != 0 ? buf.get() : nullptr, n, s);
   AdamHyper h{0.01, 0.9, 0.999, 1e-8, pick(0, 1) ? 0.1 : 0.0, 0.05, 0.3, pick(0, 1) == 1, pick(0, 1) == 1};
-  adam_step(p.get(), g.get(), m.get(), v.get(), pick(0, 1) ? vmax.get() : nullptr, n, h);
+  reference::adam_step(p.get(), g.get(), m.get(), v.get(), pick(0, 1) ? vmax.get() : nullptr, n, h);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Portable kernels that are memory-bound, so one loop (vectorised by the compiler at -O3 with
-// baseline flags) serves every ISA: binary elementwise ops with broadcasting, reductions along a
-// dim, and the fused optimizer updates. Plain functions over pointers, free of N-API; the
-// bindings check every argument before calling them.
+// baseline flags) serves every ISA: binary elementwise ops with broadcasting and reductions along
+// a dim (the fused optimizer updates are per ISA: kernels.h, kernels/optim/). Plain functions
+// over pointers, free of N-API; the bindings check every argument before calling them.
 #pragma once
 #include <cstdint>
 
@@ -38,30 +38,5 @@ void reduce(ReduceKind op, const float* x, float* out, int64_t outer, int64_t si
 // argmax/argmin over the middle dim into int64 indices (stored as doubles, as the JS backend's
 // int64): the first NaN if there is one, else the first of the extreme values. size >= 1.
 void reduce_arg(bool max, const float* x, double* out, int64_t outer, int64_t size, int64_t inner);
-
-// ---- fused optimizer updates (optim_update.cpp) -----------------------------------------------
-// Every value is computed in double and rounded only when stored (param and state), in the order
-// of the JS reference (src/backend/js/optim.ts), so both backends give the same bits.
-
-struct SgdHyper {
-  double lr, momentum, dampening, weight_decay;
-  bool nesterov, maximize;
-  bool init;  // first step with momentum: buf = the update direction (PyTorch's clone of d_p)
-};
-
-// PyTorch 1.13's _single_tensor_sgd over n elements. buf is null when momentum is 0.
-void sgd_step(float* param, const float* grad, float* buf, int64_t n, const SgdHyper& h);
-
-struct AdamHyper {
-  double lr, beta1, beta2, eps, weight_decay;
-  double step_size;       // lr / (1 - beta1^step)
-  double bc2_sqrt;        // sqrt(1 - beta2^step)
-  bool maximize;
-  bool decoupled;         // AdamW: param *= 1 - lr·weight_decay instead of grad += weight_decay·param
-};
-
-// PyTorch 1.13's _single_tensor_adam / _single_tensor_adamw over n elements; max_exp_avg_sq is
-// null unless amsgrad.
-void adam_step(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, float* max_exp_avg_sq, int64_t n, const AdamHyper& h);
 
 }  // namespace kindling
