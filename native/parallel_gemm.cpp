@@ -11,10 +11,17 @@
 namespace kindling {
 namespace {
 
-// Below this many multiply-adds a second thread costs more (wake-up, split packing) than it saves:
-// torch.mm 64³ (256 Ki MACs) took 13.2-18.4 µs on 2 threads and 12.0-15.6 on 1; 80³ (500 Ki)
-// is 1.0-1.1x faster on 2.
-constexpr int64_t kParallelMinMacs = 384 * 1024;
+// When to split, from the pool's costs measured on this 2-vCPU VM (native/tests/threadpool_bench.cpp):
+// a spinning worker joins a job within ~0.5 µs, a sleeping one after 10-50 µs, and a job woken
+// for 40 µs of work took 52 µs (alone: 41). So a product splits from ~4 µs of work (at ~50
+// multiply-adds per ns on one core) when a worker is still spinning from the last job, and wakes a
+// sleeping worker only from ~160 µs; below that the caller does all of it without a syscall.
+constexpr int64_t kSplitMinMacs = 192 * 1024;
+constexpr int64_t kWakeMinMacs = 8 * 1024 * 1024;
+// Products of up to 4 rows (GEMV, row kernels) stream B once and are bound by memory: a split
+// only adds a second stream of B (1×784×512: 36 GFLOP/s on 1 thread, 14 on 2), so only large
+// ones split, and only over whole 8-vector column runs of the GEMV kernel.
+constexpr int64_t kRowsMaxM = 4;
 // Chunk boundaries fall on whole tiles of every ISA: rows on MR (6 AVX2, 12 AVX-512, 8 NEON),
 // columns on NR (16, 32, 12), where pre-packed B panels start.
 constexpr int64_t kRowAlign = 24, kColAlign = 96;
@@ -97,18 +104,22 @@ void gemm(const GemmArgs& a) {
   const int64_t ws = k.gemm_workspace_floats();
   const int threads = threads_for_caller();
   const int64_t macs = a.M * a.N * std::max<int64_t>(a.K, 1);
-  if (threads == 1 || macs < kParallelMinMacs) {
+  const bool rows = a.M <= kRowsMaxM;
+  if (threads == 1 || macs < (rows ? kWakeMinMacs : kSplitMinMacs)) {
     k.gemm_block(a, 0, a.M, 0, a.N, workspace(ws));
     return;
   }
   // Split the longer side. A row split shares one packed copy of op(B), packed here once (with
-  // per-thread packing each thread packed all of B); a column split packs only its own columns
-  // of B and all of the (shorter) A. Two chunks per thread: tasks are claimed dynamically, so when
-  // a worker starts late (asleep, or its vCPU busy) the caller takes its share instead of waiting.
+  // per-thread packing each thread packed all of B), and its tasks cost nothing extra, so there
+  // are four per thread: tasks are claimed dynamically, and when a worker starts late (asleep, or
+  // its vCPU busy) the caller takes its share instead of waiting, losing at most one small task
+  // to a worker descheduled mid-task. A column split packs only its own columns of B but all of
+  // the (shorter) A per task, so it keeps two per thread.
   const bool byRows = a.M >= a.N;
   const int64_t len = byRows ? a.M : a.N;
-  const int64_t align = byRows ? kRowAlign : kColAlign;
-  const int64_t chunk = std::max<int64_t>(align, (len + 2 * threads - 1) / (2 * threads) / align * align);
+  const int64_t align = byRows ? kRowAlign : rows ? 4 * kColAlign : kColAlign;
+  const int64_t per = byRows ? 4 * threads : 2 * threads;
+  const int64_t chunk = std::max<int64_t>(align, (len + per - 1) / per / align * align);
   const int64_t n = (len + chunk - 1) / chunk;
   if (n <= 1) {
     k.gemm_block(a, 0, a.M, 0, a.N, workspace(ws));
@@ -125,7 +136,7 @@ void gemm(const GemmArgs& a) {
     float* w = workspace(ws);
     if (byRows) k.gemm_block(g, lo, hi, 0, g.N, w);
     else k.gemm_block(g, 0, g.M, lo, hi, w);
-  });
+  }, macs >= kWakeMinMacs);
   release_packed_b_buffer();
 }
 
