@@ -11,6 +11,7 @@ struct KernelTable {
   int64_t (*gemm_workspace_floats)();
   void (*gemm_pack_b)(const GemmArgs&, float*);
   int64_t (*gemm_packed_b_floats)(int64_t, int64_t);
+  bool (*gemm_packs_b)(const GemmArgs&);
   void (*unary)(UnaryOp, const float*, float*, int64_t, float);
   void (*unary_grad)(UnaryOp, const float*, const float*, float*, int64_t, float);
   void (*softmax)(const float*, float*, int64_t, int64_t, bool);

@@ -109,8 +109,9 @@ void gemm(const GemmArgs& a) {
     k.gemm_block(a, 0, a.M, 0, a.N, workspace(ws));
     return;
   }
-  // Split the longer side. A row split shares one packed copy of op(B), packed here once (with
-  // per-thread packing each thread packed all of B), and its tasks cost nothing extra, so there
+  // Split the longer side. A row split of a product that packs op(B) shares one packed copy of it,
+  // packed here once (with per-thread packing each thread packed all of B; the other paths read B
+  // in place), and its tasks cost nothing extra, so there
   // are four per thread: tasks are claimed dynamically, and when a worker starts late (asleep, or
   // its vCPU busy) the caller takes its share instead of waiting, losing at most one small task
   // to a worker descheduled mid-task. A column split packs only its own columns of B but all of
@@ -126,10 +127,11 @@ void gemm(const GemmArgs& a) {
     return;
   }
   GemmArgs g = a;
-  if (byRows && !g.Bp && a.K > 0 && a.alpha != 0.0f) {
+  if (byRows && !g.Bp && k.gemm_packs_b(a)) {
     float* bp = packed_b_buffer(k.gemm_packed_b_floats(a.K, a.N));
     k.gemm_pack_b(a, bp);
     g.Bp = bp;
+    g.BpShared = true;
   }
   parallel_for(n, [&](int64_t t, int) {
     const int64_t lo = t * chunk, hi = std::min(len, lo + chunk);

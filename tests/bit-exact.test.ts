@@ -2,7 +2,8 @@
  * Paths the code promises to be equal give the same bits (Object.is per element, so −0 and +0
  * differ): native GEMM-backed ops and reductions on 1 and 2 threads, and an nn.Sequential's
  * fused Linear + activation against the two modules called one after the other. Sizes are above
- * the native thresholds (2 threads start at 384 Ki multiply-adds).
+ * the native thresholds (a product splits over 2 threads with every worker asleep from 8 Mi
+ * multiply-adds, from 192 Ki while one still spins from the last job).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as torch from '../src/index.js';
@@ -31,17 +32,26 @@ function values(shape: number[], seed: number, lo = -1, hi = 1): Tensor {
 }
 
 describe('native GEMM and reductions give the same bits on 1 and 2 threads', () => {
-  // [96, 160] x [160, 112]: 1.7 Mi multiply-adds, split over rows; [40, 200] x [200, 400]: split over columns
+  // [192, 320] x [320, 160]: 9.4 Mi multiply-adds, split over rows; [40, 600] x [600, 400]: split over columns
   const cases: [string, () => Tensor[]][] = [
-    ['mm, rows split', () => [torch.mm(values([96, 160], 1), values([160, 112], 2))]],
-    ['mm, columns split', () => [torch.mm(values([40, 200], 3), values([200, 400], 4))]],
-    ['mm of transposed views', () => [torch.mm(values([160, 96], 5).t(), values([112, 160], 6).t())]],
-    ['bmm', () => [torch.bmm(values([3, 64, 96], 7), values([3, 96, 80], 8))]],
-    ['addmm', () => [torch.addmm(values([112], 9), values([96, 160], 1), values([160, 112], 2), { beta: 0.5, alpha: 2 })]],
+    ['mm, rows split', () => [torch.mm(values([192, 320], 1), values([320, 160], 2))]],
+    ['mm, columns split', () => [torch.mm(values([40, 600], 3), values([600, 400], 4))]],
+    ['mm of transposed views', () => [torch.mm(values([320, 192], 5).t(), values([160, 320], 6).t())]],
+    // few columns over many rows (a classifier head on a batch): the packed path on one thread,
+    // which the rows of a split must run too (the row kernels over pre-packed B sum in another order)
+    ['mm, narrow product split over rows', () => [torch.mm(values([600, 800], 15), values([800, 40], 16))]],
+    // a product of the no-pack range with K past one K block, right after a woken split so that the
+    // worker still spins and the product is split (the packed path blocks K: other sums)
+    ['mm, no-pack product with a long K', () => {
+      torch.mm(values([192, 320], 1), values([320, 160], 2));
+      return [torch.mm(values([72, 780], 17), values([780, 70], 18))];
+    }],
+    ['bmm', () => [torch.bmm(values([3, 128, 320], 7), values([3, 320, 200], 8))]],
+    ['addmm', () => [torch.addmm(values([160], 9), values([192, 320], 1), values([320, 160], 2), { beta: 0.5, alpha: 2 })]],
     ['linear forward and backward', () => {
-      const x = values([128, 160], 10).requires_grad_(), w = values([144, 160], 11).requires_grad_(), b = values([144], 12).requires_grad_();
+      const x = values([256, 320], 10).requires_grad_(), w = values([160, 320], 11).requires_grad_(), b = values([160], 12).requires_grad_();
       const y = F.linear(x, w, b);
-      y.mul(values([128, 144], 13)).sum().backward();
+      y.mul(values([256, 160], 13)).sum().backward();
       return [y, x.grad!, w.grad!, b.grad!];
     }],
     ['sum, max, argmax along rows and columns', () => {

@@ -10,6 +10,9 @@ int64_t gemm_workspace_floats();
 // at a 64-byte aligned dst (the microkernels load packed panels with aligned loads).
 void gemm_pack_b(const GemmArgs& a, float* dst);
 int64_t gemm_packed_b_floats(int64_t K, int64_t N);
+// Whether gemm_block over the whole product (Bp null) packs op(B): a split may then pack it once
+// for all its blocks (GemmArgs::BpShared).
+bool gemm_packs_b(const GemmArgs& a);
 void unary(UnaryOp op, const float* x, float* out, int64_t n, float param);
 void unary_grad(UnaryOp op, const float* x, const float* g, float* out, int64_t n, float param);
 void softmax(const float* x, float* out, int64_t rows, int64_t cols, bool log);

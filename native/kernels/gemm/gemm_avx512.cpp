@@ -84,7 +84,8 @@ static void act_unary(UnaryOp op, float* x, int64_t n) { unary(op, x, x, n, 0.0f
 struct Store;
 static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
                     int64_t nr, const Store& st);
-static bool gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1, float* ws);
+static bool direct_takes(const GemmArgs& g);
+static void gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1, float* ws);
 
 #include "gemm_driver.h"
 
@@ -198,11 +199,11 @@ static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_
 
 // Small and medium !transB problems: no packing at all for full 12-row groups (A broadcast from
 // its rows, B rows read with column masks); a 12-row tail of A is packed (cheap).
-static bool gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1, float* ws) {
-  if (g.transB) return false;
-  // decided by the whole product, as the driver's paths are (results independent of the thread split)
+// Decided by the whole product, as the driver's paths are (results independent of the thread split).
+static bool direct_takes(const GemmArgs& g) { return !g.transB && g.M * g.N * g.K <= DIRECT_MACS && g.K * MR <= MC * KC; }
+
+static void gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1, float* ws) {
   const int64_t K = g.K;
-  if (g.M * g.N * K > DIRECT_MACS || K * MR > MC * KC) return false;
   const int64_t rs = g.transA ? 1 : g.lda, cs = g.transA ? g.lda : 1;
   const bool transc = epi_is_transcendental(g.epilogue);
   for (int64_t i = r0; i < r1; i += MR) {
@@ -218,7 +219,6 @@ static bool gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, i
         for (int64_t r = 0; r < mr; ++r) epi_row(c + r * g.ldc, nr, g.epilogue);
     }
   }
-  return true;
 }
 
 }  // namespace
