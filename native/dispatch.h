@@ -10,6 +10,7 @@ struct KernelTable {
   void (*gemm_block)(const GemmArgs&, int64_t, int64_t, int64_t, int64_t, float*);
   int64_t (*gemm_workspace_floats)();
   void (*gemm_pack_b)(const GemmArgs&, float*);
+  void (*gemm_pack_b_cols)(const GemmArgs&, float*, int64_t, int64_t);
   int64_t (*gemm_packed_b_floats)(int64_t, int64_t);
   bool (*gemm_packs_b)(const GemmArgs&);
   void (*unary)(UnaryOp, const float*, float*, int64_t, float);

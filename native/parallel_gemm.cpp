@@ -126,10 +126,16 @@ void gemm(const GemmArgs& a) {
     k.gemm_block(a, 0, a.M, 0, a.N, workspace(ws));
     return;
   }
+  const bool wake = macs >= kWakeMinMacs;
   GemmArgs g = a;
   if (byRows && !g.Bp && k.gemm_packs_b(a)) {
     float* bp = packed_b_buffer(k.gemm_packed_b_floats(a.K, a.N));
-    k.gemm_pack_b(a, bp);
+    // packed by parts on every thread: packed by the caller alone, it kept the worker idle (6 µs
+    // for 256³, 38 µs for 512³: 3% of the product on 2 threads)
+    const int64_t pchunk = std::max<int64_t>(kColAlign, (a.N + 2 * threads - 1) / (2 * threads) / kColAlign * kColAlign);
+    parallel_for((a.N + pchunk - 1) / pchunk, [&](int64_t t, int) {
+      k.gemm_pack_b_cols(a, bp, t * pchunk, std::min(a.N, (t + 1) * pchunk));
+    }, wake);
     g.Bp = bp;
     g.BpShared = true;
   }
@@ -138,7 +144,7 @@ void gemm(const GemmArgs& a) {
     float* w = workspace(ws);
     if (byRows) k.gemm_block(g, lo, hi, 0, g.N, w);
     else k.gemm_block(g, 0, g.M, lo, hi, w);
-  }, macs >= kWakeMinMacs);
+  }, wake);
   release_packed_b_buffer();
 }
 

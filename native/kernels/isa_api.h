@@ -9,6 +9,8 @@ int64_t gemm_workspace_floats();
 // Packs op(B) of `a` (B, ldb, transB, K, N) for GemmArgs::Bp, into gemm_packed_b_floats(K, N) floats
 // at a 64-byte aligned dst (the microkernels load packed panels with aligned loads).
 void gemm_pack_b(const GemmArgs& a, float* dst);
+// The columns [col0, col1) of that (col0 a multiple of 96, which every ISA's NR divides), in place.
+void gemm_pack_b_cols(const GemmArgs& a, float* dst, int64_t col0, int64_t col1);
 int64_t gemm_packed_b_floats(int64_t K, int64_t N);
 // Whether gemm_block over the whole product (Bp null) packs op(B): a split may then pack it once
 // for all its blocks (GemmArgs::BpShared).
