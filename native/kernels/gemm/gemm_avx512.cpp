@@ -99,7 +99,10 @@ static void gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, i
 
 // PA: A is a packed 12-row panel (else rows of op(A) through strides rs/cs, all 12 rows valid).
 // PB: B is a packed 32-wide panel (else rows of B at stride ldb, read with the column masks).
-template <bool PA, bool PB>
+// R: the rows computed (4, 8 or 12, at least mr): a last tile of 4 rows (M = 64 = 5·12 + 4) ran
+// all 12, an eighth of the FMAs of a 64-row product wasted. Each row's sums are the same for every
+// R, so the bits are too.
+template <bool PA, bool PB, int R = MR>
 __attribute__((noinline)) static void ukr(int64_t kc, const float* a, int64_t rs, int64_t cs, const float* b, int64_t ldb,
                 float* c, int64_t ldc, int64_t mr, int64_t nr, const Store& st) {
   const __mmask16 m0 = nr >= 16 ? __mmask16(0xFFFF) : tailmask(nr);
@@ -122,10 +125,12 @@ __attribute__((noinline)) static void ukr(int64_t kc, const float* a, int64_t rs
       : ((r) < 3 ? a0 : (r) < 6 ? a3 : (r) < 9 ? a6 : a9)[((r) % 3 == 0 ? 0 : (r) % 3 == 1 ? rs : rs2) + (kk) * cs])
 #define KD_B(kk, h) (PB ? _mm512_load_ps(b + (kk) * NR + (h) * 16) : _mm512_maskz_loadu_ps((h) ? m1 : m0, b + (kk) * ldb + (h) * 16))
 #define KD_ROW(r, x0, x1)                     \
-  x = _mm512_set1_ps(KD_A(r, kk));            \
-  x0 = _mm512_fmadd_ps(x, b0, x0);            \
-  x1 = _mm512_fmadd_ps(x, b1, x1);            \
-  KD_KEEP(x)
+  if ((r) < R) {                              \
+    x = _mm512_set1_ps(KD_A(r, kk));          \
+    x0 = _mm512_fmadd_ps(x, b0, x0);          \
+    x1 = _mm512_fmadd_ps(x, b1, x1);          \
+    KD_KEEP(x)                                \
+  }
 #define KD_STEP(KK)                                                   \
   {                                                                   \
     constexpr int64_t kk = KK;                                        \
@@ -194,7 +199,9 @@ __attribute__((noinline)) static void ukr(int64_t kc, const float* a, int64_t rs
 
 static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
                     int64_t nr, const Store& st) {
-  ukr<true, true>(kc, a, 1, MR, b, NR, c, ldc, mr, nr, st);
+  if (mr <= 4) ukr<true, true, 4>(kc, a, 1, MR, b, NR, c, ldc, mr, nr, st);
+  else if (mr <= 8) ukr<true, true, 8>(kc, a, 1, MR, b, NR, c, ldc, mr, nr, st);
+  else ukr<true, true>(kc, a, 1, MR, b, NR, c, ldc, mr, nr, st);
 }
 
 // Small and medium !transB problems: no packing at all for full 12-row groups (A broadcast from
@@ -226,6 +233,8 @@ static void gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, i
       const Store st{g.alpha, g.beta, g.bias ? g.bias + j : nullptr, g.epilogue == U_RELU};
       float* c = g.C + i * g.ldc + j;
       if (mr == MR) ukr<false, false>(K, g.A + i * rs, rs, cs, g.B + j, g.ldb, c, g.ldc, mr, nr, st);
+      else if (mr <= 4) ukr<true, false, 4>(K, ws, 1, MR, g.B + j, g.ldb, c, g.ldc, mr, nr, st);
+      else if (mr <= 8) ukr<true, false, 8>(K, ws, 1, MR, g.B + j, g.ldb, c, g.ldc, mr, nr, st);
       else ukr<true, false>(K, ws, 1, MR, g.B + j, g.ldb, c, g.ldc, mr, nr, st);
       if (transc)
         for (int64_t r = 0; r < mr; ++r) epi_row(c + r * g.ldc, nr, g.epilogue);
