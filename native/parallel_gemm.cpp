@@ -1,6 +1,7 @@
 #include "parallel_gemm.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 
@@ -15,9 +16,15 @@ namespace {
 // a spinning worker joins a job within ~0.5 µs, a sleeping one after 10-50 µs, and a job woken
 // for 40 µs of work took 52 µs (alone: 41). So a product splits from ~4 µs of work (at ~50
 // multiply-adds per ns on one core) when a worker is still spinning from the last job, and wakes a
-// sleeping worker only from ~160 µs; below that the caller does all of it without a syscall.
+// sleeping worker only from ~160 µs (or ~20 µs in a run of products, below); otherwise the caller
+// does all of it without a syscall.
 constexpr int64_t kSplitMinMacs = 192 * 1024;
 constexpr int64_t kWakeMinMacs = 8 * 1024 * 1024;
+// In a run of products (each starting within a worker's spin, 50 µs, of the last one's end: a
+// loop, a forward pass), one wake serves the run, as the worker then spins between them: from
+// ~20 µs of work the first product of a run wakes it.
+constexpr int64_t kRunWakeMinMacs = 1024 * 1024;
+constexpr auto kRunGap = std::chrono::microseconds(50);
 // Products of up to 4 rows (GEMV, row kernels) stream B once and are bound by memory: a split
 // only adds a second stream of B (1×784×512: 36 GFLOP/s on 1 thread, 14 on 2), so only large
 // ones split, and only over whole 8-vector column runs of the GEMV kernel.
@@ -126,7 +133,10 @@ void gemm(const GemmArgs& a) {
     k.gemm_block(a, 0, a.M, 0, a.N, workspace(ws));
     return;
   }
-  const bool wake = macs >= kWakeMinMacs;
+  // the end of this OS thread's last split-sized product
+  thread_local std::chrono::steady_clock::time_point last_end{};
+  const bool run = std::chrono::steady_clock::now() - last_end < kRunGap;
+  const bool wake = macs >= kWakeMinMacs || (run && macs >= kRunWakeMinMacs);
   GemmArgs g = a;
   if (byRows && !g.Bp && k.gemm_packs_b(a)) {
     float* bp = packed_b_buffer(k.gemm_packed_b_floats(a.K, a.N));
@@ -146,6 +156,7 @@ void gemm(const GemmArgs& a) {
     else k.gemm_block(g, 0, g.M, lo, hi, w);
   }, wake);
   release_packed_b_buffer();
+  last_end = std::chrono::steady_clock::now();
 }
 
 }  // namespace kindling
