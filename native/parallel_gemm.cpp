@@ -29,9 +29,9 @@ constexpr auto kRunGap = std::chrono::microseconds(50);
 // only adds a second stream of B (1×784×512: 36 GFLOP/s on 1 thread, 14 on 2), so only large
 // ones split, and only over whole 8-vector column runs of the GEMV kernel.
 constexpr int64_t kRowsMaxM = 4;
-// Chunk boundaries fall on whole tiles of every ISA: rows on MR (6 AVX2, 12 AVX-512, 8 NEON),
-// columns on NR (16, 32, 12), where pre-packed B panels start.
-constexpr int64_t kRowAlign = 24, kColAlign = 96;
+// Column chunks start on whole tiles of every ISA: on NR (16 AVX2, 32 AVX-512, 12 NEON), where
+// pre-packed B panels start. Row chunks start where the ISA says (gemm_split_rows).
+constexpr int64_t kColAlign = 96;
 // A shared packed B larger than this is freed after the call instead of kept for the next one.
 constexpr int64_t kKeepPackedFloats = 1 << 20;
 
@@ -125,7 +125,8 @@ void gemm(const GemmArgs& a) {
   // the (shorter) A per task, so it keeps two per thread.
   const bool byRows = a.M >= a.N;
   const int64_t len = byRows ? a.M : a.N;
-  const int64_t align = byRows ? kRowAlign : rows ? 4 * kColAlign : kColAlign;
+  // rows by 12 on AVX-512, not 24: 256 rows made 11 tasks, one thread running 6 of them
+  const int64_t align = byRows ? k.gemm_split_rows() : rows ? 4 * kColAlign : kColAlign;
   const int64_t per = byRows ? 4 * threads : 2 * threads;
   const int64_t chunk = std::max<int64_t>(align, (len + per - 1) / per / align * align);
   const int64_t n = (len + chunk - 1) / chunk;
