@@ -10,7 +10,10 @@ struct KernelTable {
   void (*gemm_block)(const GemmArgs&, int64_t, int64_t, int64_t, int64_t, float*);
   int64_t (*gemm_workspace_floats)();
   void (*gemm_pack_b)(const GemmArgs&, float*);
+  void (*gemm_pack_b_cols)(const GemmArgs&, float*, int64_t, int64_t);
   int64_t (*gemm_packed_b_floats)(int64_t, int64_t);
+  bool (*gemm_packs_b)(const GemmArgs&);
+  int64_t (*gemm_split_rows)();
   void (*unary)(UnaryOp, const float*, float*, int64_t, float);
   void (*unary_grad)(UnaryOp, const float*, const float*, float*, int64_t, float);
   void (*softmax)(const float*, float*, int64_t, int64_t, bool);

@@ -11,16 +11,21 @@
 
 namespace kindling {
 
-// Elements per thread before a split pays: memory-bound loops (a few GB/s per element class of
-// work) need far more than transcendental ones (~1-2 G elements/s per thread).
+// Elements per thread before a split pays when a worker is still spinning (it joins in ~0.5 µs):
+// memory-bound loops need far more than transcendental ones (~1-3 G elements/s per thread).
 constexpr int64_t kSplitMinCheap = int64_t(1) << 17;
 constexpr int64_t kSplitMinCostly = int64_t(1) << 15;
+// Elements before a split also wakes a sleeping worker (10-50 µs here, native/threadpool.h): about
+// 200 µs of work on one thread.
+constexpr int64_t kWakeMinCheap = int64_t(1) << 21;
+constexpr int64_t kWakeMinCostly = int64_t(1) << 19;
 // Floats per chunk boundary for the activations: a multiple of every ISA's lockstep block (K·W).
 constexpr int64_t kSplitAlign = 256;
 
-// body(lo, hi) over [0, n) in chunks, on up to threads_for_caller() threads.
+// body(lo, hi) over [0, n) in chunks, on up to threads_for_caller() threads; sleeping workers are
+// woken only from wake_from elements.
 template <class Body>
-void parallel_range(int64_t n, int64_t min_per_thread, int64_t align, const Body& body) {
+void parallel_range(int64_t n, int64_t min_per_thread, int64_t wake_from, int64_t align, const Body& body) {
   const int threads = threads_for_caller();
   if (threads == 1 || n < 2 * min_per_thread) {
     body(0, n);
@@ -35,10 +40,13 @@ void parallel_range(int64_t n, int64_t min_per_thread, int64_t align, const Body
     body(0, n);
     return;
   }
-  parallel_for(tasks, [&](int64_t t, int) {
-    const int64_t lo = t * chunk;
-    body(lo, std::min(n, lo + chunk));
-  });
+  parallel_for(
+      tasks,
+      [&](int64_t t, int) {
+        const int64_t lo = t * chunk;
+        body(lo, std::min(n, lo + chunk));
+      },
+      n >= wake_from);
 }
 
 }  // namespace kindling

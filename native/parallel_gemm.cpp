@@ -1,6 +1,7 @@
 #include "parallel_gemm.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 
@@ -11,13 +12,26 @@
 namespace kindling {
 namespace {
 
-// Below this many multiply-adds a second thread costs more (wake-up, split packing) than it saves:
-// torch.mm 64³ (256 Ki MACs) took 13.2-18.4 µs on 2 threads and 12.0-15.6 on 1; 80³ (500 Ki)
-// is 1.0-1.1x faster on 2.
-constexpr int64_t kParallelMinMacs = 384 * 1024;
-// Chunk boundaries fall on whole tiles of every ISA: rows on MR (6 AVX2, 12 AVX-512, 8 NEON),
-// columns on NR (16, 32, 12), where pre-packed B panels start.
-constexpr int64_t kRowAlign = 24, kColAlign = 96;
+// When to split, from the pool's costs measured on this 2-vCPU VM (native/tests/threadpool_bench.cpp):
+// a spinning worker joins a job within ~0.5 µs, a sleeping one after 10-50 µs, and a job woken
+// for 40 µs of work took 52 µs (alone: 41). So a product splits from ~4 µs of work (at ~50
+// multiply-adds per ns on one core) when a worker is still spinning from the last job, and wakes a
+// sleeping worker only from ~160 µs (or ~20 µs in a run of products, below); otherwise the caller
+// does all of it without a syscall.
+constexpr int64_t kSplitMinMacs = 192 * 1024;
+constexpr int64_t kWakeMinMacs = 8 * 1024 * 1024;
+// In a run of products (each starting within a worker's spin, 50 µs, of the last one's end: a
+// loop, a forward pass), one wake serves the run, as the worker then spins between them: from
+// ~20 µs of work the first product of a run wakes it.
+constexpr int64_t kRunWakeMinMacs = 1024 * 1024;
+constexpr auto kRunGap = std::chrono::microseconds(50);
+// Products of up to 4 rows (GEMV, row kernels) stream B once and are bound by memory: a split
+// only adds a second stream of B (1×784×512: 36 GFLOP/s on 1 thread, 14 on 2), so only large
+// ones split, and only over whole 8-vector column runs of the GEMV kernel.
+constexpr int64_t kRowsMaxM = 4;
+// Column chunks start on whole tiles of every ISA: on NR (16 AVX2, 32 AVX-512, 12 NEON), where
+// pre-packed B panels start. Row chunks start where the ISA says (gemm_split_rows).
+constexpr int64_t kColAlign = 96;
 // A shared packed B larger than this is freed after the call instead of kept for the next one.
 constexpr int64_t kKeepPackedFloats = 1 << 20;
 
@@ -97,36 +111,53 @@ void gemm(const GemmArgs& a) {
   const int64_t ws = k.gemm_workspace_floats();
   const int threads = threads_for_caller();
   const int64_t macs = a.M * a.N * std::max<int64_t>(a.K, 1);
-  if (threads == 1 || macs < kParallelMinMacs) {
+  const bool rows = a.M <= kRowsMaxM;
+  if (threads == 1 || macs < (rows ? kWakeMinMacs : kSplitMinMacs)) {
     k.gemm_block(a, 0, a.M, 0, a.N, workspace(ws));
     return;
   }
-  // Split the longer side. A row split shares one packed copy of op(B), packed here once (with
-  // per-thread packing each thread packed all of B); a column split packs only its own columns
-  // of B and all of the (shorter) A. Two chunks per thread: tasks are claimed dynamically, so when
-  // a worker starts late (asleep, or its vCPU busy) the caller takes its share instead of waiting.
+  // Split the longer side. A row split of a product that packs op(B) shares one packed copy of it,
+  // packed here once (with per-thread packing each thread packed all of B; the other paths read B
+  // in place), and its tasks cost nothing extra, so there
+  // are four per thread: tasks are claimed dynamically, and when a worker starts late (asleep, or
+  // its vCPU busy) the caller takes its share instead of waiting, losing at most one small task
+  // to a worker descheduled mid-task. A column split packs only its own columns of B but all of
+  // the (shorter) A per task, so it keeps two per thread.
   const bool byRows = a.M >= a.N;
   const int64_t len = byRows ? a.M : a.N;
-  const int64_t align = byRows ? kRowAlign : kColAlign;
-  const int64_t chunk = std::max<int64_t>(align, (len + 2 * threads - 1) / (2 * threads) / align * align);
+  // rows by 12 on AVX-512, not 24: 256 rows made 11 tasks, one thread running 6 of them
+  const int64_t align = byRows ? k.gemm_split_rows() : rows ? 4 * kColAlign : kColAlign;
+  const int64_t per = byRows ? 4 * threads : 2 * threads;
+  const int64_t chunk = std::max<int64_t>(align, (len + per - 1) / per / align * align);
   const int64_t n = (len + chunk - 1) / chunk;
   if (n <= 1) {
     k.gemm_block(a, 0, a.M, 0, a.N, workspace(ws));
     return;
   }
+  // the end of this OS thread's last split-sized product
+  thread_local std::chrono::steady_clock::time_point last_end{};
+  const bool run = std::chrono::steady_clock::now() - last_end < kRunGap;
+  const bool wake = macs >= kWakeMinMacs || (run && macs >= kRunWakeMinMacs);
   GemmArgs g = a;
-  if (byRows && !g.Bp && a.K > 0 && a.alpha != 0.0f) {
+  if (byRows && !g.Bp && k.gemm_packs_b(a)) {
     float* bp = packed_b_buffer(k.gemm_packed_b_floats(a.K, a.N));
-    k.gemm_pack_b(a, bp);
+    // packed by parts on every thread: packed by the caller alone, it kept the worker idle (6 µs
+    // for 256³, 38 µs for 512³: 3% of the product on 2 threads)
+    const int64_t pchunk = std::max<int64_t>(kColAlign, (a.N + 2 * threads - 1) / (2 * threads) / kColAlign * kColAlign);
+    parallel_for((a.N + pchunk - 1) / pchunk, [&](int64_t t, int) {
+      k.gemm_pack_b_cols(a, bp, t * pchunk, std::min(a.N, (t + 1) * pchunk));
+    }, wake);
     g.Bp = bp;
+    g.BpShared = true;
   }
   parallel_for(n, [&](int64_t t, int) {
     const int64_t lo = t * chunk, hi = std::min(len, lo + chunk);
     float* w = workspace(ws);
     if (byRows) k.gemm_block(g, lo, hi, 0, g.N, w);
     else k.gemm_block(g, 0, g.M, lo, hi, w);
-  });
+  }, wake);
   release_packed_b_buffer();
+  last_end = std::chrono::steady_clock::now();
 }
 
 }  // namespace kindling

@@ -68,11 +68,13 @@ class Pool {
     return threads_.load();
   }
 
-  void run(int64_t ntasks, const std::function<void(int64_t, int)>& fn) {
+  void run(int64_t ntasks, const std::function<void(int64_t, int)>& fn, bool wake) {
     if (ntasks <= 0) return;
     if (ntasks > kMaxTasks) throw std::length_error("parallel_for: too many tasks");
     std::lock_guard<std::mutex> run(run_);  // one job at a time (JS threads may share the pool)
-    if (ntasks == 1 || threads_.load() == 1) {
+    // A worker that falls asleep after this check only misses the job (it is not notified).
+    const bool all_asleep = sleepers_.load(std::memory_order_relaxed) >= static_cast<int>(workers_.size());
+    if (ntasks == 1 || threads_.load() == 1 || (!wake && all_asleep)) {
       for (int64_t t = 0; t < ntasks; t++) fn(t, 0);
       return;
     }
@@ -85,7 +87,7 @@ class Pool {
     // seq_cst store, then seq_cst load of sleepers_: with the sleeper's seq_cst increment and
     // re-check, either it sees this ticket or this sees it asleep (no lost wake-up).
     ticket_.store((gen << (2 * kTaskBits)) | (uint64_t(ntasks) << kTaskBits), std::memory_order_seq_cst);
-    if (sleepers_.load(std::memory_order_seq_cst) > 0) {
+    if (wake && sleepers_.load(std::memory_order_seq_cst) > 0) {
       std::lock_guard<std::mutex> lk(mu_);  // pairs with the sleeper's check under mu_
       cv_.notify_all();
     }
@@ -134,10 +136,11 @@ class Pool {
     // woken for a job, or to exit when set_num_threads() drops this worker
     auto ready = [&] { return id >= threads_.load(std::memory_order_relaxed) || has_work(); };
     for (;;) {
-      // bounded spin, then sleep on the condition variable
+      // bounded spin, then sleep on the condition variable. The spin yields: with more runnable
+      // threads than vCPUs (a shared VM) a worker waiting for work must not take the core of the
+      // thread that would post it.
       const auto until = std::chrono::steady_clock::now() + kSpin;
-      while (!ready() && std::chrono::steady_clock::now() < until) {
-      }
+      while (!ready() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
       if (!ready()) {
         std::unique_lock<std::mutex> lk(mu_);
         sleepers_.fetch_add(1, std::memory_order_seq_cst);
@@ -168,7 +171,7 @@ Pool& pool() {
 
 }  // namespace
 
-void parallel_for(int64_t ntasks, const std::function<void(int64_t, int)>& fn) { pool().run(ntasks, fn); }
+void parallel_for(int64_t ntasks, const std::function<void(int64_t, int)>& fn, bool wake) { pool().run(ntasks, fn, wake); }
 int num_threads() { return pool().size(); }
 
 namespace {

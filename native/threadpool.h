@@ -8,7 +8,9 @@ namespace kindling {
 
 // Runs fn(task, thread) for task in [0, ntasks) on up to num_threads() threads; returns when all
 // are done. `thread` is in [0, num_threads()), stable for the call (index per-thread scratch with it).
-void parallel_for(int64_t ntasks, const std::function<void(int64_t task, int thread)>& fn);
+// wake = false: a job too short to pay for waking a sleeping worker (tens of µs here) is offered
+// only to workers still spinning; with every worker asleep the caller runs all of it, no syscall.
+void parallel_for(int64_t ntasks, const std::function<void(int64_t task, int thread)>& fn, bool wake = true);
 
 int num_threads();
 // Threads a product started on this OS thread splits over: num_threads() less those this thread

@@ -2,7 +2,8 @@
  * Paths the code promises to be equal give the same bits (Object.is per element, so −0 and +0
  * differ): native GEMM-backed ops, reductions and elementwise ops on 1 and 2 threads, and an nn.Sequential's
  * fused Linear + activation against the two modules called one after the other. Sizes are above
- * the native thresholds (2 threads start at 384 Ki multiply-adds).
+ * the native thresholds (a product splits over 2 threads with every worker asleep from 8 Mi
+ * multiply-adds, from 192 Ki while one still spins from the last job).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as torch from '../src/index.js';
@@ -31,31 +32,41 @@ function values(shape: number[], seed: number, lo = -1, hi = 1): Tensor {
 }
 
 describe('native GEMM, reductions and elementwise ops give the same bits on 1 and 2 threads', () => {
-  // [96, 160] x [160, 112]: 1.7 Mi multiply-adds, split over rows; [40, 200] x [200, 400]: split over columns
+  // [192, 320] x [320, 160]: 9.4 Mi multiply-adds, split over rows; [40, 600] x [600, 400]: split over columns
   const cases: [string, () => Tensor[]][] = [
-    ['mm, rows split', () => [torch.mm(values([96, 160], 1), values([160, 112], 2))]],
-    ['mm, columns split', () => [torch.mm(values([40, 200], 3), values([200, 400], 4))]],
-    ['mm of transposed views', () => [torch.mm(values([160, 96], 5).t(), values([112, 160], 6).t())]],
-    ['bmm', () => [torch.bmm(values([3, 64, 96], 7), values([3, 96, 80], 8))]],
-    ['addmm', () => [torch.addmm(values([112], 9), values([96, 160], 1), values([160, 112], 2), { beta: 0.5, alpha: 2 })]],
+    ['mm, rows split', () => [torch.mm(values([192, 320], 1), values([320, 160], 2))]],
+    ['mm, columns split', () => [torch.mm(values([40, 600], 3), values([600, 400], 4))]],
+    ['mm of transposed views', () => [torch.mm(values([320, 192], 5).t(), values([160, 320], 6).t())]],
+    // few columns over many rows (a classifier head on a batch): the packed path on one thread,
+    // which the rows of a split must run too (the row kernels over pre-packed B sum in another order)
+    ['mm, narrow product split over rows', () => [torch.mm(values([600, 800], 15), values([800, 40], 16))]],
+    // a product of the no-pack range with K past one K block, right after a woken split so that the
+    // worker still spins and the product is split (the packed path blocks K: other sums)
+    ['mm, no-pack product with a long K', () => {
+      torch.mm(values([192, 320], 1), values([320, 160], 2));
+      return [torch.mm(values([72, 780], 17), values([780, 70], 18))];
+    }],
+    ['bmm', () => [torch.bmm(values([3, 128, 320], 7), values([3, 320, 200], 8))]],
+    ['addmm', () => [torch.addmm(values([160], 9), values([192, 320], 1), values([320, 160], 2), { beta: 0.5, alpha: 2 })]],
     ['linear forward and backward', () => {
-      const x = values([128, 160], 10).requires_grad_(), w = values([144, 160], 11).requires_grad_(), b = values([144], 12).requires_grad_();
+      const x = values([256, 320], 10).requires_grad_(), w = values([160, 320], 11).requires_grad_(), b = values([160], 12).requires_grad_();
       const y = F.linear(x, w, b);
-      y.mul(values([128, 144], 13)).sum().backward();
+      y.mul(values([256, 160], 13)).sum().backward();
       return [y, x.grad!, w.grad!, b.grad!];
     }],
     // elementwise ops split from 64 Ki (activations with exp, tanh, …) or 256 Ki elements (memory-bound
-    // ones); odd lengths, and values wide enough to take the activations' slow paths in some blocks
+    // ones) and wake a sleeping worker from 512 Ki or 2 Mi: sizes past both, odd lengths, and values
+    // wide enough to take the activations' slow paths in some blocks
     ['activations (fast and wide paths)', () => {
-      const x = values([70001], 15, -40, 40);
+      const x = values([600001], 15, -40, 40);
       return [torch.sigmoid(x), torch.tanh(x), torch.exp(x), F.gelu(x), F.silu(x), F.softplus(x), F.elu(x)];
     }],
     ['memory-bound activations', () => {
-      const x = values([300007], 16, -3, 3);
+      const x = values([2100007], 16, -3, 3);
       return [torch.relu(x), torch.neg(x), torch.abs(x), F.leaky_relu(x, 0.2), F.hardswish(x)];
     }],
     ['activation gradients', () => {
-      const x = values([70001], 17, -12, 12).requires_grad_(), g = values([70001], 18);
+      const x = values([600001], 17, -12, 12).requires_grad_(), g = values([600001], 18);
       torch.sigmoid(x).mul(g).sum().backward();
       const gs = x.grad!;
       x.grad = null;
@@ -63,11 +74,11 @@ describe('native GEMM, reductions and elementwise ops give the same bits on 1 an
       return [gs, x.grad!];
     }],
     ['add, mul, div with and without broadcasting', () => {
-      const a = values([300007], 19), b = values([300007], 20), rows = values([600, 700], 21), row = values([700], 22);
-      return [torch.add(a, b), torch.mul(a, b), torch.div(a, b), torch.add(rows, row), torch.mul(rows, values([600, 1], 23))];
+      const a = values([2100007], 19), b = values([2100007], 20), rows = values([3000, 700], 21), row = values([700], 22);
+      return [torch.add(a, b), torch.mul(a, b), torch.div(a, b), torch.add(rows, row), torch.mul(rows, values([3000, 1], 23))];
     }],
     ['softmax and log_softmax over rows, and their gradients', () => {
-      const x = values([300, 1000], 24, -20, 20).requires_grad_(), g = values([300, 1000], 25);
+      const x = values([600, 1000], 24, -20, 20).requires_grad_(), g = values([600, 1000], 25);
       const y = torch.softmax(x, -1);
       y.mul(g).sum().backward();
       return [y, torch.log_softmax(x, -1), x.grad!];

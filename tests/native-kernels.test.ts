@@ -104,13 +104,14 @@ describe('native GEMM', () => {
         binding().setNumThreads(threads);
         for (const transA of [false, true]) {
           for (const transB of [false, true]) {
+            // above 8 Mi multiply-adds: split even with the worker asleep
             runGemm({ M: 300, N: 257, K: 129, transA, transB }); // row split
-            runGemm({ M: 33, N: 600, K: 70, transA, transB }); // column split
+            runGemm({ M: 33, N: 600, K: 450, transA, transB }); // column split
           }
         }
         runGemm({ M: 301, N: 97, K: 450, transA: false, transB: true, beta: 1, bias: true, epi: 1, padA: 2, padB: 3, padC: 5 });
-        runGemm({ M: 250, N: 120, K: 77, transA: true, transB: false, alpha: -2, bias: true, epi: 2 });
-        runGemm({ M: 40, N: 700, K: 33, transA: false, transB: false, beta: 0.5, bias: true, epi: 5, padC: 3 });
+        runGemm({ M: 250, N: 120, K: 300, transA: true, transB: false, alpha: -2, bias: true, epi: 2 });
+        runGemm({ M: 40, N: 700, K: 300, transA: false, transB: false, beta: 0.5, bias: true, epi: 5, padC: 3 });
       }
     } finally {
       binding().setNumThreads(before);

@@ -12,15 +12,23 @@ namespace kindling {
 namespace binding {
 namespace {
 
-// Per-thread elements before splitting an activation: the loops that are a load, a compare or a
-// multiply and a store are memory-bound; the others evaluate exp, log, tanh or a square root.
-int64_t unary_split_min(kindling::UnaryOp op) {
+// Whether an activation is memory-bound (a load, a compare or a multiply and a store); the others
+// evaluate exp, log, tanh or a square root, and a split pays from far fewer elements.
+bool unary_is_cheap(kindling::UnaryOp op) {
   switch (op) {
     case kindling::U_RELU: case kindling::U_NEG: case kindling::U_ABS: case kindling::U_LEAKY_RELU: case kindling::U_HARDSWISH:
-      return kindling::kSplitMinCheap;
+      return true;
     default:
-      return kindling::kSplitMinCostly;
+      return false;
   }
+}
+
+// parallel_range over an activation's n elements, with the thresholds of its cost class
+template <class Body>
+void split_unary(kindling::UnaryOp op, int64_t n, const Body& body) {
+  const bool cheap = unary_is_cheap(op);
+  kindling::parallel_range(n, cheap ? kindling::kSplitMinCheap : kindling::kSplitMinCostly, cheap ? kindling::kWakeMinCheap : kindling::kWakeMinCostly,
+                           kindling::kSplitAlign, body);
 }
 
 // unary(op, x, out, param)
@@ -33,8 +41,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   // out may be x itself (in place), but not a shifted view of the same memory
   if (overlaps(x, x.length, out, out.length) && (x.data != out.data)) THROW_RANGE(env, "argument 'out' partially overlaps 'x'");
   const auto& k = kindling::kernels();
-  kindling::parallel_range(x.length, unary_split_min(op), kindling::kSplitAlign,
-                           [&](int64_t lo, int64_t hi) { k.unary(op, x.data + lo, out.data + lo, hi - lo, param); });
+  split_unary(op, x.length, [&](int64_t lo, int64_t hi) { k.unary(op, x.data + lo, out.data + lo, hi - lo, param); });
   return env.Undefined();
 }
 
@@ -46,7 +53,7 @@ Napi::Value Clamp(const Napi::CallbackInfo& info) {
   if (out.length != x.length) THROW_RANGE(env, "arguments 'x' and 'out' must have the same length");
   if (overlaps(x, x.length, out, out.length) && (x.data != out.data)) THROW_RANGE(env, "argument 'out' partially overlaps 'x'");
   if (lo != lo || hi != hi) THROW_RANGE(env, "arguments 'lo' and 'hi' must not be NaN");
-  kindling::parallel_range(x.length, kindling::kSplitMinCheap, kindling::kSplitAlign,
+  kindling::parallel_range(x.length, kindling::kSplitMinCheap, kindling::kWakeMinCheap, kindling::kSplitAlign,
                            [&](int64_t a, int64_t b) { kindling::clamp(x.data + a, out.data + a, b - a, lo, hi); });
   return env.Undefined();
 }
@@ -97,7 +104,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   int64_t inner = 1;
   for (int d = 1; d < nd; d++) inner *= shape[d];
   const int64_t per_row_min = std::max<int64_t>(1, kindling::kSplitMinCheap / inner);
-  kindling::parallel_range(shape[0], per_row_min, nd == 1 ? kindling::kSplitAlign : 1, [&](int64_t lo, int64_t hi) {
+  kindling::parallel_range(shape[0], per_row_min, kindling::kWakeMinCheap / inner, nd == 1 ? kindling::kSplitAlign : 1, [&](int64_t lo, int64_t hi) {
     int64_t part[kindling::kMaxBinaryDims];
     std::copy(shape, shape + nd, part);
     part[0] = hi - lo;
@@ -119,8 +126,7 @@ Napi::Value UnaryGrad(const Napi::CallbackInfo& info) {
     THROW_RANGE(env, "argument 'out' partially overlaps an input");
   }
   const auto& k = kindling::kernels();
-  kindling::parallel_range(x.length, unary_split_min(op), kindling::kSplitAlign,
-                           [&](int64_t lo, int64_t hi) { k.unary_grad(op, x.data + lo, g.data + lo, out.data + lo, hi - lo, param); });
+  split_unary(op, x.length, [&](int64_t lo, int64_t hi) { k.unary_grad(op, x.data + lo, g.data + lo, out.data + lo, hi - lo, param); });
   return env.Undefined();
 }
 
@@ -135,7 +141,7 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   if (overlaps(x, x.length, out, out.length)) THROW_RANGE(env, "argument 'out' must not share memory with 'x'");
   const auto& k = kindling::kernels();
   if (x.length) {
-    kindling::parallel_range(rows, std::max<int64_t>(1, kindling::kSplitMinCostly / cols), 1,
+    kindling::parallel_range(rows, std::max<int64_t>(1, kindling::kSplitMinCostly / cols), kindling::kWakeMinCostly / cols, 1,
                              [&](int64_t lo, int64_t hi) { k.softmax(x.data + lo * cols, out.data + lo * cols, hi - lo, cols, log); });
   }
   return env.Undefined();
@@ -152,7 +158,7 @@ Napi::Value SoftmaxGrad(const Napi::CallbackInfo& info) {
   if (overlaps(y, y.length, out, out.length) || overlaps(g, g.length, out, out.length)) THROW_RANGE(env, "argument 'out' must not share memory with 'y' or 'g'");
   const auto& k = kindling::kernels();
   if (y.length) {
-    kindling::parallel_range(rows, std::max<int64_t>(1, kindling::kSplitMinCostly / cols), 1, [&](int64_t lo, int64_t hi) {
+    kindling::parallel_range(rows, std::max<int64_t>(1, kindling::kSplitMinCostly / cols), kindling::kWakeMinCostly / cols, 1, [&](int64_t lo, int64_t hi) {
       k.softmax_grad(y.data + lo * cols, g.data + lo * cols, out.data + lo * cols, hi - lo, cols, log);
     });
   }

@@ -9,7 +9,15 @@ int64_t gemm_workspace_floats();
 // Packs op(B) of `a` (B, ldb, transB, K, N) for GemmArgs::Bp, into gemm_packed_b_floats(K, N) floats
 // at a 64-byte aligned dst (the microkernels load packed panels with aligned loads).
 void gemm_pack_b(const GemmArgs& a, float* dst);
+// The columns [col0, col1) of that (col0 a multiple of 96, which every ISA's NR divides), in place.
+void gemm_pack_b_cols(const GemmArgs& a, float* dst, int64_t col0, int64_t col1);
 int64_t gemm_packed_b_floats(int64_t K, int64_t N);
+// Whether gemm_block over the whole product (Bp null) packs op(B): a split may then pack it once
+// for all its blocks (GemmArgs::BpShared).
+bool gemm_packs_b(const GemmArgs& a);
+// Rows a threaded split's blocks start on: whole register tiles and whole 4-row groups of the row
+// kernels, so every block computes each row as the whole product does (12 on AVX-512 and AVX2).
+int64_t gemm_split_rows();
 void unary(UnaryOp op, const float* x, float* out, int64_t n, float param);
 void unary_grad(UnaryOp op, const float* x, const float* g, float* out, int64_t n, float param);
 void softmax(const float* x, float* out, int64_t rows, int64_t cols, bool log);

@@ -54,6 +54,9 @@ struct GemmArgs {
   // op(B) pre-packed by gemm_pack_b (nullable). B, ldb and transB stay valid: a block that cannot
   // use the packed panels reads B itself.
   const float* Bp;
+  // Bp was packed by a threaded split only to share it between its blocks (gemm_packs_b was true):
+  // every block then runs the packed path, the arithmetic of the product on one thread.
+  bool BpShared = false;
 };
 
 // Fused optimizer updates (kernels/optim/): PyTorch 1.13's _single_tensor_sgd and

@@ -23,7 +23,7 @@ static int failures = 0;
     }                                     \
   } while (0)
 
-static void exactly_once(int jobs, int64_t max_tasks, bool sleep_between) {
+static void exactly_once(int jobs, int64_t max_tasks, bool sleep_between, bool wake = true) {
   for (int j = 0; j < jobs; j++) {
     const int64_t n = 1 + j % max_tasks;
     std::vector<std::atomic<int>> hits(n);
@@ -33,7 +33,7 @@ static void exactly_once(int jobs, int64_t max_tasks, bool sleep_between) {
       if (thread < 0 || thread >= num_threads()) bad_thread.store(1);
       hits[t].fetch_add(1);
       if (t % 3 == 0) std::this_thread::yield();
-    });
+    }, wake);
     for (int64_t t = 0; t < n; t++) CHECK(hits[t].load() == 1, "job %d task %lld ran %d times", j, (long long)t, hits[t].load());
     CHECK(!bad_thread.load(), "job %d: thread index out of range", j);
     // let the workers fall asleep now and then, so wake-ups are exercised too
@@ -62,6 +62,9 @@ int main() {
     CHECK(ran.load() == 4, "rep %d: %d of 4 tasks ran", rep, ran.load());
   }
   exactly_once(1000, 4, false);  // still usable
+  // jobs that do not wake sleeping workers: the caller runs what no spinning worker claims
+  exactly_once(5000, 9, true, false);
+  exactly_once(5000, 9, false, false);
 
   // shrink: only threads [0, n) may run tasks
   set_num_threads(2);
@@ -87,7 +90,7 @@ int main() {
 
   // several callers at once (JS worker_threads share the pool): jobs serialise, none is lost
   std::vector<std::thread> callers;
-  for (int c = 0; c < 3; c++) callers.emplace_back([] { exactly_once(3000, 6, false); });
+  for (int c = 0; c < 3; c++) callers.emplace_back([c] { exactly_once(3000, 6, false, c != 1); });
   for (auto& c : callers) c.join();
 
   if (failures) {

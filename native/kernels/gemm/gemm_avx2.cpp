@@ -75,7 +75,8 @@ static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_
 static void rows4_kloop(int64_t kc, const float* a, int64_t ars, int64_t acs, const float* p, __m256 (&acc)[4][2]);
 // A no-pack path (A and B read in place, as gemm_avx512.cpp does) measured slower than packing
 // here at 64³–256³ (0.7–0.85×), so AVX2 always packs above the row kernels' range.
-static bool gemm_direct(const GemmArgs&, int64_t, int64_t, int64_t, int64_t, float*) { return false; }
+static bool direct_takes(const GemmArgs&) { return false; }
+static void gemm_direct(const GemmArgs&, int64_t, int64_t, int64_t, int64_t, float*) {}
 
 #include "gemm_driver.h"
 

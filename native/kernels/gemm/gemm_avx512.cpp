@@ -84,7 +84,8 @@ static void act_unary(UnaryOp op, float* x, int64_t n) { unary(op, x, x, n, 0.0f
 struct Store;
 static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
                     int64_t nr, const Store& st);
-static bool gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1, float* ws);
+static bool direct_takes(const GemmArgs& g);
+static void gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1, float* ws);
 
 #include "gemm_driver.h"
 
@@ -98,7 +99,10 @@ static bool gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, i
 
 // PA: A is a packed 12-row panel (else rows of op(A) through strides rs/cs, all 12 rows valid).
 // PB: B is a packed 32-wide panel (else rows of B at stride ldb, read with the column masks).
-template <bool PA, bool PB>
+// R: the rows computed (4, 8 or 12, at least mr): a last tile of 4 rows (M = 64 = 5·12 + 4) ran
+// all 12, an eighth of the FMAs of a 64-row product wasted. Each row's sums are the same for every
+// R, so the bits are too.
+template <bool PA, bool PB, int R = MR>
 __attribute__((noinline)) static void ukr(int64_t kc, const float* a, int64_t rs, int64_t cs, const float* b, int64_t ldb,
                 float* c, int64_t ldc, int64_t mr, int64_t nr, const Store& st) {
   const __mmask16 m0 = nr >= 16 ? __mmask16(0xFFFF) : tailmask(nr);
@@ -121,10 +125,12 @@ __attribute__((noinline)) static void ukr(int64_t kc, const float* a, int64_t rs
       : ((r) < 3 ? a0 : (r) < 6 ? a3 : (r) < 9 ? a6 : a9)[((r) % 3 == 0 ? 0 : (r) % 3 == 1 ? rs : rs2) + (kk) * cs])
 #define KD_B(kk, h) (PB ? _mm512_load_ps(b + (kk) * NR + (h) * 16) : _mm512_maskz_loadu_ps((h) ? m1 : m0, b + (kk) * ldb + (h) * 16))
 #define KD_ROW(r, x0, x1)                     \
-  x = _mm512_set1_ps(KD_A(r, kk));            \
-  x0 = _mm512_fmadd_ps(x, b0, x0);            \
-  x1 = _mm512_fmadd_ps(x, b1, x1);            \
-  KD_KEEP(x)
+  if ((r) < R) {                              \
+    x = _mm512_set1_ps(KD_A(r, kk));          \
+    x0 = _mm512_fmadd_ps(x, b0, x0);          \
+    x1 = _mm512_fmadd_ps(x, b1, x1);          \
+    KD_KEEP(x)                                \
+  }
 #define KD_STEP(KK)                                                   \
   {                                                                   \
     constexpr int64_t kk = KK;                                        \
@@ -135,6 +141,13 @@ __attribute__((noinline)) static void ukr(int64_t kc, const float* a, int64_t rs
     KD_ROW(6, c60, c61) KD_ROW(7, c70, c71) KD_ROW(8, c80, c81)       \
     KD_ROW(9, c90, c91) KD_ROW(10, ca0, ca1) KD_ROW(11, cb0, cb1)     \
     KD_KEEP(b0) KD_KEEP(b1)                                           \
+  }
+  // The C tile, for writing, while the K loop runs: a fresh result array (torch.mm allocates one
+  // per call) is in no cache, and its first stores stalled on every line (128³ through the API on
+  // fresh memory: 85 GFLOP/s, into a reused array 102).
+  for (int64_t r = 0; r < mr; ++r) {
+    __builtin_prefetch(c + r * ldc, 1, 3);
+    __builtin_prefetch(c + r * ldc + nr - 1, 1, 3);
   }
   int64_t k = 0;
   for (; k + 4 <= kc; k += 4) {
@@ -193,16 +206,30 @@ __attribute__((noinline)) static void ukr(int64_t kc, const float* a, int64_t rs
 
 static void ukernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
                     int64_t nr, const Store& st) {
-  ukr<true, true>(kc, a, 1, MR, b, NR, c, ldc, mr, nr, st);
+  if (mr <= 4) ukr<true, true, 4>(kc, a, 1, MR, b, NR, c, ldc, mr, nr, st);
+  else if (mr <= 8) ukr<true, true, 8>(kc, a, 1, MR, b, NR, c, ldc, mr, nr, st);
+  else ukr<true, true>(kc, a, 1, MR, b, NR, c, ldc, mr, nr, st);
 }
 
 // Small and medium !transB problems: no packing at all for full 12-row groups (A broadcast from
 // its rows, B rows read with column masks); a 12-row tail of A is packed (cheap).
-static bool gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1, float* ws) {
-  if (g.transB) return false;
-  // decided by the whole product, as the driver's paths are (results independent of the thread split)
+// op(B) = Bᵀ (a Linear's weights) with few columns or few rows: the row kernels' dot products
+// along K, packing nothing. The packed path pads N up to whole 32-wide panels and transposes all
+// of B for few rows of A: thread CPU time, 1 thread, GFLOP/s packed → dot products, NT 64×512×10
+// 19-22 → 66-78, 64×512×32 60-69 → 77-92, 32×784×512 72-77 → 85; 64×784×512 even (73-84 both
+// ways), 128×512×512 91-96 → 71-86. (AVX2's 8-wide dot products lose: 40-56 against 55-96.)
+static bool direct_dots(const GemmArgs& g) {
+  return g.transB && (g.N <= NR || g.M <= 32) && (!g.transA || 4 * g.K <= MC * KC);
+}
+
+// Decided by the whole product, as the driver's paths are (results independent of the thread split).
+static bool direct_takes(const GemmArgs& g) {
+  return direct_dots(g) || (!g.transB && g.M * g.N * g.K <= DIRECT_MACS && g.K * MR <= MC * KC);
+}
+
+static void gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1, float* ws) {
+  if (g.transB) return gemm_rows(g, r0, r1, c0, c1, ws);
   const int64_t K = g.K;
-  if (g.M * g.N * K > DIRECT_MACS || K * MR > MC * KC) return false;
   const int64_t rs = g.transA ? 1 : g.lda, cs = g.transA ? g.lda : 1;
   const bool transc = epi_is_transcendental(g.epilogue);
   for (int64_t i = r0; i < r1; i += MR) {
@@ -213,12 +240,13 @@ static bool gemm_direct(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, i
       const Store st{g.alpha, g.beta, g.bias ? g.bias + j : nullptr, g.epilogue == U_RELU};
       float* c = g.C + i * g.ldc + j;
       if (mr == MR) ukr<false, false>(K, g.A + i * rs, rs, cs, g.B + j, g.ldb, c, g.ldc, mr, nr, st);
+      else if (mr <= 4) ukr<true, false, 4>(K, ws, 1, MR, g.B + j, g.ldb, c, g.ldc, mr, nr, st);
+      else if (mr <= 8) ukr<true, false, 8>(K, ws, 1, MR, g.B + j, g.ldb, c, g.ldc, mr, nr, st);
       else ukr<true, false>(K, ws, 1, MR, g.B + j, g.ldb, c, g.ldc, mr, nr, st);
       if (transc)
         for (int64_t r = 0; r < mr; ++r) epi_row(c + r * g.ldc, nr, g.epilogue);
     }
   }
-  return true;
 }
 
 }  // namespace

@@ -22,7 +22,8 @@
 //                                             the packing routines below for transposed sources).
 //   act_unary(op, x, n)                       runs this ISA's activation kernel in place over n
 //                                             floats (the epilogues other than relu; see epi_row).
-//   gemm_direct(g, r0, r1, c0, c1, ws)        optional no-pack tile path; returns false to decline.
+//   direct_takes(g)                           whether the ISA's no-pack tile path takes the product
+//   gemm_direct(g, r0, r1, c0, c1, ws)        (false, and an empty gemm_direct, when it has none).
 //   rows4_kloop(kc, a, ars, acs, p, acc)      optional, with #define KD_ROWS4_KLOOP: the K loop of
 //                                             rows_packed<4> (acc[4][NR / VL] += A rows × packed B).
 
@@ -119,14 +120,29 @@ static int64_t workspace_floats() {
   return round_up(MC * KC + KC * NC + MR * NR, 16) + 16;
 }
 
+// Paths are chosen by the whole product, never by a block: a block of a threaded split then runs
+// the arithmetic the single-threaded call runs, so results do not depend on the thread count (a
+// narrow last column block once took the row kernels while the whole product was packed).
+// Row kernels: GEMV for one row, few rows, or tiny problems. With transA && transB they gather 4
+// rows of A into the workspace, so K must fit there.
+static bool rows_take(const GemmArgs& g) {
+  const bool rows_ok = !(g.transA && g.transB) || 4 * g.K <= MC * KC;
+  return rows_ok && (g.M <= 4 || g.M * g.N * g.K < SMALL_MACS);
+}
+
+// Whether the product without pre-packed B runs the packed path (the only one that packs op(B)).
+static bool packs_b(const GemmArgs& g) {
+  return g.M > 0 && g.N > 0 && g.K > 0 && g.alpha != 0.0f && !rows_take(g) && !direct_takes(g);
+}
+
 static void gemm_block_impl(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1, float* ws) {
   if (r0 >= r1 || c0 >= c1) return;
   if (g.K == 0 || g.alpha == 0.0f) return gemm_scale(g, r0, r1, c0, c1);
-  // Paths are chosen by the whole product, never by this block: a block of a threaded split then
-  // runs the arithmetic the single-threaded call runs, so results do not depend on the thread count
-  // (a narrow last column block once took the row kernels while the whole product was packed).
   const int64_t m = g.M, n = g.N;
-  if (g.Bp) {
+  // shared by a split (packs_b held): the packed path, as on one thread (a layer's pre-packed
+  // weights below may take the row kernels instead, whose sums are ordered differently)
+  if (g.Bp && g.BpShared && c0 % NR == 0) return gemm_packed(g, r0, r1, c0, c1, ws);
+  if (g.Bp && !g.BpShared) {
     if (c0 % NR == 0) {
       // With at most two panels of columns (a classifier head), packing A (m·K floats) costs about
       // as much as the product: Linear(512, 10) on 4096 rows, 1 thread, ran at 8.8-9.8 GFLOP/s
@@ -139,10 +155,7 @@ static void gemm_block_impl(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c
     u.Bp = nullptr;
     return gemm_block_impl(u, r0, r1, c0, c1, ws);
   }
-  // Row kernels: GEMV for one row, few rows, or tiny problems. With transA && transB they gather
-  // 4 rows of A into the workspace, so K must fit there.
-  const bool rows_ok = !(g.transA && g.transB) || 4 * g.K <= MC * KC;
-  if (rows_ok && (m <= 4 || m * n * g.K < SMALL_MACS)) return gemm_rows(g, r0, r1, c0, c1, ws);
-  if (gemm_direct(g, r0, r1, c0, c1, ws)) return;
+  if (rows_take(g)) return gemm_rows(g, r0, r1, c0, c1, ws);
+  if (direct_takes(g)) return gemm_direct(g, r0, r1, c0, c1, ws);
   gemm_packed(g, r0, r1, c0, c1, ws);
 }

@@ -76,10 +76,14 @@ static inline int64_t k_block(int64_t K) {  // K > 0
 
 static int64_t packed_b_floats(int64_t K, int64_t N) { return K * round_up(N, NR); }
 
-static void pack_b_all(const GemmArgs& g, float* dst) {
-  if (g.K <= 0 || g.N <= 0) return;
+// Columns [j0, j1) of that (j0 a multiple of NR): a threaded split packs its shared copy by parts.
+static void pack_b_cols(const GemmArgs& g, float* dst, int64_t j0, int64_t j1) {
+  if (g.K <= 0 || j0 >= j1) return;
   const int64_t kb = k_block(g.K), np = round_up(g.N, NR);
-  for (int64_t k0 = 0; k0 < g.K; k0 += kb) pack_b(g, k0, imin(kb, g.K - k0), 0, g.N, dst + k0 * np);
+  for (int64_t k0 = 0; k0 < g.K; k0 += kb) {
+    const int64_t kc = imin(kb, g.K - k0);
+    pack_b(g, k0, kc, j0, j1 - j0, dst + k0 * np + j0 * kc);
+  }
 }
 
 static inline const float* packed_block(const GemmArgs& g, int64_t k0, int64_t kc, int64_t j0) {
