@@ -18,13 +18,16 @@ struct KernelTable {
   void (*unary_grad)(UnaryOp, const float*, const float*, float*, int64_t, float);
   void (*softmax)(const float*, float*, int64_t, int64_t, bool);
   void (*softmax_grad)(const float*, const float*, float*, int64_t, int64_t, bool);
+  void (*binary_broadcast)(ArithOp, int, const int64_t*, const float*, const int64_t*, const float*, const int64_t*, float*);
+  void (*clamp)(const float*, float*, int64_t, float, float);
   SgdStepFn sgd_step;
   AdamStepFn adam_step;
 };
 
-// Binary elementwise ops and reductions are memory-bound: one portable loop serves every ISA
-// (kernels/portable/portable_kernels.h). The optimizer updates are per ISA: their square roots and
-// divisions need the wide vectors to keep up with memory.
+// Reductions are memory-bound: one portable loop serves every ISA (kernels/portable/
+// portable_kernels.h). Binary arithmetic and clamp are per ISA (wider vectors move more per
+// instruction), and so are the optimizer updates: their square roots and divisions need the wide
+// vectors to keep up with memory.
 
 // The table in use. Selection happens on the first call; `error` (if not null) receives a
 // message when KINDLING_ISA asks for something unknown or unsupported (the best ISA is used then).

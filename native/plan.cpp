@@ -108,7 +108,7 @@ void run_plan(const PlanCode& c, const PlanWeight* const* weights, float* const*
         break;
       case P_BINARY: {  // [4, a, b, out, binop, n]
         const int64_t shape[1] = {batch * v[5]}, stride[1] = {1};
-        binary_broadcast(static_cast<ArithOp>(v[4]), 1, shape, slot[v[1]], stride, slot[v[2]], stride, slot[v[3]]);
+        kernels().binary_broadcast(static_cast<ArithOp>(v[4]), 1, shape, slot[v[1]], stride, slot[v[2]], stride, slot[v[3]]);
         break;
       }
       case P_COPY:  // [5, in, out, n]

@@ -53,8 +53,9 @@ Napi::Value Clamp(const Napi::CallbackInfo& info) {
   if (out.length != x.length) THROW_RANGE(env, "arguments 'x' and 'out' must have the same length");
   if (overlaps(x, x.length, out, out.length) && (x.data != out.data)) THROW_RANGE(env, "argument 'out' partially overlaps 'x'");
   if (lo != lo || hi != hi) THROW_RANGE(env, "arguments 'lo' and 'hi' must not be NaN");
+  const auto& k = kindling::kernels();
   kindling::parallel_range(x.length, kindling::kSplitMinCheap, kindling::kWakeMinCheap, kindling::kSplitAlign,
-                           [&](int64_t a, int64_t b) { kindling::clamp(x.data + a, out.data + a, b - a, lo, hi); });
+                           [&](int64_t a, int64_t b) { k.clamp(x.data + a, out.data + a, b - a, lo, hi); });
   return env.Undefined();
 }
 
@@ -100,6 +101,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
       THROW_RANGE(env, std::string("argument 'out' overlaps '") + names[k] + "' other than as the same contiguous array");
     }
   }
+  const auto& k = kindling::kernels();
   // split along the outermost dim (the only one after collapsing, for same-shape operands)
   int64_t inner = 1;
   for (int d = 1; d < nd; d++) inner *= shape[d];
@@ -108,7 +110,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
     int64_t part[kindling::kMaxBinaryDims];
     std::copy(shape, shape + nd, part);
     part[0] = hi - lo;
-    kindling::binary_broadcast(op, nd, part, a.data + offset[0] + lo * strides[0][0], strides[0], b.data + offset[1] + lo * strides[1][0], strides[1],
+    k.binary_broadcast(op, nd, part, a.data + offset[0] + lo * strides[0][0], strides[0], b.data + offset[1] + lo * strides[1][0], strides[1],
                                out.data + lo * inner);
   });
   return env.Undefined();

@@ -22,6 +22,15 @@ void unary(UnaryOp op, const float* x, float* out, int64_t n, float param);
 void unary_grad(UnaryOp op, const float* x, const float* g, float* out, int64_t n, float param);
 void softmax(const float* x, float* out, int64_t rows, int64_t cols, bool log);
 void softmax_grad(const float* y, const float* g, float* out, int64_t rows, int64_t cols, bool log);
+// out = a op b over `shape` (nd dims, 1 <= nd <= kMaxBinaryDims), out contiguous; a and b are
+// read through their strides (in elements, >= 0; 0 broadcasts). The innermost dim runs one of
+// four loops: vector-vector, vector-scalar, scalar-vector or general strides. out may alias an
+// operand that is read contiguously from the same start, never a broadcast one.
+// maximum/minimum propagate NaN and treat ±0 as Math.max/Math.min do.
+void binary_broadcast(ArithOp op, int nd, const int64_t* shape, const float* a, const int64_t* a_strides, const float* b, const int64_t* b_strides,
+                      float* out);
+// out = min(max(x, lo), hi) elementwise (NaN passes through; lo > hi gives hi); out may be x.
+void clamp(const float* x, float* out, int64_t n, float lo, float hi);
 void sgd_step(float* param, const float* grad, float* buf, int64_t n, const SgdHyper& h);
 void adam_step(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, float* max_exp_avg_sq, int64_t n, const AdamHyper& h);
 }  // namespace KINDLING_ISA_NS

@@ -59,6 +59,13 @@ struct GemmArgs {
   bool BpShared = false;
 };
 
+// Binary elementwise ops with broadcasting and clamp (kernels/portable/binary_loops.inc, compiled
+// per ISA: the loops are memory-bound, but wider vectors still move more per instruction).
+enum ArithOp : int32_t { A_ADD = 0, A_SUB = 1, A_MUL = 2, A_DIV = 3, A_MAXIMUM = 4, A_MINIMUM = 5, A_COUNT = 6 };
+
+// Dims a broadcast operand may be described with (after collapsing; more falls back to JS).
+constexpr int kMaxBinaryDims = 6;
+
 // Fused optimizer updates (kernels/optim/): PyTorch 1.13's _single_tensor_sgd and
 // _single_tensor_adam / _single_tensor_adamw over n contiguous floats, op for op in float (each op
 // rounded, no FMA), as the JS reference (src/backend/js/optim.ts), so every ISA and both backends

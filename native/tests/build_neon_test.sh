@@ -89,7 +89,7 @@ if [ "$spills" = 0 ]; then echo "gemm_neon microkernel loop: no stack access"; e
 for f in $(group reference) $(group neon); do
   $CXX $FLAGS -fno-math-errno -c "$f" -o "$OUT/$(basename "$f" .cpp).o"
 done
-KOBJS="$OUT/gemm_reference.o $OUT/gemm_neon.o $OUT/activation_reference.o $OUT/activation_neon.o $OUT/optim_update_reference.o $OUT/optim_update_neon.o"
+KOBJS="$OUT/gemm_reference.o $OUT/gemm_neon.o $OUT/activation_reference.o $OUT/activation_neon.o $OUT/optim_update_reference.o $OUT/optim_update_neon.o $OUT/binary_reference.o $OUT/binary_neon.o"
 
 # ---- 2. dispatch on aarch64
 step "2. dispatch.cpp on aarch64"
@@ -138,7 +138,7 @@ $RUN "$OUT/activation_test"
 # ---- 5. portable kernels under ASan + UBSan (dynamically linked: the sanitizers need it)
 step "5. portable_test (ASan + UBSan)"
 $CXX -std=c++17 -O2 -g -Wall -Wextra -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-  native/tests/portable_test.cpp $(group portable) native/kernels/optim/optim_update_reference.cpp -o "$OUT/portable_test"
+  native/tests/portable_test.cpp $(group portable) native/kernels/optim/optim_update_reference.cpp native/kernels/portable/binary_reference.cpp -o "$OUT/portable_test"
 # LeakSanitizer cannot run under qemu-user (it needs ptrace): leaks are checked by the x86 build.
 if [ -n "$RUN" ]; then export ASAN_OPTIONS=detect_leaks=0; fi
 $SYSROOT_RUN "$OUT/portable_test"

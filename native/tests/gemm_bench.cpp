@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
       g.Bp = Bp;
       if (threads > 0)
         bench_select_isa(KernelTable{isa.name, isa.gemm, isa.workspace, isa.pack_b, isa.pack_b_cols, isa.packed_floats, isa.packs_b, isa.split_rows,
-                                     nullptr, nullptr, nullptr, nullptr, nullptr, nullptr});
+                                     nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr});
       auto run = [&] {
         if (threads > 0) gemm(g);
         else isa.gemm(g, 0, M, 0, N, ws);

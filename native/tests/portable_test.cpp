@@ -75,7 +75,7 @@ void binary_case() {
   auto a = array(extent[0]), b = array(extent[1]);
   std::vector<float> out(n);
   const int op = static_cast<int>(pick(0, A_COUNT - 1));
-  binary_broadcast(static_cast<ArithOp>(op), nd, shape, a.get(), st[0], b.get(), st[1], out.data());
+  reference::binary_broadcast(static_cast<ArithOp>(op), nd, shape, a.get(), st[0], b.get(), st[1], out.data());
   for (int64_t i = 0; i < n; i++) {
     int64_t rest = i, ao = 0, bo = 0;
     for (int d = nd - 1; d >= 0; d--) {
