@@ -61,7 +61,8 @@ function large(dtype: DType, n: number, bytes: number): DataArray {
   const kept = pool.get(bytes);
   let buf: ArrayBuffer;
   if (kept !== undefined && kept.length > 0) {
-    buf = takeFrom(kept, bytes);
+    buf = kept.pop()!;
+    pooledBytes -= bytes;
     counts.reused += bytes;
   } else {
     buf = fresh(bytes);
@@ -76,11 +77,6 @@ function fresh(bytes: number): ArrayBuffer {
   const buf = Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
   (buf as Marked)[OURS] = true;
   return buf;
-}
-
-function takeFrom(kept: ArrayBuffer[], bytes: number): ArrayBuffer {
-  pooledBytes -= bytes;
-  return kept.pop()!;
 }
 
 // ---- buffers the engine knows are dead ----------------------------------------------------------
