@@ -34,6 +34,26 @@ export type DTypeLike = DType | DTypeName | 'float' | 'double' | 'long';
 
 const byName: Record<string, DType> = { float32, float64, int64, bool, float: float32, double: float64, long: int64 };
 
+const TYPE_NAMES: Record<DTypeName, string> = { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int64: 'torch.LongTensor', bool: 'torch.BoolTensor' };
+
+/** Whether a string names a dtype ('float32', 'long', ...). */
+export function isDTypeName(s: string): boolean {
+  return Object.hasOwn(byName, s);
+}
+
+/** `x.type()`: PyTorch's name of the tensor type of a dtype. */
+export function tensorTypeName(d: DType): string {
+  return TYPE_NAMES[d.name];
+}
+
+/** The dtype of a tensor type name (`x.type('torch.DoubleTensor')`); CUDA types need CUDA. */
+export function dtypeOfTypeName(name: string): DType {
+  const hit = (Object.keys(TYPE_NAMES) as DTypeName[]).find((k) => TYPE_NAMES[k] === name);
+  if (hit) return byName[hit];
+  if (name.startsWith('torch.cuda.')) throw new Error('Torch not compiled with CUDA enabled');
+  throw new TypeError(`invalid type: '${name}'`);
+}
+
 export function toDType(d: DTypeLike | undefined, fallback: DType = float32): DType {
   if (d === undefined || d === null) return fallback;
   if (d instanceof DType) return d;

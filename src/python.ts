@@ -8,6 +8,7 @@
  * the Python keyword, or both (`x.sum(1, { keepdim: true })`); mistakes get the messages of
  * PyTorch's PythonArgParser.
  */
+import { isDeviceLike } from './device.js';
 import { Tensor } from './tensor.js';
 import { DType } from './dtype.js';
 import { traceHook } from './inference/hook.js';
@@ -94,6 +95,7 @@ const TYPES: Record<string, { display: string; check: (v: unknown) => boolean }>
   bool: { display: 'bool', check: (v) => typeof v === 'boolean' },
   str: { display: 'str', check: (v) => typeof v === 'string' },
   ScalarType: { display: 'torch.dtype', check: (v) => v instanceof DType || typeof v === 'string' },
+  Device: { display: 'torch.device', check: isDeviceLike },
   Generator: { display: 'torch.Generator', check: (v) => typeof v === 'object' && v !== null && typeof (v as { manual_seed?: unknown }).manual_seed === 'function' },
   Callable: { display: 'Callable', check: (v) => typeof v === 'function' },
   dict: { display: 'dict', check: isOptions },

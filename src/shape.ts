@@ -2,6 +2,33 @@
 
 export type Shape = readonly number[];
 
+/**
+ * `torch.Size`: a tensor's shape, still a plain array of numbers (index it, spread it, compare it
+ * with toEqual), that prints as PyTorch prints it. Array methods (map, slice, ...) give plain arrays.
+ */
+export class Size extends Array<number> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+  numel(): number {
+    return numelOf(this);
+  }
+  override toString(): string {
+    return `torch.Size([${this.join(', ')}])`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+/** A Size holding `dims` (a Size is returned as is): every tensor's shape is one. */
+export function toSize(dims: Shape): Size {
+  if (dims instanceof Size) return dims;
+  const s = new Size(dims.length);
+  for (let i = 0; i < dims.length; i++) s[i] = dims[i];
+  return s;
+}
+
 export function numelOf(shape: Shape): number {
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i];

@@ -4,9 +4,10 @@
  * (through the backend's kernels) and the backward live side by side.
  */
 import type { DataArray } from './backend/contract.js';
-import { DType, DTypeLike } from './dtype.js';
+import { DType, DTypeLike, get_default_dtype } from './dtype.js';
+import { legacyNew } from './ops/creation.js';
 import { AccumulateGrad, Node } from './autograd/node.js';
-import { contiguousStrides, numelOf } from './shape.js';
+import { contiguousStrides, numelOf, toSize } from './shape.js';
 import { formatTensor } from './format.js';
 import * as U from './ops/unary.js';
 import * as B from './ops/binary.js';
@@ -21,7 +22,8 @@ import * as Act from './ops/activation.js';
 import * as A from './autograd/api.js';
 import * as T from './torch_functions.js';
 import * as M from './tensor_methods.js';
-import { METHOD, type MethodArgs } from './python.js';
+import { METHOD, pyType, type MethodArgs } from './python.js';
+import { checkDevice, cpu as cpuDevice, type Device, type DeviceLike } from './device.js';
 import { own, reclaim } from './memory.js';
 import { traceHook } from './inference/hook.js';
 import type { DimArg } from './ops/util.js';
@@ -79,15 +81,27 @@ export class Tensor {
   private _gradSeen = false;
   /** The tensor this one is a view of (for in-place checks); null for a tensor owning its storage. */
   _base: Tensor | null = null;
+  /** Made by detach(): a view autograd does not follow, so writing through it is allowed. */
+  _detached = false;
   private _requires_grad = false;
   private _accum: AccumulateGrad | null = null;
 
-  constructor(storage: Storage | DataArray, shape: readonly number[], dtype: DType, strides?: readonly number[], offset = 0) {
-    this._storage = storage instanceof Storage ? storage : new Storage(storage);
-    this.shape = shape;
-    this.dtype = dtype;
-    this._strides = strides ?? contiguousStrides(shape);
-    this._offset = offset;
+  /** PyTorch's legacy constructor: `new torch.Tensor([-4.0])` (data), `new torch.Tensor(2, 3)` (sizes). */
+  constructor(...sizes: number[]);
+  constructor(data: NestedArray | ArrayLike<number> | Tensor);
+  /** @internal ops make tensors over their storage this way */
+  constructor(storage: Storage | DataArray, shape: readonly number[], dtype: DType, strides?: readonly number[], offset?: number);
+  constructor(storage?: unknown, shape?: unknown, dtype?: unknown, strides?: unknown, offset: unknown = 0) {
+    if (typeof dtype !== 'object' || dtype === null) {
+      // eslint-disable-next-line prefer-rest-params -- the hot internal form must not pay for a rest array
+      const t = legacyNew(get_default_dtype(), Array.from(arguments));
+      ({ _storage: storage, shape, dtype, _strides: strides, _offset: offset } = t);
+    }
+    this._storage = storage instanceof Storage ? storage : new Storage(storage as DataArray);
+    this.shape = toSize(shape as readonly number[]);
+    this.dtype = dtype as DType;
+    this._strides = (strides as readonly number[] | undefined) ?? contiguousStrides(this.shape);
+    this._offset = offset as number;
     if (traceHook.active !== null) traceHook.active.created(this);
   }
 
@@ -155,11 +169,15 @@ export class Tensor {
   get ndim(): number {
     return this.shape.length;
   }
-  get device(): string {
-    return 'cpu';
+  get device(): Device {
+    return cpuDevice;
   }
   get is_cuda(): boolean {
     return false;
+  }
+  /** PyTorch's device ordinal: -1 for the CPU. */
+  get_device(): number {
+    return -1;
   }
   is_floating_point(): boolean {
     return this.dtype.is_floating_point;
@@ -245,14 +263,27 @@ export class Tensor {
   get data(): Tensor {
     return C.detach(this);
   }
+  /** `p.data = t`: this tensor (a Parameter keeps its identity) now holds t's memory, shape and dtype. */
+  set data(t: Tensor) {
+    if (!(t instanceof Tensor)) throw new TypeError(`Variable data has to be a tensor, but got ${pyType(t)}`);
+    this._setData(t);
+  }
 
   // ---- conversion ----------------------------------------------------------------------------
 
-  to(...a: MethodArgs<typeof M.to>): Tensor {
-    return call(M.to)(this, ...a);
+  /** PyTorch's forms: to(dtype), to(device, dtype), to(other); the device can only be the CPU. */
+  to(dtype: DTypeLike, non_blocking?: boolean, copy?: boolean): Tensor;
+  to(other: Tensor, non_blocking?: boolean, copy?: boolean): Tensor;
+  to(device?: DeviceLike | null, dtype?: DTypeLike | null, non_blocking?: boolean, copy?: boolean): Tensor;
+  to(opts: { device?: DeviceLike | null; dtype?: DTypeLike | null; non_blocking?: boolean; copy?: boolean }): Tensor;
+  to(...a: unknown[]): Tensor {
+    return (call(M.to) as (self: Tensor, ...a: unknown[]) => Tensor)(this, ...a);
   }
-  type(...a: MethodArgs<typeof M.type>): Tensor {
-    return call(M.type)(this, ...a);
+  /** `x.type()` names the tensor type ('torch.FloatTensor'); `x.type(dtype)` converts. */
+  type(): string;
+  type(dtype: DTypeLike | string | { dtype: DTypeLike | string }, non_blocking?: boolean): Tensor;
+  type(...a: unknown[]): Tensor | string {
+    return (call(M.type) as (self: Tensor, ...a: unknown[]) => Tensor | string)(this, ...a);
   }
   float(): Tensor {
     return C.to(this, 'float32');
@@ -274,6 +305,10 @@ export class Tensor {
   }
   cpu(): Tensor {
     return this;
+  }
+  /** There is no CUDA: PyTorch's error for a CPU-only build. */
+  cuda(): Tensor {
+    return checkDevice('cuda') as never;
   }
 
   // ---- views ---------------------------------------------------------------------------------

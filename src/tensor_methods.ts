@@ -7,6 +7,9 @@ import type { Tensor } from './tensor.js';
 import type { DTypeLike } from './dtype.js';
 import type { Scalar, TensorOrScalar } from './ops/util.js';
 import { pyfn } from './python.js';
+import { Size } from './shape.js';
+import { checkDevice, type DeviceLike } from './device.js';
+import { tensorTypeName, dtypeOfTypeName } from './dtype.js';
 import * as V from './ops/view.js';
 import * as J from './ops/join.js';
 import * as B from './ops/binary.js';
@@ -29,13 +32,27 @@ export const repeat = pyfn('repeat(Tensor input, SymInt... repeats)', (x: Tensor
 export const split = pyfn('split(Tensor input, int[1] split_size, int dim=0)', (x: Tensor, size: number | readonly number[], dim: number) => J.split(x, size, dim), method);
 export const where = pyfn('where(Tensor input, Tensor condition, Tensor|Number other)', (x: Tensor, condition: Tensor, other: TensorOrScalar) => B.where(condition, x, other), method);
 
-export const to = pyfn('to(Tensor input, ScalarType? dtype=None, bool non_blocking=False, bool copy=False)', (x: Tensor, dtype: Opt<DTypeLike>, non_blocking: boolean, copy: boolean) => {
-  void non_blocking; // there is no device to copy to asynchronously
-  const y = C.to(x, dtype ?? x.dtype);
-  return copy && y === x ? C.clone(x) : y;
-}, method);
-export const type = pyfn('type(Tensor input, ScalarType dtype)', (x: Tensor, dtype: DTypeLike) => C.to(x, dtype), method);
-export const size = pyfn('size(Tensor input, int? dim=None)', (x: Tensor, dim: Opt<number>) => (dim === null || dim === undefined ? x.shape.slice() : x.shape[V.dimOf(x, dim)]), method);
+// PyTorch's three forms: to(device, dtype), to(dtype), to(other); the device can only be the CPU
+const TO_FORMS = ['Device? device=None, ScalarType? dtype=None', 'ScalarType dtype', 'Tensor other'];
+export const to = pyfn(TO_FORMS.map((f) => `to(Tensor input, ${f}, bool non_blocking=False, bool copy=False)`),
+  (x: Tensor, device: Opt<DeviceLike>, dtype: Opt<DTypeLike>, non_blocking: boolean, copy: boolean, other: Tensor | undefined) => {
+    void non_blocking; // there is no device to copy to asynchronously
+    if (device !== null && device !== undefined) checkDevice(device);
+    const y = C.to(x, other ? other.dtype : dtype ?? x.dtype);
+    return copy && y === x ? C.clone(x) : y;
+  }, method);
+/** Module.to's arguments, parsed as Tensor.to's (PyTorch's torch._C._nn._parse_to): the dtype asked for, if any. */
+export const parseTo = pyfn(TO_FORMS.map((f) => `to(${f}, bool non_blocking=False, bool copy=False)`),
+  (device: Opt<DeviceLike>, dtype: Opt<DTypeLike>, non_blocking: boolean, copy: boolean, other: Tensor | undefined) => {
+    void non_blocking;
+    void copy;
+    if (device !== null && device !== undefined) checkDevice(device);
+    return other ? other.dtype : dtype ?? null;
+  }) as unknown as (...a: unknown[]) => DTypeLike | null;
+// type() names the tensor type; type(dtype) converts, also from a type name ('torch.DoubleTensor')
+export const type = pyfn(['type(Tensor input)', 'type(Tensor input, Any dtype, bool non_blocking=False)'], (x: Tensor, dtype: DTypeLike | string | undefined) =>
+  dtype === undefined ? tensorTypeName(x.dtype) : C.to(x, typeof dtype === 'string' && dtype.startsWith('torch.') ? dtypeOfTypeName(dtype) : dtype as DTypeLike), method);
+export const size = pyfn('size(Tensor input, int? dim=None)', (x: Tensor, dim: Opt<number>) => (dim === null || dim === undefined ? Size.from(x.shape) : x.shape[V.dimOf(x, dim)]), method);
 export const stride = pyfn('stride(Tensor input, int? dim=None)', (x: Tensor, dim: Opt<number>) => (dim === null || dim === undefined ? x._strides.slice() : x._strides[V.dimOf(x, dim)]), method);
 // inputs: a Tensor or a list of them, checked by backward with PyTorch's messages
 export const backward = pyfn('backward(Tensor input, Tensor? gradient=None, bool? retain_graph=None, bool create_graph=False, Any? inputs=None)',

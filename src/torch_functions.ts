@@ -3,6 +3,8 @@
  * writes it, `input` for self). They accept positional arguments, a trailing options object keyed
  * by keyword, or both; the ops in src/ops receive plain positional values.
  */
+import * as Dev from './device.js';
+import type { DeviceLike } from './device.js';
 import { Tensor, type NestedArray, type ReduceResult } from './tensor.js';
 import type { DTypeLike } from './dtype.js';
 import type { DimArg, Scalar, TensorOrScalar } from './ops/util.js';
@@ -215,8 +217,8 @@ export const is_floating_point = pyfn('is_floating_point(Tensor input)', (x: Ten
 
 // ---- creation -------------------------------------------------------------------------------------
 
-type Kw = { dtype?: DTypeLike | null; requires_grad?: boolean; device?: string | null };
-const opts = (dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>): N.TensorOptions =>
+type Kw = { dtype?: DTypeLike | null; requires_grad?: boolean; device?: DeviceLike | null };
+const opts = (dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>): N.TensorOptions =>
   ({ dtype: dtype ?? undefined, requires_grad, device: device ?? undefined });
 /** Sizes as varargs or one array, then keyword-only options: torch.zeros(2, 3), torch.zeros([2, 3], { dtype }). */
 type Sized<K> = {
@@ -225,15 +227,32 @@ type Sized<K> = {
   (...args: [...number[], K]): Tensor;
   (opts: K & { size: readonly number[] }): Tensor;
 };
-const KW = 'ScalarType? dtype=None, bool requires_grad=False, str? device=None';
+const KW = 'ScalarType? dtype=None, bool requires_grad=False, Device? device=None';
+
+/** `torch.device('cuda:1')`, `torch.device('cuda', 1)`, `torch.device(0)`. */
+export const device = pyfn(['device(Device device)', 'device(str type, int? index=None)'], (d: DeviceLike | undefined, type: string | undefined, index: Opt<number>) =>
+  type === undefined ? Dev.device(d!) : Dev.device(type, index ?? undefined)) as unknown as {
+  (spec: DeviceLike): Dev.Device;
+  (type: string, index?: number | null): Dev.Device;
+  (opts: { type: string; index?: number | null }): Dev.Device;
+};
+
+/** The legacy typed constructors (`torch.LongTensor([1, 2])`), callable with or without `new`. */
+type LegacyNew = { (...args: LegacyArgs): Tensor; new (...args: LegacyArgs): Tensor };
+type LegacyArgs = (number | NestedArray | ArrayLike<number> | Tensor)[];
+const legacy = (dtype: D.DType): LegacyNew => function (...args: LegacyArgs) { return N.legacyNew(dtype, args); } as LegacyNew;
+export const FloatTensor = legacy(D.float32);
+export const DoubleTensor = legacy(D.float64);
+export const LongTensor = legacy(D.int64);
+export const BoolTensor = legacy(D.bool);
 
 export const tensor = pyfn(`tensor(Any data, *, ${KW})`,
-  (data: Parameters<typeof N.tensor>[0], dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) => N.tensor(data, opts(dtype, requires_grad, device)));
+  (data: Parameters<typeof N.tensor>[0], dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>) => N.tensor(data, opts(dtype, requires_grad, device)));
 export const frombuffer = pyfn('frombuffer(Any buffer, *, ScalarType? dtype=None, int count=-1, int offset=0, bool requires_grad=False)',
   (buffer: ArrayBufferLike | ArrayBufferView, dtype: Opt<DTypeLike>, count: number, offset: number, requires_grad: boolean) =>
     N.frombuffer(buffer, { dtype: dtype ?? undefined, count, offset, requires_grad }));
 const sized = (name: string, f: (size: number[], o: N.TensorOptions) => Tensor) =>
-  pyfn(`${name}(SymInt... size, *, ${KW})`, (size: number[], dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) =>
+  pyfn(`${name}(SymInt... size, *, ${KW})`, (size: number[], dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>) =>
     f(size, opts(dtype, requires_grad, device))) as unknown as Sized<Kw>;
 export const zeros = sized('zeros', N.zeros);
 export const ones = sized('ones', N.ones);
@@ -241,10 +260,10 @@ export const empty = sized('empty', N.zeros);
 export const rand = sized('rand', N.rand);
 export const randn = sized('randn', N.randn);
 export const full = pyfn(`full(SymInt[] size, Scalar fill_value, *, ${KW})`,
-  (size: readonly number[], fill_value: number | boolean | bigint, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) =>
+  (size: readonly number[], fill_value: number | boolean | bigint, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>) =>
     N.full(size as number[], fill_value, opts(dtype, requires_grad, device)));
 export const eye = pyfn(`eye(int n, int? m=None, *, ${KW})`,
-  (n: number, m: Opt<number>, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) => N.eye(n, m ?? n, opts(dtype, requires_grad, device)));
+  (n: number, m: Opt<number>, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>) => N.eye(n, m ?? n, opts(dtype, requires_grad, device)));
 /** arange(end) or arange(start, end, step=1); all-integer arguments give int64. */
 interface Arange {
   (end: number, opts?: Kw): Tensor;
@@ -253,10 +272,10 @@ interface Arange {
   (opts: Kw & { start?: number; end: number; step?: number }): Tensor;
 }
 export const arange = pyfn([`arange(Scalar end, *, ${KW})`, `arange(Scalar start, Scalar end, Scalar step=1, *, ${KW})`],
-  (end: number, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>, start: number | undefined, step: number | undefined) =>
+  (end: number, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>, start: number | undefined, step: number | undefined) =>
     N.arange(start ?? 0, end, step ?? 1, opts(dtype, requires_grad, device))) as unknown as Arange;
 export const linspace = pyfn(`linspace(Scalar start, Scalar end, int steps, *, ${KW})`,
-  (start: number, end: number, steps: number, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) =>
+  (start: number, end: number, steps: number, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>) =>
     N.linspace(start, end, steps, opts(dtype, requires_grad, device)));
 /** randint(high, size) or randint(low, high, size): int64 by default. */
 interface Randint {
@@ -265,25 +284,25 @@ interface Randint {
   (opts: Kw & { low?: number; high: number; size: readonly number[] }): Tensor;
 }
 export const randint = pyfn([`randint(int high, SymInt[] size, *, ${KW})`, `randint(int low, int high, SymInt[] size, *, ${KW})`],
-  (high: number, size: number[], dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>, low: number | undefined) =>
+  (high: number, size: number[], dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>, low: number | undefined) =>
     N.randint(low ?? 0, high, size, opts(dtype, requires_grad, device))) as unknown as Randint;
 export const randperm = pyfn(`randperm(int n, *, ${KW})`,
-  (n: number, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) => N.randperm(n, opts(dtype, requires_grad, device)));
+  (n: number, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>) => N.randperm(n, opts(dtype, requires_grad, device)));
 const like = (name: string, f: (x: Tensor, o: N.TensorOptions) => Tensor) =>
-  pyfn(`${name}(Tensor input, *, ${KW})`, (x: Tensor, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) => f(x, opts(dtype, requires_grad, device)));
+  pyfn(`${name}(Tensor input, *, ${KW})`, (x: Tensor, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>) => f(x, opts(dtype, requires_grad, device)));
 export const zeros_like = like('zeros_like', (x, o) => N.zeros_like(x, o));
 export const ones_like = like('ones_like', (x, o) => N.ones_like(x, o));
 export const empty_like = like('empty_like', (x, o) => N.zeros_like(x, o));
 export const rand_like = like('rand_like', (x, o) => N.rand_like(x, o));
 export const randn_like = like('randn_like', (x, o) => N.randn_like(x, o));
 export const full_like = pyfn(`full_like(Tensor input, Scalar fill_value, *, ${KW})`,
-  (x: Tensor, v: number | boolean, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) => N.full_like(x, v, opts(dtype, requires_grad, device)));
+  (x: Tensor, v: number | boolean, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>) => N.full_like(x, v, opts(dtype, requires_grad, device)));
 interface RandintLike {
   (input: Tensor, high: number, opts?: Kw): Tensor;
   (input: Tensor, low: number, high: number, opts?: Kw): Tensor;
 }
 export const randint_like = pyfn([`randint_like(Tensor input, int high, *, ${KW})`, `randint_like(Tensor input, int low, int high, *, ${KW})`],
-  (x: Tensor, high: number, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>, low: number | undefined) =>
+  (x: Tensor, high: number, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>, low: number | undefined) =>
     N.randint_like(x, low ?? 0, high, opts(dtype, requires_grad, device))) as unknown as RandintLike;
 
 // ---- global settings -----------------------------------------------------------------------------

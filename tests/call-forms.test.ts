@@ -31,7 +31,7 @@ const TORCH: Record<string, Sample> = {
       'floor', 'ceil', 'round', 'trunc', 'square', 'erf', 'logical_not', 't', 'clone', 'detach', 'numel', 'is_tensor', 'is_floating_point',
       'selu', 'selu_', 'relu_'].map((n) => [n, () => [p()]]),
   ),
-  clamp: () => [x(), -1, 1], clip: () => [x(), -1, 1],
+  clamp: () => [x(), -1, 1], clip: () => [x(), -1, 1], device: () => ['cuda', 1],
   add: () => [x(), p(), 2], sub: () => [x(), p(), 2], subtract: () => [x(), p(), 2],
   mul: () => [x(), p()], multiply: () => [x(), p()], true_divide: () => [x(), p()],
   div: () => [x(), p(), 'floor'], divide: () => [x(), p(), 'trunc'], pow: () => [p(), 2],
@@ -102,6 +102,9 @@ const NO_KEYWORDS = new Set([
   'dim', 'numel', 'nelement', 'element_size', 'storage_offset', 'is_contiguous', 'is_floating_point', 'item', 'tolist', 'toTypedArray', 'toString',
   'retain_grad', 'detach', 'detach_', 'clone', 'float', 'double', 'long', 'bool', 'contiguous', 'cpu',
   'neg_', 'exp_', 'log_', 'sqrt_', 'abs_', 'relu_', 'sigmoid_', 'tanh_', 'zero_',
+  'is_anomaly_enabled', 'is_anomaly_check_nan_enabled', 'get_device', 'cuda',
+  // the legacy constructors take data or sizes positionally only, as in PyTorch
+  'FloatTensor', 'DoubleTensor', 'LongTensor', 'BoolTensor',
 ]);
 
 /** PyTorch's names for parameter types in its messages. */

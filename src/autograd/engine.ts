@@ -8,6 +8,9 @@ import { AccumulateGrad, Node } from './node.js';
 import { set_grad_enabled } from './grad_mode.js';
 import { sumToShape, addGrads, describeTensor } from './helpers.js';
 import { Recycler } from './recycle.js';
+import { is_anomaly_enabled, is_anomaly_check_nan_enabled } from './anomaly_mode.js';
+import { contiguousData } from '../ops/convert.js';
+import type { Grads } from './node.js';
 
 const FREED_MSG =
   'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). ' +
@@ -130,6 +133,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       const needs = node.next.map((n) => n !== null && (!needed || needed.has(n)));
       const fn = node.fn;
       const inGrads = bin ? bin.run(() => fn(g, needs)) : fn(g, needs);
+      if (is_anomaly_enabled() && is_anomaly_check_nan_enabled()) checkNan(node, inGrads);
       for (let i = 0; i < node.next.length; i++) {
         const nx = node.next[i];
         if (!nx) continue;
@@ -193,11 +197,28 @@ function checkSaved(node: Node): void {
   for (let i = 0; i < node.saved.length; i++) {
     const t = node.saved[i];
     if (t._version !== node.savedVersions[i]) {
+      // PyTorch names the node a saved output belongs to, else the saved input's grad_fn now
+      const owner = node.savedOutputs?.[i] ? node : t.grad_fn;
+      const hint = is_anomaly_enabled()
+        ? 'Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!'
+        : 'Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).';
       throw new Error(
         `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
-          `[${describeTensor(t)}], which is output 0 of ${t.grad_fn ? t.grad_fn.name() : 'a leaf'}, is at version ${t._version}; ` +
-          `expected version ${node.savedVersions[i]} instead. Hint: the backtrace further above can point to the operation that failed to compute its gradient.`,
+          `[${describeTensor(t)}]${owner ? `, which is output 0 of ${owner.name()},` : ''} is at version ${t._version}; ` +
+          `expected version ${node.savedVersions[i]} instead. ${hint}`,
       );
+    }
+  }
+}
+
+/** Anomaly mode's check of a backward function's results. */
+function checkNan(node: Node, grads: Grads): void {
+  for (let i = 0; i < grads.length; i++) {
+    const g = grads[i];
+    if (!g || !g.dtype.is_floating_point) continue;
+    const d = contiguousData(g);
+    for (let j = 0; j < d.length; j++) {
+      if (d[j] !== d[j]) throw new Error(`Function '${node.name()}' returned nan values in its ${i}th output.`);
     }
   }
 }

@@ -17,6 +17,8 @@ export class Node {
   inputShapes: (readonly number[])[];
   saved: Tensor[];
   savedVersions: number[];
+  /** Which saved tensors are this node's own output (named by this node in the in-place error). */
+  savedOutputs: boolean[] | null = null;
   freed = false;
   /** Set by retain_grad(): the non-leaf tensor whose .grad receives this node's gradient. */
   retained: Tensor | null = null;
@@ -71,6 +73,8 @@ export function apply(name: string, inputs: readonly Tensor[], out: Tensor, back
   let any = false;
   for (let i = 0; i < inputs.length; i++) if (inputs[i].requires_grad) { any = true; break; }
   if (!any || !is_grad_enabled()) return out;
-  out._setGradFn(new Node(name, inputs, backward, saved));
+  const node = new Node(name, inputs, backward, saved);
+  if (saved.includes(out)) node.savedOutputs = saved.map((t) => t === out);
+  out._setGradFn(node);
   return out;
 }

@@ -14,6 +14,8 @@ import { no_grad } from '../autograd/grad_mode.js';
 import { sizeStr } from '../shape.js';
 import { toDType, type DTypeLike } from '../dtype.js';
 import { bindUntyped } from '../python.js';
+import { parseTo } from '../tensor_methods.js';
+import { checkDevice, type DeviceLike } from '../device.js';
 import { traceHook } from '../inference/hook.js';
 
 type ForwardHook = (module: Module, input: unknown[], output: unknown) => unknown;
@@ -258,9 +260,19 @@ export class Module {
     return this;
   }
 
-  /** Converts every floating-point parameter and buffer in place (the Parameter objects stay the same). */
-  to(dtype: DTypeLike | { dtype?: DTypeLike }): this {
-    const d = toDType(bindUntyped('to', [dtype], ['dtype'])[0] as DTypeLike | undefined);
+  /**
+   * `to(device, dtype)`, `to(dtype)`, `to(tensor)`: converts every floating-point parameter and
+   * buffer in place (the Parameter objects stay the same); the device can only be the CPU.
+   */
+  to(dtype: DTypeLike, non_blocking?: boolean): this;
+  to(tensor: Tensor, non_blocking?: boolean): this;
+  to(device?: DeviceLike | null, dtype?: DTypeLike | null, non_blocking?: boolean): this;
+  to(opts: { device?: DeviceLike | null; dtype?: DTypeLike | null; non_blocking?: boolean }): this;
+  to(...args: unknown[]): this {
+    const asked = parseTo(...args);
+    if (asked === null) return this;
+    const d = toDType(asked);
+    if (!d.is_floating_point) throw new TypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=${d}`);
     no_grad(() => {
       for (const m of this.modules()) {
         for (const [, t] of [...m._ownParameters(), ...m._ownBuffers()]) {
@@ -271,6 +283,15 @@ export class Module {
       }
     });
     return this;
+  }
+
+  cpu(): this {
+    return this;
+  }
+
+  /** There is no CUDA: PyTorch's error for a CPU-only build. */
+  cuda(): this {
+    return checkDevice('cuda') as never;
   }
 
   float(): this {

@@ -30,6 +30,7 @@ export function clone(t: Tensor): Tensor {
 export function detach(t: Tensor): Tensor {
   const d = new Tensor(t._storage, t.shape, t.dtype, t._strides, t._offset);
   d._base = t._base;
+  d._detached = true;
   return d;
 }
 

@@ -5,17 +5,17 @@ import { bool, castToInt64, DType, DTypeLike, float32, float64, get_default_dtyp
 import { checkShape, numelOf, shapeFromArgs } from '../shape.js';
 import { default_generator } from '../random.js';
 import { allocate, describe } from './util.js';
+import { checkDevice, type DeviceLike } from '../device.js';
+import { pyType } from '../python.js';
 
 export interface TensorOptions {
   dtype?: DTypeLike;
   requires_grad?: boolean;
-  device?: string;
+  device?: DeviceLike | null;
 }
 
 function finish(t: Tensor, opts: TensorOptions): Tensor {
-  if (opts.device !== undefined && opts.device !== 'cpu') {
-    throw new RangeError(`kindling runs on the CPU only, but device '${opts.device}' was requested`);
-  }
+  if (opts.device !== undefined && opts.device !== null) checkDevice(opts.device);
   if (opts.requires_grad) t.requires_grad = true;
   return t;
 }
@@ -155,6 +155,22 @@ export function frombuffer(buffer: ArrayBufferLike | ArrayBufferView, opts: { dt
 }
 
 // ---- filled -----------------------------------------------------------------------------------
+
+/**
+ * PyTorch's legacy constructors, `torch.Tensor(...)` and `torch.FloatTensor(...)` and the like: data
+ * (an array), sizes (ints, uninitialized in PyTorch, zeros here), nothing (an empty tensor), or a
+ * tensor (an alias of it).
+ */
+export function legacyNew(dtype: DType, args: readonly unknown[]): Tensor {
+  if (args.length === 0) return zeros([0], { dtype });
+  if (args.length === 1 && args[0] instanceof Tensor) return args[0].detach();
+  if (args.every((a) => typeof a === 'number' || typeof a === 'bigint')) {
+    if (args.some((a) => !Number.isInteger(Number(a)))) throw new TypeError('new(): data must be a sequence (got float)');
+    return zeros(args.map(Number), { dtype });
+  }
+  if (args.length === 1 && (Array.isArray(args[0]) || ArrayBuffer.isView(args[0]))) return tensor(args[0] as Nested, { dtype });
+  throw new TypeError(`new(): invalid data type '${pyType(args[0])}'`);
+}
 
 export function zeros(size: readonly number[], opts: TensorOptions = {}): Tensor {
   const shape = shapeFromArgs([size]);

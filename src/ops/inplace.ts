@@ -26,7 +26,7 @@ function mustRecord(self: Tensor, others: readonly unknown[]): boolean {
     throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
   }
   const base = self._base;
-  if (base && base.is_leaf && base.requires_grad) {
+  if (base && !self._detached && base.is_leaf && base.requires_grad) {
     throw new Error('a view of a leaf Variable that requires grad is being used in an in-place operation.');
   }
   const record = self.requires_grad || others.some((o) => o instanceof Tensor && o.requires_grad);

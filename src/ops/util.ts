@@ -77,7 +77,9 @@ export function resultType(a: TensorOrScalar, b: TensorOrScalar): DType {
     }
     return promoteTypes(da, db);
   }
-  if (!ta && !tb) return scalarDType(scalarCategory(a as Scalar) >= scalarCategory(b as Scalar) ? (a as Scalar) : (b as Scalar));
+  // two scalars make a tensor of their own (torch.where(c, 1.0, -1.0)): torch.tensor's rule, where
+  // a JS number is a Python float whatever its value, a BigInt an int
+  if (!ta && !tb) return [a, b].some((v) => typeof v === 'number') ? get_default_dtype() : [a, b].some((v) => typeof v === 'bigint') ? int64 : bool;
   const [t, s] = ta ? [a as Tensor, b as Scalar] : [b as Tensor, a as Scalar];
   const cs = scalarCategory(s);
   if (cs <= category(t.dtype)) return t.dtype;

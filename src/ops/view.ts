@@ -23,6 +23,7 @@ export function isContiguous(t: Tensor): boolean {
 export function makeView(t: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
   const v = new Tensor(t._storage, shape, t.dtype, strides, offset);
   v._base = t._base ?? t;
+  if (t._detached) v._detached = true;
   return v;
 }
 

@@ -68,10 +68,11 @@ function isTypedArray(v: unknown): v is ArrayBufferView & ArrayLike<number> {
 
 /**
  * Puts a batch of samples together as PyTorch's `default_collate`: tensors are stacked along a new
- * first dimension; numbers become a float64 tensor (a JS number is Python's float), bigints an int64
+ * first dimension; numbers become an int64 tensor when every one of them is a whole number (class
+ * labels, as Python ints would) and a float64 tensor otherwise (Python floats), bigints an int64
  * tensor, booleans a bool tensor; typed arrays become tensors and are stacked; strings stay a list;
  * arrays (tuples) are collated position by position and objects or Maps key by key.
- * Integer class labels must therefore be int64 tensors or bigints, as `TensorDataset` gives them.
+ * A float target that may be whole (3.0 is 3 in JS) should come as a tensor or a Float64Array.
  */
 export function default_collate<T>(batch: readonly T[]): Collated<T>;
 export function default_collate(batch: readonly unknown[]): unknown {
@@ -79,7 +80,7 @@ export function default_collate(batch: readonly unknown[]): unknown {
   const elem = batch[0];
   if (elem instanceof Tensor) return stack(batch as Tensor[], 0);
   if (isTypedArray(elem)) return stack(batch.map((b) => tensor(b as ArrayLike<number>)), 0);
-  if (typeof elem === 'number') return tensor(batch as number[], { dtype: float64 });
+  if (typeof elem === 'number') return tensor(batch as number[], { dtype: (batch as number[]).every(Number.isInteger) ? int64 : float64 });
   if (typeof elem === 'bigint') return tensor(batch as bigint[], { dtype: int64 });
   if (typeof elem === 'boolean') return tensor(batch as boolean[], { dtype: bool });
   if (typeof elem === 'string') return batch.slice();
