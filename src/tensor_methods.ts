@@ -59,7 +59,7 @@ export const backward = pyfn('backward(Tensor input, Tensor? gradient=None, bool
   (x: Tensor, gradient: Opt<Tensor>, retain_graph: Opt<boolean>, create_graph: boolean, inputs: unknown) =>
     A.backward(x, gradient, { retain_graph: retain_graph ?? undefined, create_graph, inputs: (inputs ?? undefined) as Tensor | Tensor[] | undefined }), method);
 export const requires_grad_ = pyfn('requires_grad_(Tensor input, bool requires_grad=True)', (x: Tensor, requires_grad: boolean) => {
-  x.requires_grad = requires_grad;
+  A.setRequiresGrad(x, requires_grad, 'method');
   return x;
 }, method);
 

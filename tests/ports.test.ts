@@ -108,6 +108,12 @@ const CASES: Record<string, () => unknown> = {
     const p = new nn.Parameter(torch.ones(2));
     (p as unknown as { data: unknown }).data = [1];
   },
+  'int64: requires_grad = True': () => {
+    torch.arange(3).requires_grad = true;
+  },
+  'int64: requires_grad_()': () => torch.arange(3).requires_grad_(),
+  'int64: zeros(requires_grad=True)': () => torch.zeros(2, { dtype: torch.int64, requires_grad: true }),
+  'int64: Parameter': () => new nn.Parameter(torch.arange(3)),
   'sigmoid then in-place': sigmoidThenInplace,
   'saved input modified': () => {
     const a = torch.tensor([1, 2], { requires_grad: true });
@@ -132,6 +138,10 @@ const CASES: Record<string, () => unknown> = {
 
 /** Python's exception classes as kindling throws them. */
 const ERROR_CLASS: Record<string, ErrorConstructor> = { TypeError, RuntimeError: Error, AssertionError: Error };
+/** Where kindling throws a narrower class than PyTorch's RuntimeError (a dtype is a type error). */
+const NARROWER: Record<string, ErrorConstructor> = {
+  'int64: requires_grad = True': TypeError, 'int64: requires_grad_()': TypeError, 'int64: zeros(requires_grad=True)': TypeError, 'int64: Parameter': TypeError,
+};
 
 function check(name: string, run: () => unknown, want: Outcome): void {
   if ('error' in want) {
@@ -141,7 +151,7 @@ function check(name: string, run: () => unknown, want: Outcome): void {
     } catch (e) {
       caught = e;
     }
-    expect(caught, `${name} should throw`).toBeInstanceOf(ERROR_CLASS[want.error]);
+    expect(caught, `${name} should throw`).toBeInstanceOf(NARROWER[name] ?? ERROR_CLASS[want.error]);
     expect((caught as Error).message).toBe(want.message);
     return;
   }

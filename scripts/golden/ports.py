@@ -155,6 +155,10 @@ def main():
         "p.data = arange(4)": data_assign,
         "p.data = [1]": data_assign_list,
         # autograd errors
+        "int64: requires_grad = True": lambda: setattr(torch.arange(3), "requires_grad", True),
+        "int64: requires_grad_()": lambda: torch.arange(3).requires_grad_(),
+        "int64: zeros(requires_grad=True)": lambda: torch.zeros(2, dtype=torch.int64, requires_grad=True),
+        "int64: Parameter": lambda: torch.nn.Parameter(torch.arange(3)),
         "sigmoid then in-place": sigmoid_then_inplace,
         "saved input modified": saved_input_modified,
         "constant modified": constant_modified,

@@ -6,7 +6,17 @@ import { allocate } from '../ops/util.js';
 import { shapesEqual, sizeStr } from '../shape.js';
 import * as B from '../ops/binary.js';
 
-export function setRequiresGrad(t: Tensor, v: boolean): void {
+/**
+ * PyTorch words the refusal for integer tensors differently on each path: the attribute,
+ * requires_grad_(), and creation (torch.zeros(..., requires_grad=True), nn.Parameter).
+ */
+const NOT_FLOAT = {
+  attribute: 'only Tensors of floating point and complex dtype can require gradients',
+  method: 'only Tensors of floating point dtype can require gradients',
+  creation: 'Only Tensors of floating point and complex dtype can require gradients',
+};
+
+export function setRequiresGrad(t: Tensor, v: boolean, path: keyof typeof NOT_FLOAT = 'attribute'): void {
   if (typeof v !== 'boolean') throw new TypeError(`requires_grad must be a boolean, but got ${typeof v}`);
   if (!t.is_leaf) {
     if (!v) {
@@ -14,7 +24,7 @@ export function setRequiresGrad(t: Tensor, v: boolean): void {
     }
     return;
   }
-  if (v && !t.dtype.is_floating_point) throw new TypeError('only Tensors of floating point and complex dtype can require gradients');
+  if (v && !t.dtype.is_floating_point) throw new TypeError(NOT_FLOAT[path]);
   t._setRequiresGrad(v);
 }
 

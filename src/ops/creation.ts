@@ -7,6 +7,7 @@ import { default_generator } from '../random.js';
 import { allocate, describe } from './util.js';
 import { checkDevice, type DeviceLike } from '../device.js';
 import { pyType } from '../python.js';
+import { setRequiresGrad } from '../autograd/api.js';
 
 export interface TensorOptions {
   dtype?: DTypeLike;
@@ -16,7 +17,7 @@ export interface TensorOptions {
 
 function finish(t: Tensor, opts: TensorOptions): Tensor {
   if (opts.device !== undefined && opts.device !== null) checkDevice(opts.device);
-  if (opts.requires_grad) t.requires_grad = true;
+  if (opts.requires_grad) setRequiresGrad(t, true, 'creation');
   return t;
 }
 
