@@ -86,6 +86,8 @@ const TYPES: Record<string, { display: string; check: (v: unknown) => boolean }>
   Tensor: { display: 'Tensor', check: (v) => v instanceof Tensor },
   'Tensor|Number': { display: 'Tensor', check: (v) => v instanceof Tensor || isNumber(v) },
   'Tensor[]': { display: 'tuple of Tensors', check: Array.isArray },
+  // index_put_'s indices: Tensors or None (a whole dim), checked by the op
+  'Tensor?[]': { display: 'tuple of Tensors', check: Array.isArray },
   int: { display: 'int', check: isInt },
   'int[]': { display: 'tuple of ints', check: Array.isArray },
   'int[1]': { display: 'tuple of ints', check: (v) => isInt(v) || Array.isArray(v) },

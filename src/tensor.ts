@@ -26,7 +26,9 @@ import { METHOD, pyType, type MethodArgs } from './python.js';
 import { checkDevice, cpu as cpuDevice, type Device, type DeviceLike } from './device.js';
 import { own, reclaim } from './memory.js';
 import { traceHook } from './inference/hook.js';
-import type { DimArg } from './ops/util.js';
+import type { DimArg, TensorOrScalar } from './ops/util.js';
+import * as AI from './ops/advanced_index.js';
+import type { IndexItem } from './ops/index_items.js';
 
 /** Methods hand self and their arguments, call form and all, to the signature-checked function's method form. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -440,6 +442,24 @@ export class Tensor {
   repeat(...a: (number | readonly number[])[]): Tensor { return call(M.repeat)(this, ...a); }
   index_select(...a: MethodArgs<typeof T.index_select>): Tensor { return call(T.index_select)(this, ...a); }
   gather(...a: MethodArgs<typeof T.gather>): Tensor { return call(T.gather)(this, ...a); }
+  masked_select(...a: MethodArgs<typeof T.masked_select>): Tensor { return call(T.masked_select)(this, ...a); }
+  index_put_(...a: MethodArgs<typeof M.index_put_>): this { return call(M.index_put_)(this, ...a) as this; }
+  index_put(...a: MethodArgs<typeof T.index_put>): Tensor { return call(T.index_put)(this, ...a); }
+  unbind(...a: MethodArgs<typeof T.unbind>): Tensor[] { return call(T.unbind)(this, ...a); }
+  /**
+   * Python's `x[items]`: `x.index(0)` is `x[0]`, `x.index(':, 1:3')` is `x[:, 1:3]`, `x.index('::2')`
+   * is `x[::2]`, `x.index(null)` is `x[None]`, `x.index(mask)` is `x[mask]`, `x.index(rows, cols)` is
+   * `x[rows, cols]` (int64 tensors or arrays of ints). Slices, integers and None give views; tensor
+   * indices a new tensor. Gradients flow through every form.
+   */
+  index(...items: IndexItem[]): Tensor { return AI.getitem(this, items); }
+  /** Python's `x[items] = value`, value last: `x.setitem(mask, 0)` is `x[mask] = 0`, `x.setitem(':', 1, v)` is `x[:, 1] = v`. */
+  setitem(...args: [...IndexItem[], TensorOrScalar]): this {
+    if (args.length < 2) throw new TypeError('setitem() expects the index items, then the value');
+    AI.setitem(this, args.slice(0, -1) as IndexItem[], args[args.length - 1] as TensorOrScalar);
+    return this;
+  }
+
 
   // ---- in place ------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ import * as P from './ops/inplace.js';
 import * as C from './ops/convert.js';
 import * as U from './ops/unary.js';
 import * as A from './autograd/api.js';
+import * as AI from './ops/advanced_index.js';
 
 const method = { method: true };
 type Opt<T> = T | null | undefined;
@@ -52,6 +53,8 @@ export const parseTo = pyfn(TO_FORMS.map((f) => `to(${f}, bool non_blocking=Fals
 // type() names the tensor type; type(dtype) converts, also from a type name ('torch.DoubleTensor')
 export const type = pyfn(['type(Tensor input)', 'type(Tensor input, Any dtype, bool non_blocking=False)'], (x: Tensor, dtype: DTypeLike | string | undefined) =>
   dtype === undefined ? tensorTypeName(x.dtype) : C.to(x, typeof dtype === 'string' && dtype.startsWith('torch.') ? dtypeOfTypeName(dtype) : dtype as DTypeLike), method);
+export const index_put_ = pyfn('index_put_(Tensor input, Tensor?[] indices, Tensor values, bool accumulate=False)',
+  (x: Tensor, indices: readonly (Tensor | null)[], values: Tensor, accumulate: boolean) => AI.index_put_(x, indices, values, accumulate), method);
 export const size = pyfn('size(Tensor input, int? dim=None)', (x: Tensor, dim: Opt<number>) => (dim === null || dim === undefined ? Size.from(x.shape) : x.shape[V.dimOf(x, dim)]), method);
 export const stride = pyfn('stride(Tensor input, int? dim=None)', (x: Tensor, dim: Opt<number>) => (dim === null || dim === undefined ? x._strides.slice() : x._strides[V.dimOf(x, dim)]), method);
 // inputs: a Tensor or a list of them, checked by backward with PyTorch's messages

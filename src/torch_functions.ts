@@ -16,6 +16,8 @@ import * as L from './ops/linalg.js';
 import * as V from './ops/view.js';
 import * as J from './ops/join.js';
 import * as I from './ops/indexing.js';
+import * as AI from './ops/advanced_index.js';
+import { intoOut } from './ops/out.js';
 import * as C from './ops/convert.js';
 import * as A from './ops/activation.js';
 import * as N from './ops/creation.js';
@@ -105,6 +107,14 @@ export const split = pyfn('split(Tensor tensor, int[1] split_size_or_sections, i
 export const chunk = pyfn('chunk(Tensor input, int chunks, int dim=0)', J.chunk);
 export const index_select = pyfn('index_select(Tensor input, int dim, Tensor index, *, Tensor? out=None)', (x: Tensor, dim: number, index: Tensor, out: Opt<Tensor>) => I.index_select(x, dim, index, out));
 export const gather = pyfn('gather(Tensor input, int dim, Tensor index, *, Tensor? out=None)', (x: Tensor, dim: number, index: Tensor, out: Opt<Tensor>) => I.gather(x, dim, index, out));
+export const masked_select = pyfn('masked_select(Tensor input, Tensor mask, *, Tensor? out=None)', (x: Tensor, mask: Tensor, out: Opt<Tensor>) => intoOut('masked_select', out, AI.masked_select(x, mask), { inputs: [x, mask], rule: 'same' }));
+export const index_put = pyfn('index_put(Tensor input, Tensor?[] indices, Tensor values, bool accumulate=False)',
+  (x: Tensor, indices: readonly (Tensor | null)[], values: Tensor, accumulate: boolean) => AI.index_put_(C.clone(x), indices, values, accumulate));
+export const unbind = pyfn('unbind(Tensor input, int dim=0)', (x: Tensor, dim: number) => {
+  if (x.ndim === 0) throw new RangeError(`Dimension specified as ${dim} but tensor has no dimensions`);
+  const d = V.dimOf(x, dim);
+  return Array.from({ length: x.shape[d] }, (_, i) => V.select(x, d, i));
+});
 export const tile = pyfn('tile(Tensor input, int[] dims)', (x: Tensor, dims: readonly number[]) => {
   const d = dims.length < x.ndim ? [...new Array(x.ndim - dims.length).fill(1), ...dims] : dims;
   return J.repeat(x, d);

@@ -42,7 +42,8 @@ const TORCH: Record<string, Sample> = {
   matmul: () => [x(), m()], mm: () => [x(), m()], bmm: () => [x().unsqueeze(0), m().unsqueeze(0)], mv: () => [x(), v()],
   dot: () => [v(), v()], outer: () => [v(), v()], addmm: () => [torch.ones(2, 2), x(), m(), { beta: 0.5, alpha: 2 }],
   cat: () => [[x(), p()], 1], concat: () => [[x(), p()], 1], stack: () => [[x(), p()], 1], split: () => [x(), 1, 1],
-  chunk: () => [x(), 3, 1], index_select: () => [x(), 1, torch.tensor([0n, 2n])], gather: () => [x(), 1, idx()], tile: () => [x(), [2, 1]],
+  chunk: () => [x(), 3, 1], index_select: () => [x(), 1, torch.tensor([0n, 2n])], gather: () => [x(), 1, idx()],
+  masked_select: () => [x(), x().gt(0)], index_put: () => [x(), [torch.tensor([1n, 0n])], p(), true], unbind: () => [x(), 1], tile: () => [x(), [2, 1]],
   prelu: () => [x(), torch.tensor([0.25])], celu: () => [x(), 0.5], celu_: () => [x(), 0.5],
   threshold: () => [x(), 0.5, -1], threshold_: () => [x(), 0.5, -1], hardshrink: () => [x(), 0.3],
   sum: () => [x(), 1, true, { dtype: torch.float64 }], mean: () => [x(), [0, 1], true, { dtype: torch.float64 }], prod: () => [x(), 1, true, { dtype: torch.float64 }],
@@ -72,6 +73,7 @@ const METHODS: Record<string, Sample> = {
   size: () => [x(), 1], stride: () => [x(), 1], backward: () => [x().requires_grad_().sum(), null, true, false], requires_grad_: () => [x(), true],
   add_: () => [x(), p(), 2], sub_: () => [x(), p(), 2], mul_: () => [x(), p()], div_: () => [x(), p()], pow_: () => [p(), 2],
   addcmul_: () => [x(), p(), p(), 0.5], addcdiv_: () => [x(), p(), p(), 0.5], clamp_: () => [x(), -1, 1],
+  index_put_: () => [x(), [null, torch.tensor([2n, 0n])], torch.tensor(1), true],
   masked_fill_: () => [x(), x().gt(0), 0], fill_: () => [x(), 2], copy_: () => [x(), p()], uniform_: () => [x(), -1, 1], normal_: () => [x(), 0, 2],
 };
 
@@ -103,6 +105,8 @@ const NO_KEYWORDS = new Set([
   'retain_grad', 'detach', 'detach_', 'clone', 'float', 'double', 'long', 'bool', 'contiguous', 'cpu',
   'neg_', 'exp_', 'log_', 'sqrt_', 'abs_', 'relu_', 'sigmoid_', 'tanh_', 'zero_',
   'is_anomaly_enabled', 'is_anomaly_check_nan_enabled', 'get_device', 'cuda',
+  // Python's x[...] and x[...] = v: index items and a value, positionally (no keywords in Python either)
+  'index', 'setitem',
   // the legacy constructors take data or sizes positionally only, as in PyTorch
   'FloatTensor', 'DoubleTensor', 'LongTensor', 'BoolTensor',
 ]);
