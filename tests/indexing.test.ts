@@ -103,8 +103,8 @@ describe('indexing forms and memory', () => {
     const x = torch.tensor([1, 2, 3], { requires_grad: true });
     const y = x.index([0, 0, 2]).pow(2).sum();
     const [g] = torch.autograd.grad([y], [x], { create_graph: true });
-    expect(g.tolist()).toEqual([4, 0, 6]);
-    g.sum().backward();
+    expect(g!.tolist()).toEqual([4, 0, 6]);
+    g!.sum().backward();
     expect(x.grad!.tolist()).toEqual([4, 0, 2]);
   });
 
