@@ -210,20 +210,23 @@ function materialise(info: TensorInfo, source: Source): Tensor {
 
 /**
  * 64-bit integers read into a Float64Array's memory, turned into their float64 values in place
- * (kindling's int64 storage). A value beyond ±2^53 has no exact float64: refused, never rounded.
+ * (kindling's int64 storage). Every integer up to ±2^53 is exact; beyond, only some are (2^60 is,
+ * 2^53 + 1 is not): a value float64 cannot hold exactly is refused, never rounded.
  */
 function int64InPlace(a: Float64Array, signed: boolean, name: string): void {
   const words = new Int32Array(a.buffer, a.byteOffset, a.length * 2);
-  const lowest = signed ? -0x200000 : 0;  // the high word of -2^53, or 0 for unsigned
   for (let i = 0; i < a.length; i++) {
     const lo = words[2 * i] >>> 0, hi = words[2 * i + 1];
-    if (hi < lowest || hi >= 0x200000) {
-      if (!(hi === 0x200000 && lo === 0)) {
+    const v = hi * 0x100000000 + lo;  // rounded if inexact: checked below
+    if (hi >= 0x200000 || hi < -0x200000) {
+      const h = Math.floor(v / 0x100000000);
+      if ((hi < 0 && !signed) || h !== hi || v - h * 0x100000000 !== lo) {
         const exact = (signed ? BigInt(hi) : BigInt(hi >>> 0)) * 0x100000000n + BigInt(lo);
-        throw new SafetensorError(`tensor ${JSON.stringify(name)} holds ${exact} at index ${i}: kindling stores int64 as float64, exact only within ±2^53, so it cannot load this value without changing it`);
+        const why = exact >= 2n ** 63n ? 'beyond int64' : 'which float64 (kindling\'s int64 storage) cannot hold exactly: beyond ±2^53 only some integers can be';
+        throw new SafetensorError(`tensor ${JSON.stringify(name)} holds ${exact} at index ${i}, ${why}`);
       }
     }
-    a[i] = hi * 0x100000000 + lo;
+    a[i] = v;
   }
 }
 
