@@ -83,7 +83,7 @@ export class SafeOpen {
   /** The header's `__metadata__` (a copy), or null when it has none. */
   metadata(): Metadata | null {
     const m = this.header.metadata;
-    return m === null ? null : Object.assign(Object.create(null) as Metadata, m);
+    return m === null ? null : ownProperties(Object.entries(m));
   }
 
   get_tensor(name: string): Tensor {
@@ -131,11 +131,13 @@ function readFully(fd: number, dst: Uint8Array, position: number): void {
 function loadAll(header: Header, source: Source): Record<string, Tensor> {
   const tensors = new Map<string, Tensor>();
   for (const info of header.tensors) tensors.set(info.name, materialise(info, source));
-  const out: Record<string, Tensor> = {};
-  // defineProperty: a file may name a tensor "__proto__", which plain assignment would not store
-  for (const name of [...tensors.keys()].sort(byteOrder)) {
-    Object.defineProperty(out, name, { value: tensors.get(name), enumerable: true, writable: true, configurable: true });
-  }
+  return ownProperties([...tensors.keys()].sort(byteOrder).map((name) => [name, tensors.get(name)!]));
+}
+
+/** A plain object of these entries, defined rather than assigned: a file may use "__proto__" as a name. */
+function ownProperties<T>(entries: readonly [string, T][]): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, value] of entries) Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
   return out;
 }
 
