@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +144,32 @@ describe('hostile files', () => {
       throws(() => safetensors.safe_open(fixture(name)), SafetensorError, message);
     });
   }
+
+  it('a valid file with bytes changed, cut or extended loads or gives a SafetensorError, nothing else', () => {
+    const file = readFileSync(fixture('writer1'));
+    const headerEnd = 8 + Number(file.readBigUInt64LE(0));
+    const edit = fc.record({
+      // mostly the header, where the structure is; sometimes the data (an I64 that float64 cannot hold)
+      at: fc.oneof(fc.integer({ min: 0, max: headerEnd - 1 }), fc.integer({ min: 0, max: file.length - 1 })),
+      bytes: fc.uint8Array({ minLength: 1, maxLength: 4 }),
+      length: fc.oneof(fc.constant(file.length), fc.integer({ min: 0, max: file.length + 16 })),
+    });
+    let loaded = 0;
+    fc.assert(fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => {
+      let bytes = Buffer.from(file);
+      for (const e of edits) {
+        if (e.at < bytes.length) bytes.set(e.bytes.subarray(0, bytes.length - e.at), e.at);
+        bytes = Buffer.concat([bytes, Buffer.alloc(16)]).subarray(0, e.length);
+      }
+      try {
+        safetensors.load(bytes);
+        loaded++;
+      } catch (err) {
+        expect(err, String(err)).toBeInstanceOf(SafetensorError);
+      }
+    }), { seed: 16, numRuns: 3000 });
+    expect(loaded).toBeGreaterThan(0);  // some edits (a name's letter, a data byte) keep the file valid
+  });
 
   it('finds repeated keys however they are spelled, at any depth', () => {
     const file = (header: string) => {
