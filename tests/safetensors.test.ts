@@ -78,6 +78,8 @@ describe('loading', () => {
   it('safe_open: sorted keys, metadata, one tensor at a time', () => {
     const f = safetensors.safe_open(fixture('dtypes'));
     expect(f.keys()).toEqual(Object.keys(dtypes).sort());
+    expect(safetensors.safe_open(fixture('unaligned')).offset_keys()).toEqual(['a_u8', 'b_f64', 'c_bool', 'd_f32']);
+    expect(safetensors.safe_open(fixture('writer0')).offset_keys()).toEqual(['10', 'Z', 'b', 'bias', 'layer.0.weight', 'quote"d\\', 'weight', 'é', '2']);
     expect(f.metadata()).toBe(null);
     expectExact(f.get_tensor('bf16'), dtypes.bf16);
     throws(() => f.get_tensor('nope'), SafetensorError, 'File does not contain tensor nope');

@@ -80,6 +80,11 @@ export class SafeOpen {
     return [...this.byName.keys()].sort(byteOrder);
   }
 
+  /** The tensors' names in the order of their data in the file. */
+  offset_keys(): string[] {
+    return this.header.tensors.map((t) => t.name);
+  }
+
   /** The header's `__metadata__` (a copy), or null when it has none. */
   metadata(): Metadata | null {
     const m = this.header.metadata;
