@@ -221,11 +221,13 @@ function materialise(info: TensorInfo, source: Source): Tensor {
  * 2^53 + 1 is not): a value float64 cannot hold exactly is refused, never rounded.
  */
 function int64InPlace(a: Float64Array, signed: boolean, name: string): void {
-  const words = new Int32Array(a.buffer, a.byteOffset, a.length * 2);
+  const lows = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+  const highs = new Int32Array(a.buffer, a.byteOffset, a.length * 2);
   for (let i = 0; i < a.length; i++) {
-    const lo = words[2 * i] >>> 0, hi = words[2 * i + 1];
+    const lo = lows[2 * i], hi = highs[2 * i + 1];
     const v = hi * 0x100000000 + lo;  // rounded if inexact: checked below
-    if (hi >= 0x200000 || hi < -0x200000) {
+    // within ±2^53 (the high word in [-2^21, 2^21)) every integer is exact: one compare
+    if ((hi + 0x200000) >>> 0 >= 0x400000) {
       const h = Math.floor(v / 0x100000000);
       if ((hi < 0 && !signed) || h !== hi || v - h * 0x100000000 !== lo) {
         const exact = (signed ? BigInt(hi) : BigInt(hi >>> 0)) * 0x100000000n + BigInt(lo);
