@@ -136,7 +136,7 @@ describe('hostile files', () => {
     ['overlap', /^Error while deserializing header: InvalidOffset\("b"\): data_offsets \[4, 12\] where \[8, \.\.\.\] was expected: the tensors must cover the data buffer in order, with no hole or overlap$/],
     ['hole', /^Error while deserializing header: InvalidOffset\("b"\): data_offsets \[8, 16\] where \[4, \.\.\.\] was expected/],
     ['shape_overflow', /^Error while deserializing header: ValidationOverflow: the shape \[1099511627776, 1099511627776\] of tensor "a" overflows$/],
-    ['offset_huge', /^Error while deserializing header: ValidationOverflow: tensor "a" holds 100000000000000000000, beyond 2\^53/],
+    ['offset_huge', /^Error while deserializing header: ValidationOverflow: tensor "a" holds 100000000000000000000, beyond 2\^53 \(no file kindling can read is that large\)$/],
     ['shape_mismatch', /^Error while deserializing header: TensorInvalidInfo: tensor "a" of dtype F32 and shape \[3\] needs 12 bytes but its data_offsets \[0, 16\] span 16$/],
   ];
   for (const [name, message] of cases) {

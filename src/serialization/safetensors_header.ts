@@ -86,8 +86,8 @@ export function parseHeader(bytes: Uint8Array, fileSize: number): Header {
   }
   const bad = (why: string) => fail('InvalidHeaderDeserialization', why);
   if (!isObject(json)) throw bad('the header is not a JSON object');
-  // JSON.parse keeps the last of repeated keys; the reference's parser would not see them either,
-  // so such a file means two things at once: refuse it
+  // JSON.parse keeps the last of repeated keys (and the crate's HashMap of tensors could hold only
+  // one): such a file says two things at once, so it is refused
   const dup = duplicateKey(text);
   if (dup !== null) throw bad(`the key ${JSON.stringify(dup)} appears twice in one object`);
 
@@ -111,7 +111,7 @@ export function parseHeader(bytes: Uint8Array, fileSize: number): Header {
     if (!isCounts(shape)) throw bad(`${where}: "shape" must be a list of non-negative integers`);
     if (!isCounts(offsets) || offsets.length !== 2) throw bad(`${where}: "data_offsets" must be two non-negative integers`);
     const huge = [...shape, ...offsets].find((v) => !Number.isSafeInteger(v));
-    if (huge !== undefined) throw fail('ValidationOverflow', `${where} holds ${huge}, beyond 2^53, which no file kindling can read reaches`);
+    if (huge !== undefined) throw fail('ValidationOverflow', `${where} holds ${huge}, beyond 2^53 (no file kindling can read is that large)`);
     tensors.push({ name, dtype, shape, begin: offsets[0], end: offsets[1] });
   }
   // the reference sorts by offsets: writers order entries differently (by name, by alignment, any)
