@@ -23,3 +23,4 @@ export * as optim from './optim/index.js';
 export * as jit from './inference/jit.js';
 export * as utils from './utils/index.js';
 export * as serve from './serve/index.js';
+export * as safetensors from './serialization/safetensors.js';
