@@ -79,7 +79,8 @@ const METHODS: Record<string, Sample> = {
 
 /** nn.functional calls (where they differ from torch.*'s). */
 const FUNCTIONAL: Record<string, Sample> = {
-  linear: () => [x(), torch.ones(4, 3), torch.ones(4)], dropout: () => [x(), 0.5, true, false],
+  linear: () => [x(), torch.ones(4, 3), torch.ones(4)],
+  scaled_dot_product_attention: () => [p().unsqueeze(0), p().unsqueeze(0), x().unsqueeze(0), null, 0, true, { scale: 0.5 }], dropout: () => [x(), 0.5, true, false],
   embedding: () => [idx(), m(), 1, null, 2, false, false], layer_norm: () => [x(), [3], w3(), torch.zeros(3), 1e-3],
   batch_norm: () => [x(), torch.zeros(3), torch.ones(3), w3(), torch.zeros(3), false, 0.1, 1e-3],
   ...Object.fromEntries(['relu', 'relu6', 'selu', 'silu', 'mish', 'hardsigmoid', 'hardswish'].map((n) => [n, () => [x(), false]])),

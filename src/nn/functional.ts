@@ -9,6 +9,7 @@ import * as A from '../ops/activation.js';
 import * as L from '../ops/loss.js';
 import * as U from '../ops/unary.js';
 import { linear as linearOp } from '../ops/linalg.js';
+import { scaled_dot_product_attention as sdpaOp } from '../ops/attention.js';
 import { dropout as dropoutOp } from '../ops/dropout.js';
 import { embedding as embeddingOp } from '../ops/embedding.js';
 import { layer_norm as layerNormOp, batch_norm as batchNormOp } from '../ops/normalization.js';
@@ -22,6 +23,9 @@ export const linear = pyfn('linear(Tensor input, Tensor weight, Tensor? bias=Non
 export const dropout = pyfn('dropout(Tensor input, float p=0.5, bool training=True, bool inplace=False)', dropoutOp, PY);
 export const embedding = pyfn('embedding(Tensor input, Tensor weight, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False)', embeddingOp, PY);
 export const layer_norm = pyfn('layer_norm(Tensor input, int[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1e-05)', layerNormOp, PY);
+// PyTorch 2.x's function (2.1's scale keyword); the C++ op, not written in Python
+export const scaled_dot_product_attention = pyfn('scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float dropout_p=0.0, bool is_causal=False, *, float? scale=None)',
+  (q: Tensor, k: Tensor, v: Tensor, mask: Opt<Tensor>, p: number, causal: boolean, scale: Opt<number>) => sdpaOp(q, k, v, mask ?? null, p, causal, scale ?? null));
 export const batch_norm = pyfn('batch_norm(Tensor input, Tensor? running_mean, Tensor? running_var, Tensor? weight=None, Tensor? bias=None, bool training=False, float momentum=0.1, float eps=1e-05)', batchNormOp, PY);
 
 // ---- activations --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ export { Flatten, Unflatten } from './flatten.js';
 export { Dropout } from './dropout.js';
 export { Embedding } from './embedding.js';
 export { LayerNorm, BatchNorm1d, BatchNorm2d } from './normalization.js';
+export { MultiheadAttention, NonDynamicallyQuantizableLinear, TransformerEncoderLayer } from './transformer.js';
 export { L1Loss, MSELoss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss } from './loss.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
