@@ -116,8 +116,8 @@ function softshrink(c: Ctx, x: string, lambd: number): string {
 
 function hardshrink(c: Ctx, x: string, lambd: number): string {
   const b = c.b;
-  const keep = b.node('Or', [b.node('Cast', [b.node('Greater', [x, c.scalar(lambd)])], { to: DataType.BOOL }),
-    b.node('Cast', [b.node('Less', [x, c.scalar(-lambd)])], { to: DataType.BOOL })]);
+  const above = b.node('Greater', [x, c.scalar(lambd)]), below = b.node('Less', [x, c.scalar(-lambd)]);
+  const keep = b.node('Or', [b.node('Cast', [above], { to: DataType.BOOL }), b.node('Cast', [below], { to: DataType.BOOL })]);
   return b.node('Where', [keep, x, c.scalar(0)]);
 }
 
