@@ -273,14 +273,16 @@ function build(rec: Recording, s: Settings, batch0: number): Built {
   const outputs: string[] = [], outputValues: Pick<Value, 'shape' | 'dtype'>[] = [];
   const outputCtx = new Ctx(b, { kind: 'call', name: 'output', names: [], run: () => null, module: null, args: [], out: null, reads: [], writes: [], inplace: false, aliases: false });
   leaves.forEach((leaf, k) => {
-    const name = s.outputNames[k] ?? String(b.number());
-    if (inputs.includes(name) || outputs.includes(name)) throw new RangeError(`export(): the output name '${name}' is already taken`);
     const current = outputCtx.input(leaf, 'Identity');
-    if (b.produced(current) && !outputs.includes(current)) b.rename(current, name);
+    const own = b.produced(current) && !outputs.includes(current);
+    const name = s.outputNames[k] ?? String((own ? b.numberOf(current) : undefined) ?? b.number());
+    if (inputs.includes(name) || outputs.includes(name)) throw new RangeError(`export(): the output name '${name}' is already taken`);
+    if (own) b.rename(current, name);
     else b.nodes.push({ name: `Identity_${k}`, op_type: 'Identity', input: [current], output: [name], attribute: [] });
     outputs.push(name);
     outputValues.push(leaf instanceof Ref ? rec.values[leaf.id] : leaf);
   });
+  b.nameFolded();
   return { b, inputs, outputs, outputValues };
 }
 

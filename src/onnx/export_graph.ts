@@ -62,6 +62,10 @@ export class GraphBuilder {
   /** Initializer names of constant tensors (parameters and buffers by their state_dict key). */
   private readonly constants = new Map<Tensor, string>();
   private readonly used = new Map<string, number>();
+  /** Each node output's number (PyTorch's value numbering: a default output name is its number). */
+  private readonly numbers = new Map<string, number>();
+  /** Folded initializers, named once the nodes are numbered (PyTorch numbers them last). */
+  private readonly pending: { placeholder: string; op: string }[] = [];
   private counter: number;
   /** The module path of the nodes being emitted ('' at the top). */
   scope = '';
@@ -97,7 +101,8 @@ export class GraphBuilder {
     const output = Array.from({ length: nOutputs }, (_, i) => `${name}_output_${i}`);
     const list = Object.entries(attrs).flatMap(([key, v]) => (v === undefined ? [] : [attribute(key, v)]));
     this.nodes.push({ name, op_type: op, input: [...inputs], output, attribute: list });
-    this.counter++;
+    this.numbers.set(output[0], this.counter);
+    this.counter += nOutputs;
     return output;
   }
 
@@ -117,11 +122,26 @@ export class GraphBuilder {
     return name;
   }
 
-  /** An initializer computed at export time (a folded constant), named `onnx::<op>_<n>`. */
+  /** An initializer computed at export time (a folded constant), named `onnx::<op>_<n>` by nameFolded. */
   folded(op: string, dims: readonly number[], type: number, values: ArrayLike<number | bigint | boolean>): string {
-    const name = `onnx::${op}_${this.number()}`;
-    this.addInitializer(name, dims, type, values);
-    return name;
+    const placeholder = `\u0000folded_${this.pending.length}`;
+    this.pending.push({ placeholder, op });
+    this.addInitializer(placeholder, dims, type, values);
+    return placeholder;
+  }
+
+  /** Gives the folded initializers their names, numbered after every node. */
+  nameFolded(): void {
+    for (const { placeholder, op } of this.pending) {
+      const name = `onnx::${op}_${this.number()}`;
+      this.rename(placeholder, name);
+      for (const t of this.initializers) if (t.name === placeholder) t.name = name;
+    }
+  }
+
+  /** The number of a node output. */
+  numberOf(name: string): number | undefined {
+    return this.numbers.get(name);
   }
 
   private addInitializer(name: string, dims: readonly number[], type: number, values: ArrayLike<number | bigint | boolean>): void {

@@ -166,6 +166,7 @@ function linear(c: Ctx, x: string, xValue: Pick<Value, 'shape'>, weight: unknown
   let wt: string;
   if (b.fold && weight instanceof Tensor && weight.ndim === 2) {
     const t = weight.t().contiguous();
+    b.number(); // the Transpose node PyTorch folds away keeps its number
     wt = b.folded('MatMul', t.shape, elemType(t.dtype), t.toTypedArray() as Float32Array);
   } else {
     wt = b.node('Transpose', [c.input(weight, 'MatMul')], { perm: [1, 0] });
