@@ -230,6 +230,20 @@ describe('torch.onnx.export: dynamic axes, modes, options', () => {
     }
   });
 
+  it('a traced module exports its original; a plain function exports too', async () => {
+    torch.manual_seed(7);
+    const m = mlp(new nn.SiLU()).eval();
+    const x = torch.randn(3, 4);
+    const direct = torch.onnx.export(m, x, null);
+    expect(torch.onnx.export(torch.jit.trace(m, x), x, null)).toEqual(direct);
+    const fn = (a: Tensor, b: Tensor) => torch.softmax(torch.matmul(a, b).mul(0.5), -1);
+    const b = torch.randn(4, 2);
+    const bytes = torch.onnx.export(fn, [x, b], null, { input_names: ['a', 'b'] });
+    expect(noConstants(opTypes(decodeModel(bytes)))).toEqual(['MatMul', 'Mul', 'Softmax']);
+    const [y] = await runOrt(bytes, { a: x, b });
+    expectClose(y, fn(x, b), 1e-6, 1e-7, 'function');
+  });
+
   it('verbose prints the graph', () => {
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {

@@ -147,6 +147,8 @@ function softmaxDim(dim: number | null, rank: number): number {
 }
 
 function softmax(c: Ctx, x: string, op: 'Softmax' | 'LogSoftmax', dim: number | null, negate = false): string {
+  const dtype = c.step.kind === 'call' ? c.arg('dtype') : null;
+  if (dtype !== null && dtype !== undefined) c.unsupported(' with dtype');
   const rank = c.out.shape.length;
   const input = negate ? c.b.node('Neg', [x]) : x;
   // from opset 13 the axis is the softmax dim itself (before it, inputs were coerced to 2-D)
