@@ -168,6 +168,7 @@ describe('torch.onnx.export: dynamic axes, modes, options', () => {
     torch.manual_seed(2);
     const m = new nn.Sequential(new nn.Flatten(2), new nn.Linear(20, 3), new nn.Flatten(0, 1)).eval();
     const bytes = torch.onnx.export(m, torch.randn(2, 3, 4, 5), null, { input_names: ['x'], dynamic_axes: { x: [0] } });
+    expect(decodeModel(torch.onnx.export(m, torch.randn(2, 3, 4, 5), null, { input_names: ['x'], dynamic_axes: { x: { '-1': 'w' } } })).graph!.input![0].type!.tensor_type!.shape!.dim![3]).toEqual({ dim_param: 'w' });
     const x = torch.randn(4, 3, 4, 5);
     const [y] = await runOrt(bytes, { x });
     expectClose(y, eager(m, x), 1e-5, 1e-6, 'flatten');
@@ -339,6 +340,15 @@ describe('torch.onnx.export: errors', () => {
       }
     }
     throws(() => torch.onnx.export(new Noise(), torch.randn(2, 3), null), Error, /Exporting the operator randn .*random tensor made inside forward/);
+    class Counter extends nn.Module {
+      steps = new nn.Parameter(torch.zeros(3), false);
+      override forward(x: Tensor): Tensor {
+        return x.add(this.steps.add_(1));
+      }
+    }
+    const counter = new Counter();
+    throws(() => torch.onnx.export(counter, torch.randn(2, 3), null), Error, 'Exporting the operator add_ in place on a parameter or buffer to ONNX opset version 14 is not supported');
+    expect([...counter.steps.toTypedArray()]).toEqual([1, 1, 1]);
   });
 
   it('wrong arguments', () => {

@@ -114,7 +114,7 @@ function export_(...given: ExportArgs | [...ExportArgs, ExportOptions]): Uint8Ar
     const valueInfo = (name: string, value: Pick<Value, 'shape' | 'dtype'>, batchName: string | null): ValueInfoProto => {
       const axes = dynamic.get(name);
       const dim = value.shape.map((d, i) => {
-        const label = axes?.get(i);
+        const label = axes?.get(i) ?? axes?.get(i - value.shape.length);
         if (label !== undefined) return { dim_param: label };
         // an output that carries the dynamic batch gets the input's name for it
         if (i === 0 && batchName !== null && d === batch0) return { dim_param: batchName };
@@ -137,7 +137,6 @@ function export_(...given: ExportArgs | [...ExportArgs, ExportOptions]): Uint8Ar
       // the IR version that came with each opset (onnx/helper.py VERSION_TABLE), as PyTorch writes it
       ir_version: opset <= 14 ? 7 : 8,
       producer_name: 'kindling',
-      producer_version: '0.1.0',
       opset_import: [{ domain: '', version: opset }],
       graph,
     };
@@ -290,6 +289,8 @@ function build(rec: Recording, s: Settings, batch0: number): Built {
 function fold(c: Ctx): void {
   const step = c.step;
   if (RANDOM_STEPS.test(step.name)) c.unsupported(' (a random tensor made inside forward cannot be a constant)');
+  // running it again would change the parameter or buffer a second time
+  if (step.inplace) c.unsupported(' in place on a parameter or buffer');
   const result = step.run(step.args);
   const made: Tensor[] = [];
   mapLeaves(result, (t) => made.push(t as Tensor));
