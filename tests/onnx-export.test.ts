@@ -156,6 +156,22 @@ describe('torch.onnx.export: dynamic axes, modes, options', () => {
     }
   });
 
+  it('every opset from 13 to 17 runs in onnxruntime at another batch size', async () => {
+    torch.manual_seed(8);
+    const m = new nn.Sequential(new nn.Linear(4, 8), new nn.Threshold(0.1, 2), new nn.Linear(8, 8), new nn.Hardswish(),
+      new nn.LayerNorm(8), new nn.Softplus(0.5), new nn.Flatten(0), new nn.Softmax(0)).eval();
+    const x = torch.randn(6, 4);
+    for (let opset = 13; opset <= 17; opset++) {
+      const bytes = torch.onnx.export(m, torch.randn(2, 4), null, { opset_version: opset, input_names: ['x'], dynamic_axes: { x: [0] } });
+      const onnx = decodeModel(bytes);
+      expect([onnx.ir_version, onnx.opset_import![0].version]).toEqual([opset <= 14 ? 7 : 8, opset]);
+      expect(opTypes(onnx).includes('LayerNormalization')).toBe(opset >= 17);
+      expect(opTypes(onnx).includes('HardSwish')).toBe(opset >= 14);
+      const [y] = await runOrt(bytes, { x });
+      expectClose(y, eager(m, x), 1e-5, 1e-7, `opset ${opset}`);
+    }
+  });
+
   it('dynamic_axes as lists get PyTorch\'s <name>_dynamic_axes_<k> names', () => {
     const m = mlp(new nn.ReLU());
     const bytes = torch.onnx.export(m, torch.randn(2, 4), null, { input_names: ['x'], output_names: ['y'], dynamic_axes: { x: [0], y: [0] } });
