@@ -44,7 +44,7 @@ export interface ExportOptions {
   keep_initializers_as_inputs?: boolean;
 }
 
-export const DEFAULT_OPSET = 14;
+const DEFAULT_OPSET = 14;
 const MIN_OPSET = 13, MAX_OPSET = 17;
 
 const NAMES = ['model', 'args', 'f', 'export_params', 'verbose', 'training', 'input_names', 'output_names',
