@@ -129,7 +129,7 @@ function export_(...given: ExportArgs | [...ExportArgs, ExportOptions]): Uint8Ar
     const graph = {
       name: 'torch_jit',
       node: b.nodes,
-      initializer: exportParams ? b.initializers : [],
+      initializer: exportParams ? b.withData() : [],
       input: [...rec.inputs.map((id, i) => valueInfo(built.inputs[i], rec.values[id], null)), ...(exportParams && !keepAsInputs ? [] : initializerInfo)],
       output: built.outputValues.map((value, i) => valueInfo(built.outputs[i], value, batchName)),
     };

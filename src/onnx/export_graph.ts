@@ -20,6 +20,8 @@ export function elemType(dtype: Tensor['dtype']): number {
 /** Little-endian bytes of `values` stored as ONNX element type `type` (raw_data). */
 function rawData(type: number, values: ArrayLike<number | bigint | boolean>): Uint8Array {
   const n = values.length;
+  // a float32 copy is already its little-endian bytes on a little-endian machine
+  if (type === DataType.FLOAT && LITTLE_ENDIAN && values instanceof Float32Array) return new Uint8Array(values.slice().buffer);
   if (type === DataType.FLOAT) {
     const v = new DataView(new ArrayBuffer(n * 4));
     for (let i = 0; i < n; i++) v.setFloat32(i * 4, Number(values[i]), true);
@@ -37,6 +39,8 @@ function rawData(type: number, values: ArrayLike<number | bigint | boolean>): Ui
   }
   return Uint8Array.from(values as ArrayLike<number>, (x) => (x ? 1 : 0));
 }
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export function tensorProto(name: string, dims: readonly number[], type: number, values: ArrayLike<number | bigint | boolean>): TensorProto {
   return { name, dims: [...dims], data_type: type, raw_data: rawData(type, values) };
@@ -56,7 +60,9 @@ function attribute(name: string, v: Attr): AttributeProto {
 
 export class GraphBuilder {
   readonly nodes: NodeProto[] = [];
+  /** The initializers without their data, which withData() adds (only the export that is kept pays for it). */
   readonly initializers: TensorProto[] = [];
+  private readonly data = new Map<TensorProto, ArrayLike<number | bigint | boolean>>();
   /** The ONNX name of each recorded value, once produced. */
   readonly names = new Map<number, string>();
   /** Initializer names of constant tensors (parameters and buffers by their state_dict key). */
@@ -145,7 +151,14 @@ export class GraphBuilder {
   }
 
   private addInitializer(name: string, dims: readonly number[], type: number, values: ArrayLike<number | bigint | boolean>): void {
-    this.initializers.push(tensorProto(name, dims, type, values));
+    const t: TensorProto = { name, dims: [...dims], data_type: type };
+    this.initializers.push(t);
+    this.data.set(t, values);
+  }
+
+  /** The initializers with their raw_data. */
+  withData(): TensorProto[] {
+    return this.initializers.map((t) => ({ ...t, raw_data: rawData(t.data_type!, this.data.get(t)!) }));
   }
 
   /** Renames a value everywhere (a graph output taking its final name). */
