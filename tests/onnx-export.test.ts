@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import * as torch from '../src/index.js';
 import { nn, Tensor } from '../src/index.js';
-import { decodeModel, type ModelProto } from '../src/onnx/proto.js';
+import { AttributeType, decodeModel, type ModelProto } from '../src/onnx/proto.js';
 import { decode, loadFixture, type Encoded } from './helpers/fixtures.js';
 import { expectClose } from './helpers/opcheck.js';
 import { throws } from './helpers/throws.js';
@@ -26,6 +26,7 @@ interface ExportCase {
   input: Encoded;
   output: Encoded;
   op_types: string[];
+  attributes: Record<string, number | number[]>[];
   inputs: string[];
   outputs: string[];
   initializers: string[];
@@ -113,6 +114,12 @@ async function runOrt(bytes: Uint8Array, feeds: Record<string, Tensor>): Promise
 const inputName = (bytes: Uint8Array, i = 0) => decodeModel(bytes).graph!.input![i].name!;
 const opTypes = (m: ModelProto) => m.graph!.node!.map((n) => n.op_type!);
 const noConstants = (ops: string[]) => ops.filter((o) => o !== 'Constant');
+/** Each non-Constant node's int, float and ints attributes, as the golden script reads them. */
+const attributes = (m: ModelProto) => m.graph!.node!.filter((n) => n.op_type !== 'Constant').map((n) => Object.fromEntries(n.attribute!.flatMap((a) => {
+  if (a.type === AttributeType.FLOAT) return [[a.name, a.f]];
+  if (a.type === AttributeType.INT) return [[a.name, a.i]];
+  return a.type === AttributeType.INTS ? [[a.name, a.ints]] : [];
+})));
 const child = (m: nn.Module, k: number) => (m as unknown as Record<string, nn.Module>)[k];
 const eager = (m: nn.Module, ...x: Tensor[]) => torch.no_grad(() => m(...x) as Tensor);
 
@@ -127,6 +134,8 @@ describe('torch.onnx.export against PyTorch 1.13 (golden graphs, onnxruntime)', 
       expect(onnx.ir_version).toBe(c.opset <= 14 ? 7 : 8);
       expect(onnx.producer_name).toBe('kindling');
       expect(noConstants(opTypes(onnx))).toEqual(OWN[c.name]?.ops ?? noConstants(c.op_types));
+      // the attributes too (float ones are float32 on both sides, so equal exactly)
+      if (!OWN[c.name]) expect(attributes(onnx)).toEqual(c.op_types.flatMap((op, i) => (op === 'Constant' ? [] : [c.attributes[i]])));
       const g = onnx.graph!;
       expect(g.input!.map((v) => v.name)).toEqual(OWN[c.name]?.inputs ?? c.inputs);
       // default output names are PyTorch's value numbers, except where its traced graph had values its ONNX graph lost
@@ -188,6 +197,25 @@ describe('torch.onnx.export: dynamic axes, modes, options', () => {
     const x = torch.randn(4, 3, 4, 5);
     const [y] = await runOrt(bytes, { x });
     expectClose(y, eager(m, x), 1e-5, 1e-6, 'flatten');
+    // the output's first dim is 3·batch: dynamic, under a name of its own
+    const out = decodeModel(bytes).graph!.output![0];
+    expect(out.type!.tensor_type!.shape!.dim).toEqual([{ dim_param: `${out.name}_dim_0` }, { dim_value: 3 }]);
+  });
+
+  it('a model that cannot run at another batch keeps static output shapes, with a warning', () => {
+    class Fixed extends nn.Module {
+      override forward(x: Tensor): Tensor {
+        return x.view(2, 4).relu();
+      }
+    }
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const bytes = torch.onnx.export(new Fixed(), torch.randn(2, 4), null, { input_names: ['x'], output_names: ['y'], dynamic_axes: { x: [0] } });
+      expect(decodeModel(bytes).graph!.output![0].type!.tensor_type!.shape!.dim).toEqual([{ dim_value: 2 }, { dim_value: 4 }]);
+      expect(String(warn.mock.calls[0][0])).toMatch(/^torch.onnx.export: the model does not run with a batch of 3 \(.*\); the outputs' shapes keep the traced batch$/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('exports in eval mode and restores every module\'s own mode', () => {

@@ -1,14 +1,16 @@
 """Golden ONNX exports: what torch.onnx.export of PyTorch 1.13 writes for small models.
 
-Each case is {name, opset, kwargs, state_dict, input, output, op_types, inputs, outputs,
-initializers}: the model's weights, one input and its eval-mode output, and the exported graph's
-node op_types in order, graph input/output names and initializer names. The tests build the same
+Each case is {name, opset, kwargs, state_dict, input, output, op_types, attributes, inputs,
+outputs, initializers}: the model's weights, one input and its eval-mode output, and the exported
+graph's node op_types in order with their int, float and ints attributes, graph input/output names
+and initializer names. The tests build the same
 model in kindling, load the state dict, export it with the same arguments, run the file in
 onnxruntime and compare graphs and values. The protobuf is read here with a few lines of wire
 format (the onnx package is not needed).
 """
 import io
 import pathlib
+import struct
 import sys
 import warnings
 
@@ -55,14 +57,49 @@ def first(buf, num):
     return next(v for n, _, v in fields(buf) if n == num)
 
 
+def int64(v):
+    return v - (1 << 64) if v >= 1 << 63 else v
+
+
+def attributes(node):
+    """A node's attributes: AttributeProto name 1, f 2, i 3, ints 8 (tensors and strings left out)."""
+    out = {}
+    for n, _, a in fields(node):
+        if n != 5:
+            continue
+        name, value = None, None
+        for k, wire, v in fields(a):
+            if k == 1:
+                name = v.decode()
+            elif k == 2:
+                value = struct.unpack("<f", v)[0]
+            elif k == 3:
+                value = int64(v)
+            elif k == 8:
+                ints = [int64(v)] if wire == 0 else packed(v)
+                value = (value or []) + ints
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def packed(buf):
+    out, i = [], 0
+    while i < len(buf):
+        v, i = varint(buf, i)
+        out.append(int64(v))
+    return out
+
+
 def graph_summary(model_bytes):
     # ModelProto.graph = 7; GraphProto: node 1, initializer 5, input 11, output 12;
-    # NodeProto.op_type = 4; TensorProto.name = 8; ValueInfoProto.name = 1
+    # NodeProto.op_type = 4, attribute 5; TensorProto.name = 8; ValueInfoProto.name = 1
     graph = first(model_bytes, 7)
-    out = {"op_types": [], "inputs": [], "outputs": [], "initializers": []}
+    out = {"op_types": [], "attributes": [], "inputs": [], "outputs": [], "initializers": []}
     for n, _, v in fields(graph):
         if n == 1:
             out["op_types"].append(first(v, 4).decode())
+            out["attributes"].append(attributes(v))
         elif n == 5:
             out["initializers"].append(first(v, 8).decode())
         elif n == 11:

@@ -11,6 +11,9 @@ import { Module } from '../nn/module.js';
 import { TracedModule } from '../inference/jit.js';
 import { mapLeaves, record, Ref, type Recording, type Value } from '../inference/record.js';
 import { RANDOM_STEPS } from '../inference/program_run.js';
+import { no_grad } from '../autograd/grad_mode.js';
+import { cat } from '../ops/join.js';
+import { narrow } from '../ops/view.js';
 import { bindUntyped, pyType } from '../python.js';
 import { encodeModel, type ModelProto, type ValueInfoProto } from './proto.js';
 import { elemType, GraphBuilder } from './export_graph.js';
@@ -111,18 +114,19 @@ function export_(...given: ExportArgs | [...ExportArgs, ExportOptions]): Uint8Ar
 
     const b = built.b;
     const exportParams = flag('export_params', true), keepAsInputs = flag('keep_initializers_as_inputs', false);
-    const valueInfo = (name: string, value: Pick<Value, 'shape' | 'dtype'>, batchName: string | null): ValueInfoProto => {
+    const batchName = batch0 > 0 ? dynamic.get(built.inputs[batchInput])!.get(0)! : null;
+    const moved = batchName === null ? null : batchShapes(fn, inputs as Tensor[], built.inputs.map((n) => dynamic.get(n)?.has(0) === true), batch0);
+    const valueInfo = (name: string, value: Pick<Value, 'shape' | 'dtype'>, other: readonly number[] | null): ValueInfoProto => {
       const axes = dynamic.get(name);
       const dim = value.shape.map((d, i) => {
         const label = axes?.get(i) ?? axes?.get(i - value.shape.length);
         if (label !== undefined) return { dim_param: label };
-        // an output that carries the dynamic batch gets the input's name for it
-        if (i === 0 && batchName !== null && d === batch0) return { dim_param: batchName };
+        // an output dim that followed the batch: the batch's own name where it is the batch
+        if (other !== null && other[i] !== d) return { dim_param: d === batch0 && other[i] === batch0 + 1 ? batchName! : `${name}_dim_${i}` };
         return { dim_value: d };
       });
       return { name, type: { tensor_type: { elem_type: elemType(value.dtype), shape: { dim } } } };
     };
-    const batchName = batch0 > 0 ? dynamic.get(built.inputs[batchInput])!.get(0)! : null;
     const initializerInfo = b.initializers.map((t): ValueInfoProto => ({
       name: t.name, type: { tensor_type: { elem_type: t.data_type, shape: { dim: t.dims!.map((d) => ({ dim_value: d })) } } },
     }));
@@ -131,7 +135,7 @@ function export_(...given: ExportArgs | [...ExportArgs, ExportOptions]): Uint8Ar
       node: b.nodes,
       initializer: exportParams ? b.withData() : [],
       input: [...rec.inputs.map((id, i) => valueInfo(built.inputs[i], rec.values[id], null)), ...(exportParams && !keepAsInputs ? [] : initializerInfo)],
-      output: built.outputValues.map((value, i) => valueInfo(built.outputs[i], value, batchName)),
+      output: built.outputValues.map((value, i) => valueInfo(built.outputs[i], value, moved?.[i] ?? null)),
     };
     const onnx: ModelProto = {
       // the IR version that came with each opset (onnx/helper.py VERSION_TABLE), as PyTorch writes it
@@ -186,6 +190,23 @@ function checkDynamicKeys(dynamic: Map<string, Map<number, string>>, inputs: str
     if (!inputs.includes(k) && !outputs.includes(k)) {
       throw new RangeError(`export(): dynamic_axes names '${k}', which is neither an input nor an output name (inputs: ${inputs.join(', ')}; outputs: ${outputs.join(', ')})`);
     }
+  }
+}
+
+/**
+ * The output shapes with one more batch row: the model runs once more eagerly, and the output
+ * dims that moved are the ones the dynamic batch reaches (a Flatten(0) of [B, 8] is 8·B). Null,
+ * with a warning, when the model does not run at that batch.
+ */
+function batchShapes(fn: Module | ((...x: Tensor[]) => unknown), inputs: Tensor[], batched: boolean[], batch0: number): (readonly number[])[] | null {
+  const bigger = inputs.map((x, i) => (batched[i] && x.ndim > 0 && x.shape[0] === batch0 ? cat([x, narrow(x, 0, 0, 1)], 0) : x));
+  try {
+    const shapes: (readonly number[])[] = [];
+    mapLeaves(no_grad(() => fn(...bigger)), (t) => shapes.push((t as Tensor).shape));
+    return shapes;
+  } catch (e) {
+    process.emitWarning(`torch.onnx.export: the model does not run with a batch of ${batch0 + 1} (${(e as Error).message}); the outputs' shapes keep the traced batch`, 'TracerWarning');
+    return null;
   }
 }
 
