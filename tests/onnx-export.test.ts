@@ -115,10 +115,10 @@ const inputName = (bytes: Uint8Array, i = 0) => decodeModel(bytes).graph!.input!
 const opTypes = (m: ModelProto) => m.graph!.node!.map((n) => n.op_type!);
 const noConstants = (ops: string[]) => ops.filter((o) => o !== 'Constant');
 /** Each non-Constant node's int, float and ints attributes, as the golden script reads them. */
-const attributes = (m: ModelProto) => m.graph!.node!.filter((n) => n.op_type !== 'Constant').map((n) => Object.fromEntries(n.attribute!.flatMap((a) => {
-  if (a.type === AttributeType.FLOAT) return [[a.name, a.f]];
-  if (a.type === AttributeType.INT) return [[a.name, a.i]];
-  return a.type === AttributeType.INTS ? [[a.name, a.ints]] : [];
+const attributes = (m: ModelProto) => m.graph!.node!.filter((n) => n.op_type !== 'Constant').map((n) => Object.fromEntries(n.attribute!.flatMap((a): [string, number | number[]][] => {
+  if (a.type === AttributeType.FLOAT) return [[a.name!, a.f!]];
+  if (a.type === AttributeType.INT) return [[a.name!, a.i!]];
+  return a.type === AttributeType.INTS ? [[a.name!, a.ints!]] : [];
 })));
 const child = (m: nn.Module, k: number) => (m as unknown as Record<string, nn.Module>)[k];
 const eager = (m: nn.Module, ...x: Tensor[]) => torch.no_grad(() => m(...x) as Tensor);
