@@ -4,7 +4,7 @@
  * (GELU through Erf, LayerNorm below opset 17 through ReduceMean, Softplus with beta ≠ 1 scaled).
  */
 import { Tensor } from '../tensor.js';
-import { Module } from '../nn/module.js';
+import type { Module } from '../nn/module.js';
 import { Ref, type Step, type Value } from '../inference/record.js';
 import { DataType } from './proto.js';
 import { elemType, type GraphBuilder } from './export_graph.js';
@@ -366,44 +366,42 @@ function cast(c: Ctx, x: string): string {
   return from === c.out.dtype ? x : c.b.node('Cast', [x], { to: elemType(c.out.dtype) });
 }
 
-const m = (f: (c: Ctx, x: string, mod: Module & Record<string, unknown>) => string | string[]): ModuleHandler => f;
-
 export const MODULES: Record<string, ModuleHandler> = {
-  Linear: m((c, x, mod) => linear(c, x, c.value(c.step.args[0]), mod.weight, mod.bias)),
-  Identity: m((_c, x) => x),
-  Dropout: m((c, x, mod) => dropout(c, x, mod.p as number, mod.training)),
-  ReLU: m((c, x) => c.b.node('Relu', [x])),
-  ReLU6: m((c, x) => clip(c, x, 0, 6)),
-  Hardtanh: m((c, x, mod) => clip(c, x, mod.min_val as number, mod.max_val as number)),
-  Sigmoid: m((c, x) => c.b.node('Sigmoid', [x])),
-  Tanh: m((c, x) => c.b.node('Tanh', [x])),
-  GELU: m((c, x, mod) => gelu(c, x, mod.approximate as string)),
-  SiLU: m((c, x) => FUNCTIONS.silu(c, x)),
-  Mish: m((c, x) => FUNCTIONS.mish(c, x)),
-  Softplus: m((c, x, mod) => softplus(c, x, mod.beta as number)),
-  Softsign: m((c, x) => FUNCTIONS.softsign(c, x)),
-  ELU: m((c, x, mod) => c.b.node('Elu', [x], { alpha: { float: mod.alpha as number } })),
-  CELU: m((c, x, mod) => c.b.node('Celu', [x], { alpha: { float: mod.alpha as number } })),
-  SELU: m((c, x) => c.b.node('Selu', [x])),
-  LeakyReLU: m((c, x, mod) => c.b.node('LeakyRelu', [x], { alpha: { float: mod.negative_slope as number } })),
-  PReLU: m((c, x, mod) => prelu(c, x, mod.weight)),
-  Hardswish: m((c, x) => hardswish(c, x)),
-  Hardsigmoid: m((c, x) => c.b.node('HardSigmoid', [x], { alpha: { float: 1 / 6 } })),
-  LogSigmoid: m((c, x) => FUNCTIONS.logsigmoid(c, x)),
-  Tanhshrink: m((c, x) => FUNCTIONS.tanhshrink(c, x)),
-  Softshrink: m((c, x, mod) => softshrink(c, x, mod.lambd as number)),
-  Hardshrink: m((c, x, mod) => hardshrink(c, x, mod.lambd as number)),
-  Threshold: m((c, x, mod) => threshold(c, x, mod.threshold as number, mod.value as number)),
-  GLU: m((c, x, mod) => glu(c, x, mod.dim as number)),
-  Softmax: m((c, x, mod) => softmax(c, x, 'Softmax', mod.dim as number | null)),
-  LogSoftmax: m((c, x, mod) => softmax(c, x, 'LogSoftmax', mod.dim as number | null)),
-  Softmin: m((c, x, mod) => softmax(c, x, 'Softmax', mod.dim as number | null, true)),
-  LayerNorm: m((c, x, mod) => layerNorm(c, x, mod.normalized_shape as number[], mod.weight, mod.bias, mod.eps as number)),
-  Flatten: m((c, x, mod) => flatten(c, x, c.value(c.step.args[0]).shape, mod.start_dim as number, mod.end_dim as number)),
-  Unflatten: m((c, x) => reshape(c, x, keepBatch(c, c.value(c.step.args[0]).shape, c.out.shape))),
-  Embedding: m((c, x, mod) => c.b.node('Gather', [c.input(mod.weight, 'Gather'), x])),
-  BatchNorm1d: m((c, x, mod) => batchNorm(c, x, mod)),
-  BatchNorm2d: m((c, x, mod) => batchNorm(c, x, mod)),
+  Linear: (c, x, mod) => linear(c, x, c.value(c.step.args[0]), mod.weight, mod.bias),
+  Identity: (_c, x) => x,
+  Dropout: (c, x, mod) => dropout(c, x, mod.p as number, mod.training),
+  ReLU: (c, x) => c.b.node('Relu', [x]),
+  ReLU6: (c, x) => clip(c, x, 0, 6),
+  Hardtanh: (c, x, mod) => clip(c, x, mod.min_val as number, mod.max_val as number),
+  Sigmoid: (c, x) => c.b.node('Sigmoid', [x]),
+  Tanh: (c, x) => c.b.node('Tanh', [x]),
+  GELU: (c, x, mod) => gelu(c, x, mod.approximate as string),
+  SiLU: (c, x) => FUNCTIONS.silu(c, x),
+  Mish: (c, x) => FUNCTIONS.mish(c, x),
+  Softplus: (c, x, mod) => softplus(c, x, mod.beta as number),
+  Softsign: (c, x) => FUNCTIONS.softsign(c, x),
+  ELU: (c, x, mod) => c.b.node('Elu', [x], { alpha: { float: mod.alpha as number } }),
+  CELU: (c, x, mod) => c.b.node('Celu', [x], { alpha: { float: mod.alpha as number } }),
+  SELU: (c, x) => c.b.node('Selu', [x]),
+  LeakyReLU: (c, x, mod) => c.b.node('LeakyRelu', [x], { alpha: { float: mod.negative_slope as number } }),
+  PReLU: (c, x, mod) => prelu(c, x, mod.weight),
+  Hardswish: (c, x) => hardswish(c, x),
+  Hardsigmoid: (c, x) => c.b.node('HardSigmoid', [x], { alpha: { float: 1 / 6 } }),
+  LogSigmoid: (c, x) => FUNCTIONS.logsigmoid(c, x),
+  Tanhshrink: (c, x) => FUNCTIONS.tanhshrink(c, x),
+  Softshrink: (c, x, mod) => softshrink(c, x, mod.lambd as number),
+  Hardshrink: (c, x, mod) => hardshrink(c, x, mod.lambd as number),
+  Threshold: (c, x, mod) => threshold(c, x, mod.threshold as number, mod.value as number),
+  GLU: (c, x, mod) => glu(c, x, mod.dim as number),
+  Softmax: (c, x, mod) => softmax(c, x, 'Softmax', mod.dim as number | null),
+  LogSoftmax: (c, x, mod) => softmax(c, x, 'LogSoftmax', mod.dim as number | null),
+  Softmin: (c, x, mod) => softmax(c, x, 'Softmax', mod.dim as number | null, true),
+  LayerNorm: (c, x, mod) => layerNorm(c, x, mod.normalized_shape as number[], mod.weight, mod.bias, mod.eps as number),
+  Flatten: (c, x, mod) => flatten(c, x, c.value(c.step.args[0]).shape, mod.start_dim as number, mod.end_dim as number),
+  Unflatten: (c, x) => reshape(c, x, keepBatch(c, c.value(c.step.args[0]).shape, c.out.shape)),
+  Embedding: (c, x, mod) => c.b.node('Gather', [c.input(mod.weight, 'Gather'), x]),
+  BatchNorm1d: (c, x, mod) => batchNorm(c, x, mod),
+  BatchNorm2d: (c, x, mod) => batchNorm(c, x, mod),
 };
 
 /** BatchNorm in eval with running statistics: BatchNormalization with PyTorch's momentum flipped. */
