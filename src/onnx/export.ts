@@ -291,9 +291,9 @@ function build(rec: Recording, s: Settings, batch0: number): Built {
   mapLeaves(rec.output, (leaf) => leaves.push(leaf));
   if (leaves.length === 0) throw new Error('torch.onnx.export: the model returned no tensor');
   const outputs: string[] = [], outputValues: Pick<Value, 'shape' | 'dtype'>[] = [];
-  const outputCtx = new Ctx(b, { kind: 'call', name: 'output', names: [], run: () => null, module: null, args: [], out: null, reads: [], writes: [], inplace: false, aliases: false });
   leaves.forEach((leaf, k) => {
-    const current = outputCtx.input(leaf, 'Identity');
+    // a constant returned as is becomes an initializer
+    const current = leaf instanceof Ref ? b.names.get(leaf.id)! : b.initializer(leaf, 'Identity');
     const own = b.produced(current) && !outputs.includes(current);
     const name = s.outputNames[k] ?? String((own ? b.numberOf(current) : undefined) ?? b.number());
     if (inputs.includes(name) || outputs.includes(name)) throw new RangeError(`export(): the output name '${name}' is already taken`);
