@@ -21,6 +21,7 @@ export * as autograd from './autograd/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as jit from './inference/jit.js';
+export * as onnx from './onnx/export.js';
 export * as utils from './utils/index.js';
 export * as serve from './serve/index.js';
 export * as safetensors from './serialization/safetensors.js';
