@@ -82,7 +82,7 @@ for (const n of [1e4, 1e5, 1e6]) {
   const net = new nn.Sequential(new nn.Linear(784, 512), new nn.ReLU(), new nn.Linear(512, 512), new nn.ReLU(), new nn.Linear(512, 10));
   const x = torch.randn([64, 784]), y = torch.randint(0, 10, [64]);
   const opt = new optim.SGD(net.parameters(), { lr: 0.01, momentum: 0.9 }), lossFn = new nn.CrossEntropyLoss();
-  const step = () => { opt.zero_grad(); lossFn(net(x), y).backward(); opt.step(); };
+  const step = () => { opt.zero_grad(true); lossFn(net(x), y).backward(); opt.step(); };
   for (let i = 0; i < 20; i++) step();
   const before = allocationCounts(), steps = 100;
   for (let i = 0; i < steps; i++) step();

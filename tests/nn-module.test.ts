@@ -160,7 +160,9 @@ describe('nn.Module behaviour', () => {
     expect(m.fc1.weight.grad).not.toBe(null);
     m.zero_grad(false);
     expect(m.fc1.weight.grad!.abs().sum().item()).toBe(0);
-    m.zero_grad();
+    m.zero_grad();  // PyTorch 1.13: zeroed in place
+    expect(m.fc1.weight.grad!.abs().sum().item()).toBe(0);
+    m.zero_grad(true);
     expect(m.fc1.weight.grad).toBe(null);
     m.requires_grad_(false);
     expect([...m.parameters()].some((p) => p.requires_grad)).toBe(false);

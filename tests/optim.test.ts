@@ -203,7 +203,7 @@ describe('parameter groups', () => {
 });
 
 describe('zero_grad', () => {
-  it('drops gradients by default (set_to_none=true, as PyTorch 2) and zeroes them in place with set_to_none=false', () => {
+  it('zeroes gradients in place by default (set_to_none=false, as PyTorch 1.13) and drops them with set_to_none=true', () => {
     const ps = params();
     const opt = new optim.SGD([ps.w, ps.b], 0.1);
     setGrads(ps, 0);
@@ -214,6 +214,8 @@ describe('zero_grad', () => {
     opt.zero_grad({ set_to_none: false });
     expect(ps.w.grad).toBe(g);
     opt.zero_grad();
+    expect(ps.w.grad).toBe(g);
+    opt.zero_grad(true);
     expect(ps.w.grad).toBeNull();
     expect(ps.b.grad).toBeNull();
     setGrads(ps, 1);

@@ -143,25 +143,25 @@ describe('memory the backward pass gives back', () => {
     const x = torch.randn([128, 256]);
     net(x).sum().backward();
     opt.step();
-    opt.zero_grad();
+    opt.zero_grad(true);
     expect(pooledByteCount()).toBeGreaterThanOrEqual(256 * 64 * 4);  // the weight's gradient
     net(x).sum().backward();
     const seen = net.weight.grad!;  // read by user code: never reused
     const want = values(seen);
     opt.step();
-    opt.zero_grad();
-    net.zero_grad();
+    opt.zero_grad(true);
+    net.zero_grad(true);
     churn();
     for (let i = 0; i < 3; i++) {
       net(x).relu().sum().backward();
       opt.step();
-      opt.zero_grad();
+      opt.zero_grad(true);
     }
     expectSame(seen, want);
     // a gradient user code assigned is its own, as is one read after the step
     const mine = torch.full([64, 256], 7);
     net.weight.grad = mine;
-    net.zero_grad();
+    net.zero_grad(true);
     churn();
     expectSame(mine, new Array(64 * 256).fill(7));
   });

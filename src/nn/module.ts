@@ -244,8 +244,9 @@ export class Module {
     return this;
   }
 
+  /** Zeroes the gradients in place; set_to_none=true drops them (PyTorch 1.13's default is false). */
   zero_grad(set_to_none?: boolean | { set_to_none?: boolean }): void {
-    const none = bindUntyped('zero_grad', [set_to_none], ['set_to_none'])[0] ?? true;
+    const none = bindUntyped('zero_grad', [set_to_none], ['set_to_none'])[0] ?? false;
     for (const p of this.parameters()) {
       if (p._gradUnseen() === null) continue;
       if (none) p._dropGrad();

@@ -105,12 +105,12 @@ export class Optimizer<G extends ParamGroup = ParamGroup> {
   }
 
   /**
-   * Drops the gradients (set_to_none=true, the default since PyTorch 2.0, as Module.zero_grad):
-   * optimizers then skip those parameters entirely, where a zeroed gradient (set_to_none=false)
-   * still moves momentum methods.
+   * Zeroes the gradients in place (set_to_none=false, PyTorch 1.13's default, as Module.zero_grad),
+   * or drops them (set_to_none=true, 2.0's default): optimizers then skip those parameters
+   * entirely, where a zeroed gradient still moves momentum methods.
    */
   zero_grad(set_to_none?: boolean | { set_to_none?: boolean }): void {
-    const toNone = bindUntyped('zero_grad', [set_to_none], ['set_to_none'])[0] ?? true;
+    const toNone = bindUntyped('zero_grad', [set_to_none], ['set_to_none'])[0] ?? false;
     for (const g of this.param_groups) {
       for (const p of g.params) {
         const grad = p._gradUnseen();
