@@ -72,7 +72,7 @@ for (const n of [1e4, 1e5, 1e6]) {
   console.log(`FinalizationRegistry callbacks run inside the synchronous loop: ${inLoop}; after one turn of the event loop: ${ran}`);
 }
 
-// A training step (MLP 784-512-512-10, batch 64, cross-entropy, SGD with momentum, zero_grad
+// A training step (MLP 784-512-512-10, batch 64, cross-entropy, SGD with momentum, zero_grad(true)
 // before each step): bytes of results above the slab sizes per step, fresh against reused.
 {
   const torch = await import('../dist/index.js');
