@@ -67,10 +67,11 @@ export function load(f: string | URL | Uint8Array | ArrayBuffer, opts: LoadOptio
   if (opts.map_location !== undefined && opts.map_location !== null && opts.map_location !== 'cpu') {
     fail(`map_location=${String(opts.map_location)}: kindling runs on the CPU only (use 'cpu' or leave it out)`);
   }
-  const bytes = typeof f === 'string' || f instanceof URL ? new Uint8Array(readFileSync(f))
-    : f instanceof ArrayBuffer ? new Uint8Array(f)
-      : f instanceof Uint8Array ? f
-        : fail(`expected a path or the file's bytes (Uint8Array, Buffer, ArrayBuffer), got ${typeof f}`);
+  const src = typeof f === 'string' || f instanceof URL ? readFileSync(f)
+    : f instanceof ArrayBuffer || f instanceof Uint8Array ? f
+      : fail(`expected a path or the file's bytes (Uint8Array, Buffer, ArrayBuffer), got ${typeof f}`);
+  // a plain Uint8Array view: a Buffer's slice() would share memory (and small Buffers share a pool)
+  const bytes = src instanceof ArrayBuffer ? new Uint8Array(src) : new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
   if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] === 0x02) fail('this file is in PyTorch\'s legacy format (before 1.6); load it in PyTorch and save it again with torch.save');
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) fail('not a PyTorch checkpoint (not a zip file)');
   const zip = new ZipReader(bytes);
@@ -130,7 +131,7 @@ export function load(f: string | URL | Uint8Array | ArrayBuffer, opts: LoadOptio
 
 /** A storage's bytes (a fresh, aligned copy) as the typed array of its kindling dtype. */
 function convert(raw: Uint8Array, kind: Kind, itemsize: number, swap: boolean, key: string): Float32Array | Float64Array | Uint8Array {
-  const bytes = raw.slice();
+  const bytes = new Uint8Array(raw); // a copy on its own, aligned ArrayBuffer
   if (swap && itemsize > 1) {
     for (let i = 0; i < bytes.length; i += itemsize) bytes.subarray(i, i + itemsize).reverse();
   }

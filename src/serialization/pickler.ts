@@ -127,7 +127,7 @@ export class Pickler {
     if (typeof v === 'bigint') return this.int(v);
     if (typeof v === 'number') return Number.isInteger(v) && !Object.is(v, -0) ? this.int(v) : this.float(v);
     if (typeof v === 'string') return this.str(v);
-    if (typeof v !== 'object') throw new TypeError(`torch.save: cannot save a ${typeof v}`);
+    if (typeof v !== 'object' && typeof v !== 'function') throw new TypeError(`torch.save: cannot save a ${typeof v}`);
     if (this.onPath.has(v)) throw new TypeError('torch.save: the object contains itself');
     if (this.onPath.size >= MAX_DEPTH) throw new RangeError(`torch.save: the object nests deeper than ${MAX_DEPTH} levels`);
     this.onPath.add(v);
@@ -140,6 +140,7 @@ export class Pickler {
 
   private container(v: object): void {
     if (this.custom(this, v)) return;
+    if (typeof v === 'function') throw new TypeError('torch.save: cannot save a function');
     if (v instanceof Uint8Array) {
       // bytes as protocol 2 writes them: _codecs.encode(latin1 text, 'latin1')
       let s = '';

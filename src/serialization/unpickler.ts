@@ -40,7 +40,7 @@ export const ALLOWED_GLOBALS: ReadonlySet<string> = new Set([
 /** Nesting deeper than this (Python's own pickler stops near 1000) is refused. */
 export const MAX_DEPTH = 1000;
 /** Memo entries: far above any checkpoint's (a few per tensor), far below memory trouble. */
-export const MAX_MEMO = 1 << 22;
+export const MAX_MEMO = 1 << 20;
 
 /** An allowed global as read: only `reduce` gives it meaning. */
 export class PyGlobal {
