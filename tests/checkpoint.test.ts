@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../src/index.js';
 import { nn, Tensor } from '../src/index.js';
@@ -244,6 +245,19 @@ describe('torch.load refuses hostile and broken files before doing anything', ()
     expect(() => torch.load(withPickle([0x80, 2, 0x63, ...new TextEncoder().encode('torch\nfloat32\n'), 0x29, 0x52, 0x2e]))).toThrow(/torch\.float32 builds something kindling does not have/);
     expect(() => torch.load(withPickle([0x80, 2, 0x8c, 1, 0x61, 0x2e]))).toThrow(/opcode 0x8c/); // SHORT_BINUNICODE (protocol 4)
     expect(() => torch.load(withPickle([0x80, 2, 0x63, ...new TextEncoder().encode('collections\nOrderedDict\n'), 0x29, 0x52, ...str('x'), 0x62, 0x2e]))).toThrow(/BUILD on a dict|only an OrderedDict's attributes/);
+  });
+
+  it('reads deflated entries, and stops one that inflates past its declared size', () => {
+    const entries = unzipSync(readFileSync(file('tensor.pt')));
+    const deflated = zipSync(entries, { level: 6 });
+    expectLike(torch.load(deflated), fx.files['tensor.pt']);
+    // shrink the pickle's declared size in the central directory: inflating must stop there
+    const cd = Buffer.from(deflated).indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    const lying = deflated.slice();
+    const view = new DataView(lying.buffer);
+    expect(new TextDecoder().decode(lying.subarray(cd + 46, cd + 46 + view.getUint16(cd + 28, true)))).toMatch(/data\.pkl$/);
+    view.setUint32(cd + 24, view.getUint32(cd + 24, true) - 10, true);
+    expect(() => torch.load(lying)).toThrow(/inflates to more than its declared/);
   });
 
   it('only loads data', () => {

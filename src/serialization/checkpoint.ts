@@ -62,7 +62,7 @@ export interface LoadOptions {
  * Reads a checkpoint written by torch.save (PyTorch >= 1.6) or by kindling: from a path, or from
  * the file's bytes (Buffer, Uint8Array, ArrayBuffer).
  */
-export function load(f: string | URL | Uint8Array | ArrayBuffer, opts: LoadOptions = {}): unknown {
+export function load<T = unknown>(f: string | URL | Uint8Array | ArrayBuffer, opts: LoadOptions = {}): T {
   if (opts.weights_only === false) fail('kindling never runs pickled code: only weights_only=True loading exists');
   if (opts.map_location !== undefined && opts.map_location !== null && opts.map_location !== 'cpu') {
     fail(`map_location=${String(opts.map_location)}: kindling runs on the CPU only (use 'cpu' or leave it out)`);
@@ -126,7 +126,7 @@ export function load(f: string | URL | Uint8Array | ArrayBuffer, opts: LoadOptio
       if (v instanceof LoadedStorage) return fail('the file holds a bare storage; kindling loads tensors, not storages');
       return fail(`cannot load a ${(v as object).constructor?.name ?? 'value'}`);
     },
-  });
+  }) as T;
 }
 
 /** A storage's bytes (a fresh, aligned copy) as the typed array of its kindling dtype. */
@@ -234,7 +234,7 @@ export function save(obj: unknown, f?: string | URL): Uint8Array | undefined {
     if (isStateDict(v)) {
       p.call('collections', 'OrderedDict', () => undefined);
       p.items(Object.entries(v));
-      const metadata = Object.getOwnPropertyDescriptor(v, '_metadata')?.value;
+      const metadata = hiddenMetadata(v);
       if (metadata !== undefined) {
         p.op(0x7d); // EMPTY_DICT
         p.str('_metadata');
@@ -265,9 +265,15 @@ export function save(obj: unknown, f?: string | URL): Uint8Array | undefined {
 function isStateDict(v: object): v is Record<string, unknown> {
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return false;
-  if (Object.hasOwn(v, '_metadata')) return true;
+  if (hiddenMetadata(v) !== undefined) return true;
   const values = Object.values(v);
   return values.length > 0 && values.every((x) => x instanceof Tensor);
+}
+
+/** The `_metadata` attribute torch.load attaches to a loaded OrderedDict (non-enumerable: not a key). */
+function hiddenMetadata(v: object): unknown {
+  const d = Object.getOwnPropertyDescriptor(v, '_metadata');
+  return d && !d.enumerable ? d.value : undefined;
 }
 
 function saveTensor(p: Pickler, t: Tensor, keys: Map<Storage, string>, files: [string, Uint8Array][]): void {
@@ -309,5 +315,5 @@ function storageBytes(data: Float32Array | Float64Array | Uint8Array, dtype: DTy
     for (let i = 0; i < data.length; i++) out[i] = BigInt(data[i]);
     return new Uint8Array(out.buffer);
   }
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength); // zipSync copies it into the file
 }

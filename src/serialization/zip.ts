@@ -83,10 +83,14 @@ export class ZipReader {
       let localOffset = u32(at + 42);
       const next = at + 46 + nameLen + extraLen + commentLen;
       if (next > cdEnd) fail(`central directory entry ${i} runs past the directory`);
-      const name = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(at + 46, at + 46 + nameLen));
+      const name = decodeName(bytes.subarray(at + 46, at + 46 + nameLen), i);
       // zip64 extra field: the 8-byte forms of whichever fields hold 0xFFFFFFFF, in this order
-      for (let e = at + 46 + nameLen; e + 4 <= at + 46 + nameLen + extraLen; e += 4 + u16(e + 2)) {
+      const extraEnd = at + 46 + nameLen + extraLen;
+      for (let e = at + 46 + nameLen; e + 4 <= extraEnd; e += 4 + u16(e + 2)) {
+        if (e + 4 + u16(e + 2) > extraEnd) fail(`${name}'s extra fields are corrupt`);
         if (u16(e) !== 1) continue;
+        const wanted = 8 * (Number(size === 0xffffffff) + Number(compressedSize === 0xffffffff) + Number(localOffset === 0xffffffff));
+        if (u16(e + 2) < wanted) fail(`${name}'s zip64 field is too short`);
         let f = e + 4;
         if (size === 0xffffffff) (size = u64(f)), (f += 8);
         if (compressedSize === 0xffffffff) (compressedSize = u64(f)), (f += 8);
@@ -114,6 +118,14 @@ export class ZipReader {
     const data = e.method === 0 ? raw : inflateBounded(raw, e.size, name);
     if (crc32(data) !== e.crc) fail(`${name} fails its CRC-32 check (the file is corrupt)`);
     return data;
+  }
+}
+
+function decodeName(b: Uint8Array, i: number): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(b);
+  } catch {
+    return fail(`entry ${i}'s name is not valid UTF-8`);
   }
 }
 
