@@ -17,7 +17,8 @@ import { Module } from '../nn/module.js';
 import { bfloat16ToFloat32, float16ToFloat32 } from './narrow_floats.js';
 import { PyGlobal, unpickle } from './unpickler.js';
 import { Pickler } from './pickler.js';
-import { ZipReader, crc32, writeZip } from './zip.js';
+import { crc32 } from 'node:zlib';
+import { ZipReader, writeZip } from './zip.js';
 
 /** PyTorch's file format version that torch.save writes (and the highest its reader accepts). */
 const FORMAT_VERSION = 3;

@@ -6,6 +6,7 @@
  * an entry pointing outside the file or a declared size no deflate stream could produce is an error
  * before memory is allocated for it; fflate does the inflating (and, on writing, the zip layout).
  */
+import { crc32 } from 'node:zlib';
 import { Inflate, zipSync } from 'fflate';
 
 /** Where PyTorch's writer aligns each record's bytes (and what its mmap loading relies on). */
@@ -148,22 +149,6 @@ function inflateBounded(raw: Uint8Array, size: number, name: string): Uint8Array
   }
   if (filled !== size) fail(`${name} inflates to ${filled} bytes, not its declared ${size}`);
   return out;
-}
-
-let crcTable: Uint32Array | null = null;
-/** The CRC-32 zip records for each entry. */
-export function crc32(data: Uint8Array): number {
-  if (crcTable === null) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 /**
