@@ -14,6 +14,7 @@ import { DType, bool, float32, float64, int64 } from '../dtype.js';
 import { numelOf } from '../shape.js';
 import { Parameter } from '../nn/parameter.js';
 import { Module } from '../nn/module.js';
+import { pyfn } from '../python.js';
 import { bfloat16ToFloat32, float16ToFloat32 } from './narrow_floats.js';
 import { PyGlobal, unpickle } from './unpickler.js';
 import { Pickler } from './pickler.js';
@@ -63,7 +64,11 @@ export interface LoadOptions {
  * Reads a checkpoint written by torch.save (PyTorch >= 1.6) or by kindling: from a path, or from
  * the file's bytes (Buffer, Uint8Array, ArrayBuffer).
  */
-export function load<T = unknown>(f: string | URL | Uint8Array | ArrayBuffer, opts: LoadOptions = {}): T {
+export const load = pyfn('load(Any f, *, str? map_location=None, bool weights_only=True)',
+  (f: string | URL | Uint8Array | ArrayBuffer, map_location: string | null, weights_only: boolean) => loadFile(f, { map_location, weights_only })) as
+  <T = unknown>(f: string | URL | Uint8Array | ArrayBuffer, opts?: LoadOptions) => T;
+
+function loadFile(f: string | URL | Uint8Array | ArrayBuffer, opts: LoadOptions): unknown {
   if (opts.weights_only === false) fail('kindling never runs pickled code: only weights_only=True loading exists');
   if (opts.map_location !== undefined && opts.map_location !== null && opts.map_location !== 'cpu') {
     fail(`map_location=${String(opts.map_location)}: kindling runs on the CPU only (use 'cpu' or leave it out)`);
@@ -127,7 +132,7 @@ export function load<T = unknown>(f: string | URL | Uint8Array | ArrayBuffer, op
       if (v instanceof LoadedStorage) return fail('the file holds a bare storage; kindling loads tensors, not storages');
       return fail(`cannot load a ${(v as object).constructor?.name ?? 'value'}`);
     },
-  }) as T;
+  });
 }
 
 /** A storage's bytes (a fresh, aligned copy) as the typed array of its kindling dtype. */
