@@ -165,6 +165,22 @@ describe('torch.save', () => {
     expect(Object.getOwnPropertyDescriptor(back, '__proto__')?.value).toBe('an ordinary key');
   });
 
+  it('keeps objects shared: a shared tensor loads as one tensor, a DAG of 2^40 paths saves in linear size', () => {
+    const t = torch.ones(2);
+    const back = torch.load<{ a: Tensor; b: Tensor }>(torch.save({ a: t, b: t })!);
+    expect(back.a).toBe(back.b);
+    let dag: unknown[] = [];
+    for (let i = 0; i < 40; i++) dag = [dag, dag];
+    const bytes = torch.save(dag)!;
+    expect(bytes.length).toBeLessThan(4096);
+    let loaded = torch.load<unknown[]>(bytes);
+    for (let i = 0; i < 40; i++) {
+      expect(loaded[0]).toBe(loaded[1]);
+      loaded = loaded[0] as unknown[];
+    }
+    expect(loaded).toEqual([]);
+  });
+
   it('saves a state dict that loads into another model', () => {
     const a = new nn.Sequential(new nn.Linear(3, 5), new nn.BatchNorm1d(5), new nn.Linear(5, 2));
     const b = new nn.Sequential(new nn.Linear(3, 5), new nn.BatchNorm1d(5), new nn.Linear(5, 2));

@@ -50,7 +50,7 @@ const fail = (what: string): never => {
 
 /** A storage as loaded: one kindling Storage that every tensor viewing it shares. */
 class LoadedStorage {
-  constructor(readonly storage: Storage, readonly dtype: DType, readonly numel: number, readonly key: string) {}
+  constructor(readonly storage: Storage, readonly kind: Kind, readonly dtype: DType, readonly numel: number, readonly key: string) {}
 }
 
 export interface LoadOptions {
@@ -110,7 +110,7 @@ function loadFile(f: string | URL | Uint8Array | ArrayBuffer, opts: LoadOptions)
       const spec = STORAGES[name] ?? fail(`storages of type ${(type as PyGlobal).name} are not supported`);
       const cached = storages.get(key as string);
       if (cached) {
-        if (cached.dtype !== spec.dtype || cached.numel !== numel) fail(`storage ${key as string} is declared twice with different types or sizes`);
+        if (cached.kind !== spec.kind || cached.numel !== numel) fail(`storage ${key as string} is declared twice with different types or sizes`);
         return cached;
       }
       const entry = `${prefix}data/${key as string}`;
@@ -118,7 +118,7 @@ function loadFile(f: string | URL | Uint8Array | ArrayBuffer, opts: LoadOptions)
       const declared = (numel as number) * spec.itemsize;
       if (zip.entries.get(entry)!.size !== declared) fail(`storage ${key as string} declares ${numel as number} elements (${declared} bytes) but ${entry} holds ${zip.entries.get(entry)!.size} bytes`);
       const raw = zip.read(entry);
-      const loaded = new LoadedStorage(new Storage(convert(raw, spec.kind, spec.itemsize, swap, key as string)), spec.dtype, numel as number, key as string);
+      const loaded = new LoadedStorage(new Storage(convert(raw, spec.kind, spec.itemsize, swap, key as string)), spec.kind, spec.dtype, numel as number, key as string);
       storages.set(key as string, loaded);
       return loaded;
     },

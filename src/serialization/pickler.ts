@@ -7,7 +7,7 @@
  * number → float, string → str, Uint8Array → bytes, array → list (a frozen array → tuple),
  * Set → set, Map and plain objects → dict. The caller handles tensors, dtypes and OrderedDicts.
  */
-import { MAX_DEPTH } from './unpickler.js';
+import { MAX_DEPTH, MAX_MEMO } from './unpickler.js';
 
 const enc = new TextEncoder();
 
@@ -16,6 +16,8 @@ export class Pickler {
   private cur = new Uint8Array(1 << 16);
   private len = 0;
   private readonly onPath = new Set<object>();
+  /** Objects written so far: a second reference is a memo lookup, so sharing survives and a DAG stays linear. */
+  private readonly memo = new Map<object, number>();
 
   /**
    * `custom` writes a value the generic rules do not cover and returns true, or returns false.
@@ -128,6 +130,8 @@ export class Pickler {
     if (typeof v === 'number') return Number.isInteger(v) && !Object.is(v, -0) ? this.int(v) : this.float(v);
     if (typeof v === 'string') return this.str(v);
     if (typeof v !== 'object' && typeof v !== 'function') throw new TypeError(`torch.save: cannot save a ${typeof v}`);
+    const seen = this.memo.get(v);
+    if (seen !== undefined) return seen < 256 ? this.op(0x68, seen) : (this.op(0x6a), this.u32(seen)); // BINGET, LONG_BINGET
     if (this.onPath.has(v)) throw new TypeError('torch.save: the object contains itself');
     if (this.onPath.size >= MAX_DEPTH) throw new RangeError(`torch.save: the object nests deeper than ${MAX_DEPTH} levels`);
     this.onPath.add(v);
@@ -135,6 +139,12 @@ export class Pickler {
       this.container(v);
     } finally {
       this.onPath.delete(v);
+    }
+    const i = this.memo.size;
+    if (i < MAX_MEMO) {
+      this.memo.set(v, i);
+      if (i < 256) this.op(0x71, i); // BINPUT
+      else this.op(0x72), this.u32(i); // LONG_BINPUT
     }
   }
 

@@ -4,7 +4,10 @@
  *
  * Reading validates the whole central directory before any entry is extracted, so a truncated file,
  * an entry pointing outside the file or a declared size no deflate stream could produce is an error
- * before memory is allocated for it; fflate does the inflating (and, on writing, the zip layout).
+ * before memory is allocated for it. fflate's unzipSync would not do that: it allocates each
+ * deflated entry's declared size up front (up to 4 GiB), lets the output grow past it, and cuts a
+ * stored entry that runs past the file short without a word. So fflate does the inflating here
+ * (in slices, stopped at the declared size) and, on writing, the zip layout.
  */
 import { crc32 } from 'node:zlib';
 import { Inflate, zipSync } from 'fflate';
