@@ -276,6 +276,25 @@ describe('torch.load refuses hostile and broken files before doing anything', ()
     expect(() => torch.load(lying)).toThrow(/inflates to more than its declared/);
   });
 
+  it('a mutated pickle loads or fails with a torch.load error, never anything else', () => {
+    let seed = 7;
+    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const sources = ['state_dict.pt', 'nested.pt', 'v2.pt', 'kindling.pt'].map((name) => {
+      const zip = new ZipReader(new Uint8Array(readFileSync(file(name))));
+      return [...zip.entries.keys()].map((k) => [k, zip.read(k)] as const);
+    });
+    for (let n = 0; n < 1500; n++) {
+      const entries = sources[n % sources.length].map(([k, v]) => [k, v.slice()] as [string, Uint8Array]);
+      const pkl = entries[0][1];
+      for (let j = 0, flips = 1 + rnd(3); j < flips; j++) pkl[rnd(pkl.length)] = rnd(256);
+      try {
+        torch.load(writeZip(entries));
+      } catch (e) {
+        expect((e as Error).message).toMatch(/^torch\.load: /);
+      }
+    }
+  });
+
   it('only loads data', () => {
     expect(() => load('tensor.pt') && torch.load(file('tensor.pt'), { weights_only: false })).toThrow(/never runs pickled code/);
     expect(() => torch.load(file('tensor.pt'), { map_location: 'cuda:0' })).toThrow(/CPU only/);

@@ -188,6 +188,7 @@ function rebuild(name: string, args: readonly unknown[]): unknown {
       const numel = numelOf(size);
       const last = numel === 0 ? (offset as number) : (offset as number) + size.reduce((s, n, i) => s + (n - 1) * stride[i], 0) + 1;
       if (last > storage.numel) fail(`a tensor of size [${size.join(', ')}], stride [${stride.join(', ')}] and offset ${offset as number} reaches past storage ${storage.key} of ${storage.numel} elements`);
+      if (requiresGrad && !storage.dtype.is_floating_point) fail(`a ${storage.dtype.name} tensor cannot require gradients`);
       const t = new Tensor(storage.storage, [...size], storage.dtype, [...stride], offset as number);
       if (requiresGrad) t.requires_grad = true;
       return t;
