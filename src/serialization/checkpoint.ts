@@ -206,8 +206,9 @@ function rebuild(name: string, args: readonly unknown[]): unknown {
       if (!(func instanceof PyGlobal) || !(type instanceof PyGlobal) || !Array.isArray(fargs)) return fail(`${name}: malformed arguments`);
       if (!isEmpty(state)) fail('a tensor with extra Python attributes (a Tensor subclass) cannot be loaded');
       const t = rebuild((func as PyGlobal).name, fargs as unknown[]);
+      if (!(t instanceof Tensor)) return fail(`${name}: ${(func as PyGlobal).name} does not build a tensor`);
       if ((type as PyGlobal).name === 'torch.Tensor') return t;
-      if ((type as PyGlobal).name === 'torch.nn.parameter.Parameter') return new Parameter(t as Tensor, (t as Tensor).requires_grad);
+      if ((type as PyGlobal).name === 'torch.nn.parameter.Parameter') return new Parameter(t, t.requires_grad);
       return fail(`tensors of type ${(type as PyGlobal).name} are not supported`);
     }
     case 'torch.Size':
