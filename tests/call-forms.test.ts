@@ -63,6 +63,7 @@ const TORCH: Record<string, Sample> = {
   full_like: () => [x(), 2], randint_like: () => [x(), 1, 5],
   set_default_dtype: () => [torch.float32], manual_seed: () => [3], set_num_threads: () => [torch.get_num_threads()],
   set_printoptions: () => [4], set_grad_enabled: () => [true],
+  load: () => [torch.save(x()), { map_location: 'cpu' }],
 };
 
 /** Tensor methods whose form differs from the torch.* function (self first). */
@@ -97,11 +98,13 @@ const FUNCTIONAL: Record<string, Sample> = {
 
 /**
  * Functions and methods that take no keyword arguments at all: no arguments (queries,
- * conversions, the in-place unary ops), or only a callback (the grad-mode context managers).
- * Methods listed here are checked without their torch.* function's signature.
+ * conversions, the in-place unary ops), or only a callback (the grad-mode context managers);
+ * and torch.save, whose first argument is often a plain object (a state dict), which an options
+ * object could not be told apart from. Methods listed here are checked without their torch.*
+ * function's signature.
  */
 const NO_KEYWORDS = new Set([
-  'get_default_dtype', 'is_grad_enabled', 'initial_seed', 'seed', 'backendInfo', 'get_num_threads', 'no_grad', 'enable_grad', 'inference_mode',
+  'get_default_dtype', 'is_grad_enabled', 'initial_seed', 'seed', 'backendInfo', 'get_num_threads', 'no_grad', 'enable_grad', 'inference_mode', 'save',
   'dim', 'numel', 'nelement', 'element_size', 'storage_offset', 'is_contiguous', 'is_floating_point', 'item', 'tolist', 'toTypedArray', 'toString',
   'retain_grad', 'detach', 'detach_', 'clone', 'float', 'double', 'long', 'bool', 'contiguous', 'cpu',
   'neg_', 'exp_', 'log_', 'sqrt_', 'abs_', 'relu_', 'sigmoid_', 'tanh_', 'zero_',
