@@ -10,7 +10,7 @@ export * from './torch_functions.js';
 export { var_ as var } from './torch_functions.js';
 export type { TensorOptions } from './ops/creation.js';
 export { no_grad, enable_grad, is_grad_enabled, inference_mode } from './autograd/grad_mode.js';
-export { Generator, initial_seed, seed, default_generator } from './random.js';
+export { Generator, default_generator } from './random.js';
 export { backendInfo, get_num_threads } from './backend/index.js';
 export type { BackendInfo } from './backend/index.js';
 export * as autograd from './autograd/index.js';
