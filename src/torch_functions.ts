@@ -319,9 +319,7 @@ export const randint_like = pyfn([`randint_like(Tensor input, int high, *, ${KW}
 
 export const set_default_dtype = pyfn('set_default_dtype(ScalarType d)', D.set_default_dtype);
 export const manual_seed = pyfn('manual_seed(Any seed)', (seed: number | bigint) => Rnd.manual_seed(seed));
-export const initial_seed = pyfn('initial_seed()', Rnd.initial_seed);
-export const seed = pyfn('seed()', Rnd.seed);
-export const get_rng_state = pyfn('get_rng_state()', Rnd.get_rng_state);
+export const { initial_seed, seed, get_rng_state } = Rnd;
 export const set_rng_state = pyfn('set_rng_state(Any new_state)', (state: Tensor | Uint8Array) => Rnd.set_rng_state(state));
 export const set_num_threads = pyfn('set_num_threads(int num)', Bk.set_num_threads);
 export const set_printoptions = pyfn('set_printoptions(int? precision=None, float? threshold=None, int? edgeitems=None, int? linewidth=None, str? profile=None, bool? sci_mode=None)',

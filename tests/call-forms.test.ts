@@ -60,7 +60,9 @@ const TORCH: Record<string, Sample> = {
   randint: () => [0, 10, [2, 3]], randperm: () => [5],
   zeros_like: () => [x()], ones_like: () => [x()], empty_like: () => [x()], rand_like: () => [x()], randn_like: () => [x()],
   full_like: () => [x(), 2], randint_like: () => [x(), 1, 5],
-  set_default_dtype: () => [torch.float32], manual_seed: () => [3], set_num_threads: () => [torch.get_num_threads()],
+  bernoulli: () => [x().sigmoid()], normal: () => [0, 1, [2, 3]],
+  set_default_dtype: () => [torch.float32], manual_seed: () => [3],
+  set_rng_state: () => [torch.get_rng_state()], set_num_threads: () => [torch.get_num_threads()],
   set_printoptions: () => [4], set_grad_enabled: () => [true],
 };
 
@@ -73,6 +75,7 @@ const METHODS: Record<string, Sample> = {
   add_: () => [x(), p(), 2], sub_: () => [x(), p(), 2], mul_: () => [x(), p()], div_: () => [x(), p()], pow_: () => [p(), 2],
   addcmul_: () => [x(), p(), p(), 0.5], addcdiv_: () => [x(), p(), p(), 0.5], clamp_: () => [x(), -1, 1],
   masked_fill_: () => [x(), x().gt(0), 0], fill_: () => [x(), 2], copy_: () => [x(), p()], uniform_: () => [x(), -1, 1], normal_: () => [x(), 0, 2],
+  bernoulli_: () => [x(), 0.5],
 };
 
 /** nn.functional calls (where they differ from torch.*'s). */
@@ -98,7 +101,7 @@ const FUNCTIONAL: Record<string, Sample> = {
  * Methods listed here are checked without their torch.* function's signature.
  */
 const NO_KEYWORDS = new Set([
-  'get_default_dtype', 'is_grad_enabled', 'initial_seed', 'seed', 'backendInfo', 'get_num_threads', 'no_grad', 'enable_grad', 'inference_mode',
+  'get_default_dtype', 'is_grad_enabled', 'initial_seed', 'seed', 'get_rng_state', 'backendInfo', 'get_num_threads', 'no_grad', 'enable_grad', 'inference_mode',
   'dim', 'numel', 'nelement', 'element_size', 'storage_offset', 'is_contiguous', 'is_floating_point', 'item', 'tolist', 'toTypedArray', 'toString',
   'retain_grad', 'detach', 'detach_', 'clone', 'float', 'double', 'long', 'bool', 'contiguous', 'cpu',
   'neg_', 'exp_', 'log_', 'sqrt_', 'abs_', 'relu_', 'sigmoid_', 'tanh_', 'zero_',

@@ -220,6 +220,9 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
       // RandomSampler: without a generator, each epoch seeds a fresh one from the default generator
       const g = this.generator ?? new Generator().manual_seed(randomInt64(default_generator));
       yield* randpermIndices(n, g);
+      // 1.13's RandomSampler then draws one more permutation for the num_samples % n leftover
+      // samples, even when there are none: the generator moves on by it
+      randpermIndices(n, g);
       return;
     }
     for (let i = 0; i < n; i++) yield i;
