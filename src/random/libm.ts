@@ -103,21 +103,26 @@ const u32 = new Uint32Array(f64.buffer); // little-endian: u32[1] is the high wo
 
 /** glibc's log(x) for x in (0, 1] (normal doubles; the random functions never pass anything else). */
 export function log(x: number): number {
-  if (x >= 0.9375 && x < 1.064697265625) {
-    // |log x| < 2^-4: a longer polynomial in r = x - 1, with r²/2 split for accuracy
-    if (x === 1) return 0;
-    const r = x - 1, r2 = r * r, r3 = r * r2;
-    const p3 = fma(r3, B10, fma(r2, B9, fma(r, B8, B7)));
-    const p2 = fma(r3, p3, fma(r2, B6, fma(r, B5, B4)));
-    const p1 = fma(r3, p2, fma(r2, B3, fma(r, B2, B1)));
-    const w0 = r * 134217728;
-    const rhi = r + w0 - w0, rlo = r - rhi;
-    const w = rhi * rhi * B0;
-    const hi = r + w;
-    const lo = fma(B0 * rlo, rhi + r, r - hi + w);
-    return fma(r3, p1, lo) + hi;
-  }
-  // x = 2^k z with z in [0x1.6p-1, 0x1.6p0); log x = k ln2 + log c + log1p(z/c - 1)
+  return x >= 0.9375 && x < 1.064697265625 ? logNearOne(x) : logTable(x);
+}
+
+/** |log x| < 2^-4: a longer polynomial in r = x - 1, with r²/2 split for accuracy. */
+function logNearOne(x: number): number {
+  if (x === 1) return 0;
+  const r = x - 1, r2 = r * r, r3 = r * r2;
+  const p3 = fma(r3, B10, fma(r2, B9, fma(r, B8, B7)));
+  const p2 = fma(r3, p3, fma(r2, B6, fma(r, B5, B4)));
+  const p1 = fma(r3, p2, fma(r2, B3, fma(r, B2, B1)));
+  const w0 = r * 134217728;
+  const rhi = r + w0 - w0, rlo = r - rhi;
+  const w = rhi * rhi * B0;
+  const hi = r + w;
+  const lo = fma(B0 * rlo, rhi + r, r - hi + w);
+  return fma(r3, p1, lo) + hi;
+}
+
+/** x = 2^k z with z in [0x1.6p-1, 0x1.6p0); log x = k ln2 + log c + log1p(z/c - 1). */
+function logTable(x: number): number {
   f64[0] = x;
   const top = u32[1];
   const tmp = (top - 0x3fe60000) | 0;
@@ -127,7 +132,7 @@ export function log(x: number): number {
   const z = f64[0];
   const invc = LOG_TABLE[2 * i], logc = LOG_TABLE[2 * i + 1];
   const r = fma(z, invc, -1);
-  const w = fma(k, LN2HI, logc);
+  const w = k * LN2HI + logc; // k·ln2hi is exact: fused or not, one rounding
   const hi = w + r;
   const lo = fma(k, LN2LO, w - hi + r);
   const r2 = r * r;
@@ -281,13 +286,16 @@ function doCos(x: number, dx: number): number {
   return cs + cor;
 }
 
+/** sin(x + dx) for |x| < 0.126: a Taylor polynomial. */
+function taylorSin(x: number, dx: number): number {
+  const xx = x * x;
+  const p = fma(fma(fma(fma(S5, xx, S4), xx, S3), xx, S2), xx, S1);
+  return x + fma(fma(p, x, -(0.5 * dx)), xx, dx);
+}
+
 function doSin(x: number, dx: number): number {
+  if (Math.abs(x) < 0.126) return taylorSin(x, dx);
   const xold = x;
-  if (Math.abs(x) < 0.126) {
-    const xx = x * x;
-    const p = fma(fma(fma(fma(S5, xx, S4), xx, S3), xx, S2), xx, S1);
-    return x + fma(fma(p, x, -(0.5 * dx)), xx, dx);
-  }
   if (x <= 0) dx = -dx;
   const u = BIG + Math.abs(x);
   const k = (u - BIG) * 512;
