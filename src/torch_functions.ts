@@ -277,9 +277,13 @@ export const randint = pyfn([`randint(int high, SymInt[] size, *, ${RKW})`, `ran
 export const randperm = pyfn(`randperm(int n, *, ${RKW})`,
   (n: number, generator: Opt<Rnd.Generator>, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<string>) =>
     N.randperm(n, { ...opts(dtype, requires_grad, device), generator }));
+interface Bernoulli {
+  (input: Tensor, opts?: { generator?: Rnd.Generator | null }): Tensor;
+  (input: Tensor, p: number, opts?: { generator?: Rnd.Generator | null }): Tensor;
+}
 /** bernoulli(input) draws with the probabilities in input; bernoulli(input, p) with one probability. */
 export const bernoulli = pyfn([`bernoulli(Tensor input, *, Generator? generator=None)`, `bernoulli(Tensor input, float p, *, Generator? generator=None)`],
-  (x: Tensor, generator: Opt<Rnd.Generator>, p: number | undefined) => P.bernoulli_(N.zeros_like(x), p ?? x, generator));
+  (x: Tensor, generator: Opt<Rnd.Generator>, p: number | undefined) => P.bernoulli_(N.zeros_like(x), p ?? x, generator)) as unknown as Bernoulli;
 interface Normal {
   (mean: Tensor, std: Tensor | number, opts?: { generator?: Rnd.Generator | null }): Tensor;
   (mean: number, std: Tensor, opts?: { generator?: Rnd.Generator | null }): Tensor;
