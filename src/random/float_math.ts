@@ -9,15 +9,20 @@
 
 const fr = Math.fround;
 
-/** A float32 fused multiply-add: a*b is exact in double; only a tie after the double sum needs care. */
+/**
+ * A float32 fused multiply-add: a*b is exact in double, so fr(a*b + c) is right unless the double
+ * sum rounded onto a tie between two floats. (Where a*b is exact in float32, the kernel's fma is
+ * one float addition, and a float op done in double then rounded is always right: no fmaf there.)
+ */
 export function fmaf(a: number, b: number, c: number): number {
-  const p = a * b, s = p + c, r = fr(s);
-  if (r === s) return r;
-  const other = 2 * s - r; // the float on s's other side when s is exactly halfway
-  if (fr(other) !== other) return r;
+  const p = a * b, s = p + c, r = fr(s), other = 2 * s - r; // other: the float across s if s is a tie
+  return r === s || fr(other) !== other ? r : fmafTie(p, c, s, r, other);
+}
+
+/** s = p + c lies exactly halfway between the floats r and other: the sum's rounding error decides. */
+function fmafTie(p: number, c: number, s: number, r: number, other: number): number {
   const bb = s - p, err = p - (s - bb) + (c - bb);
-  if (err === 0) return r;
-  return err > 0 === s > r ? other : r;
+  return err === 0 || err > 0 !== s > r ? r : other;
 }
 
 const P0 = fr(7.0376836292e-2), P1 = fr(-1.151461031e-1), P2 = fr(1.167699874e-1), P3 = fr(-1.2420140846e-1), P4 = fr(1.4249322787e-1),
@@ -39,9 +44,8 @@ export function logf(x: number): number {
   const z = fr(m * m);
   let y = fmaf(fmaf(fmaf(fmaf(P0, m, P1), m, P2), m, P3), m, P4);
   y = fmaf(fmaf(fmaf(fmaf(y, m, P5), m, P6), m, P7), m, P8);
-  y = fmaf(fr(y * m), z, fr(e * Q1));
-  y = fmaf(-z, 0.5, y);
-  return fmaf(e, Q2, fr(m + y));
+  y = fr(fmaf(fr(y * m), z, fr(e * Q1)) - z * 0.5);
+  return fr(e * Q2 + fr(m + y)); // e·Q2 is exact
 }
 
 const DP1 = fr(-0.78515625), DP2 = fr(-2.4187564849853515625e-4), DP3 = fr(-3.77489497744594108e-8);
@@ -60,7 +64,7 @@ export function normalFill16(d: Float32Array, o: number, mean: number, std: numb
     // sincos256_ps of theta = 2π·u2 (theta >= 0)
     let x = fr(TWO_PI * d[o + j + 8]);
     const q = (Math.trunc(fr(x * FOPI)) + 1) & ~1;
-    x = fmaf(q, DP3, fmaf(q, DP2, fmaf(q, DP1, x)));
+    x = fmaf(q, DP3, fr(q * DP2 + fr(q * DP1 + x))); // q·DP1 and q·DP2 are exact
     const z = fr(x * x);
     const c = fr(fmaf(fr(fmaf(fmaf(CP0, z, CP1), z, CP2) * z), z, -fr(z * 0.5)) + 1);
     const s = fmaf(fr(fmaf(fmaf(SP0, z, SP1), z, SP2) * z), x, x);
@@ -68,7 +72,12 @@ export function normalFill16(d: Float32Array, o: number, mean: number, std: numb
     let sin = swap ? c : s, cos = swap ? s : c;
     if (q & 4) sin = -sin;
     if (((q - 2) & 4) === 0) cos = -cos;
-    d[o + j] = fmaf(fr(radius * cos), std, mean);
-    d[o + j + 8] = fmaf(fr(radius * sin), std, mean);
+    if (mean === 0 && std === 1) {
+      d[o + j] = radius * cos;
+      d[o + j + 8] = radius * sin;
+    } else {
+      d[o + j] = fmaf(fr(radius * cos), std, mean);
+      d[o + j + 8] = fmaf(fr(radius * sin), std, mean);
+    }
   }
 }
