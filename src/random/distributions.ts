@@ -39,7 +39,7 @@ export function normalScalar(g: Generator, mean: number, std: number): number {
     g.nextDoubleNormal = r * sin(theta);
     z = r * cos(theta);
   }
-  return fma(z, std, mean);
+  return mean === 0 && std === 1 ? z : fma(z, std, mean);
 }
 
 /** normal_fill_16<double>: 8 Box–Muller pairs over 16 uniforms, cosines first. */
@@ -47,8 +47,9 @@ function normalFill16Double(d: Float64Array, o: number, mean: number, std: numbe
   for (let j = 0; j < 8; j++) {
     const radius = Math.sqrt(-2 * log(1 - d[o + j]));
     const theta = TWO_PI * d[o + j + 8];
-    d[o + j] = fma(radius * cos(theta), std, mean);
-    d[o + j + 8] = fma(radius * sin(theta), std, mean);
+    const c = radius * cos(theta), s = radius * sin(theta);
+    d[o + j] = mean === 0 && std === 1 ? c : fma(c, std, mean);
+    d[o + j + 8] = mean === 0 && std === 1 ? s : fma(s, std, mean);
   }
 }
 

@@ -308,16 +308,20 @@ function doSin(x: number, dx: number): number {
   return xold < 0 ? -Math.abs(res) : Math.abs(res);
 }
 
-/** sin or cos of x in [MID, 105414350): x reduced by π/2 to a + da, quadrant n (+1 for cos). */
+/**
+ * sin or cos of x in [MID, 2π): x reduced by π/2 to b + db, quadrant n (+1 for cos). The quadrant
+ * xn is at most 4 here, so its products with the 27-bit MP1, MP2 and PP3 are exact and their fmas
+ * are plain multiply-adds.
+ */
 function reduced(x: number, cosine: boolean): number {
   const t = fma(x, HPINV, TOINT);
   const xn = t - TOINT;
   f64[0] = t;
   const n = (u32[0] + (cosine ? 1 : 0)) & 3;
-  const y = fma(-xn, MP2, fma(-xn, MP1, x));
-  const t2 = fma(-xn, PP3, y);
+  const y = x - xn * MP1 - xn * MP2;
+  const t2 = y - xn * PP3;
   const b = fma(-xn, PP4, t2);
-  const db = fma(-xn, PP3, y - t2) + fma(-xn, PP4, t2 - b);
+  const db = y - t2 - xn * PP3 + fma(-xn, PP4, t2 - b);
   const r = n & 1 ? doCos(b, db) : doSin(b, db);
   return n & 2 ? -r : r;
 }
