@@ -10,7 +10,9 @@ import pathlib
 import sys
 
 here = pathlib.Path(__file__).resolve().parent
-sys.path.insert(0, str(here / "golden"))  # so each script can `from _common import ...`
+# appended, not prepended: the scripts are named after areas (random, trace) that are also stdlib
+# modules torch imports; each script only needs `from _common import ...` from here
+sys.path.append(str(here / "golden"))
 only = set(sys.argv[1:])
 for path in sorted((here / "golden").glob("*.py")):
     if path.name.startswith("_") or (only and path.stem not in only):

@@ -11,7 +11,7 @@ export { var_ as var } from './torch_functions.js';
 export type { TensorOptions } from './ops/creation.js';
 export { no_grad, enable_grad, is_grad_enabled, inference_mode } from './autograd/grad_mode.js';
 export { is_anomaly_enabled, is_anomaly_check_nan_enabled } from './autograd/anomaly_mode.js';
-export { Generator, initial_seed, seed, default_generator } from './random.js';
+export { Generator, default_generator } from './random.js';
 export { save, load } from './serialization/checkpoint.js';
 export type { LoadOptions } from './serialization/checkpoint.js';
 export { backendInfo, get_num_threads } from './backend/index.js';

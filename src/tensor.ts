@@ -476,6 +476,7 @@ export class Tensor {
   copy_(...a: MethodArgs<typeof M.copy_>): this { return call(M.copy_)(this, ...a); }
   uniform_(...a: MethodArgs<typeof M.uniform_>): this { return call(M.uniform_)(this, ...a); }
   normal_(...a: MethodArgs<typeof M.normal_>): this { return call(M.normal_)(this, ...a); }
+  bernoulli_(...a: MethodArgs<typeof M.bernoulli_>): this { return call(M.bernoulli_)(this, ...a); }
   neg_(): this { return P.unary_(this, 'neg', U.neg); }
   exp_(): this { return P.unary_(this, 'exp', U.exp); }
   log_(): this { return P.unary_(this, 'log', U.log); }

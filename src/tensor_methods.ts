@@ -4,6 +4,7 @@
  * function's signature, with the tensor as `input`.
  */
 import type { Tensor } from './tensor.js';
+import type { Generator } from './random/generator.js';
 import type { DTypeLike } from './dtype.js';
 import type { Scalar, TensorOrScalar } from './ops/util.js';
 import { pyfn } from './python.js';
@@ -82,6 +83,10 @@ export const copy_ = pyfn('copy_(Tensor input, Tensor src, bool non_blocking=Fal
   void non_blocking; // copies are synchronous
   return P.copy_(x, src);
 }, method);
-export const uniform_ = pyfn('uniform_(Tensor input, float from=0, float to=1)', (x: Tensor, from: number, to: number) => P.uniform_(x, from, to), method);
-export const normal_ = pyfn('normal_(Tensor input, float mean=0, float std=1)', (x: Tensor, mean: number, std: number) => P.normal_(x, mean, std), method);
+export const uniform_ = pyfn('uniform_(Tensor input, float from=0, float to=1, *, Generator? generator=None)',
+  (x: Tensor, from: number, to: number, generator: Opt<Generator>) => P.uniform_(x, from, to, generator), method);
+export const normal_ = pyfn('normal_(Tensor input, float mean=0, float std=1, *, Generator? generator=None)',
+  (x: Tensor, mean: number, std: number, generator: Opt<Generator>) => P.normal_(x, mean, std, generator), method);
+export const bernoulli_ = pyfn('bernoulli_(Tensor input, Tensor|Number p=0.5, *, Generator? generator=None)',
+  (x: Tensor, p: Tensor | number, generator: Opt<Generator>) => P.bernoulli_(x, p, generator), method);
 

@@ -21,6 +21,8 @@ import { intoOut } from './ops/out.js';
 import * as C from './ops/convert.js';
 import * as A from './ops/activation.js';
 import * as N from './ops/creation.js';
+import * as P from './ops/inplace.js';
+import { broadcastShapes } from './shape.js';
 import * as D from './dtype.js';
 import * as G from './autograd/grad_mode.js';
 import * as Rnd from './random.js';
@@ -267,8 +269,13 @@ const sized = (name: string, f: (size: number[], o: N.TensorOptions) => Tensor) 
 export const zeros = sized('zeros', N.zeros);
 export const ones = sized('ones', N.ones);
 export const empty = sized('empty', N.zeros);
-export const rand = sized('rand', N.rand);
-export const randn = sized('randn', N.randn);
+const RKW = `Generator? generator=None, ${KW}`;
+type RandomKw = Kw & { generator?: Rnd.Generator | null };
+const sizedRandom = (name: string, f: (size: number[], o: N.RandomOptions) => Tensor) =>
+  pyfn(`${name}(SymInt... size, *, ${RKW})`, (size: number[], generator: Opt<Rnd.Generator>, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>) =>
+    f(size, { ...opts(dtype, requires_grad, device), generator })) as unknown as Sized<RandomKw>;
+export const rand = sizedRandom('rand', N.rand);
+export const randn = sizedRandom('randn', N.randn);
 export const full = pyfn(`full(SymInt[] size, Scalar fill_value, *, ${KW})`,
   (size: readonly number[], fill_value: number | boolean | bigint, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>) =>
     N.full(size as number[], fill_value, opts(dtype, requires_grad, device)));
@@ -289,15 +296,41 @@ export const linspace = pyfn(`linspace(Scalar start, Scalar end, int steps, *, $
     N.linspace(start, end, steps, opts(dtype, requires_grad, device)));
 /** randint(high, size) or randint(low, high, size): int64 by default. */
 interface Randint {
-  (high: number, size: readonly number[], opts?: Kw): Tensor;
-  (low: number, high: number, size: readonly number[], opts?: Kw): Tensor;
-  (opts: Kw & { low?: number; high: number; size: readonly number[] }): Tensor;
+  (high: number, size: readonly number[], opts?: RandomKw): Tensor;
+  (low: number, high: number, size: readonly number[], opts?: RandomKw): Tensor;
+  (opts: RandomKw & { low?: number; high: number; size: readonly number[] }): Tensor;
 }
-export const randint = pyfn([`randint(int high, SymInt[] size, *, ${KW})`, `randint(int low, int high, SymInt[] size, *, ${KW})`],
-  (high: number, size: number[], dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>, low: number | undefined) =>
-    N.randint(low ?? 0, high, size, opts(dtype, requires_grad, device))) as unknown as Randint;
-export const randperm = pyfn(`randperm(int n, *, ${KW})`,
-  (n: number, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>) => N.randperm(n, opts(dtype, requires_grad, device)));
+export const randint = pyfn([`randint(int high, SymInt[] size, *, ${RKW})`, `randint(int low, int high, SymInt[] size, *, ${RKW})`],
+  (high: number, size: number[], generator: Opt<Rnd.Generator>, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>, low: number | undefined) =>
+    N.randint(low ?? 0, high, size, { ...opts(dtype, requires_grad, device), generator })) as unknown as Randint;
+export const randperm = pyfn(`randperm(int n, *, ${RKW})`,
+  (n: number, generator: Opt<Rnd.Generator>, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>) =>
+    N.randperm(n, { ...opts(dtype, requires_grad, device), generator }));
+interface Bernoulli {
+  (input: Tensor, opts?: { generator?: Rnd.Generator | null }): Tensor;
+  (input: Tensor, p: number, opts?: { generator?: Rnd.Generator | null }): Tensor;
+}
+/** bernoulli(input) draws with the probabilities in input; bernoulli(input, p) with one probability. */
+export const bernoulli = pyfn([`bernoulli(Tensor input, *, Generator? generator=None)`, `bernoulli(Tensor input, float p, *, Generator? generator=None)`],
+  (x: Tensor, generator: Opt<Rnd.Generator>, p: number | undefined) => P.bernoulli_(N.zeros_like(x), p ?? x, generator)) as unknown as Bernoulli;
+interface Normal {
+  (mean: Tensor, std: Tensor | number, opts?: { generator?: Rnd.Generator | null }): Tensor;
+  (mean: number, std: Tensor, opts?: { generator?: Rnd.Generator | null }): Tensor;
+  (mean: number, std: number, size: readonly number[], opts?: RandomKw): Tensor;
+}
+/** torch.normal, PyTorch's four forms (the tensor forms draw N(0, 1) or N(0, std), then scale and shift as ATen). */
+export const normal = pyfn([
+  `normal(Tensor mean, Tensor std, *, Generator? generator=None)`,
+  `normal(Tensor mean, float std=1, *, Generator? generator=None)`,
+  `normal(float mean, Tensor std, *, Generator? generator=None)`,
+  `normal(float mean, float std, SymInt[] size, *, ${RKW})`,
+], (mean: Tensor | number, std: Tensor | number, generator: Opt<Rnd.Generator>, size?: number[], dtype?: Opt<DTypeLike>, requires_grad?: boolean, device?: Opt<DeviceLike>) => {
+  if (size !== undefined) return P.normal_(N.zeros(size, opts(dtype ?? null, requires_grad ?? false, device ?? null)), mean as number, std as number, generator);
+  if (mean instanceof Tensor && typeof std === 'number') return B.add(P.normal_(N.zeros_like(mean), 0, std, generator), mean);
+  const meanT = mean instanceof Tensor ? mean : N.full([], mean, { dtype: (std as Tensor).dtype });
+  const out = P.normal_(N.zeros(broadcastShapes(meanT.shape, (std as Tensor).shape), { dtype: meanT.dtype }), 0, 1, generator);
+  return B.add(B.mul(out, std), meanT);
+}) as unknown as Normal;
 const like = (name: string, f: (x: Tensor, o: N.TensorOptions) => Tensor) =>
   pyfn(`${name}(Tensor input, *, ${KW})`, (x: Tensor, dtype: Opt<DTypeLike>, requires_grad: boolean, device: Opt<DeviceLike>) => f(x, opts(dtype, requires_grad, device)));
 export const zeros_like = like('zeros_like', (x, o) => N.zeros_like(x, o));
@@ -318,7 +351,9 @@ export const randint_like = pyfn([`randint_like(Tensor input, int high, *, ${KW}
 // ---- global settings -----------------------------------------------------------------------------
 
 export const set_default_dtype = pyfn('set_default_dtype(ScalarType d)', D.set_default_dtype);
-export const manual_seed = pyfn('manual_seed(int seed)', Rnd.manual_seed);
+export const manual_seed = pyfn('manual_seed(Any seed)', (seed: number | bigint) => Rnd.manual_seed(seed));
+export const { initial_seed, seed, get_rng_state } = Rnd;
+export const set_rng_state = pyfn('set_rng_state(Any new_state)', (state: Tensor | Uint8Array) => Rnd.set_rng_state(state));
 export const set_num_threads = pyfn('set_num_threads(int num)', Bk.set_num_threads);
 export const set_printoptions = pyfn('set_printoptions(int? precision=None, float? threshold=None, int? edgeitems=None, int? linewidth=None, str? profile=None, bool? sci_mode=None)',
   (precision: Opt<number>, threshold: Opt<number>, edgeitems: Opt<number>, linewidth: Opt<number>, profile: Opt<'default' | 'short' | 'full'>, sci_mode: Opt<boolean>) =>

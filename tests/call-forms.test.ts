@@ -61,7 +61,9 @@ const TORCH: Record<string, Sample> = {
   randint: () => [0, 10, [2, 3]], randperm: () => [5],
   zeros_like: () => [x()], ones_like: () => [x()], empty_like: () => [x()], rand_like: () => [x()], randn_like: () => [x()],
   full_like: () => [x(), 2], randint_like: () => [x(), 1, 5],
-  set_default_dtype: () => [torch.float32], manual_seed: () => [3], set_num_threads: () => [torch.get_num_threads()],
+  bernoulli: () => [x().sigmoid()], normal: () => [0, 1, [2, 3]],
+  set_default_dtype: () => [torch.float32], manual_seed: () => [3],
+  set_rng_state: () => [torch.get_rng_state()], set_num_threads: () => [torch.get_num_threads()],
   set_printoptions: () => [4], set_grad_enabled: () => [true],
   load: () => [torch.save(x()), { map_location: 'cpu' }],
 };
@@ -76,6 +78,7 @@ const METHODS: Record<string, Sample> = {
   addcmul_: () => [x(), p(), p(), 0.5], addcdiv_: () => [x(), p(), p(), 0.5], clamp_: () => [x(), -1, 1],
   index_put_: () => [x(), [null, torch.tensor([2n, 0n])], torch.tensor(1), true],
   masked_fill_: () => [x(), x().gt(0), 0], fill_: () => [x(), 2], copy_: () => [x(), p()], uniform_: () => [x(), -1, 1], normal_: () => [x(), 0, 2],
+  bernoulli_: () => [x(), 0.5],
 };
 
 /** nn.functional calls (where they differ from torch.*'s). */
@@ -104,7 +107,7 @@ const FUNCTIONAL: Record<string, Sample> = {
  * function's signature.
  */
 const NO_KEYWORDS = new Set([
-  'get_default_dtype', 'is_grad_enabled', 'initial_seed', 'seed', 'backendInfo', 'get_num_threads', 'no_grad', 'enable_grad', 'inference_mode', 'save',
+  'get_default_dtype', 'is_grad_enabled', 'initial_seed', 'seed', 'get_rng_state', 'backendInfo', 'get_num_threads', 'no_grad', 'enable_grad', 'inference_mode', 'save',
   'dim', 'numel', 'nelement', 'element_size', 'storage_offset', 'is_contiguous', 'is_floating_point', 'item', 'tolist', 'toTypedArray', 'toString',
   'retain_grad', 'detach', 'detach_', 'clone', 'float', 'double', 'long', 'bool', 'contiguous', 'cpu',
   'neg_', 'exp_', 'log_', 'sqrt_', 'abs_', 'relu_', 'sigmoid_', 'tanh_', 'zero_',

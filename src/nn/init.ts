@@ -1,7 +1,8 @@
 /** torch.nn.init: in-place initialisers, run without recording gradients, PyTorch's formulas. */
 import { Tensor } from '../tensor.js';
 import { no_grad } from '../autograd/grad_mode.js';
-import { default_generator } from '../random.js';
+import { default_generator } from '../random/generator.js';
+import { fillNormal, fillUniform } from '../random/distributions.js';
 import { erf } from '../backend/js/math.js';
 import { float64 } from '../dtype.js';
 
@@ -96,16 +97,18 @@ export function kaiming_normal_(t: Tensor, a?: number | KaimingOptions, mode?: '
   return normal_(t, 0, calculate_gain(o.nonlinearity, o.a) / Math.sqrt(fan(t, o.mode)));
 }
 
-/** Normal(mean, std) truncated to [a, b], by inverting the normal CDF as PyTorch does. */
+/**
+ * Normal(mean, std) truncated to [a, b], by inverting the normal CDF as PyTorch does: the uniforms
+ * are PyTorch's draws (uniform_ over [2l-1, 2u-1] in the tensor's dtype); the inverse error function
+ * is kindling's own, so results can differ from PyTorch's in the last bits.
+ */
 export function trunc_normal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2): Tensor {
   const cdf = (x: number) => (1 + erf(x / Math.SQRT2)) / 2;
   const l = cdf((a - mean) / std), u = cdf((b - mean) / std);
   return no_grad(() => {
-    const tmp = new Float64Array(t.numel());
-    for (let i = 0; i < tmp.length; i++) {
-      const p = 2 * (l + (u - l) * default_generator.random()) - 1;
-      tmp[i] = Math.min(b, Math.max(a, mean + std * Math.SQRT2 * erfinv(p)));
-    }
+    const p = new t.dtype.Array(t.numel()) as Float32Array | Float64Array;
+    fillUniform(p, 2 * l - 1, 2 * u - 1, default_generator);
+    const tmp = Float64Array.from(p, (v) => Math.min(b, Math.max(a, mean + std * Math.SQRT2 * erfinv(v))));
     return t.copy_(new Tensor(tmp, t.shape, float64));
   });
 }
@@ -136,9 +139,12 @@ export function orthogonal_(t: Tensor, gain = 1): Tensor {
   if (t.numel() === 0) return t;
   const rows = t.shape[0], cols = t.numel() / rows;
   const m = Math.max(rows, cols), n = Math.min(rows, cols);
-  // A is m×n (the transposed matrix when rows < cols), column-major for Householder QR
+  // PyTorch's draws: a rows×cols normal_ matrix in t's dtype; A is it (or its transpose when
+  // rows < cols) as m×n column-major for Householder QR
+  const flat = new t.dtype.Array(rows * cols) as Float32Array | Float64Array;
+  fillNormal(flat, 0, 1, true, default_generator);
   const A = new Float64Array(m * n);
-  for (let i = 0; i < A.length; i++) A[i] = default_generator.normal();
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) A[j * m + i] = rows >= cols ? flat[i * cols + j] : flat[j * cols + i];
   const Q = householderQ(A, m, n);
   const out = new Float64Array(rows * cols);
   for (let i = 0; i < m; i++) {

@@ -3,7 +3,8 @@ import { Tensor } from '../tensor.js';
 import type { DataArray } from '../backend/contract.js';
 import { bool, castToInt64, DType, DTypeLike, float32, float64, get_default_dtype, int64, scalarToDType, toDType } from '../dtype.js';
 import { checkShape, numelOf, shapeFromArgs } from '../shape.js';
-import { default_generator } from '../random.js';
+import { default_generator, type Generator } from '../random/generator.js';
+import { fillNormal, fillRandomFromTo, fillRandperm, fillUniform } from '../random/distributions.js';
 import { allocate, describe } from './util.js';
 import { checkDevice, type DeviceLike } from '../device.js';
 import { pyType } from '../python.js';
@@ -241,28 +242,33 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
 
 // ---- random -----------------------------------------------------------------------------------
 
-export function rand(size: readonly number[], opts: TensorOptions = {}): Tensor {
+/** Options of the random creators: PyTorch's `generator=` keyword besides dtype/requires_grad/device. */
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator | null;
+}
+
+const genOf = (opts: RandomOptions): Generator => opts.generator ?? default_generator;
+
+export function rand(size: readonly number[], opts: RandomOptions = {}): Tensor {
   const shape = shapeFromArgs([size]);
   const dtype = toDType(opts.dtype, get_default_dtype());
   if (!dtype.is_floating_point) throw new TypeError(`"check_uniform_bounds" not implemented for '${dtype === int64 ? 'Long' : 'Bool'}'`);
   const t = allocate(shape, dtype);
-  const d = t._storage.data, g = default_generator;
-  for (let i = 0; i < d.length; i++) d[i] = dtype === float32 ? g.random24() : g.random();
+  fillUniform(t._storage.data as Float32Array | Float64Array, 0, 1, genOf(opts));
   return finish(t, opts);
 }
 
-export function randn(size: readonly number[], opts: TensorOptions = {}): Tensor {
+export function randn(size: readonly number[], opts: RandomOptions = {}): Tensor {
   const shape = shapeFromArgs([size]);
   const dtype = toDType(opts.dtype, get_default_dtype());
   if (!dtype.is_floating_point) throw new TypeError(`"normal_kernel_cpu" not implemented for '${dtype === int64 ? 'Long' : 'Bool'}'`);
   const t = allocate(shape, dtype);
-  const d = t._storage.data, g = default_generator;
-  for (let i = 0; i < d.length; i++) d[i] = g.normal();
+  fillNormal(t._storage.data as Float32Array | Float64Array, 0, 1, true, genOf(opts));
   return finish(t, opts);
 }
 
 /** randint(low, high, size): uniform integers in [low, high), int64. */
-export function randint(low: number, high: number, size: readonly number[], opts: TensorOptions = {}): Tensor {
+export function randint(low: number, high: number, size: readonly number[], opts: RandomOptions = {}): Tensor {
   for (const [name, v] of [['low', low], ['high', high]] as const) {
     // a fraction or NaN here would make int64 values no index check can catch
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new TypeError(`randint(): argument '${name}' must be an integer (at most 2^53 in magnitude), but got ${String(v)}`);
@@ -270,24 +276,19 @@ export function randint(low: number, high: number, size: readonly number[], opts
   if (!(low < high)) throw new RangeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   const shape = shapeFromArgs([size]);
   const dtype = toDType(opts.dtype, int64);
+  if (dtype === bool) throw new TypeError(`"random_from_to_kernel_cpu" not implemented for 'Bool'`);
   const t = allocate(shape, dtype);
-  const d = t._storage.data, g = default_generator;
-  for (let i = 0; i < d.length; i++) d[i] = g.randint(low, high);
+  fillRandomFromTo(t._storage.data as Float32Array | Float64Array, low, high, genOf(opts));
   return finish(t, opts);
 }
 
-/** randperm(n): a random permutation of 0..n-1 (Fisher–Yates). */
-export function randperm(n: number, opts: TensorOptions = {}): Tensor {
+/** randperm(n): a random permutation of 0..n-1 (PyTorch's swap loop, from the front). */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   checkShape([n]);
-  const t = allocate([n], toDType(opts.dtype, int64));
-  const d = t._storage.data, g = default_generator;
-  for (let i = 0; i < n; i++) d[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = g.randint(0, i + 1);
-    const tmp = d[i];
-    d[i] = d[j];
-    d[j] = tmp;
-  }
+  const dtype = toDType(opts.dtype, int64);
+  if (dtype === bool) throw new TypeError(`"randperm" not implemented for 'Bool'`);
+  const t = allocate([n], dtype);
+  fillRandperm(t._storage.data as Float32Array | Float64Array, genOf(opts));
   return finish(t, opts);
 }
 

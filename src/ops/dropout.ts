@@ -1,6 +1,7 @@
 /** dropout: while training, zeroes each element with probability p and scales the rest by 1/(1-p). */
 import { Tensor } from '../tensor.js';
-import { default_generator } from '../random.js';
+import { default_generator } from '../random/generator.js';
+import { fillBernoulli } from '../random/distributions.js';
 import { pyRepr } from '../python.js';
 import { allocate, checkTensor, describe } from './util.js';
 import { inplace as inplaceOp } from './inplace.js';
@@ -19,11 +20,10 @@ export function checkDropoutProbability(p: unknown): number {
   return p;
 }
 
-/** A keep-mask of 0s and 1s drawn from the default generator, in the input's dtype. */
+/** A keep-mask of 0s and 1s in the input's dtype: PyTorch's `empty_like(input).bernoulli_(keep)`. */
 function bernoulli(like: Tensor, keep: number): Tensor {
   const mask = allocate(like.shape, like.dtype);
-  const d = mask._storage.data, g = default_generator;
-  for (let i = 0; i < d.length; i++) d[i] = g.random() < keep ? 1 : 0;
+  fillBernoulli(mask._storage.data as Float32Array | Float64Array, keep, default_generator);
   return mask;
 }
 

@@ -11,7 +11,8 @@ import { apply } from '../autograd/node.js';
 import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { bool, castMode, int64 } from '../dtype.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
-import { default_generator } from '../random.js';
+import { default_generator, type Generator } from '../random/generator.js';
+import { fillBernoulli, fillBernoulliTensor, fillNormal, fillUniform } from '../random/distributions.js';
 import { allocate, asTensor, checkTensor, data, isContiguousLayout, resultType, strided, typeName, type Scalar, type TensorOrScalar } from './util.js';
 import * as B from './binary.js';
 
@@ -153,24 +154,70 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   }, [src]);
 }
 
-function random_<T extends Tensor>(self: T, draw: () => number): T {
-  if (!self.dtype.is_floating_point) throw new TypeError(`"check_uniform_bounds" not implemented for '${typeName(self.dtype)}'`);
+/**
+ * The order PyTorch's TensorIterator writes a strided tensor's elements in: memory order (for a
+ * non-overlapping view, ascending storage offset), as logical indices; null when that is row-major.
+ */
+function memoryOrder(t: Tensor): Int32Array | null {
+  if (isContiguousLayout(t)) return null;
+  const n = t.numel(), shape = t.shape, strides = t._strides;
+  const offsets = new Float64Array(n);
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    let o = 0;
+    for (let k = 0; k < shape.length; k++) o += idx[k] * strides[k];
+    offsets[i] = o;
+    for (let k = shape.length - 1; k >= 0 && ++idx[k] === shape[k]; k--) idx[k] = 0;
+  }
+  return Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => offsets[a] - offsets[b] || a - b);
+}
+
+/** self filled by `fill` with PyTorch's draw order; `fill` sees whether memory is contiguous. */
+function randomFill<T extends Tensor>(self: T, fill: (d: Float32Array | Float64Array, contiguous: boolean) => void): T {
   return inplace(self, (s) => {
     const out = allocate(s.shape, s.dtype);
-    const d = out._storage.data;
-    for (let i = 0; i < d.length; i++) d[i] = draw();
+    const d = out._storage.data as Float32Array | Float64Array;
+    const order = memoryOrder(self);
+    if (order === null) fill(d, true);
+    else {
+      const drawn = new (d.constructor as Float64ArrayConstructor)(d.length);
+      fill(drawn, false);
+      for (let i = 0; i < order.length; i++) d[order[i]] = drawn[i];
+    }
     return out;
   });
 }
 
-export function uniform_<T extends Tensor>(self: T, from = 0, to = 1): T {
-  if (!(from <= to)) throw new RangeError(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
-  const g = default_generator;
-  return random_(self, self.dtype === int64 ? () => 0 : () => from + (to - from) * (self.dtype.itemsize === 4 ? g.random24() : g.random()));
+function checkFloating(self: Tensor, kernel: string): void {
+  if (!self.dtype.is_floating_point) throw new TypeError(`"${kernel}" not implemented for '${typeName(self.dtype)}'`);
 }
 
-export function normal_<T extends Tensor>(self: T, mean = 0, std = 1): T {
+export function uniform_<T extends Tensor>(self: T, from = 0, to = 1, generator: Generator | null = null): T {
+  checkFloating(self, 'check_uniform_bounds');
+  if (!(from <= to)) throw new RangeError(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
+  const g = generator ?? default_generator;
+  return randomFill(self, (d) => fillUniform(d, from, to, g));
+}
+
+export function normal_<T extends Tensor>(self: T, mean = 0, std = 1, generator: Generator | null = null): T {
+  checkFloating(self, 'normal_kernel_cpu');
   if (!(std >= 0)) throw new RangeError(`normal expects std >= 0.0, but found std ${std}`);
-  const g = default_generator;
-  return random_(self, () => mean + std * g.normal());
+  const g = generator ?? default_generator;
+  return randomFill(self, (d, contiguous) => fillNormal(d, mean, std, contiguous, g));
+}
+
+/** bernoulli_(p): 1 with probability p (a number in [0, 1], or a tensor broadcastable to self). */
+export function bernoulli_<T extends Tensor>(self: T, p: number | Tensor = 0.5, generator: Generator | null = null): T {
+  const g = generator ?? default_generator;
+  if (typeof p === 'number') {
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
+    return randomFill(self, (d) => fillBernoulli(d, p, g));
+  }
+  checkTensor(p, 'p', 'bernoulli_');
+  if (!p.dtype.is_floating_point) throw new TypeError(`"bernoulli_tensor_cpu_p_" not implemented for '${typeName(p.dtype)}'`);
+  const probs = data(p.expand(self.shape as number[]).contiguous()) as Float32Array | Float64Array;
+  // the probabilities are read in the order the draws are made
+  const order = memoryOrder(self);
+  const ordered = order === null ? probs : (probs.constructor as Float64ArrayConstructor).from(order, (i) => probs[i]);
+  return randomFill(self, (d) => fillBernoulliTensor(d, ordered, g));
 }

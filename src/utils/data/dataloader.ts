@@ -5,7 +5,8 @@
  */
 import { Tensor } from '../../tensor.js';
 import { bool, float64, int64 } from '../../dtype.js';
-import { Generator } from '../../random.js';
+import { default_generator, Generator } from '../../random/generator.js';
+import { randomInt64 } from '../../random/distributions.js';
 import { tensor } from '../../ops/creation.js';
 import { stack } from '../../ops/join.js';
 import { index_select } from '../../ops/indexing.js';
@@ -217,7 +218,12 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     }
     const n = lenOf(this.dataset);
     if (this.shuffle) {
-      yield* randpermIndices(n, this.generator ?? undefined);
+      // RandomSampler: without a generator, each epoch seeds a fresh one from the default generator
+      const g = this.generator ?? new Generator().manual_seed(randomInt64(default_generator));
+      yield* randpermIndices(n, g);
+      // 1.13's RandomSampler then draws one more permutation for the num_samples % n leftover
+      // samples, even when there are none: the generator moves on by it
+      randpermIndices(n, g);
       return;
     }
     for (let i = 0; i < n; i++) yield i;
@@ -253,6 +259,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   }
 
   *[Symbol.iterator](): Iterator<B> {
+    // PyTorch's iterator draws its workers' base seed first, shuffling or not, so the stream moves on
+    randomInt64(this.generator ?? default_generator);
     if (this.batch_size === null && this.batch_sampler === null) {
       for (const i of this.indices()) yield (this.collate_fn as unknown as (sample: T) => B)(getItem(this.dataset, i));
       return;

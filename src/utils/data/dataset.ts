@@ -4,7 +4,8 @@
  * methods, exactly as a PyTorch subclass would; plain arrays work wherever a dataset is expected.
  */
 import { Tensor } from '../../tensor.js';
-import { default_generator, Generator } from '../../random.js';
+import { default_generator, Generator } from '../../random/generator.js';
+import { fillRandperm } from '../../random/distributions.js';
 import { describe } from '../../ops/util.js';
 import { bindUntyped } from '../../python.js';
 
@@ -53,16 +54,11 @@ function typeName(v: unknown): string {
   return describe(v);
 }
 
-/** The index permutation `torch.randperm(n, generator)` draws (same Fisher–Yates, same stream). */
+/** The index permutation `torch.randperm(n, generator=generator)` draws (the same stream). */
 export function randpermIndices(n: number, generator: Generator = default_generator): number[] {
-  const p = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = generator.randint(0, i + 1);
-    const tmp = p[i];
-    p[i] = p[j];
-    p[j] = tmp;
-  }
-  return p;
+  const p = new Float64Array(n);
+  fillRandperm(p, generator);
+  return Array.from(p);
 }
 
 /** Samples are the tensors' slices along dimension 0: `[t0[i], t1[i], ...]`. */
