@@ -5,7 +5,7 @@
  * filled in the order PyTorch's TensorIterator visits memory; callers pass that order.
  */
 import type { Generator } from './generator.js';
-import { cos, fma, log, sin } from './libm.js';
+import { fma, log } from './libm.js';
 import { fmaf, normalFill16 } from './float_math.js';
 
 type Floats = Float32Array | Float64Array;
@@ -36,8 +36,8 @@ export function normalScalar(g: Generator, mean: number, std: number): number {
   else {
     const u1 = g.uniformDouble(), u2 = g.uniformDouble();
     const r = Math.sqrt(-2 * log(1 - u2)), theta = TWO_PI * u1;
-    g.nextDoubleNormal = r * sin(theta);
-    z = r * cos(theta);
+    g.nextDoubleNormal = r * Math.sin(theta);
+    z = r * Math.cos(theta);
   }
   return mean === 0 && std === 1 ? z : fma(z, std, mean);
 }
@@ -47,7 +47,7 @@ function normalFill16Double(d: Float64Array, o: number, mean: number, std: numbe
   for (let j = 0; j < 8; j++) {
     const radius = Math.sqrt(-2 * log(1 - d[o + j]));
     const theta = TWO_PI * d[o + j + 8];
-    const c = radius * cos(theta), s = radius * sin(theta);
+    const c = radius * Math.cos(theta), s = radius * Math.sin(theta);
     d[o + j] = mean === 0 && std === 1 ? c : fma(c, std, mean);
     d[o + j + 8] = mean === 0 && std === 1 ? s : fma(s, std, mean);
   }
