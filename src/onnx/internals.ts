@@ -1,0 +1,7 @@
+/**
+ * What a session runs, for tests and diagnostics, kept out of the drop-in's public surface: the
+ * traced module (its `graph` lists the native plan) or why the session runs eagerly.
+ */
+import type { TracedModule } from '../inference/jit.js';
+
+export const planOf = new WeakMap<object, { traced: TracedModule | null; eagerReason: string }>();
