@@ -1,0 +1,330 @@
+/**
+ * kindling/onnxruntime against onnxruntime-node, live: the same .onnx bytes (exported by PyTorch
+ * 1.13, scripts/golden/onnx_models.py) run through both on the same inputs; the sessions' plans
+ * (one native call for an MLP); the checks at create (hostile graphs) and the misuse messages,
+ * compared with onnxruntime-node's own.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import * as kort from '../src/onnx/runtime.js';
+import { planOf } from '../src/onnx/internals.js';
+import { encodeModel, DataType, AttributeType, type ModelProto, type NodeProto, type TensorProto } from '../src/onnx/proto.js';
+import { rand } from './helpers/random.js';
+
+type Ort = typeof import('onnxruntime-node');
+const ort = createRequire(import.meta.url)('onnxruntime-node') as Ort;
+
+const FIXTURES = new URL('./fixtures/onnx/', import.meta.url);
+const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`${name}.onnx`, FIXTURES)));
+
+/** Runs `bytes` on both engines at `shape` and compares to float32 rounding. */
+async function compare(bytes: Uint8Array, shape: number[], seed: number): Promise<kort.InferenceSession> {
+  const k = await kort.InferenceSession.create(bytes);
+  const o = await ort.InferenceSession.create(bytes);
+  const x = rand(shape.reduce((p, d) => p * d, 1), seed).map((v) => 4 * v - 2);
+  const want = await o.run({ [o.inputNames[0]]: new ort.Tensor('float32', x, shape) });
+  const got = await k.run({ [k.inputNames[0]]: new kort.Tensor('float32', x, shape) });
+  expect(k.outputNames).toEqual(o.outputNames);
+  for (const name of o.outputNames) {
+    expect(got[name].type).toBe('float32');
+    expect(got[name].dims).toEqual(want[name].dims);
+    const a = want[name].data as Float32Array, b = got[name].data as Float32Array;
+    expect(b.length).toBe(a.length);
+    for (let i = 0; i < a.length; i++) {
+      if (!(Math.abs(a[i] - b[i]) <= 1e-6 + 1e-5 * Math.abs(a[i]))) expect.fail(`${name}[${i}]: kindling ${b[i]}, onnxruntime ${a[i]}`);
+    }
+  }
+  await o.release();
+  return k;
+}
+
+const plan = (s: kort.InferenceSession) => planOf.get(s)!;
+const segments = (s: kort.InferenceSession) => (plan(s).traced?.graph.match(/ plan\(/g) ?? []).length;
+const eagerSteps = (s: kort.InferenceSession) => (plan(s).traced?.graph.match(/# eager/g) ?? []).length;
+
+// fixture → [input shape with B for the batch, whether the whole model is one plan]
+const MODELS: Record<string, [(number | 'B')[], boolean]> = {
+  mlp_relu: [['B', 8], true], mlp_sigmoid: [['B', 8], true], mlp_tanh: [['B', 8], true], mlp_gelu: [['B', 8], true],
+  mlp_gelu_tanh: [['B', 8], false], mlp_leaky_relu: [['B', 8], true], mlp_elu: [['B', 8], true], mlp_selu: [['B', 8], false],
+  mlp_softplus: [['B', 8], true], mlp_hardsigmoid: [['B', 8], false], mlp_silu: [['B', 8], true], mlp_hardswish_op14: [['B', 8], true],
+  mlp_op11: [['B', 8], true], mlp_op13: [['B', 8], true], mlp_op14: [['B', 8], true], mlp_op17: [['B', 8], true],
+  softmax_head_op11: [['B', 8], true], softmax_head_op13: [['B', 8], true], log_softmax_head_op13: [['B', 8], true],
+  linear_3d: [['B', 5, 8], true], softmax_3d_op11: [['B', 5, 8], true], softmax_dim1_3d_op11: [['B', 5, 8], false],
+  layernorm_op13: [['B', 8], false], layernorm_op17: [['B', 8], false], flatten_3d: [['B', 3, 8], true],
+  flatten_4d: [['B', 2, 3, 4], true], view_4d: [['B', 2, 3, 4], true], dropout: [['B', 8], true],
+  transpose_concat: [['B', 3, 6], false], static_batch: [[3, 8], true],
+};
+
+describe('outputs match onnxruntime-node', () => {
+  for (const [name, [shape, onePlan]] of Object.entries(MODELS)) {
+    it(name, async () => {
+      const batches = shape[0] === 'B' ? [1, 3, 64] : [shape[0]];
+      let session: kort.InferenceSession | null = null;
+      for (const [k, b] of batches.entries()) session = await compare(fixture(name), shape.map((d) => (d === 'B' ? b : d)), 17 + k);
+      const p = plan(session!);
+      expect(p.eagerReason).toBe('');
+      if (onePlan) {
+        expect(segments(session!), p.traced!.graph).toBe(1);
+        expect(eagerSteps(session!), p.traced!.graph).toBe(0);
+      }
+    });
+  }
+});
+
+describe('the plan is serving\'s', () => {
+  it('an MLP is one native call with its activations fused into the GEMMs', async () => {
+    const s = await kort.InferenceSession.create(fixture('mlp_op13'));
+    const g = plan(s).traced!.graph;
+    expect(g).toContain('plan(3 ops, one call)');
+    expect(g.match(/linear\+relu/g)).toHaveLength(2);
+  });
+
+  it('PyTorch\'s exported patterns become single ops again', async () => {
+    const listing = async (name: string) => plan(await kort.InferenceSession.create(fixture(name))).traced!.graph;
+    expect(await listing('mlp_gelu')).toContain('linear+gelu');
+    expect(await listing('mlp_silu')).toContain('linear+silu');
+    expect(await listing('mlp_hardswish_op14')).toContain('linear+hardswish');
+    expect(await listing('linear_3d')).toMatch(/linear\+relu[^\n]*\n[^\n]*linear\(/);
+    expect(await listing('layernorm_op13')).toContain('layer_norm');
+    expect(await listing('softmax_head_op11')).toContain('softmax(');
+  });
+
+  it('a symbolic dimension after the batch runs eagerly, at any size', async () => {
+    const bytes = model([node('Relu', ['x'], ['y'])], [], [['batch', 'seq', 4]]);
+    const s = await kort.InferenceSession.create(bytes);
+    expect(plan(s).traced).toBeNull();
+    expect(plan(s).eagerReason).toMatch(/symbolic dimensions after the first/);
+    await compare(bytes, [2, 3, 4], 1);
+    await compare(bytes, [2, 7, 4], 2);
+  });
+});
+
+// ---- graphs built here ---------------------------------------------------------------------------
+
+function node(op: string, input: string[], output: string[], attribute: NodeProto['attribute'] = [], name = ''): NodeProto {
+  return { op_type: op, input, output, attribute, name };
+}
+
+function floats(name: string, dims: number[], values?: number[]): TensorProto {
+  const n = dims.reduce((p, d) => p * d, 1);
+  const data = new Float32Array(values ?? Array.from({ length: n }, (_, i) => Math.sin(i + 1)));
+  return { name, dims, data_type: DataType.FLOAT, raw_data: new Uint8Array(data.buffer) };
+}
+
+const valueInfo = (name: string, dims: (number | string)[]) =>
+  ({ name, type: { tensor_type: { elem_type: DataType.FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dim_param: d } : { dim_value: d })) } } } });
+
+/** A model of `nodes` from input x (shape inputs[0]) to output y. */
+function model(nodes: NodeProto[], initializer: TensorProto[] = [], inputs: (number | string)[][] = [['batch', 4]], opset = 13, extra: Partial<ModelProto> = {}): Uint8Array {
+  return encodeModel({
+    ir_version: 8, opset_import: [{ domain: '', version: opset }],
+    graph: { name: 'g', node: nodes, initializer, input: inputs.map((d, i) => valueInfo(i === 0 ? 'x' : `x${i}`, d)), output: [{ name: 'y' }] },
+    ...extra,
+  });
+}
+
+const gemm = (extraInit: TensorProto[] = []) => [floats('w', [3, 4]), floats('b', [3]), ...extraInit];
+const gemmNode = node('Gemm', ['x', 'w', 'b'], ['y'], [{ name: 'transB', type: AttributeType.INT, i: 1 }], 'fc');
+
+async function rejects(bytes: Uint8Array, message: string | RegExp): Promise<void> {
+  await expect(kort.InferenceSession.create(bytes)).rejects.toThrow(message);
+}
+
+describe('create rejects what it cannot run, naming the node', () => {
+  it('a cycle', () => rejects(fixture('cycle'), "the graph has a cycle through node 'first' (Add)"));
+  it('a missing initializer', () => rejects(fixture('missing_initializer'), "node 'fc' (Gemm) reads 'bias_not_there', which is not a graph input, an initializer, a Constant or any node's output"));
+  it('an unsupported op', () => rejects(fixture('unsupported_op'), "node 'conv_1' (Conv): operator Conv is not supported by kindling/onnxruntime"));
+  it('truncated bytes', () => rejects(fixture('truncated'), /^invalid ONNX model: the protobuf could not be parsed/));
+  it('garbage and empty bytes', async () => {
+    await rejects(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f]), /invalid ONNX model/);
+    await rejects(new Uint8Array(0), 'invalid ONNX model: it has no graph');
+  });
+
+  it('nodes out of order are sorted; a value defined twice is not', async () => {
+    const sorted = model([node('Relu', ['h'], ['y']), node('Neg', ['x'], ['h'])]);
+    const s = await compare(sorted, [2, 4], 3);
+    expect(segments(s)).toBe(1);
+    await rejects(model([node('Neg', ['x'], ['y']), node('Relu', ['x'], ['y'], [], 'again')]), "node 'again' (Relu) writes 'y', which is already defined");
+  });
+
+  it('an unsupported attribute, or an attribute value it does not implement', async () => {
+    await rejects(model([node('Relu', ['x'], ['y'], [{ name: 'alpha', type: AttributeType.FLOAT, f: 1 }], 'act')]), "node 'act' (Relu): attribute 'alpha' is not supported");
+    await rejects(model([node('Gelu', ['x'], ['y'], [{ name: 'approximate', type: AttributeType.STRING, s: new TextEncoder().encode('erf') }], 'g')], [], [['batch', 4]], 20), "node 'g' (Gelu): approximate='erf'");
+    await rejects(model([node('Cast', ['x'], ['y'], [{ name: 'to', type: AttributeType.INT, i: DataType.DOUBLE }], 'c')]), "node 'c' (Cast): casting to DOUBLE is not supported");
+    await rejects(model([node('LeakyRelu', ['x'], ['y'], [{ name: 'alpha', type: AttributeType.INT, i: 1 }], 'l')]), "node 'l' (LeakyRelu): attribute 'alpha' must be FLOAT, but it is INT");
+  });
+
+  it('initializers whose data does not fit their dims', async () => {
+    const short = { ...floats('w', [3, 4]), raw_data: new Uint8Array(44) };
+    await rejects(model([gemmNode], [short, floats('b', [3])]), "initializer 'w' has 44 bytes of raw_data, but its dims [3, 4] need 48");
+    const few: TensorProto = { name: 'w', dims: [3, 4], data_type: DataType.FLOAT, float_data: [1, 2, 3] };
+    await rejects(model([gemmNode], [few, floats('b', [3])]), "initializer 'w' holds 3 values, but its dims [3, 4] need 12");
+    const negative: TensorProto = { name: 'w', dims: [-3, 4], data_type: DataType.FLOAT, float_data: [] };
+    await rejects(model([gemmNode], [negative, floats('b', [3])]), "initializer 'w' has dimension -3");
+    const doubles: TensorProto = { name: 'w', dims: [1], data_type: DataType.DOUBLE, double_data: [1] };
+    await rejects(model([gemmNode], [doubles, floats('b', [3])]), "initializer 'w' has data type DOUBLE, which is not supported");
+  });
+
+  it('external data', async () => {
+    const external: TensorProto = { name: 'w', dims: [3, 4], data_type: DataType.FLOAT, data_location: 1, external_data: [{ key: 'location', value: 'weights.bin' }] };
+    await rejects(model([gemmNode], [external, floats('b', [3])]), "initializer 'w' stores its data outside the model (external data), which is not supported");
+  });
+
+  it('a domain other than ai.onnx, an opset out of range', async () => {
+    await rejects(model([{ ...node('Scaler', ['x'], ['y'], [], 'sc'), domain: 'ai.onnx.ml' }]), "node 'sc' (Scaler): operator domain 'ai.onnx.ml' is not supported");
+    await rejects(model([node('Relu', ['x'], ['y'])], [], [['batch', 4]], 99), 'ONNX opset 99 is not supported');
+    await rejects(encodeModel({ ir_version: 8, opset_import: [{ domain: 'ai.onnx.ml', version: 3 }], graph: { node: [], output: [] } }), 'imports no opset of the default ONNX domain');
+  });
+
+  it('a non-float input, a training-mode Dropout, an unsupported second output', async () => {
+    const ints = encodeModel({
+      ir_version: 8, opset_import: [{ domain: '', version: 13 }],
+      graph: { node: [node('Identity', ['x'], ['y'])], input: [{ name: 'x', type: { tensor_type: { elem_type: DataType.INT64, shape: { dim: [{ dim_value: 2 }] } } } }], output: [{ name: 'y' }] },
+    });
+    await rejects(ints, "graph input 'x' has element type INT64; kindling/onnxruntime takes float32 inputs only");
+    const on: TensorProto = { name: 't', dims: [], data_type: DataType.INT64, int64_data: [1] };
+    const ratio = floats('r', [], [0.5]);
+    await rejects(model([node('Dropout', ['x', 'r', 't'], ['y'], [], 'drop')], [ratio, { ...on, data_type: DataType.INT32, int32_data: [1], int64_data: [] }]), "node 'drop' (Dropout): training_mode is true");
+    await rejects(model([node('Dropout', ['x'], ['h', 'mask'], [], 'drop'), node('Mul', ['h', 'mask'], ['y'])]), "node 'drop' (Dropout): its output 1 ('mask') is not supported");
+  });
+
+  it('a graph error at trace time names the node', async () => {
+    // a Gemm whose weight does not fit the input's 4 columns
+    await rejects(model([node('Gemm', ['x', 'w'], ['y'], [{ name: 'transB', type: AttributeType.INT, i: 1 }], 'fc')], [floats('w', [3, 5])]), /^node 'fc' \(Gemm\): /);
+  });
+});
+
+// ---- the API, misuse messages compared with onnxruntime-node's ------------------------------------
+
+/** The error both engines give for the same call (class name and message). */
+async function sameError(fk: () => unknown, fo: () => unknown): Promise<string> {
+  const caught = async (f: () => unknown) => {
+    try {
+      await f();
+    } catch (e) {
+      return `${(e as Error).constructor.name}: ${(e as Error).message}`;
+    }
+    return 'no error';
+  };
+  const [k, o] = [await caught(fk), await caught(fo)];
+  expect(k).toBe(o);
+  return k;
+}
+
+describe('InferenceSession', () => {
+  const bytes = model([gemmNode], gemm());
+
+  it('loads from a path, a Buffer, a Uint8Array and an ArrayBuffer with offset and length', async () => {
+    const path = new URL('mlp_op13.onnx', FIXTURES).pathname;
+    const fromPath = await kort.InferenceSession.create(path, { executionProviders: ['cpu'] });
+    expect(fromPath.inputNames).toEqual(['x']);
+    expect(fromPath.outputNames).toEqual(['y']);
+    await kort.InferenceSession.create(readFileSync(path));
+    const ab = new ArrayBuffer(bytes.length + 10);
+    new Uint8Array(ab, 5).set(bytes);
+    const s = await kort.InferenceSession.create(ab, 5, bytes.length);
+    expect(s.inputNames).toEqual(['x']);
+    await sameError(() => kort.InferenceSession.create(ab, 5, bytes.length + 100), () => ort.InferenceSession.create(ab, 5, bytes.length + 100));
+    await sameError(() => kort.InferenceSession.create(ab, -1), () => ort.InferenceSession.create(ab, -1));
+    await sameError(() => kort.InferenceSession.create(42 as never), () => ort.InferenceSession.create(42 as never));
+    await sameError(() => kort.InferenceSession.create(bytes, 7 as never), () => ort.InferenceSession.create(bytes, 7 as never));
+    await expect(kort.InferenceSession.create('/nonexistent/model.onnx')).rejects.toThrow('Load model from /nonexistent/model.onnx failed');
+  });
+
+  it('misuse gets onnxruntime-node\'s messages', async () => {
+    const k = await kort.InferenceSession.create(bytes), o = await ort.InferenceSession.create(bytes);
+    const both = (f: (s: kort.InferenceSession | import('onnxruntime-node').InferenceSession, T: typeof kort.Tensor | typeof ort.Tensor) => unknown) =>
+      sameError(() => f(k, kort.Tensor), () => f(o, ort.Tensor));
+    const x = (T: typeof kort.Tensor | typeof ort.Tensor, shape = [2, 4], type = 'float32') =>
+      new (T as typeof kort.Tensor)(type as 'float32', type === 'int32' ? new Int32Array(shape.reduce((p, d) => p * d, 1)) as never : new Float32Array(shape.reduce((p, d) => p * d, 1)), shape);
+    expect(await both((s) => s.run({}))).toBe("Error: input 'x' is missing in 'feeds'.");
+    await both((s, T) => s.run({ z: x(T) } as never));
+    expect(await both((s, T) => s.run({ x: x(T, [2, 5]) }))).toMatch(/Got invalid dimensions for input: x/);
+    expect(await both((s, T) => s.run({ x: x(T, [8]) }))).toMatch(/Invalid rank for input: x Got: 1 Expected: 2/);
+    expect(await both((s, T) => s.run({ x: x(T, [2, 4], 'int32') }))).toBe('Error: Unexpected input data type. Actual: (tensor(int32)) , expected: (tensor(float))');
+    await both((s) => s.run(null as never));
+    await both((s, T) => s.run([x(T)] as never));
+    await both((s, T) => s.run({ x: x(T) }, ['nope']));
+    await both((s, T) => s.run({ x: x(T) }, []));
+    await both((s, T) => s.run({ x: x(T) }, 3 as never));
+    await k.release();
+    await o.release();
+    await both((s, T) => s.run({ x: x(T) }));
+  });
+
+  it('takes onnxruntime-node\'s own Tensors as feeds; fetches pick outputs; run options are accepted', async () => {
+    const two = encodeModel({
+      ir_version: 8, opset_import: [{ domain: '', version: 13 }],
+      graph: {
+        node: [gemmNode, node('Relu', ['y'], ['r']), node('Sigmoid', ['y'], ['s'])], initializer: gemm(),
+        input: [valueInfo('x', ['batch', 4])], output: [{ name: 'r' }, { name: 's' }],
+      },
+    });
+    const k = await kort.InferenceSession.create(two), o = await ort.InferenceSession.create(two);
+    const data = rand(8, 5);
+    const feed = new ort.Tensor('float32', data, [2, 4]);
+    const all = await k.run({ x: feed as never });
+    expect(Object.keys(all)).toEqual(['r', 's']);
+    const one = await k.run({ x: feed as never }, ['s'], { logSeverityLevel: 3 });
+    expect(Object.keys(one)).toEqual(['s']);
+    const asObject = await k.run({ x: feed as never }, { r: null });
+    expect(Object.keys(asObject)).toEqual(['r']);
+    const want = await o.run({ x: feed });
+    expect(Array.from(one.s.data as Float32Array)).toEqual(Array.from((want.s.data as Float32Array)).map((v) => expect.closeTo(v, 6)));
+  });
+
+  it('a result never shares memory with a feed or the model', async () => {
+    const k = await kort.InferenceSession.create(model([node('Identity', ['x'], ['y'])]));
+    const x = new kort.Tensor('float32', rand(8, 9), [2, 4]);
+    const y = (await k.run({ x })).y;
+    expect(y.data).not.toBe(x.data);
+    expect(y.data.buffer).not.toBe(x.data.buffer);
+    expect(Array.from(y.data as Float32Array)).toEqual(Array.from(x.data as Float32Array));
+    const c = await kort.InferenceSession.create(model([node('Constant', [], ['y'], [{ name: 'value_floats', type: AttributeType.FLOATS, floats: [1, 2] }])], [], []));
+    const first = (await c.run({})).y;
+    (first.data as Float32Array)[0] = 99;
+    expect(Array.from((await c.run({})).y.data as Float32Array)).toEqual([1, 2]);
+  });
+
+  it('run is asynchronous: it returns before the model has run', async () => {
+    const k = await kort.InferenceSession.create(fixture('layernorm_op13'));
+    let settled = false;
+    const p = k.run({ x: new kort.Tensor(rand(16, 1), [2, 8]) }).then((r) => { settled = true; return r; });
+    expect(settled).toBe(false);
+    expect((await p).y.dims).toEqual([2, 4]);
+  });
+});
+
+describe('Tensor', () => {
+  it('has onnxruntime-node\'s constructors and fields', () => {
+    const d = new Float32Array(8);
+    for (const [k, o] of [[new kort.Tensor('float32', d, [2, 4]), new ort.Tensor('float32', d, [2, 4])], [new kort.Tensor(d, [2, 4]), new ort.Tensor(d, [2, 4])],
+      [new kort.Tensor(d), new ort.Tensor(d)], [new kort.Tensor('float32', [1, 2, 3, 4], [2, 2]), new ort.Tensor('float32', [1, 2, 3, 4], [2, 2])],
+      [new kort.Tensor('int64', [1, 2], [2]), new ort.Tensor('int64', [1, 2], [2])], [new kort.Tensor(new Int32Array(3)), new ort.Tensor(new Int32Array(3))]] as const) {
+      expect([k.type, k.dims, k.size, k.data.constructor.name]).toEqual([o.type, o.dims, o.size, o.data.constructor.name]);
+    }
+    expect(new kort.Tensor('float32', d, [2, 4]).data).toBe(d);
+  });
+
+  it('rejects what onnxruntime-node rejects, with its messages', async () => {
+    const cases: [() => unknown, () => unknown][] = [
+      [() => new kort.Tensor('float32', new Float32Array(5), [2, 4]), () => new ort.Tensor('float32', new Float32Array(5), [2, 4])],
+      [() => new kort.Tensor('foo' as never, new Float32Array(8), [8]), () => new ort.Tensor('foo' as never, new Float32Array(8), [8])],
+      [() => new kort.Tensor('float32', new Float32Array(8), [-2, -4]), () => new ort.Tensor('float32', new Float32Array(8), [-2, -4])],
+      [() => new kort.Tensor('float32', new Float32Array(8), [2.5, 4]), () => new ort.Tensor('float32', new Float32Array(8), [2.5, 4])],
+      [() => new kort.Tensor('float32', new Float32Array(8), 8 as never), () => new ort.Tensor('float32', new Float32Array(8), 8 as never)],
+      [() => new kort.Tensor([1, 2] as never, [2]), () => new ort.Tensor([1, 2] as never, [2])],
+    ];
+    for (const [k, o] of cases) await sameError(k, o);
+    expect(() => new kort.Tensor('float32', new Int32Array(8) as never, [8])).toThrow("A float32 tensor's data must be type of Float32Array");
+    expect(() => new kort.Tensor('string' as never, ['a'] as never, [1])).toThrow("tensor type 'string' is not supported by kindling/onnxruntime");
+  });
+
+  it('getData, dispose and reshape', async () => {
+    const t = new kort.Tensor(new Float32Array([1, 2, 3, 4]), [4]);
+    expect(await t.getData()).toBe(t.data);
+    expect(t.reshape([2, 2]).dims).toEqual([2, 2]);
+    t.dispose();
+  });
+});
