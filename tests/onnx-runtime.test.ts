@@ -287,7 +287,7 @@ describe('InferenceSession', () => {
     expect(Array.from((await c.run({})).y.data as Float32Array)).toEqual([1, 2]);
   });
 
-  it('run is asynchronous: it returns before the model has run', async () => {
+  it('run returns a promise that settles after the caller\'s synchronous code', async () => {
     const k = await kort.InferenceSession.create(fixture('layernorm_op13'));
     let settled = false;
     const p = k.run({ x: new kort.Tensor(rand(16, 1), [2, 8]) }).then((r) => { settled = true; return r; });

@@ -5,7 +5,7 @@
  * runs the remaining nodes through public kindling calls, which torch.jit.trace can record.
  */
 import { Tensor } from '../tensor.js';
-import { decodeModel, type NodeProto } from './proto.js';
+import { DataType, decodeModel, type NodeProto } from './proto.js';
 import { checkModel, nodeLabel, type GraphInput } from './validate.js';
 import { Attrs } from './attributes.js';
 import { OPS, type Kernel } from './ops.js';
@@ -20,6 +20,8 @@ export interface ImportedGraph {
   forward: (...inputs: Tensor[]) => Val[];
   /** every tensor known at create (initializers, Constants, folded values): never handed out as a result */
   constants: ReadonlySet<Tensor>;
+  /** multiply-adds per row of the first input, estimated as the 2-D float initializers' elements (the weights) */
+  macsPerRow: number;
 }
 
 interface Step {
@@ -51,13 +53,15 @@ export function importModel(bytes: Uint8Array): ImportedGraph {
   for (const i of model.inputs) env.delete(i.name);
   const constants = new Set<Tensor>();
   for (const v of env.values()) if (v instanceof Tensor) constants.add(v);
+  let macsPerRow = 0;
+  for (const t of model.initializers.values()) if (t.data_type === DataType.FLOAT && (t.dims ?? []).length === 2) macsPerRow += t.dims![0] * t.dims![1];
   const forward = (...xs: Tensor[]): Val[] => {
     const values = new Map(env);
     model.inputs.forEach((inp, k) => values.set(inp.name, xs[k]));
     for (const s of steps) runStep(s, values);
     return model.outputs.map((o) => values.get(o)!);
   };
-  return { opset: model.opset, inputs: model.inputs, outputs: model.outputs, forward, constants };
+  return { opset: model.opset, inputs: model.inputs, outputs: model.outputs, forward, constants, macsPerRow };
 }
 
 function buildStep(n: NodeProto, label: string, opset: number, env: Map<string, Val>): Step {

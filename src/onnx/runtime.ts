@@ -38,6 +38,9 @@ interface TensorLike {
   dims: readonly number[];
 }
 
+/** Multiply-adds below which a run computes synchronously (about 25-50 µs of one AVX2/AVX-512 core). */
+const SYNC_MACS = 1e6;
+
 /** ONNX's names for the tensor types, as onnxruntime's messages print them. */
 const ONNX_TYPE: Record<string, string> = {
   float32: 'float', float64: 'double', int8: 'int8', uint8: 'uint8', int16: 'int16', uint16: 'uint16', int32: 'int32',
@@ -128,7 +131,10 @@ export class InferenceSession {
   private async forward(graph: ImportedGraph, xs: KTensor[]): Promise<Val[]> {
     const traced = this.traced;
     if (traced !== null && fitsTrace(traced, xs)) {
-      const out = await traced.forwardAsync(...xs) as unknown as KTensor | KTensor[];
+      // small work runs on the JS thread (tens of µs at most), as handing it to the addon's pool costs
+      // more than the work itself; the rest runs off the JS thread
+      const rows = xs[0].numel() / Math.max(1, xs[0].shape[xs[0].ndim - 1]);
+      const out = (rows * graph.macsPerRow < SYNC_MACS ? traced(...xs) : await traced.forwardAsync(...xs)) as unknown as KTensor | KTensor[];
       return Array.isArray(out) ? out : [out];
     }
     // eager: after a turn of the event loop, as a run never completes synchronously
