@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as kort from '../src/onnx/runtime.js';
 import { planOf } from '../src/onnx/internals.js';
 import { encodeModel, DataType, AttributeType, type ModelProto, type NodeProto, type TensorProto } from '../src/onnx/proto.js';
@@ -52,7 +52,7 @@ const MODELS: Record<string, [(number | 'B')[], boolean]> = {
   softmax_head_op11: [['B', 8], true], softmax_head_op13: [['B', 8], true], log_softmax_head_op13: [['B', 8], true],
   linear_3d: [['B', 5, 8], true], softmax_3d_op11: [['B', 5, 8], true], softmax_dim1_3d_op11: [['B', 5, 8], false],
   layernorm_op13: [['B', 8], false], layernorm_op17: [['B', 8], false], flatten_3d: [['B', 3, 8], true],
-  flatten_4d: [['B', 2, 3, 4], true], view_4d: [['B', 2, 3, 4], true], dropout: [['B', 8], true],
+  flatten_4d: [['B', 2, 3, 4], true], view_4d_op11: [['B', 2, 3, 4], true], view_4d_op13: [['B', 2, 3, 4], true], dropout: [['B', 8], true],
   transpose_concat: [['B', 3, 6], false], static_batch: [[3, 8], true],
 };
 
@@ -88,6 +88,43 @@ describe('the plan is serving\'s', () => {
     expect(await listing('linear_3d')).toMatch(/linear\+relu[^\n]*\n[^\n]*linear\(/);
     expect(await listing('layernorm_op13')).toContain('layer_norm');
     expect(await listing('softmax_head_op11')).toContain('softmax(');
+  });
+
+  it('a run too big for the JS thread goes through forwardAsync, with the same results', async () => {
+    const big = model([node('Gemm', ['x', 'w1', 'b1'], ['h'], [{ name: 'transB', type: AttributeType.INT, i: 1 }]), node('Relu', ['h'], ['r']),
+      node('Gemm', ['r', 'w2'], ['y'], [{ name: 'transB', type: AttributeType.INT, i: 1 }])], [floats('w1', [512, 256]), floats('b1', [512]), floats('w2', [8, 512])], [['batch', 256]]);
+    // 136 Ki multiply-adds a row: 1 row computes on the JS thread, 16 rows off it
+    for (const b of [1, 16]) expect(segments(await compare(big, [b, 256], b))).toBe(1);
+  });
+
+  it('several inputs, and an empty batch', async () => {
+    const two = model([node('Add', ['x', 'x1'], ['s']), node('Tanh', ['s'], ['y'])], [], [['batch', 4], ['batch', 4]]);
+    const k = await kort.InferenceSession.create(two), o = await ort.InferenceSession.create(two);
+    expect(plan(k).traced!.graph).toMatch(/plan\(2 ops, one call\)/);
+    const a = rand(12, 1), b = rand(12, 2);
+    const want = (await o.run({ x: new ort.Tensor(a, [3, 4]), x1: new ort.Tensor(b, [3, 4]) })).y.data as Float32Array;
+    const got = (await k.run({ x: new kort.Tensor(a, [3, 4]), x1: new kort.Tensor(b, [3, 4]) })).y.data as Float32Array;
+    Array.from(got).forEach((v, i) => expect(v).toBeCloseTo(want[i], 6));
+    await compare(fixture('mlp_op13'), [0, 8], 4);
+  });
+
+  it('a graph that bakes the traced batch into a shape runs eagerly at other batches, still right', async () => {
+    const shape: TensorProto = { name: 'shape', dims: [2], data_type: DataType.INT64, int64_data: [-1, 2] };
+    // [B, 4] → [2B, 2] → Softmax over the last dim → [B, 4]: every batch row stays a plan row, so the trace holds
+    const rows = model([node('Reshape', ['x', 'shape'], ['r']), node('Softmax', ['r'], ['s']), node('Reshape', ['s', 'back'], ['y'])],
+      [shape, { name: 'back', dims: [2], data_type: DataType.INT64, int64_data: [-1, 4] }]);
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      for (const b of [1, 5]) await compare(rows, [b, 4], b);
+      expect(warn).not.toHaveBeenCalled();
+      // [B, 4] → [2, 2B]: the batch moves into the columns, which the trace fixes at the traced batch
+      const fixed = model([node('Reshape', ['x', 'shape'], ['r']), node('Softmax', ['r'], ['s']), node('Reshape', ['s', 'back'], ['y'])],
+        [{ ...shape, int64_data: [2, -1] }, { name: 'back', dims: [2], data_type: DataType.INT64, int64_data: [-1, 4] }]);
+      for (const b of [1, 3, 6]) await compare(fixed, [b, 4], b);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/the trace does not generalize to other batch sizes/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('a symbolic dimension after the batch runs eagerly, at any size', async () => {

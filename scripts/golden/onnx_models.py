@@ -89,7 +89,8 @@ def well_formed():
     torch.manual_seed(6)
     export("flatten_3d", torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(24, 5), torch.nn.Tanh()), torch.randn(2, 3, 8), 13)
     export("flatten_4d", torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(24, 5)), torch.randn(2, 2, 3, 4), 11)
-    export("view_4d", View(), torch.randn(2, 2, 3, 4), 13)
+    for opset in (11, 13):
+        export(f"view_4d_op{opset}", View(), torch.randn(2, 2, 3, 4), opset)
     export("static_batch", mlp(torch.nn.ReLU()), torch.randn(3, 8), 13, dynamic=False)
     export("transpose_concat", Transposed(), torch.randn(2, 3, 6), 13)
 
