@@ -232,6 +232,49 @@ describe('create rejects what it cannot run, naming the node', () => {
   });
 });
 
+describe('each operator against onnxruntime-node', () => {
+  const i = (name: string, v: number) => ({ name, type: AttributeType.INT, i: v });
+  const f = (name: string, v: number) => ({ name, type: AttributeType.FLOAT, f: v });
+  const is = (name: string, v: number[]) => ({ name, type: AttributeType.INTS, ints: v });
+  const ints = (name: string, v: number[], dims = [v.length]): TensorProto => ({ name, dims, data_type: DataType.INT64, int64_data: v });
+  // name → [nodes, initializers, opset]; input x is [batch, 3, 4], output y
+  const CASES: Record<string, [NodeProto[], TensorProto[], number?]> = {
+    'Gemm transA, alpha, beta, C broadcast': [[node('Flatten', ['x'], ['f']), node('Transpose', ['f'], ['t']),
+      node('Gemm', ['t', 'w', 'c'], ['y'], [i('transA', 1), f('alpha', 0.5), f('beta', 2)])], [floats('w', [12, 6]), floats('c', [1, 6])]],
+    'Gemm without bias, transB 0': [[node('Flatten', ['x'], ['f']), node('Gemm', ['f', 'w'], ['y'])], [floats('w', [12, 5])]],
+    'MatMul of two computed values': [[node('Transpose', ['x'], ['t'], [is('perm', [0, 2, 1])]), node('MatMul', ['x', 't'], ['y'])], []],
+    'Clip (inputs), Abs, Neg, Sqrt, Exp, Log, Reciprocal': [[node('Clip', ['x', 'lo', 'hi'], ['c']), node('Abs', ['c'], ['a']), node('Sqrt', ['a'], ['s']),
+      node('Exp', ['s'], ['e']), node('Log', ['e'], ['l']), node('Neg', ['l'], ['n']), node('Reciprocal', ['e'], ['r']), node('Add', ['n', 'r'], ['y'])],
+    [floats('lo', [], [-0.5]), floats('hi', [], [1.5])]],
+    'Clip (attributes, opset 10), Pow': [[node('Clip', ['x'], ['c'], [f('min', -1), f('max', 0.25)]), node('Pow', ['c', 'p'], ['y'])], [floats('p', [], [3])], 10],
+    'HardSigmoid and Selu with other constants': [[node('HardSigmoid', ['x'], ['h'], [f('alpha', 0.3), f('beta', 0.4)]),
+      node('Selu', ['x'], ['s'], [f('alpha', 1.5), f('gamma', 2)]), node('Sub', ['h', 's'], ['y'])], []],
+    'ReduceMean keepdims 0 (attribute), Div broadcasting': [[node('ReduceMean', ['x'], ['m'], [is('axes', [0]), i('keepdims', 0)]),
+      node('Div', ['x', 'm'], ['y'])], []],
+    'ReduceMean axes input (opset 18), all axes': [[node('ReduceMean', ['x', 'ax'], ['m']), node('ReduceMean', ['x'], ['all']),
+      node('Mul', ['m', 'all'], ['y'])], [ints('ax', [-1])], 18],
+    'Squeeze without axes, Unsqueeze (attribute, opset 11)': [[node('Unsqueeze', ['x'], ['u'], [is('axes', [1, -1])]), node('Squeeze', ['u'], ['s'], [is('axes', [1])]),
+      node('Squeeze', ['s'], ['y'])], [], 11],
+    'Softmax at opset 11, axis 1 of 3-D (flattened)': [[node('Softmax', ['x'], ['y'], [i('axis', 1)])], [], 11],
+    'LogSoftmax at opset 13, axis 1': [[node('LogSoftmax', ['x'], ['y'], [i('axis', 1)])], []],
+    'Flatten axis 0, 1 and 2, Reshape, Concat': [[node('Flatten', ['x'], ['a'], [i('axis', 2)]), node('Flatten', ['x'], ['b'], [i('axis', 1)]),
+      node('Flatten', ['x'], ['z'], [i('axis', 0)]), node('Reshape', ['a', 's'], ['r']), node('Reshape', ['z', 's'], ['q']), node('Add', ['q', 'b'], ['p']),
+      node('Concat', ['r', 'p'], ['y'], [i('axis', 1)])], [ints('s', [-1, 12])]],
+    'Gather on a float tensor, Cast to float': [[node('Gather', ['x', 'idx'], ['g'], [i('axis', 2)]), node('Cast', ['g'], ['c'], [i('to', DataType.FLOAT)]),
+      node('Gather', ['c', 'one'], ['y'], [i('axis', 1)])], [ints('idx', [3, 0, -1]), ints('one', [1], [])]],
+    'Constant forms, Erf, Gelu (opset 20)': [[node('Constant', [], ['k'], [{ name: 'value_float', type: AttributeType.FLOAT, f: 0.75 }]), node('Mul', ['x', 'k'], ['m']),
+      node('Erf', ['m'], ['e']), node('Gelu', ['e'], ['y'], [{ name: 'approximate', type: AttributeType.STRING, s: new TextEncoder().encode('tanh') }])], [], 20],
+    'LayerNormalization over the last two axes, no bias': [[node('LayerNormalization', ['x', 'sc'], ['y'], [i('axis', -2), f('epsilon', 1e-3)])], [floats('sc', [3, 4])], 17],
+  };
+  for (const [name, [nodes, inits, opset]] of Object.entries(CASES)) {
+    it(name, async () => {
+      const bytes = model(nodes, inits, [['batch', 3, 4]], opset ?? 13);
+      await compare(bytes, [2, 3, 4], 7);
+      await compare(bytes, [5, 3, 4], 8);
+    });
+  }
+});
+
 // ---- the API, misuse messages compared with onnxruntime-node's ------------------------------------
 
 /** The error both engines give for the same call (class name and message). */
@@ -273,8 +316,9 @@ describe('InferenceSession', () => {
     const k = await kort.InferenceSession.create(bytes), o = await ort.InferenceSession.create(bytes);
     const both = (f: (s: kort.InferenceSession | import('onnxruntime-node').InferenceSession, T: typeof kort.Tensor | typeof ort.Tensor) => unknown) =>
       sameError(() => f(k, kort.Tensor), () => f(o, ort.Tensor));
-    const x = (T: typeof kort.Tensor | typeof ort.Tensor, shape = [2, 4], type = 'float32') =>
-      new (T as typeof kort.Tensor)(type as 'float32', type === 'int32' ? new Int32Array(shape.reduce((p, d) => p * d, 1)) as never : new Float32Array(shape.reduce((p, d) => p * d, 1)), shape);
+    // either engine's Tensor, typed as fitting either engine's run
+    const x = (T: typeof kort.Tensor | typeof ort.Tensor, shape = [2, 4], type = 'float32'): never =>
+      new (T as typeof kort.Tensor)(type as 'float32', type === 'int32' ? new Int32Array(shape.reduce((p, d) => p * d, 1)) as never : new Float32Array(shape.reduce((p, d) => p * d, 1)), shape) as never;
     expect(await both((s) => s.run({}))).toBe("Error: input 'x' is missing in 'feeds'.");
     await both((s, T) => s.run({ z: x(T) } as never));
     expect(await both((s, T) => s.run({ x: x(T, [2, 5]) }))).toMatch(/Got invalid dimensions for input: x/);

@@ -4,4 +4,10 @@
  */
 import type { TracedModule } from '../inference/jit.js';
 
-export const planOf = new WeakMap<object, { traced: TracedModule | null; eagerReason: string }>();
+export interface Plan {
+  traced: TracedModule | null;
+  /** why the session runs eagerly, when it does */
+  eagerReason: string;
+}
+
+export const planOf = new WeakMap<object, Plan>();

@@ -296,10 +296,12 @@ export const OPS: Record<string, OpDef> = {
       c.attrs.only(c.opset >= 14 ? ['allowzero'] : []);
       const allowzero = c.attrs.int('allowzero', 0) !== 0;
       return ([x, s]) => {
-        const shape = intsOf(s, 'its shape input').data;
-        if (x instanceof Ints) return [new Ints(shape.map((d, i) => (d === 0 && !allowzero ? x.dims[i] : d === -1 ? x.size / product(shape.filter((e) => e !== -1)) : d)), x.data)];
-        const t = tensorOf(x, 'the data input');
-        return [torch.reshape(t, shape.map((d, i) => (d === 0 && !allowzero ? t.shape[i] : d)))];
+        const dims = x instanceof Ints ? x.dims : tensorOf(x, 'the data input').shape;
+        // 0 copies the input's dimension (unless allowzero); -1 is left to reshape, or inferred here for integers
+        const shape = intsOf(s, 'its shape input').data.map((d, i) => (d === 0 && !allowzero ? dims[i] : d));
+        if (!(x instanceof Ints)) return [torch.reshape(x as Tensor, shape)];
+        const known = product(shape.filter((d) => d !== -1));
+        return [new Ints(shape.map((d) => (d === -1 ? x.size / known : d)), x.data)];
       };
     },
   },

@@ -17,7 +17,7 @@ import { dataTypeName, type GraphInput } from './validate.js';
 import { importModel, type ImportedGraph } from './import.js';
 import { Ints, type Val } from './values.js';
 import { Tensor } from './tensor.js';
-import { planOf } from './internals.js';
+import { planOf, type Plan } from './internals.js';
 
 export { Tensor } from './tensor.js';
 export type { TensorType, TensorData } from './tensor.js';
@@ -218,12 +218,6 @@ function toOrt(v: Val, graph: ImportedGraph, inputs: readonly KTensor[]): Tensor
 }
 
 // ---- tracing -------------------------------------------------------------------------------------
-
-export interface Plan {
-  traced: TracedModule | null;
-  /** why the session runs eagerly, when it does */
-  eagerReason: string;
-}
 
 /**
  * The graph traced on an example batch. Symbolic first dimensions become a batch size no static

@@ -118,7 +118,7 @@ function checkDim(d: number, what: string): number {
 }
 
 /** Bytes per element of the data types whose values the importer reads. */
-export const ELEMENT_BYTES: Partial<Record<number, number>> = { [DataType.FLOAT]: 4, [DataType.INT64]: 8, [DataType.INT32]: 4 };
+const ELEMENT_BYTES: Partial<Record<number, number>> = { [DataType.FLOAT]: 4, [DataType.INT64]: 8, [DataType.INT32]: 4 };
 
 /** A tensor's dims and data length agree, its data is inline, and its type is one the importer reads. */
 export function checkTensor(t: TensorProto, what: string): void {
