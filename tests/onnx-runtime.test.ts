@@ -178,6 +178,29 @@ describe('create rejects what it cannot run, naming the node', () => {
     await rejects(new Uint8Array(0), 'invalid ONNX model: it has no graph');
   });
 
+  it('corrupted models are an Error with a message, never a crash or a stray TypeError', async () => {
+    const base = fixture('layernorm_op13');
+    const r = rand(4 * 300, 11);
+    let rejected = 0;
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      for (let t = 0; t < 300; t++) {
+        const b = new Uint8Array(base);
+        for (let j = 0; j < 1 + Math.floor(r[4 * t] * 3); j++) b[Math.floor(r[4 * t + 1 + j] * b.length)] = Math.floor(r[4 * t + 3 - j] * 256);
+        try {
+          await (await kort.InferenceSession.create(b)).run({ x: new kort.Tensor(rand(16, t), [2, 8]) });
+        } catch (e) {
+          rejected++;
+          expect((e as Error).constructor).toBe(Error);
+          expect((e as Error).message).toMatch(/^(invalid ONNX model|node |ONNX opset|initializer)/);
+        }
+      }
+    } finally {
+      warn.mockRestore();
+    }
+    expect(rejected).toBeGreaterThan(50);
+  });
+
   it('nodes out of order are sorted; a value defined twice is not', async () => {
     const sorted = model([node('Relu', ['h'], ['y']), node('Neg', ['x'], ['h'])]);
     const s = await compare(sorted, [2, 4], 3);
