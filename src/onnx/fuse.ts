@@ -10,7 +10,8 @@ import { Tensor } from '../tensor.js';
 import * as torch from '../torch_functions.js';
 import * as F from '../nn/functional.js';
 import { AttributeType, type NodeProto } from './proto.js';
-import { layerNorm, linearWeight, type OpDef } from './ops.js';
+import { layerNorm, linearWeight } from './ops_math.js';
+import type { OpDef } from './op_def.js';
 import type { Val } from './values.js';
 
 /** The domain of the nodes the rewrites make (never accepted from a file: validate.ts rejects it). */

@@ -8,7 +8,8 @@ import { Tensor } from '../tensor.js';
 import { DataType, decodeModel, type NodeProto } from './proto.js';
 import { checkModel, nodeLabel, type GraphInput } from './validate.js';
 import { Attrs } from './attributes.js';
-import { OPS, type Kernel } from './ops.js';
+import { OPS } from './ops.js';
+import type { Kernel } from './op_def.js';
 import { fuse, FUSED_DOMAIN, FUSED_OPS } from './fuse.js';
 import { readTensor, type Val } from './values.js';
 
