@@ -95,6 +95,12 @@ describe('the plan is serving\'s', () => {
       node('Gemm', ['r', 'w2'], ['y'], [{ name: 'transB', type: AttributeType.INT, i: 1 }])], [floats('w1', [512, 256]), floats('b1', [512]), floats('w2', [8, 512])], [['batch', 256]]);
     // 136 Ki multiply-adds a row: 1 row computes on the JS thread, 16 rows off it
     for (const b of [1, 16]) expect(segments(await compare(big, [b, 256], b))).toBe(1);
+    const k = await kort.InferenceSession.create(big);
+    const offThread = vi.spyOn(plan(k).traced!, 'forwardAsync');
+    await k.run({ x: new kort.Tensor(rand(256, 1), [1, 256]) });
+    expect(offThread).not.toHaveBeenCalled();
+    await k.run({ x: new kort.Tensor(rand(16 * 256, 1), [16, 256]) });
+    expect(offThread).toHaveBeenCalledTimes(1);
   });
 
   it('several inputs, and an empty batch', async () => {
