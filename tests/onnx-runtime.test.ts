@@ -64,6 +64,9 @@ describe('outputs match onnxruntime-node', () => {
       for (const [k, b] of batches.entries()) session = await compare(fixture(name), shape.map((d) => (d === 'B' ? b : d)), 17 + k);
       const p = plan(session!);
       expect(p.eagerReason).toBe('');
+      const o = await ort.InferenceSession.create(fixture(name));
+      expect([session!.inputMetadata, session!.outputMetadata]).toEqual([o.inputMetadata, o.outputMetadata]);
+      await o.release();
       if (onePlan) {
         expect(segments(session!), p.traced!.graph).toBe(1);
         expect(eagerSteps(session!), p.traced!.graph).toBe(0);

@@ -17,6 +17,8 @@ export interface ImportedGraph {
   opset: number;
   inputs: GraphInput[];
   outputs: string[];
+  /** the outputs' declared types and shapes */
+  outputInfo: GraphInput[];
   /** the graph's outputs, in order, for its inputs in order */
   forward: (...inputs: Tensor[]) => Val[];
   /** every tensor known at create (initializers, Constants, folded values): never handed out as a result */
@@ -62,7 +64,7 @@ export function importModel(bytes: Uint8Array): ImportedGraph {
     for (const s of steps) runStep(s, values);
     return model.outputs.map((o) => values.get(o)!);
   };
-  return { opset: model.opset, inputs: model.inputs, outputs: model.outputs, forward, constants, macsPerRow };
+  return { opset: model.opset, inputs: model.inputs, outputs: model.outputs, outputInfo: model.outputInfo, forward, constants, macsPerRow };
 }
 
 function buildStep(n: NodeProto, label: string, opset: number, env: Map<string, Val>): Step {

@@ -47,9 +47,20 @@ const ONNX_TYPE: Record<string, string> = {
   uint32: 'uint32', int64: 'int64', uint64: 'uint64', bool: 'bool', string: 'string', float16: 'float16',
 };
 
+/** onnxruntime-node's description of an input or output: symbolic dimensions by name, unknown ones as ''. */
+export interface ValueMetadata {
+  name: string;
+  isTensor: true;
+  type: string;
+  shape: (number | string)[];
+}
+
 export class InferenceSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly ValueMetadata[];
+  /** as the file declares the outputs (onnxruntime infers what a file leaves out; the drop-in does not) */
+  readonly outputMetadata: readonly ValueMetadata[];
   private graph: ImportedGraph | null;
   private traced: TracedModule | null;
 
@@ -58,6 +69,8 @@ export class InferenceSession {
     this.traced = traced;
     this.inputNames = graph.inputs.map((i) => i.name);
     this.outputNames = [...graph.outputs];
+    this.inputMetadata = graph.inputs.map(metadata);
+    this.outputMetadata = graph.outputInfo.map(metadata);
   }
 
   /**
@@ -202,6 +215,17 @@ function feedTensor(inp: GraphInput, v: unknown): KTensor {
   const size = dims.reduce((p, d) => p * d, 1);
   if (!(data instanceof Float32Array) || data.length !== size) throw new TypeError(`input '${inp.name}': a float32 tensor's data must be a Float32Array of ${size} elements`);
   return new KTensor(data, [...dims], float32);
+}
+
+/** Tensor types by TensorProto.DataType, as onnxruntime-node names them. */
+const ORT_TYPE: Partial<Record<number, string>> = {
+  [DataType.FLOAT]: 'float32', [DataType.DOUBLE]: 'float64', [DataType.INT8]: 'int8', [DataType.UINT8]: 'uint8', [DataType.INT16]: 'int16',
+  [DataType.UINT16]: 'uint16', [DataType.INT32]: 'int32', [DataType.UINT32]: 'uint32', [DataType.INT64]: 'int64', [DataType.UINT64]: 'uint64',
+  [DataType.BOOL]: 'bool', [DataType.STRING]: 'string', [DataType.FLOAT16]: 'float16', [DataType.BFLOAT16]: 'bfloat16',
+};
+
+function metadata(v: GraphInput): ValueMetadata {
+  return { name: v.name, isTensor: true, type: ORT_TYPE[v.elemType] ?? 'float32', shape: (v.dims ?? []).map((d) => d ?? '') };
 }
 
 function onnxTypeOf(elemType: number): string {

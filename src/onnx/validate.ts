@@ -21,6 +21,8 @@ export interface CheckedModel {
   opset: number;
   inputs: GraphInput[];
   outputs: string[];
+  /** the outputs' declared types and shapes (elemType 0 and dims null where the file declares none) */
+  outputInfo: GraphInput[];
   initializers: Map<string, TensorProto>;
   /** the nodes in an order where each one follows the nodes it reads */
   nodes: NodeProto[];
@@ -84,7 +86,8 @@ export function checkModel(m: ModelProto): CheckedModel {
   for (const o of outputs) {
     if (!defined.has(o) && !producer.has(o)) throw new Error(`invalid ONNX model: graph output '${o}' is not computed by any node`);
   }
-  return { opset, inputs, outputs, initializers, nodes: topologicalOrder(nodes, producer), position: new Map(nodes.map((n, i) => [n, i])) };
+  const outputInfo = (g.output ?? []).map((v) => (v.type?.tensor_type ? graphValue(v, 'graph output') : { name: v.name ?? '', elemType: 0, dims: null }));
+  return { opset, inputs, outputs, outputInfo, initializers, nodes: topologicalOrder(nodes, producer), position: new Map(nodes.map((n, i) => [n, i])) };
 }
 
 function defaultOpset(m: ModelProto): number {
@@ -104,10 +107,14 @@ function checkNoExtras(m: ModelProto, g: GraphProto): void {
 }
 
 function graphInput(v: ValueInfoProto): GraphInput {
+  return graphValue(v, 'graph input');
+}
+
+function graphValue(v: ValueInfoProto, what: string): GraphInput {
   const name = v.name ?? '';
   const tt = v.type?.tensor_type;
-  if (!tt) throw new Error(`graph input '${name}' is not a tensor (sequences, maps and optionals are not supported)`);
-  const dim = (d: TensorShapeDim) => (d.dim_value !== undefined && d.dim_value !== null ? checkDim(d.dim_value, `graph input '${name}'`) : d.dim_param ? d.dim_param : null);
+  if (!tt) throw new Error(`${what} '${name}' is not a tensor (sequences, maps and optionals are not supported)`);
+  const dim = (d: TensorShapeDim) => (d.dim_value !== undefined && d.dim_value !== null ? checkDim(d.dim_value, `${what} '${name}'`) : d.dim_param ? d.dim_param : null);
   const dims = tt.shape ? (tt.shape.dim ?? []).map(dim) : null;
   return { name, elemType: tt.elem_type ?? 0, dims };
 }
