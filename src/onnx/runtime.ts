@@ -63,10 +63,13 @@ export class InferenceSession {
   readonly outputMetadata: readonly ValueMetadata[];
   private graph: ImportedGraph | null;
   private traced: TracedModule | null;
+  /** the traced inputs' shapes (the first dimension free) */
+  private readonly tracedShapes: readonly (readonly number[])[];
 
   private constructor(graph: ImportedGraph, traced: TracedModule | null) {
     this.graph = graph;
     this.traced = traced;
+    this.tracedShapes = traced?.inputShapes ?? [];
     this.inputNames = graph.inputs.map((i) => i.name);
     this.outputNames = [...graph.outputs];
     this.inputMetadata = graph.inputs.map(metadata);
@@ -102,7 +105,8 @@ export class InferenceSession {
     const graph = this.graph;
     if (graph === null) throw new Error('Session already disposed.');
     const xs = graph.inputs.map((inp) => feedTensor(inp, (feeds as Record<string, unknown>)[inp.name]));
-    const outs = await this.forward(graph, xs);
+    const pending = this.forward(graph, xs);
+    const outs = Array.isArray(pending) ? pending : await pending;
     const result: InferenceSession.ReturnType = {};
     graph.outputs.forEach((name, i) => {
       if (wanted.includes(name)) result[name] = toOrt(outs[i], graph, xs);
@@ -141,19 +145,20 @@ export class InferenceSession {
     return named;
   }
 
-  private async forward(graph: ImportedGraph, xs: KTensor[]): Promise<Val[]> {
+  /** The outputs, computed now when the work is small, else as a promise. */
+  private forward(graph: ImportedGraph, xs: KTensor[]): Val[] | Promise<Val[]> {
     const traced = this.traced;
-    if (traced !== null && fitsTrace(traced, xs)) {
+    if (traced !== null && fitsTrace(this.tracedShapes, xs)) {
       // small work runs on the JS thread (tens of µs at most), as handing it to the addon's pool costs
       // more than the work itself; the rest runs off the JS thread
       const rows = xs[0].numel() / Math.max(1, xs[0].shape[xs[0].ndim - 1]);
-      const out = (rows * graph.macsPerRow < SYNC_MACS ? traced(...xs) : await traced.forwardAsync(...xs)) as unknown as KTensor | KTensor[];
-      return Array.isArray(out) ? out : [out];
+      if (rows * graph.macsPerRow < SYNC_MACS) return outputList(traced.forward(...xs));
+      return traced.forwardAsync(...xs).then(outputList);
     }
     // eager: after a turn of the event loop, as a run never completes synchronously
-    await new Promise((resolve) => setImmediate(resolve));
-    return no_grad(() => graph.forward(...xs));
+    return new Promise((resolve) => setImmediate(resolve)).then(() => no_grad(() => graph.forward(...xs)));
   }
+
 }
 
 /** The model's bytes from create's arguments, checked as onnxruntime-common checks them. */
@@ -265,7 +270,8 @@ function traceGraph(graph: ImportedGraph): Plan {
     return new KTensor(exampleData(shape.reduce((p, d) => p * d, 1)), shape, float32);
   });
   if (examples.some((x) => x.numel() === 0)) return { traced: null, eagerReason: 'an input is empty' };
-  const forward = (...xs: KTensor[]) => graph.forward(...xs);
+  // one output is returned bare: a plan from one input to one output then runs as one prepared call
+  const forward = graph.outputs.length === 1 ? (...xs: KTensor[]) => graph.forward(...xs)[0] : (...xs: KTensor[]) => graph.forward(...xs);
   // a graph error surfaces here, naming its node; the tracer's own limits leave the graph eager
   const outs = no_grad(() => graph.forward(...examples));
   if (outs.some((o) => !(o instanceof KTensor))) return { traced: null, eagerReason: 'an output is an integer tensor' };
@@ -287,8 +293,11 @@ function exampleData(n: number): Float32Array {
   return out;
 }
 
+function outputList(out: unknown): KTensor[] {
+  return Array.isArray(out) ? out : [out as KTensor];
+}
+
 /** Whether the inputs have the traced shapes (the first dimension free). */
-function fitsTrace(traced: TracedModule, xs: readonly KTensor[]): boolean {
-  const shapes = traced.inputShapes;
+function fitsTrace(shapes: readonly (readonly number[])[], xs: readonly KTensor[]): boolean {
   return xs.every((x, i) => x.shape[0] > 0 && x.ndim === shapes[i].length && x.shape.every((d, k) => k === 0 || d === shapes[i][k]));
 }
