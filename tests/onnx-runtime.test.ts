@@ -46,7 +46,7 @@ const eagerSteps = (s: kort.InferenceSession) => (plan(s).traced?.graph.match(/#
 // fixture → [input shape with B for the batch, whether the whole model is one plan]
 const MODELS: Record<string, [(number | 'B')[], boolean]> = {
   mlp_relu: [['B', 8], true], mlp_sigmoid: [['B', 8], true], mlp_tanh: [['B', 8], true], mlp_gelu: [['B', 8], true],
-  mlp_gelu_tanh: [['B', 8], false], mlp_leaky_relu: [['B', 8], true], mlp_elu: [['B', 8], true], mlp_selu: [['B', 8], false],
+  mlp_gelu_tanh: [['B', 8], true], mlp_leaky_relu: [['B', 8], true], mlp_elu: [['B', 8], true], mlp_selu: [['B', 8], false],
   mlp_softplus: [['B', 8], true], mlp_hardsigmoid: [['B', 8], false], mlp_silu: [['B', 8], true], mlp_hardswish_op14: [['B', 8], true],
   mlp_op11: [['B', 8], true], mlp_op13: [['B', 8], true], mlp_op14: [['B', 8], true], mlp_op17: [['B', 8], true],
   softmax_head_op11: [['B', 8], true], softmax_head_op13: [['B', 8], true], log_softmax_head_op13: [['B', 8], true],
@@ -86,6 +86,7 @@ describe('the plan is serving\'s', () => {
   it('PyTorch\'s exported patterns become single ops again', async () => {
     const listing = async (name: string) => plan(await kort.InferenceSession.create(fixture(name))).traced!.graph;
     expect(await listing('mlp_gelu')).toContain('linear+gelu');
+    expect(await listing('mlp_gelu_tanh')).toContain('gelu_tanh(');
     expect(await listing('mlp_silu')).toContain('linear+silu');
     expect(await listing('mlp_hardswish_op14')).toContain('linear+hardswish');
     expect(await listing('linear_3d')).toMatch(/linear\+relu[^\n]*\n[^\n]*linear\(/);

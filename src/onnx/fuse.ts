@@ -1,9 +1,9 @@
 /**
  * Rewrites of the node patterns PyTorch's exporter emits for one PyTorch op back into that op, so
  * the traced plan sees what serving's plan sees: MatMul + Add of a constant (Linear on 3-D input)
- * → F.linear; x·½·(1 + erf(x/√2)) (exact GELU below opset 20) → F.gelu; x·sigmoid(x) → F.silu;
- * x·hardsigmoid(x) → F.hardswish; the mean/sub/pow/mean/add/sqrt/div(/mul/add) chain of LayerNorm
- * below opset 17 → F.layer_norm. A pattern matches only when its intermediate values are read by
+ * → F.linear; x·½·(1 + erf(x/√2)) (exact GELU below opset 20) and its tanh form → F.gelu;
+ * x·sigmoid(x) → F.silu; x·hardsigmoid(x) → F.hardswish; the mean/sub/pow/mean/add/sqrt/div
+ * (/mul/add) chain of LayerNorm below opset 17 → F.layer_norm. A pattern matches only when its intermediate values are read by
  * nothing else, so the rewrite changes no value the graph exposes.
  */
 import { Tensor } from '../tensor.js';
@@ -177,6 +177,33 @@ const erfGelu: Rule = (g, i) => {
   return replace(g, [i, e, a, m], h, fused('Gelu', div, [x], out0(g.nodes[h]!), ''));
 };
 
+/**
+ * x·x → ·x → ·0.044715 → x+· → ·√(2/π) → Tanh → 1+· → x·· → ·0.5: GELU with approximate='tanh'
+ * as PyTorch exports it below opset 20.
+ */
+const tanhGelu: Rule = (g, i) => {
+  const sq = g.nodes[i]!;
+  const x = ins(sq)[0];
+  if (sq.op_type !== 'Mul' || ins(sq)[1] !== x) return false;
+  const chain = [i];
+  // each step: the next node's op, and what it must read besides the previous result
+  const step = (op: string, other: (name: string | undefined) => boolean): boolean => {
+    const prev = out0(g.nodes[chain[chain.length - 1]]!);
+    const j = soleReader(g, prev, op);
+    if (j < 0 || !other(otherInput(g.nodes[j]!, prev)) || (op !== 'Tanh' && ins(g.nodes[j]!).length !== 2)) return false;
+    chain.push(j);
+    return true;
+  };
+  const isX = (v: string | undefined) => v === x;
+  const is = (want: number) => (v: string | undefined) => near(scalar(g, v), want);
+  const ok = step('Mul', isX) && step('Mul', is(0.044715)) && step('Add', isX) && step('Mul', is(Math.sqrt(2 / Math.PI))) &&
+    step('Tanh', () => true) && step('Add', is(1)) && step('Mul', isX) && step('Mul', is(0.5));
+  if (!ok) return false;
+  const last = chain.pop()!;
+  const tanh = { name: 'approximate', type: AttributeType.STRING, s: new TextEncoder().encode('tanh') };
+  return replace(g, chain, last, fused('Gelu', sq, [x], out0(g.nodes[last]!), '', [tanh]));
+};
+
 /** PyTorch 1.13's LayerNorm below opset 17, over the last dimension. */
 const layerNormChain: Rule = (g, i) => {
   const mean = g.nodes[i]!;
@@ -213,4 +240,4 @@ const layerNormChain: Rule = (g, i) => {
   return replace(g, removed, last, fused('LayerNorm', mean, [x, scale, bias], out0(g.nodes[last]!), FUSED_DOMAIN, [epsilon]));
 };
 
-const RULES: Rule[] = [matmulAdd, silu, hardswish, erfGelu, layerNormChain];
+const RULES: Rule[] = [matmulAdd, silu, hardswish, erfGelu, tanhGelu, layerNormChain];
