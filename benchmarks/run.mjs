@@ -51,7 +51,7 @@ const T = {
   ...(opts.quick ? { repSec: 0.02, warmSec: 0.08, maxCallSec: 0.4 } : { repSec: 0.08, warmSec: 0.3, maxCallSec: 1.5 }),
   settleSec: 0.15,
 };
-const PRIORITY = ['pytorch', 'numpy', 'onnxruntime', 'kindling-js', 'kindling-native', 'kindling-traced', 'kindling-traced-js', 'tfjs-wasm', 'tfjs-cpu'];
+const PRIORITY = ['pytorch', 'numpy', 'onnxruntime', 'kindling-js', 'kindling-native', 'kindling-traced', 'kindling-traced-js', 'kindling-onnx', 'tfjs-wasm', 'tfjs-cpu'];
 
 const meta = {
   date: new Date().toISOString(), host: os.hostname(), command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,

@@ -68,6 +68,19 @@ console.log(JSON.stringify({ info, y }));`;
     if (!/prebuilds/.test(out.info.reason)) throw new Error(`the binary did not come from prebuilds/: ${out.info.reason}`);
     if (out.y !== 2400) throw new Error(`linear gave ${out.y}, want 2400`);
   });
+  check("kindling/onnxruntime resolves through the package's exports and runs a model", () => {
+    // the model is written with the installed package's own encoder (a file import; it is not exported)
+    const script = `import { encodeModel } from './node_modules/kindling/dist/onnx/proto.js';
+import * as ort from 'kindling/onnxruntime';
+const x = { name: 'x', type: { tensor_type: { elem_type: 1, shape: { dim: [{ dim_param: 'batch' }, { dim_value: 3 }] } } } };
+const bytes = encodeModel({ ir_version: 8, opset_import: [{ domain: '', version: 13 }],
+  graph: { node: [{ op_type: 'Relu', input: ['x'], output: ['y'] }], input: [x], output: [{ name: 'y' }] } });
+const s = await ort.InferenceSession.create(bytes);
+const { y } = await s.run({ x: new ort.Tensor('float32', new Float32Array([-1, 2, -3]), [1, 3]) });
+console.log(JSON.stringify(Array.from(y.data)));`;
+    const out = run(process.execPath, ['--input-type=module', '-e', script], { cwd: app }).trim().split('\n').pop();
+    if (out !== '[0,2,0]') throw new Error(`the model gave ${out}, want [0,2,0]`);
+  });
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -40,6 +40,8 @@ export const ENGINES = {
   // which may carry a newer numpy/OpenBLAS than the system one.
   pytorch: { kind: 'peer', threaded: true, label: 'PyTorch', spawn: () => pyWorker('pytorch', 'torch', ['/usr/bin/python3', 'python3']) },
   numpy: { kind: 'peer', threaded: true, label: 'numpy', spawn: () => pyWorker('numpy', 'numpy', ['python3', '/usr/bin/python3']) },
+  // kindling/onnxruntime: onnxruntime.mjs's session and loop with the import changed (whole models)
+  'kindling-onnx': { kind: 'kindling', threaded: true, label: 'kindling onnxruntime drop-in', suites: ['mlp', 'floor'], spawn: () => node('onnxruntime', { KINDLING_BACKEND: 'native', BENCH_ONNX_DROP_IN: '1' }) },
 };
 export const ENGINE_NAMES = Object.keys(ENGINES);
 /** Whether engine e runs the cases of suite s. */

@@ -5,7 +5,7 @@
 // skipped, wrong).
 import { SERVING_TARGETS } from './suites.mjs';
 
-const KINDLING = ['kindling-native', 'kindling-js', 'kindling-traced', 'kindling-traced-js'];
+const KINDLING = ['kindling-native', 'kindling-js', 'kindling-traced', 'kindling-traced-js', 'kindling-onnx'];
 const fmt = (v) => (v == null ? '–' : v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e4 ? `${(v / 1e3).toFixed(1)}k` : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 /** Results of row (suite, case, threads): single-threaded engines' numbers stand for every count. */
@@ -154,7 +154,7 @@ export function summaryMarkdown(json, stem) {
     }
   }
 
-  L.push(...tracedSection(json, all), ...serveSection(json));
+  L.push(...tracedSection(json, all), ...dropInSection(json, all), ...serveSection(json));
 
   for (const [s, sm] of Object.entries(json.suites)) {
     const rs = all.filter((r) => r.suite === s);
@@ -214,6 +214,24 @@ export function tracedSection(json, all) {
     if (k != null) vsOnnx.push(`${r.threads} thread${r.threads > 1 ? 's' : ''}, ${r.suite} ${x2(k, T.floorOverOnnx)}`);
   }
   if (vsOnnx.length) L.push('', `Traced SimpleNN B=1, calls/s over onnxruntime-node's (target ≥ ${T.floorOverOnnx}×): ${vsOnnx.join('; ')}.`);
+  return L;
+}
+
+/** kindling/onnxruntime on the same ONNX bytes and run loop as onnxruntime-node, and against traced kindling. */
+export function dropInSection(json, all) {
+  const rs = all.filter((r) => r.byEngine['kindling-onnx']);
+  if (!rs.length) return [];
+  const L = ['', '## kindling/onnxruntime drop-in ÷ onnxruntime-node', ''];
+  L.push('The drop-in: onnxruntime-node\'s benchmark code with its import changed to `kindling/onnxruntime` (same .onnx bytes, `await session.run(feeds)`). ' +
+    'Above 1 the drop-in is faster.', '');
+  L.push('| suite | case | threads | drop-in | onnxruntime-node | drop-in ÷ onnxruntime-node | kindling traced | drop-in ÷ traced |', '|---|---|---|---|---|---|---|---|');
+  for (const r of rs) {
+    const sm = json.suites[r.suite], unit = sm.unit;
+    const good = (e) => (r.byEngine[e]?.status === 'ok' ? r.byEngine[e] : null);
+    const cell = (v) => (v == null ? '–' : `${v.toFixed(2)}×`);
+    L.push(`| ${r.suite} | ${r.label} | ${r.threads} | ${valueCell(r.byEngine['kindling-onnx'], unit)} | ${valueCell(r.byEngine.onnxruntime, unit)} | ` +
+      `${cell(ratio(sm, good('kindling-onnx'), good('onnxruntime')))} | ${valueCell(r.byEngine['kindling-traced'], unit)} | ${cell(ratio(sm, good('kindling-onnx'), good('kindling-traced')))} |`);
+  }
   return L;
 }
 

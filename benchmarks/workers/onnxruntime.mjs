@@ -1,4 +1,6 @@
-// onnxruntime-node, CPU execution provider, default settings apart from the thread count.
+// onnxruntime-node, CPU execution provider, default settings apart from the thread count. With
+// BENCH_ONNX_DROP_IN=1 the same code runs on kindling's drop-in (kindling/onnxruntime, from dist/):
+// the same ONNX bytes, options and run loop, only the import changed, as a user would.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { readF32 } from '../lib/data.mjs';
@@ -7,8 +9,19 @@ import { gemmGraph, opGraph, mlpGraph, BINARY_OPS } from './onnx_graphs.mjs';
 
 const require = createRequire(import.meta.url);
 let ort, threads;
+const dropIn = process.env.BENCH_ONNX_DROP_IN === '1';
 
 export async function init(n) {
+  if (dropIn) {
+    ort = await import('../../dist/onnx/runtime.js');
+    // the drop-in has no per-session thread setting: kindling's pool is the process's
+    const torch = await import('../../dist/index.js');
+    torch.set_num_threads(n);
+    threads = n;
+    const info = torch.backendInfo();
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    return { version: pkg.version, info: { backend: info.backend, isa: info.isa ?? null, threads: torch.get_num_threads() } };
+  }
   ort = require('onnxruntime-node');
   threads = n;
   const version = JSON.parse(fs.readFileSync(require.resolve('onnxruntime-node/package.json'), 'utf8')).version;
