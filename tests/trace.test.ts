@@ -99,6 +99,15 @@ describe('torch.jit.trace: the compiled plan', () => {
     }
   });
 
+  it('torch.sigmoid / torch.tanh (functions that take out=) compile when out is not given', () => {
+    const w = torch.randn(6, 4);
+    const f = (x: Tensor) => torch.tanh(torch.sigmoid(torch.nn.functional.linear(x, w)));
+    const traced = torch.jit.trace(f, torch.randn(3, 4));
+    expect(traced.graph).not.toContain('# eager');
+    const x = torch.randn(5, 4);
+    expectClose(traced(x) as Tensor, f(x), 1e-6, 1e-7, 'sigmoid, tanh');
+  });
+
   it('equals the eager model bit for bit where the same kernels run (pre-packed native GEMMs)', () => {
     torch.manual_seed(2);
     for (const act of [() => new nn.ReLU(), () => new nn.GELU(), () => new nn.Sigmoid(), () => new nn.Tanh(), () => new nn.SiLU(), () => new nn.Hardswish()]) {

@@ -169,8 +169,8 @@ export function compile(rec: Recording, labels: Map<Tensor, string>): Program {
     }
     const u = callUnary(s.name, a);
     if (u && !fitsFloat32(u[1])) return null;
-    // only the parameters callUnary read (anything else, an `out=` say, is replayed eagerly)
-    if (u) return s.names.every((k) => UNARY_PARAMS.has(k)) ? { op: 'unary', x, out, u: u[0], param: u[1] } : null;
+    // only the parameters callUnary read, and `out` left unset (an out= is replayed eagerly)
+    if (u) return s.names.every((k) => UNARY_PARAMS.has(k) || (k === 'out' && a.out == null)) ? { op: 'unary', x, out, u: u[0], param: u[1] } : null;
     if (s.name === 'softmax' || s.name === 'log_softmax') {
       return lastDim(a.dim as number | null, x) && a.dtype == null ? { op: 'softmax', x, out, log: s.name === 'log_softmax' } : null;
     }
