@@ -40,7 +40,7 @@ describe('PyTorch error messages', () => {
   });
 
   it('scalars, indices and types', () => {
-    throws(() => torch.zeros(2).item(), RangeError, 'a Tensor with 2 elements cannot be converted to Scalar');
+    throws(() => torch.zeros(2).item(), RangeError, 'only one element tensors can be converted to Python scalars');
     throws(() => torch.zeros(3).index_select(0, torch.tensor([3n])), RangeError, 'index out of range in self');
     throws(() => torch.zeros(3, 2).gather(0, torch.tensor([[5n, 0n]])), RangeError, 'index 5 is out of bounds for dimension 0 with size 3');
     throws(() => torch.zeros(2).add('1' as never), TypeError, "add(): argument 'other' (position 1) must be Tensor, not str");

@@ -21,7 +21,7 @@ type Outcome =
   | { dtype: string }
   | { value: unknown };
 
-const golden = loadFixture<Record<string, Outcome>>('ports');
+const { messages: goldenMessages, ...golden } = loadFixture<Record<string, Outcome> & { messages: Record<string, { error: string; message: string }> }>('ports');
 
 const x = () => torch.tensor([[1, -2], [3, 4]]);
 const weightOf = (l: InstanceType<typeof nn.Linear>) => l.weight;
@@ -136,6 +136,58 @@ const CASES: Record<string, () => unknown> = {
   'anomaly: in-place': () => torch.autograd.detect_anomaly(sigmoidThenInplace),
 };
 
+/** Bad calls a port makes early: PyTorch's messages, word for word (the same calls as MESSAGES in the script). */
+const MESSAGES: Record<string, () => unknown> = {
+  add_shape: () => torch.zeros(2,3).add(torch.zeros(4)),
+  mm_shape: () => torch.mm(torch.zeros(2,3), torch.zeros(2,3)),
+  matmul_1d: () => torch.matmul(torch.zeros(3), torch.zeros(4)),
+  view_bad: () => torch.zeros(2,3).view(4),
+  view_noncontig: () => torch.zeros(2,3).t().view(6),
+  reshape_two_neg: () => torch.zeros(6).reshape(-1,-1),
+  sum_dim: () => torch.zeros(2,3).sum(3),
+  item_multi: () => torch.zeros(2).item(),
+  backward_nonscalar: () => torch.zeros(2, {requires_grad: true}).mul(2).backward(),
+  backward_noreq: () => torch.zeros(2).sum().backward(),
+  backward_twice: () => (() => { const a = torch.ones(2, {requires_grad: true}); const y = a.exp().sum(); y.backward(); y.backward(); })(),
+  leaf_inplace: () => torch.ones(2, {requires_grad: true}).add_(1),
+  linear_features: () => new torch.nn.Linear(3,2)(torch.zeros(4,5)),
+  ce_target_float: () => new torch.nn.CrossEntropyLoss()(torch.zeros(2,3), torch.zeros(2)),
+  ce_target_range: () => new torch.nn.CrossEntropyLoss()(torch.zeros(2,3), torch.tensor([0n,5n])),
+  mse_shape: () => torch.nn.functional.mse_loss(torch.zeros(2,3), torch.zeros(3,2)),
+  embedding_range: () => new torch.nn.Embedding(3,2)(torch.tensor([5n])),
+  embedding_float: () => new torch.nn.Embedding(3,2)(torch.tensor([1.5])),
+  unsqueeze_dim: () => torch.zeros(2).unsqueeze(3),
+  squeeze_dim: () => torch.zeros(2).squeeze(2),
+  ragged: () => torch.tensor([[1,2],[3]]),
+  tensor_str: () => torch.tensor('a'),
+  cat_dtype_dim: () => torch.cat([torch.zeros(2), torch.zeros(2,2)]),
+  optim_empty: () => new torch.optim.SGD([], 0.1),
+  optim_lr: () => new torch.optim.SGD([torch.zeros(1, {requires_grad: true})], -1),
+  adam_betas: () => new torch.optim.Adam([torch.zeros(1, {requires_grad: true})], {betas: [1.5, 0.9]}),
+  state_dict_missing: () => new torch.nn.Linear(2,2).load_state_dict({}),
+  state_dict_shape: () => new torch.nn.Linear(2,2).load_state_dict({weight: torch.zeros(3,2), bias: torch.zeros(2)}),
+  dropout_p: () => new torch.nn.Dropout(1.5),
+  pow_neg_int: () => torch.tensor([2n]).pow(-1),
+  div_int_mode: () => torch.tensor([5n]).div(2, { rounding_mode: 'bad' as 'floor' }),
+  argmax_empty: () => torch.zeros(0).argmax(),
+  max_empty: () => torch.zeros(0).max(),
+  bmm_3d: () => torch.bmm(torch.zeros(2,3), torch.zeros(2,3)),
+  expand_bad: () => torch.zeros(2,3).expand(3,3),
+  permute_bad: () => torch.zeros(2,3).permute(0),
+  transpose_bad: () => torch.zeros(2,3).transpose(0,2),
+  index_select_float: () => torch.zeros(3).index_select(0, torch.tensor([0.0])),
+  gather_dim: () => torch.zeros(2,3).gather(1, torch.zeros([2,3,1], {dtype: torch.int64})),
+  zeros_float_size: () => torch.zeros(2.5),
+  randint_bad: () => torch.randint(5, 2, [3]),
+  arange_bad: () => torch.arange(0, 5, -1),
+  linspace_steps: () => torch.linspace(0, 1, -1),
+  layernorm_shape: () => new torch.nn.LayerNorm(4)(torch.zeros(2,3)),
+  batchnorm_ch: () => new torch.nn.BatchNorm1d(4)(torch.zeros(2,3)),
+  nll_dim: () => torch.nn.functional.nll_loss(torch.zeros(3), torch.tensor([0n,1n])),
+  bce_range: () => torch.nn.functional.binary_cross_entropy(torch.tensor([1.5]), torch.tensor([1.0])),
+  grad_non_leaf_warn: () => torch.autograd.grad([torch.ones(2, {requires_grad: true}).sum()], [torch.ones(2, {requires_grad: true})]),
+};
+
 /** Python's exception classes as kindling throws them. */
 const ERROR_CLASS: Record<string, ErrorConstructor> = { TypeError, RuntimeError: Error, AssertionError: Error };
 /** Where kindling throws a narrower class than PyTorch's RuntimeError (a dtype is a type error). */
@@ -179,6 +231,24 @@ describe('a port from PyTorch: the same results and messages', () => {
     expect(Object.keys(CASES).sort()).toEqual(Object.keys(golden).sort());
   });
   for (const [name, run] of Object.entries(CASES)) it(name, () => check(name, run, golden[name]));
+});
+
+describe("error messages a port meets are PyTorch's", () => {
+  it('covers every golden case', () => {
+    expect(Object.keys(MESSAGES).sort()).toEqual(Object.keys(goldenMessages).sort());
+  });
+  for (const [name, run] of Object.entries(MESSAGES)) {
+    it(name, () => {
+      let caught: unknown = null;
+      try {
+        run();
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, `${name} should throw`).toBeInstanceOf(Error);
+      expect((caught as Error).message).toBe(goldenMessages[name].message);
+    });
+  }
 });
 
 describe('devices', () => {

@@ -102,7 +102,7 @@ describe('read-out', () => {
     expect(t.numel()).toBe(4);
     expect(t.sum().item()).toBe(10);
     expect(torch.tensor([true]).item()).toBe(true);
-    expect(() => t.item()).toThrow('a Tensor with 4 elements cannot be converted to Scalar');
+    expect(() => t.item()).toThrow('only one element tensors can be converted to Python scalars');
     expect(t.t().tolist()).toEqual([[1, 3], [2, 4]]);
   });
 

@@ -84,6 +84,59 @@ def data_assign_list():
     p.data = [1]
 
 
+# bad calls a port makes early, for a sweep of the error messages against PyTorch's
+MESSAGES = {
+    'add_shape': lambda: torch.zeros(2,3) + torch.zeros(4),
+    'mm_shape': lambda: torch.mm(torch.zeros(2,3), torch.zeros(2,3)),
+    'matmul_1d': lambda: torch.matmul(torch.zeros(3), torch.zeros(4)),
+    'view_bad': lambda: torch.zeros(2,3).view(4),
+    'view_noncontig': lambda: torch.zeros(2,3).t().view(6),
+    'reshape_two_neg': lambda: torch.zeros(6).reshape(-1,-1),
+    'sum_dim': lambda: torch.zeros(2,3).sum(3),
+    'item_multi': lambda: torch.zeros(2).item(),
+    'backward_nonscalar': lambda: torch.zeros(2, requires_grad=True).mul(2).backward(),
+    'backward_noreq': lambda: torch.zeros(2).sum().backward(),
+    'backward_twice': lambda: (lambda a: (lambda y: (y.backward(), y.backward()))(a.exp().sum()))(torch.ones(2, requires_grad=True)),
+    'leaf_inplace': lambda: torch.ones(2, requires_grad=True).add_(1),
+    'linear_features': lambda: torch.nn.Linear(3,2)(torch.zeros(4,5)),
+    'ce_target_float': lambda: torch.nn.CrossEntropyLoss()(torch.zeros(2,3), torch.zeros(2)),
+    'ce_target_range': lambda: torch.nn.CrossEntropyLoss()(torch.zeros(2,3), torch.tensor([0,5])),
+    'mse_shape': lambda: torch.nn.functional.mse_loss(torch.zeros(2,3), torch.zeros(3,2)),
+    'embedding_range': lambda: torch.nn.Embedding(3,2)(torch.tensor([5])),
+    'embedding_float': lambda: torch.nn.Embedding(3,2)(torch.tensor([1.0])),
+    'unsqueeze_dim': lambda: torch.zeros(2).unsqueeze(3),
+    'squeeze_dim': lambda: torch.zeros(2).squeeze(2),
+    'ragged': lambda: torch.tensor([[1,2],[3]]),
+    'tensor_str': lambda: torch.tensor('a'),
+    'cat_dtype_dim': lambda: torch.cat([torch.zeros(2), torch.zeros(2,2)]),
+    'optim_empty': lambda: torch.optim.SGD([], lr=0.1),
+    'optim_lr': lambda: torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=-1),
+    'adam_betas': lambda: torch.optim.Adam([torch.zeros(1, requires_grad=True)], betas=(1.5, 0.9)),
+    'state_dict_missing': lambda: torch.nn.Linear(2,2).load_state_dict({}),
+    'state_dict_shape': lambda: torch.nn.Linear(2,2).load_state_dict({'weight': torch.zeros(3,2), 'bias': torch.zeros(2)}),
+    'dropout_p': lambda: torch.nn.Dropout(1.5),
+    'pow_neg_int': lambda: torch.tensor([2]).pow(-1),
+    'div_int_mode': lambda: torch.tensor([5]).div(2, rounding_mode='bad'),
+    'argmax_empty': lambda: torch.zeros(0).argmax(),
+    'max_empty': lambda: torch.zeros(0).max(),
+    'bmm_3d': lambda: torch.bmm(torch.zeros(2,3), torch.zeros(2,3)),
+    'expand_bad': lambda: torch.zeros(2,3).expand(3,3),
+    'permute_bad': lambda: torch.zeros(2,3).permute(0),
+    'transpose_bad': lambda: torch.zeros(2,3).transpose(0,2),
+    'index_select_float': lambda: torch.zeros(3).index_select(0, torch.tensor([0.0])),
+    'gather_dim': lambda: torch.zeros(2,3).gather(1, torch.zeros(2,3,1,dtype=torch.int64)),
+    'zeros_float_size': lambda: torch.zeros(2.5),
+    'randint_bad': lambda: torch.randint(5, 2, (3,)),
+    'arange_bad': lambda: torch.arange(0, 5, -1),
+    'linspace_steps': lambda: torch.linspace(0, 1, -1),
+    'layernorm_shape': lambda: torch.nn.LayerNorm(4)(torch.zeros(2,3)),
+    'batchnorm_ch': lambda: torch.nn.BatchNorm1d(4)(torch.zeros(2,3)),
+    'nll_dim': lambda: torch.nn.functional.nll_loss(torch.zeros(3), torch.tensor([0,1])),
+    'bce_range': lambda: torch.nn.functional.binary_cross_entropy(torch.tensor([1.5]), torch.tensor([1.0])),
+    'grad_non_leaf_warn': lambda: torch.autograd.grad(torch.ones(2, requires_grad=True).sum(), [torch.ones(2, requires_grad=True)]),
+}
+
+
 def main():
     x = torch.tensor([[1.0, -2.0], [3.0, 4.0]])
     cases = {
@@ -168,4 +221,4 @@ def main():
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        write("ports", {name: outcome(f) for name, f in cases.items()})
+        write("ports", {**{name: outcome(f) for name, f in cases.items()}, "messages": {name: outcome(f) for name, f in MESSAGES.items()}})

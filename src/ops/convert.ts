@@ -47,7 +47,8 @@ function scalarOf(t: Tensor, v: number): number | boolean {
 
 export function item(t: Tensor): number | boolean {
   const n = t.numel();
-  if (n !== 1) throw new RangeError(`a Tensor with ${n} elements cannot be converted to Scalar`);
+  // PyTorch 1.13's wording (2.x says 'a Tensor with N elements cannot be converted to Scalar')
+  if (n !== 1) throw new RangeError('only one element tensors can be converted to Python scalars');
   return scalarOf(t, t._storage.data[t._offset]);
 }
 

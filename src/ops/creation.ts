@@ -58,6 +58,7 @@ function inferShape(v: unknown): { shape: number[]; kind: 'bool' | 'int' | 'floa
       else if (typeof x === 'bigint') k = 'int';
       else if (typeof x === 'number') k = 'float';
       else if (x instanceof Tensor && x.numel() === 1) k = x.dtype === bool ? 'bool' : x.dtype === int64 ? 'int' : 'float';
+      else if (typeof x === 'string') throw new TypeError("new(): invalid data type 'str'");
       else throw new TypeError(`Could not infer dtype of ${describe(x)}`);
       if (kind === null || (kind === 'bool' ? 0 : kind === 'int' ? 1 : 2) < (k === 'bool' ? 0 : k === 'int' ? 1 : 2)) kind = k;
       return;
@@ -99,6 +100,7 @@ export function tensor(value: Nested | Tensor, opts: TensorOptions = {}): Tensor
     return finish(opts.dtype !== undefined ? t.to(opts.dtype) : t, opts);
   }
   if (value === null || value === undefined) throw new TypeError(`Could not infer dtype of ${describe(value)}`);
+  if (typeof value === 'string') throw new TypeError("new(): invalid data type 'str'");
   const { shape, kind } = inferShape(value);
   let inferred: DType;
   if (ArrayBuffer.isView(value)) inferred = typedDType(value as ArrayBufferView);

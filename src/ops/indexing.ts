@@ -10,7 +10,7 @@ import * as V from './view.js';
 import { finishOut, outTarget, type Out } from './out.js';
 
 function checkIndex(index: Tensor, size: number, fn: string, dim = 0): Float64Array {
-  if (index.dtype !== int64) throw new TypeError(`${fn}(): Expected dtype int64 for index`);
+  if (index.dtype !== int64) throw new TypeError(`${fn}(): Expected dtype ${fn === 'index_select' ? 'int32 or int64' : 'int64'} for index`);
   const idx = data(index) as Float64Array;
   for (let i = 0; i < idx.length; i++) {
     const v = idx[i];
