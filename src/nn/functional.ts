@@ -11,6 +11,7 @@ import * as U from '../ops/unary.js';
 import { linear as linearOp } from '../ops/linalg.js';
 import { dropout as dropoutOp } from '../ops/dropout.js';
 import { embedding as embeddingOp } from '../ops/embedding.js';
+import { one_hot as oneHotOp } from '../ops/scatter.js';
 import { layer_norm as layerNormOp, batch_norm as batchNormOp } from '../ops/normalization.js';
 
 export type { Reduction, ReductionOptions, SmoothL1Options, HuberOptions, NLLOptions, CrossEntropyOptions, BCEOptions, BCEWithLogitsOptions, KLDivOptions } from '../ops/loss.js';
@@ -22,6 +23,7 @@ export const linear = pyfn('linear(Tensor input, Tensor weight, Tensor? bias=Non
 export const dropout = pyfn('dropout(Tensor input, float p=0.5, bool training=True, bool inplace=False)', dropoutOp, PY);
 export const embedding = pyfn('embedding(Tensor input, Tensor weight, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False)', embeddingOp, PY);
 export const layer_norm = pyfn('layer_norm(Tensor input, int[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1e-05)', layerNormOp, PY);
+export const one_hot = pyfn('one_hot(Tensor tensor, int num_classes=-1)', oneHotOp);
 export const batch_norm = pyfn('batch_norm(Tensor input, Tensor? running_mean, Tensor? running_var, Tensor? weight=None, Tensor? bias=None, bool training=False, float momentum=0.1, float eps=1e-05)', batchNormOp, PY);
 
 // ---- activations --------------------------------------------------------------------------------
