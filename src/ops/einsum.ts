@@ -169,7 +169,7 @@ export function einsum(equation: string, operands: readonly Tensor[]): Tensor {
     const seen = new Map<number, number>();
     op.labels.forEach((l, d) => {
       const s = op.t.shape[d];
-      if (seen.has(l) && seen.get(l) !== s) throw new RangeError(`einsum(): subscript ${letter(l)} is repeated for operand ${i} but the sizes don't match, ${seen.get(l)} != ${s}`);
+      if (seen.has(l) && seen.get(l) !== s) throw new RangeError(`einsum(): subscript ${letter(l)} is repeated for operand ${i} but the sizes don't match, ${s} != ${seen.get(l)}`);
       seen.set(l, s);
       const prev = sizes.get(l);
       if (prev === undefined || prev === 1) sizes.set(l, s);

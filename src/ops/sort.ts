@@ -203,8 +203,8 @@ export function unique(x: Tensor, sorted = true, return_inverse = false, return_
     inverse = new Tensor(inv, x.shape, int64);
     counts = new Tensor(Float64Array.from(cnt), [cnt.length], int64);
   } else {
+    if (x.ndim === 0) throw new RangeError(`Dimension specified as ${dim} but tensor has no dimensions`);
     const d = normDim(dim, x.ndim);
-    if (x.ndim === 0) throw new RangeError('unique(): dim is only valid for tensors with at least one dimension');
     const moved = V.contiguous(V.reshape(V.contiguous(V.transpose(src, 0, d)), [[x.shape[d], -1]]));
     const n = x.shape[d], w = moved.shape[1];
     const md = moved._storage.data;
@@ -264,7 +264,7 @@ export function nonzero(x: Tensor, as_tuple = false, out?: Out): Tensor | Tensor
   }
   const result = new Tensor(pos, [n, nd], int64);
   if (as_tuple) {
-    if (out !== null && out !== undefined) throw new TypeError("nonzero(): argument 'out' cannot be given with as_tuple=True");
+    if (out !== null && out !== undefined) throw new TypeError('nonzero does not support the out kwarg when as_tuple is True');
     return Array.from({ length: nd }, (_, c) => V.contiguous(V.select(result, 1, c)));
   }
   return intoOut('nonzero', out, result, { inputs: [x], rule: 'exact', differentiable: false });
@@ -312,8 +312,8 @@ export function searchsorted(seq: Tensor, input: Tensor | number, out_int32 = fa
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const e = sq[base + (so ? so[base + mid] : mid)];
-      // NaN is the largest: a value goes before it; a NaN value goes after every number
-      const before = isRight ? (v !== v ? e === e : !(e > v) && e === e) : (v !== v ? e === e : e < v);
+      // PyTorch's predicates as written, so that NaNs (in either place) land where its do
+      const before = isRight ? !(e > v) : !(e >= v);
       if (before) lo = mid + 1;
       else hi = mid;
     }
