@@ -443,8 +443,14 @@ export class Tensor {
 
   // ---- sorting, selection, scatter/index and cumulative ops -------------------------------------
 
-  sort(...a: MethodArgs<typeof T.sort>): ReduceResult { return call(T.sort)(this, ...a); }
-  argsort(...a: MethodArgs<typeof T.argsort>): Tensor { return call(T.argsort)(this, ...a); }
+  sort(dim?: number, descending?: boolean): ReduceResult;
+  sort(dim: number, opts: { descending?: boolean }): ReduceResult;
+  sort(opts: { stable?: boolean | null; dim?: number; descending?: boolean }): ReduceResult;
+  sort(...a: unknown[]): ReduceResult { return call(T.sort)(this, ...a); }
+  argsort(dim?: number, descending?: boolean): Tensor;
+  argsort(dim: number, opts: { descending?: boolean }): Tensor;
+  argsort(opts: { stable?: boolean; dim?: number; descending?: boolean }): Tensor;
+  argsort(...a: unknown[]): Tensor { return call(T.argsort)(this, ...a); }
   msort(...a: MethodArgs<typeof T.msort>): Tensor { return call(T.msort)(this, ...a); }
   topk(...a: MethodArgs<typeof T.topk>): ReduceResult { return call(T.topk)(this, ...a); }
   kthvalue(...a: MethodArgs<typeof T.kthvalue>): ReduceResult { return call(T.kthvalue)(this, ...a); }
@@ -456,8 +462,12 @@ export class Tensor {
   nonzero(opts: { as_tuple: true }): Tensor[];
   nonzero(opts: { as_tuple?: boolean }): Tensor | Tensor[];
   nonzero(...a: unknown[]): Tensor | Tensor[] { return call(T.nonzero)(this, ...a); }
-  scatter(...a: MethodArgs<typeof T.scatter>): Tensor { return call(T.scatter)(this, ...a); }
-  scatter_(...a: MethodArgs<typeof M.scatter_>): this { return call(M.scatter_)(this, ...a); }
+  scatter(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: string | null }): Tensor;
+  scatter(dim: number, index: Tensor, opts: ({ src: Tensor } | { value: number }) & { reduce?: string | null }): Tensor;
+  scatter(...a: unknown[]): Tensor { return call(T.scatter)(this, ...a); }
+  scatter_(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: string | null }): this;
+  scatter_(dim: number, index: Tensor, opts: ({ src: Tensor } | { value: number }) & { reduce?: string | null }): this;
+  scatter_(...a: unknown[]): this { return call(M.scatter_)(this, ...a); }
   scatter_add(...a: MethodArgs<typeof T.scatter_add>): Tensor { return call(T.scatter_add)(this, ...a); }
   scatter_add_(...a: MethodArgs<typeof M.scatter_add_>): this { return call(M.scatter_add_)(this, ...a); }
   index_add(...a: MethodArgs<typeof T.index_add>): Tensor { return call(T.index_add)(this, ...a); }

@@ -87,8 +87,13 @@ export const normal_ = pyfn('normal_(Tensor input, float mean=0, float std=1)', 
 
 // ---- scatter/index, cumulative and triangle ops in place --------------------------------------------
 
+/** Tensor.scatter_(dim, index, src or value, *, reduce=None). */
+interface Scatter_ {
+  (input: Tensor, dim: number, index: Tensor, src: Tensor | Scalar, opts?: { reduce?: string | null }): Tensor;
+  (input: Tensor, dim: number, index: Tensor, opts: ({ src: Tensor } | { value: Scalar }) & { reduce?: string | null }): Tensor;
+}
 export const scatter_ = pyfn(['Tensor src', 'Scalar value'].map((a) => `scatter_(Tensor input, int dim, Tensor index, ${a}, *, str? reduce=None)`),
-  (x: Tensor, dim: number, index: Tensor, src: Tensor | undefined, reduce: Opt<string>, value: Scalar | undefined) => X.scatter_(x, dim, index, src ?? (value as Scalar), reduce ?? null), method);
+  (x: Tensor, dim: number, index: Tensor, src: Tensor | undefined, reduce: Opt<string>, value: Scalar | undefined) => X.scatter_(x, dim, index, src ?? (value as Scalar), reduce ?? null), method) as unknown as Scatter_;
 export const scatter_add_ = pyfn('scatter_add_(Tensor input, int dim, Tensor index, Tensor src)', X.scatter_add_, method);
 export const index_add_ = pyfn('index_add_(Tensor input, int dim, Tensor index, Tensor source, *, Scalar alpha=1)', X.index_add_, method);
 export const index_copy_ = pyfn('index_copy_(Tensor input, int dim, Tensor index, Tensor source)', X.index_copy_, method);

@@ -201,10 +201,22 @@ export const log_softmax = pyfn('log_softmax(Tensor input, int dim, ScalarType? 
 // ---- sorting, selection, scatter/index, cumulative ops, einsum, cdist ----------------------------
 
 type Pair = readonly [Tensor, Tensor];
+/** sort / argsort: dim and descending positionally; stable by keyword only, as PyTorch's overloads. */
+type SortOpts = { stable?: boolean | null; dim?: number; descending?: boolean };
+interface Sort {
+  (input: Tensor, dim?: number, descending?: boolean, opts?: { out?: Pair | null }): ReduceResult;
+  (input: Tensor, dim: number, opts: { descending?: boolean; out?: Pair | null }): ReduceResult;
+  (input: Tensor, opts: SortOpts & { out?: Pair | null }): ReduceResult;
+}
+interface Argsort {
+  (input: Tensor, dim?: number, descending?: boolean): Tensor;
+  (input: Tensor, dim: number, opts: { descending?: boolean }): Tensor;
+  (input: Tensor, opts: SortOpts): Tensor;
+}
 export const sort = pyfn(['sort(Tensor input, int dim=-1, bool descending=False, *, Tensor[]? out=None)', 'sort(Tensor input, *, bool? stable, int dim=-1, bool descending=False, Tensor[]? out=None)'],
-  (x: Tensor, dim: number, descending: boolean, out: Opt<Pair>, stable: Opt<boolean>) => S.sort(x, dim, descending, stable ?? false, out));
+  (x: Tensor, dim: number, descending: boolean, out: Opt<Pair>, stable: Opt<boolean>) => S.sort(x, dim, descending, stable ?? false, out)) as unknown as Sort;
 export const argsort = pyfn(['argsort(Tensor input, int dim=-1, bool descending=False)', 'argsort(Tensor input, *, bool stable, int dim=-1, bool descending=False)'],
-  (x: Tensor, dim: number, descending: boolean, stable: boolean | undefined) => S.argsort(x, dim, descending, stable ?? false));
+  (x: Tensor, dim: number, descending: boolean, stable: boolean | undefined) => S.argsort(x, dim, descending, stable ?? false)) as unknown as Argsort;
 export const msort = pyfn('msort(Tensor input, *, Tensor? out=None)', (x: Tensor, out: Opt<Tensor>) => S.msort(x, out));
 export const topk = pyfn('topk(Tensor input, int k, int dim=-1, bool largest=True, bool sorted=True, *, Tensor[]? out=None)',
   (x: Tensor, k: number, dim: number, largest: boolean, sorted: boolean, out: Opt<Pair>) => S.topk(x, k, dim, largest, sorted, out));
@@ -226,16 +238,30 @@ interface Nonzero {
   (input: Tensor, opts: { as_tuple?: boolean; out?: Tensor | null }): Tensor | Tensor[];
 }
 export const nonzero = pyfn('nonzero(Tensor input, *, bool as_tuple=False, Tensor? out=None)', (x: Tensor, as_tuple: boolean, out: Opt<Tensor>) => S.nonzero(x, as_tuple, out)) as unknown as Nonzero;
+type SearchOpts = { out_int32?: boolean; right?: boolean; side?: string | null; sorter?: Tensor | null };
+/** searchsorted(sorted_sequence, values) with values a Tensor (out= allowed) or a number. */
+interface Searchsorted {
+  (sorted_sequence: Tensor, input: Tensor, opts?: SearchOpts & { out?: Tensor | null }): Tensor;
+  (sorted_sequence: Tensor, self: number, opts?: SearchOpts): Tensor;
+  (sorted_sequence: Tensor, opts: SearchOpts & ({ input: Tensor; out?: Tensor | null } | { self: number })): Tensor;
+}
 export const searchsorted = pyfn([
   'searchsorted(Tensor sorted_sequence, Tensor input, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None, Tensor? out=None)',
   'searchsorted(Tensor sorted_sequence, Scalar self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None)',
 ], (seq: Tensor, input: Tensor | undefined, out_int32: boolean, right: boolean, side: Opt<string>, sorter: Opt<Tensor>, out: Opt<Tensor>, self: number | undefined) =>
-  S.searchsorted(seq, input ?? (self as number), out_int32, right, side ?? null, sorter ?? null, out));
+  S.searchsorted(seq, input ?? (self as number), out_int32, right, side ?? null, sorter ?? null, out)) as unknown as Searchsorted;
 
 type ScatterImpl = (x: Tensor, dim: number, index: Tensor, src: Tensor | undefined, reduce: Opt<string>, out: Opt<Tensor>, value: Scalar | undefined) => Tensor;
+/** scatter(input, dim, index, src or value), optionally reducing (reduce='add' / 'multiply', by keyword). */
+export interface Scatter {
+  (input: Tensor, dim: number, index: Tensor, src: Tensor | Scalar, opts?: { reduce?: string | null; out?: Tensor | null }): Tensor;
+  (input: Tensor, dim: number, index: Tensor, opts: ({ src: Tensor } | { value: Scalar }) & { reduce?: string | null; out?: Tensor | null }): Tensor;
+  (input: Tensor, dim: number, opts: { index: Tensor; reduce?: string | null; out?: Tensor | null } & ({ src: Tensor } | { value: Scalar })): Tensor;
+  (input: Tensor, opts: { dim: number; index: Tensor; reduce?: string | null; out?: Tensor | null } & ({ src: Tensor } | { value: Scalar })): Tensor;
+}
 const SCATTER = ['Tensor src', 'Scalar value'];
 export const scatter = pyfn(SCATTER.map((s) => `scatter(Tensor input, int dim, Tensor index, ${s}, *, str? reduce=None, Tensor? out=None)`),
-  ((x, dim, index, src, reduce, out, value) => X.scatter(x, dim, index, src ?? (value as Scalar), reduce ?? null, out)) as ScatterImpl);
+  ((x, dim, index, src, reduce, out, value) => X.scatter(x, dim, index, src ?? (value as Scalar), reduce ?? null, out)) as ScatterImpl) as unknown as Scatter;
 export const scatter_add = pyfn('scatter_add(Tensor input, int dim, Tensor index, Tensor src, *, Tensor? out=None)',
   (x: Tensor, dim: number, index: Tensor, src: Tensor, out: Opt<Tensor>) => X.scatter_add(x, dim, index, src, out));
 export const index_add = pyfn('index_add(Tensor input, int dim, Tensor index, Tensor source, *, Scalar alpha=1, Tensor? out=None)',
