@@ -5,7 +5,7 @@
  * Then what the fixtures cannot show: large rows through the packed-key sort, GEMM routing of
  * einsum, out=, in-place versions, double backward through the einsum diagonal.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as torch from '../src/index.js';
 import { Tensor } from '../src/index.js';
 import { K } from '../src/backend/index.js';
@@ -278,4 +278,167 @@ describe('against PyTorch 1.13', () => {
       c.grad!.forEach((i, k) => expectMatches(xs[i].grad!, c.grads![k], `grad of input ${i}`));
     });
   }
+});
+
+/** A reference stable order by a comparator: NaN the largest, −0 equal to +0. */
+function referenceOrder(v: ArrayLike<number>, descending: boolean): number[] {
+  const key = (x: number) => (Number.isNaN(x) ? Infinity : x);
+  const rank = (x: number) => (Number.isNaN(x) ? 1 : 0);
+  return Array.from({ length: v.length }, (_, i) => i).sort((a, b) => {
+    let c = rank(v[a]) - rank(v[b]) || (key(v[a]) < key(v[b]) ? -1 : key(v[a]) > key(v[b]) ? 1 : 0);
+    if (descending) c = -c;
+    return c || a - b;
+  });
+}
+
+describe('sort beyond the fixtures', () => {
+  it('long float32 and float64 rows with ties, NaNs, infinities and signed zeros: a stable order', () => {
+    const n = 20011;
+    const vals = Array.from({ length: n }, (_, i) => {
+      const k = (i * 7919) % 101;
+      return k === 0 ? NaN : k === 1 ? -0 : k === 2 ? 0 : k === 3 ? Infinity : k === 4 ? -Infinity : (k % 37) - 18.5;
+    });
+    for (const dtype of [torch.float32, torch.float64]) {
+      for (const descending of [false, true]) {
+        const x = torch.tensor(vals, { dtype });
+        const { values, indices } = torch.sort(x, { stable: true, descending });
+        const ref = referenceOrder(x.toTypedArray(), descending);
+        expect(Array.from(indices.toTypedArray())).toEqual(ref);
+        const v = values.toTypedArray(), xs = x.toTypedArray();
+        for (let i = 0; i < n; i++) if (!Object.is(v[i], xs[ref[i]])) expect.fail(`values[${i}]`);
+      }
+    }
+  });
+
+  it('sorts along an inner dim of a strided view, and argsort agrees with sort', () => {
+    const x = torch.randn(5, 7, 3).transpose(0, 2);
+    const { values, indices } = x.sort(1);
+    expect(torch.argsort(x, 1).tolist()).toEqual(indices.tolist());
+    expect(torch.gather(x, 1, indices).tolist()).toEqual(values.tolist());
+    expect(values.narrow(1, 1, 6).ge(values.narrow(1, 0, 6)).all().item()).toBe(true);
+  });
+
+  it('out= pairs receive values and indices', () => {
+    const x = torch.tensor([[3, 1, 2], [0, 5, 4]]);
+    const vo = torch.empty(0), io = torch.empty(0, { dtype: torch.int64 });
+    const r = torch.sort(x, 1, true, { out: [vo, io] });
+    expect(r.values).toBe(vo);
+    expect(r.indices).toBe(io);
+    expect(io.tolist()).toEqual([[0, 2, 1], [1, 2, 0]]);
+    const t = torch.topk(x, 1, { out: [torch.empty(0), torch.empty(0, { dtype: torch.int64 })] });
+    expect(t.values.tolist()).toEqual([[3], [5]]);
+    expect(String(torch.kthvalue(x, 1))).toContain('1');
+  });
+});
+
+describe('gradients by finite differences (float64)', () => {
+  const g = (f: (...t: Tensor[]) => Tensor, ...shapes: number[][]) => {
+    const xs = shapes.map((s, k) => torch.randn(s, { dtype: torch.float64 }).add(k).requires_grad_());
+    expect(torch.autograd.gradcheck(f, xs)).toBe(true);
+  };
+  it('sort, topk, kthvalue, msort', () => {
+    torch.manual_seed(1);
+    g((x) => torch.sort(x, 0).values, [4, 3]);
+    g((x) => torch.topk(x, 2, { largest: false }).values, [3, 5]);
+    g((x) => torch.kthvalue(x, 2, 0).values, [4, 3]);
+    g((x) => torch.msort(x), [4, 2]);
+  });
+  it('cumsum, cumprod (with and without zeros), diff, tril, triu', () => {
+    torch.manual_seed(2);
+    g((x) => torch.cumsum(x, 1), [3, 4]);
+    g((x) => torch.cumprod(x, 0), [4, 3]);
+    g((x) => torch.cumprod(torch.where(torch.tensor([1, 0, 1, 1, 0]).bool(), x, 0), 0), [5]);
+    g((x, p) => torch.diff(x, { n: 2, prepend: p }), [3, 5], [3, 1]);
+    g((x) => torch.tril(x, 1).add(torch.triu(x, -1)), [2, 3, 4]);
+  });
+  it('scatter, scatter_add, index_add, index_copy, index_fill, masked_scatter, take_along_dim', () => {
+    torch.manual_seed(3);
+    const idx = torch.tensor([[0n, 2n, 1n], [1n, 0n, 2n]]);
+    g((x, s) => torch.scatter(x, 0, idx, s), [3, 3], [2, 3]);
+    g((x, s) => torch.scatter_add(x, 0, idx, s), [3, 3], [2, 3]);
+    g((x, s) => torch.index_add(x, 1, torch.tensor([2n, 0n, 2n]), s, { alpha: 1.5 }), [2, 3], [2, 3]);
+    g((x, s) => torch.index_copy(x, 0, torch.tensor([2n, 0n]), s), [3, 2], [2, 2]);
+    g((x, v) => torch.index_fill(x, 0, torch.tensor([1n]), v), [3, 2], []);
+    g((x, s) => torch.masked_scatter(x, torch.tensor([true, false, true]), s), [2, 3], [5]);
+    g((x) => torch.take_along_dim(x, torch.tensor([[1n], [0n]]), 1), [2, 3]);
+  });
+  it('einsum (GEMM routes, diagonals, three operands) and cdist (every p, both routes)', () => {
+    torch.manual_seed(4);
+    g((a, b) => torch.einsum('bij,bjk->bik', a, b), [2, 3, 4], [2, 4, 2]);
+    g((a) => torch.einsum('ii->i', a).mul(torch.einsum('ii', a)), [3, 3]);
+    g((a, b, c) => torch.einsum('ij,jk,k->i', a, b, c), [2, 3], [3, 4], [4]);
+    for (const p of [0.5, 1, 2, 3, Infinity]) g((a, b) => torch.cdist(a, b, { p }), [3, 2], [4, 2]);
+    g((a, b) => torch.cdist(a, b, { compute_mode: 'use_mm_for_euclid_dist' }), [2, 3, 2], [1, 4, 2]);
+  });
+  it('second derivatives through the einsum diagonal and cumsum', () => {
+    const a = torch.randn([3, 3], { dtype: torch.float64 }).requires_grad_();
+    const [ga] = torch.autograd.grad(torch.einsum('ii->i', a).pow(3).sum(), a, { create_graph: true });
+    const [gga] = torch.autograd.grad(ga!.sum(), a);
+    // d/da_ii of 3·a_ii² is 6·a_ii; off the diagonal nothing
+    expectClose(gga!, torch.eye(3, { dtype: torch.float64 }).mul(a.detach()).mul(6), 1e-12, 1e-12, 'second derivative', { zeroSign: false });
+    const x = torch.randn([4], { dtype: torch.float64 }).requires_grad_();
+    const [gx] = torch.autograd.grad(torch.cumsum(x, 0).pow(2).sum(), x, { create_graph: true });
+    const [ggx] = torch.autograd.grad(gx!.sum(), x);
+    // Σ_j gx_j = 2·Σ_k (k+1)·c_k, whose derivative in x_i is 2·Σ_{k>=i} (k+1)
+    expect(ggx!.tolist()).toEqual([20, 18, 14, 8]);
+  });
+});
+
+describe('einsum routes contractions to one GEMM call', () => {
+  const calls = (f: () => unknown) => {
+    const spy = vi.spyOn(K, 'gemm');
+    try {
+      f();
+      return spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+  };
+  const cases: [string, number[][]][] = [
+    ['ij,jk->ik', [[8, 9], [9, 10]]],
+    ['bij,bjk->bik', [[2, 8, 9], [2, 9, 10]]],
+    ['bhqd,bhkd->bhqk', [[2, 3, 8, 16], [2, 3, 9, 16]]],
+    ['i,i->', [[50], [50]]],
+    ['ij,kj->ik', [[8, 9], [10, 9]]],
+  ];
+  for (const [eq, shapes] of cases) {
+    it(eq, () => {
+      const xs = shapes.map((s) => torch.randn(s));
+      expect(calls(() => torch.einsum(eq, ...xs))).toBe(1);
+      const a = xs.map((x) => x.double());
+      const y = torch.einsum(eq, ...a);
+      const ref = eq === 'i,i->' ? a[0].mul(a[1]).sum() : eq === 'ij,kj->ik' ? a[0].mm(a[1].t()) : eq === 'bhqd,bhkd->bhqk' ? a[0].matmul(a[1].transpose(-1, -2)) : a[0].matmul(a[1]);
+      expectClose(y, ref, 1e-12, 1e-12, eq);
+    });
+  }
+  it('views need no kernel at all: transpose and diagonal share memory', () => {
+    const x = torch.randn(4, 4);
+    expect(torch.einsum('ij->ji', x)._storage).toBe(x._storage);
+    expect(torch.einsum('ii->i', x)._storage).toBe(x._storage);
+  });
+});
+
+describe('in place and out=', () => {
+  it('in-place versions write self, bump its version and refuse leaves that require grad', () => {
+    const x = torch.zeros(2, 3);
+    const v = x._version;
+    expect(x.scatter_(1, torch.tensor([[2n], [0n]]), 5)).toBe(x);
+    expect(x.tolist()).toEqual([[0, 0, 5], [5, 0, 0]]);
+    expect(x._version).toBeGreaterThan(v);
+    x.index_fill_(1, torch.tensor([1n]), -1).cumsum_(1).tril_();
+    expect(x.tolist()).toEqual([[0, 0, 0], [5, 4, 0]]);
+    throws(() => torch.ones(2, { requires_grad: true }).cumsum_(0), Error, 'a leaf Variable that requires grad is being used in an in-place operation.');
+  });
+  it('out= on cumsum, searchsorted, nonzero, take_along_dim, tril', () => {
+    const out = torch.empty(0);
+    expect(torch.cumsum(torch.tensor([1, 2, 3]), 0, { out })).toBe(out);
+    expect(out.tolist()).toEqual([1, 3, 6]);
+    const lo = torch.empty(0, { dtype: torch.int64 });
+    expect(torch.searchsorted(torch.tensor([1, 2, 3]), torch.tensor([2.5]), { out: lo }).tolist()).toEqual([2]);
+    expect(torch.nonzero(torch.tensor([0, 1, 1]), { out: lo })).toBe(lo);
+    expect(lo.tolist()).toEqual([[1], [2]]);
+    const t = torch.empty(0);
+    torch.tril(torch.ones(2, 2), { out: t });
+    expect(t.tolist()).toEqual([[1, 0], [1, 1]]);
+  });
 });

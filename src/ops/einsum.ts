@@ -76,10 +76,7 @@ function undiagonal(g: Tensor, shape: readonly number[], labels: readonly number
   const full = out._strides;
   labels.forEach((l, i) => (strides[uniq.indexOf(l)] += full[i]));
   K.copy(strided(g), { data: out._storage.data, offset: 0, strides }, g.shape, 'none');
-  return apply('DiagonalBackwardBackward0', [g], out, (gg) => {
-    const sizes = uniq.map((l) => shape[labels.indexOf(l)]);
-    return [diagonalOf(gg, labels, uniq, sizes, strides)];
-  });
+  return apply('DiagonalBackwardBackward0', [g], out, (gg) => [diagonal(gg, labels).t]);
 }
 
 /** Sums out the labels of `op` not in `keep`. */
