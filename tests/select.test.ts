@@ -381,6 +381,25 @@ describe('gradients by finite differences (float64)', () => {
     const [ggx] = torch.autograd.grad(gx!.sum(), x);
     // Σ_j gx_j = 2·Σ_k (k+1)·c_k, whose derivative in x_i is 2·Σ_{k>=i} (k+1)
     expect(ggx!.tolist()).toEqual([20, 18, 14, 8]);
+    // through sort's scatter: d/dx of Σ 3·x² is 6·x
+    const s = torch.tensor([3, -1, 2], { dtype: torch.float64, requires_grad: true });
+    const [gs] = torch.autograd.grad(torch.sort(s).values.pow(3).sum(), s, { create_graph: true });
+    expect(torch.autograd.grad(gs!.sum(), s)[0]!.tolist()).toEqual([18, -6, 12]);
+    // cumprod's second derivative by ops (no zeros): gradgrad of Π-prefix sums against finite differences
+    const c = torch.tensor([1.5, -2, 0.5, 3], { dtype: torch.float64, requires_grad: true });
+    const [gc] = torch.autograd.grad(torch.cumprod(c, 0).sum(), c, { create_graph: true });
+    const gradSum = (v: number[]) => {
+      const t = torch.tensor(v, { dtype: torch.float64, requires_grad: true });
+      return torch.autograd.grad(torch.cumprod(t, 0).sum(), t)[0]!.sum().item() as number;
+    };
+    const ggc = torch.autograd.grad(gc!.sum(), c)[0]!.tolist() as number[];
+    const base = c.detach().tolist() as number[];
+    base.forEach((_, m) => {
+      const up = base.map((v, i) => (i === m ? v + 1e-6 : v)), down = base.map((v, i) => (i === m ? v - 1e-6 : v));
+      expect(ggc[m]).toBeCloseTo((gradSum(up) - gradSum(down)) / 2e-6, 6);
+    });
+    const z = torch.tensor([1.5, 0, 2], { dtype: torch.float64, requires_grad: true });
+    throws(() => torch.autograd.grad(torch.cumprod(z, 0).sum(), z, { create_graph: true }), Error, 'cumprod: second derivatives are not implemented for inputs containing zeros');
   });
 });
 

@@ -1,6 +1,7 @@
 /** Running sums and products along a dim (cumsum, cumprod), diff, and the triangles tril/triu. */
 import { Tensor } from '../tensor.js';
 import { apply } from '../autograd/node.js';
+import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { bool, DType, DTypeLike, int64, toDType } from '../dtype.js';
 import { normDim, numelOf } from '../shape.js';
 import { allocate, checkTensor, data } from './util.js';
@@ -64,7 +65,14 @@ export function cumprod(x: Tensor, dim: number, dtype?: DTypeLike | null, out?: 
   const y = allocate(x.shape, t);
   const xs = data(xt);
   scan(xs, y._storage.data, outer, size, inner, true, false);
-  apply('CumprodBackward0', [xt], y, (g) => [cumprodGrad(xs, data(g), g.dtype, x.shape, outer, size, inner)]);
+  apply('CumprodBackward0', [xt], y, (g) => {
+    if (!is_grad_enabled()) return [cumprodGrad(xs, data(g), g.dtype, x.shape, outer, size, inner)];
+    // create_graph: the gradient written with ops, Σ_{j>=k} g_j·y_j / x_k, which needs x without zeros
+    for (let i = 0; i < xs.length; i++) {
+      if (xs[i] === 0) throw new Error('cumprod: second derivatives are not implemented for inputs containing zeros');
+    }
+    return [B.div(runningSum(B.mul(g, y), d, true), xt)];
+  }, [xt, y]);
   return intoOut('cumprod', out, y, { inputs: [x], rule: 'exact' });
 }
 

@@ -11,6 +11,7 @@ import { bool, float32, int64 } from '../dtype.js';
 import { normDim, numelOf } from '../shape.js';
 import { allocate, checkTensor, data, typeName } from './util.js';
 import * as V from './view.js';
+import * as I from './indexing.js';
 import { intoOut, type Out } from './out.js';
 
 /** A row's [outer, size, inner] geometry along dim (a 0-d tensor is one row of one). */
@@ -170,11 +171,12 @@ function sortRows(x: Tensor, d: number, descending: boolean, k: number): { value
 
 /** Gradient of a selection along dim: g placed at `indices`, zeros elsewhere. */
 function scatterBack(g: Tensor, indices: Tensor, shape: readonly number[], d: number): Tensor {
-  const out = allocate(shape, g.dtype);
   if (shape.length === 0) return g;
+  const out = allocate(shape, g.dtype);
   const { outer, size, inner } = geometry(shape, d);
   K.scatterAdd(data(g) as FloatArray, data(indices) as Float64Array, out._storage.data as FloatArray, outer, size, inner, indices.shape[d], false);
-  return out;
+  // differentiable, for graphs of the backward itself (create_graph): its gradient gathers back
+  return apply('SortBackwardBackward0', [g], out, (gg) => [I.gather(gg, d, indices)]);
 }
 
 /** Values and the indices where they were found: iterable as [values, indices] and named. */
@@ -196,8 +198,9 @@ function pairOut(kind: string, r: { values: Tensor; indices: Tensor }, out: read
   return valuesIndices(kind, v, i);
 }
 
+/** topk and kthvalue have no bool kernels in PyTorch (sort has). */
 function checkSortable(x: Tensor, fn: string): void {
-  if (x.dtype === bool && fn !== 'sort' && fn !== 'argsort') throw new TypeError(`"${fn}_cpu" not implemented for 'Bool'`);
+  if (x.dtype === bool) throw new TypeError(`"${fn}_cpu" not implemented for 'Bool'`);
 }
 
 export function sort(x: Tensor, dim = -1, descending = false, stable: boolean | null = false, out?: readonly Tensor[] | null): ReduceResult {
