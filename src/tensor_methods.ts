@@ -19,6 +19,7 @@ import * as U from './ops/unary.js';
 import * as A from './autograd/api.js';
 import * as X from './ops/scatter.js';
 import * as Cu from './ops/cumulative.js';
+import * as Tr from './ops/triangle.js';
 
 const method = { method: true };
 type Opt<T> = T | null | undefined;
@@ -101,5 +102,5 @@ export const index_fill_ = pyfn('index_fill_(Tensor input, int dim, Tensor index
 export const masked_scatter_ = pyfn('masked_scatter_(Tensor input, Tensor mask, Tensor source)', X.masked_scatter_, method);
 export const cumsum_ = pyfn('cumsum_(Tensor input, int dim, *, ScalarType? dtype=None)', (x: Tensor, dim: number, dtype: Opt<DTypeLike>) => Cu.cumsum_(x, dim, dtype), method);
 export const cumprod_ = pyfn('cumprod_(Tensor input, int dim, *, ScalarType? dtype=None)', (x: Tensor, dim: number, dtype: Opt<DTypeLike>) => Cu.cumprod_(x, dim, dtype), method);
-export const tril_ = pyfn('tril_(Tensor input, int diagonal=0)', Cu.tril_, method);
-export const triu_ = pyfn('triu_(Tensor input, int diagonal=0)', Cu.triu_, method);
+export const tril_ = pyfn('tril_(Tensor input, int diagonal=0)', Tr.tril_, method);
+export const triu_ = pyfn('triu_(Tensor input, int diagonal=0)', Tr.triu_, method);

@@ -27,6 +27,7 @@ import * as Bk from './backend/index.js';
 import * as S from './ops/sort.js';
 import * as X from './ops/scatter.js';
 import * as Cu from './ops/cumulative.js';
+import * as Tr from './ops/triangle.js';
 import * as E from './ops/einsum.js';
 import * as Di from './ops/distance.js';
 
@@ -278,8 +279,8 @@ export const cumsum = pyfn('cumsum(Tensor input, int dim, *, ScalarType? dtype=N
 export const cumprod = pyfn('cumprod(Tensor input, int dim, *, ScalarType? dtype=None, Tensor? out=None)', Cu.cumprod as Scan);
 export const diff = pyfn('diff(Tensor input, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None, *, Tensor? out=None)',
   (x: Tensor, n: number, dim: number, prepend: Opt<Tensor>, append: Opt<Tensor>, out: Opt<Tensor>) => Cu.diff(x, n, dim, prepend ?? null, append ?? null, out));
-export const tril = pyfn('tril(Tensor input, int diagonal=0, *, Tensor? out=None)', (x: Tensor, diagonal: number, out: Opt<Tensor>) => Cu.tril(x, diagonal, out));
-export const triu = pyfn('triu(Tensor input, int diagonal=0, *, Tensor? out=None)', (x: Tensor, diagonal: number, out: Opt<Tensor>) => Cu.triu(x, diagonal, out));
+export const tril = pyfn('tril(Tensor input, int diagonal=0, *, Tensor? out=None)', (x: Tensor, diagonal: number, out: Opt<Tensor>) => Tr.tril(x, diagonal, out));
+export const triu = pyfn('triu(Tensor input, int diagonal=0, *, Tensor? out=None)', (x: Tensor, diagonal: number, out: Opt<Tensor>) => Tr.triu(x, diagonal, out));
 
 const einsumList = pyfn('einsum(str equation, Tensor[] tensors)', (equation: string, tensors: readonly Tensor[]) => E.einsum(equation, tensors));
 /** einsum(equation, a, b, ...) as PyTorch's varargs, or einsum(equation, [a, b, ...]). */

@@ -1,22 +1,18 @@
-/** Running sums and products along a dim (cumsum, cumprod), diff, and the triangles tril/triu. */
+/** Running sums and products along a dim (cumsum, cumprod) and diff. */
 import { Tensor } from '../tensor.js';
 import { apply } from '../autograd/node.js';
 import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { bool, DType, DTypeLike, int64, toDType } from '../dtype.js';
-import { normDim, numelOf } from '../shape.js';
+import { normDim } from '../shape.js';
 import { allocate, checkTensor, data } from './util.js';
 import * as V from './view.js';
 import * as B from './binary.js';
 import * as J from './join.js';
 import * as P from './inplace.js';
+import { rowGeometry } from './rows.js';
 import { intoOut, type Out } from './out.js';
 
 type Arr = Float32Array | Float64Array | Uint8Array;
-
-function geometry(shape: readonly number[], d: number): { outer: number; size: number; inner: number } {
-  if (shape.length === 0) return { outer: 1, size: 1, inner: 1 };
-  return { outer: numelOf(shape.slice(0, d)), size: shape[d], inner: numelOf(shape.slice(d + 1)) };
-}
 
 /** out = running sum (or product) of src along the middle dim of [outer, size, inner], from the end when `reverse`. */
 function scan(src: ArrayLike<number>, out: Arr, outer: number, size: number, inner: number, prod: boolean, reverse: boolean): void {
@@ -41,7 +37,7 @@ function scanType(x: Tensor, dtype: DTypeLike | null | undefined): DType {
 
 /** A running sum along dim, forwards or (reverse, cumsum's gradient) backwards: each is the other's gradient. */
 function runningSum(x: Tensor, d: number, reverse: boolean): Tensor {
-  const { outer, size, inner } = geometry(x.shape, d);
+  const { outer, size, inner } = rowGeometry(x.shape, d);
   const y = allocate(x.shape, x.dtype);
   scan(data(x), y._storage.data, outer, size, inner, false, reverse);
   return apply('CumsumBackward0', [x], y, (g) => [runningSum(g, d, !reverse)]);
@@ -61,7 +57,7 @@ export function cumprod(x: Tensor, dim: number, dtype?: DTypeLike | null, out?: 
   const d = normDim(dim, x.ndim);
   const t = out !== null && out !== undefined && (dtype === null || dtype === undefined) ? out.dtype : scanType(x, dtype);
   const xt = x.dtype === t ? x : x.to(t);
-  const { outer, size, inner } = geometry(x.shape, d);
+  const { outer, size, inner } = rowGeometry(x.shape, d);
   const y = allocate(x.shape, t);
   const xs = data(xt);
   scan(xs, y._storage.data, outer, size, inner, true, false);
@@ -135,37 +131,4 @@ export function diff(x: Tensor, n = 1, dim = -1, prepend: Tensor | null = null, 
   }
   if (y === x) y = V.contiguous(x);
   return intoOut('diff', out, y, { inputs: parts, rule: 'exact' });
-}
-
-/** Keeps the lower (tril) or upper (triu) triangle of the last two dims, from `diagonal` on. */
-function triangle(x: Tensor, diagonal: number, lower: boolean, fn: string): Tensor {
-  checkTensor(x, 'input', fn);
-  if (x.ndim < 2) normDim(-2, x.ndim); // PyTorch's message for a vector: dim -2 out of range
-  const rows = x.shape[x.ndim - 2], cols = x.shape[x.ndim - 1];
-  const out = allocate(x.shape, x.dtype);
-  out._storage.data.set(data(x));
-  const od = out._storage.data;
-  const mats = numelOf(x.shape.slice(0, -2));
-  for (let m = 0; m < mats; m++) {
-    for (let r = 0; r < rows; r++) {
-      const b = (m * rows + r) * cols;
-      // tril keeps columns c <= r + diagonal; triu keeps c >= r + diagonal
-      if (lower) od.fill(0, b + Math.max(0, Math.min(cols, r + diagonal + 1)), b + cols);
-      else od.fill(0, b, b + Math.max(0, Math.min(cols, r + diagonal)));
-    }
-  }
-  return apply(lower ? 'TrilBackward0' : 'TriuBackward0', [x], out, (g) => [triangle(g, diagonal, lower, fn)]);
-}
-
-export function tril(x: Tensor, diagonal = 0, out?: Out): Tensor {
-  return intoOut('tril', out, triangle(x, diagonal, true, 'tril'), { inputs: [x], rule: 'exact' });
-}
-export function triu(x: Tensor, diagonal = 0, out?: Out): Tensor {
-  return intoOut('triu', out, triangle(x, diagonal, false, 'triu'), { inputs: [x], rule: 'exact' });
-}
-export function tril_(x: Tensor, diagonal = 0): Tensor {
-  return P.inplace(x, (s) => triangle(s, diagonal, true, 'tril'));
-}
-export function triu_(x: Tensor, diagonal = 0): Tensor {
-  return P.inplace(x, (s) => triangle(s, diagonal, false, 'triu'));
 }

@@ -6,7 +6,7 @@
 import { Tensor } from '../tensor.js';
 import { apply } from '../autograd/node.js';
 import { bool, int64, scalarToDType } from '../dtype.js';
-import { broadcastShapes, contiguousStrides, normDim, numelOf } from '../shape.js';
+import { broadcastShapes, contiguousStrides, normDim } from '../shape.js';
 import { checkTensor, data, typeName, type Scalar, type TensorOrScalar } from './util.js';
 import * as V from './view.js';
 import * as B from './binary.js';
@@ -14,6 +14,7 @@ import * as R from './reduce.js';
 import * as I from './indexing.js';
 import * as P from './inplace.js';
 import { clone } from './convert.js';
+import { rowGeometry } from './rows.js';
 import { intoOut, type Out } from './out.js';
 
 export type ScatterReduce = 'add' | 'multiply';
@@ -142,11 +143,6 @@ function indexRows(dst: Float32Array | Float64Array | Uint8Array, idx: Float64Ar
   }
 }
 
-function geometry(shape: readonly number[], d: number): { outer: number; size: number; inner: number } {
-  if (shape.length === 0) return { outer: 1, size: 1, inner: 1 };
-  return { outer: numelOf(shape.slice(0, d)), size: shape[d], inner: numelOf(shape.slice(d + 1)) };
-}
-
 export function index_add(x: Tensor, dim: number, index: Tensor, source: Tensor, alpha: Scalar = 1, out?: Out): Tensor {
   checkTensor(x, 'input', 'index_add');
   checkTensor(index, 'index', 'index_add');
@@ -158,7 +154,7 @@ export function index_add(x: Tensor, dim: number, index: Tensor, source: Tensor,
   const k = index.numel();
   const ssize = source.ndim === 0 ? 1 : source.shape[d];
   if (source.ndim > 0 && ssize !== k) throw new RangeError(`index_add_(): Number of indices (${k}) should be equal to source.size(dim): (${ssize}), for dim: ${d}`);
-  const { outer, size, inner } = geometry(x.shape, d);
+  const { outer, size, inner } = rowGeometry(x.shape, d);
   const idx = indexVector(index, size, () => new RangeError('index out of range in self'));
   // source's other dims broadcast against x's, as PyTorch's add of slices does
   const sshape = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? k : s));
@@ -194,7 +190,7 @@ export function index_copy(x: Tensor, dim: number, index: Tensor, source: Tensor
   }
   const ssize = source.ndim === 0 ? 1 : source.shape[d];
   if (ssize !== k) throw new RangeError(`index_copy_(): Number of indices (${k}) should be equal to source.size(dim) (${ssize})`);
-  const { outer, size, inner } = geometry(x.shape, d);
+  const { outer, size, inner } = rowGeometry(x.shape, d);
   const idx = indexVector(index, size, (v) => new RangeError(`index_copy_(): index ${v} is out of bounds for dimension ${d} with size ${size}`));
   const y = clone(x.detach());
   indexRows(y._storage.data, idx, data(source), outer, size, inner, false, 1);
@@ -213,7 +209,7 @@ export function index_fill(x: Tensor, dim: number, index: Tensor, value: TensorO
   if (index.ndim > 1) throw new RangeError('Index has to be a vector/scalar');
   const vt = value instanceof Tensor ? value : null;
   if (vt !== null && vt.ndim !== 0) throw new RangeError(`index_fill_ only supports a 0-dimensional value tensor, but got tensor with ${vt.ndim} dimension(s).`);
-  const { outer, size, inner } = geometry(x.shape, d);
+  const { outer, size, inner } = rowGeometry(x.shape, d);
   const idx = indexVector(index, size, (v) => new RangeError(`index ${v} is out of bounds for dimension ${d} with size ${size}`), true);
   const y = clone(x.detach());
   const v = scalarToDType(vt !== null ? data(vt)[0] : (value as Scalar), x.dtype);
