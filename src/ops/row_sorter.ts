@@ -1,5 +1,5 @@
 /** The stable row sort behind sort, argsort, topk, kthvalue and unique. */
-import type { FloatArray } from '../backend/contract.js';
+import type { DataArray } from '../backend/contract.js';
 
 /**
  * Stable argsort of rows by unsigned integer keys in value order: a float's bits with the sign
@@ -17,10 +17,6 @@ export class RowSorter {
   readonly perm: Uint32Array;
   private readonly spare: Lanes;
   private readonly count = new Uint32Array(1 << 16);
-  private readonly f64 = new Float64Array(1);
-  private readonly w64 = new Uint32Array(this.f64.buffer);
-  private readonly f32 = new Float32Array(1);
-  private readonly w32 = new Uint32Array(this.f32.buffer);
 
   constructor(readonly size: number, wide: boolean) {
     this.hi = new Uint32Array(size);
@@ -29,33 +25,51 @@ export class RowSorter {
     this.spare = { hi: new Uint32Array(size), lo: wide ? new Uint32Array(size) : null, perm: new Uint32Array(size) };
   }
 
-  /** Loads row[i] = src[base + i·stride] as keys; descending inverts them (NaN then comes first). */
-  load(src: FloatArray, base: number, stride: number, descending: boolean): void {
+  /**
+   * Loads row[i] = src[base + i·stride] as keys, read as the floats' own bits (a little-endian
+   * view of the same memory); descending inverts them (NaN then comes first). Bools are 0 and 1.
+   */
+  load(src: DataArray, base: number, stride: number, descending: boolean): void {
     const { hi, lo, size } = this;
     const flip = descending ? 0xffffffff : 0;
-    for (let i = 0; i < size; i++) {
-      const v = src[base + i * stride];
-      let h: number, l = 0;
-      if (v !== v) {
-        h = 0xffffffff;
-        l = 0xffffffff;
-      } else if (lo === null) {
-        this.f32[0] = v === 0 ? 0 : v;
-        const b = this.w32[0];
-        h = b & 0x80000000 ? ~b : b | 0x80000000;
-      } else {
-        this.f64[0] = v === 0 ? 0 : v;
-        const b = this.w64[1];
-        if (b & 0x80000000) {
-          h = ~b;
-          l = ~this.w64[0];
-        } else {
-          h = b | 0x80000000;
-          l = this.w64[0];
+    if (src instanceof Float32Array) {
+      const w = new Uint32Array(src.buffer, src.byteOffset, src.length);
+      for (let i = 0; i < size; i++) {
+        let b = w[base + i * stride];
+        let h: number;
+        if ((b & 0x7fffffff) > 0x7f800000) h = 0xffffffff;
+        else {
+          if (b === 0x80000000) b = 0; // −0 sorts with +0
+          h = b & 0x80000000 ? ~b : b | 0x80000000;
         }
+        hi[i] = (h ^ flip) >>> 0;
+        if (lo !== null) lo[i] = flip;
       }
-      hi[i] = (h ^ flip) >>> 0;
-      if (lo !== null) lo[i] = (l ^ flip) >>> 0;
+    } else if (src instanceof Float64Array) {
+      const w = new Uint32Array(src.buffer, src.byteOffset, src.length * 2);
+      for (let i = 0; i < size; i++) {
+        const at = 2 * (base + i * stride);
+        let l = w[at], b = w[at + 1];
+        let h: number;
+        const top = b & 0x7fffffff;
+        if (top > 0x7ff00000 || (top === 0x7ff00000 && l !== 0)) {
+          h = 0xffffffff;
+          l = 0xffffffff;
+        } else {
+          if (b === 0x80000000 && l === 0) b = 0;
+          if (b & 0x80000000) {
+            h = ~b;
+            l = ~l;
+          } else h = b | 0x80000000;
+        }
+        hi[i] = (h ^ flip) >>> 0;
+        if (lo !== null) lo[i] = (l ^ flip) >>> 0;
+      }
+    } else {
+      for (let i = 0; i < size; i++) {
+        hi[i] = ((0x80000000 | src[base + i * stride]) ^ flip) >>> 0;
+        if (lo !== null) lo[i] = flip;
+      }
     }
   }
 
