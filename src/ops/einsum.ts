@@ -171,7 +171,8 @@ export function einsum(equation: string, operands: readonly Tensor[]): Tensor {
       const prev = sizes.get(l);
       if (prev === undefined || prev === 1) sizes.set(l, s);
       else if (s !== 1 && s !== prev) {
-        if (l < 0) throw new RangeError(`einsum(): operands do not broadcast with remapped shapes (original->remapped): operand ${i} does not broadcast over the ellipsis dims`);
+        // PyTorch's wording, its missing space included
+        if (l < 0) throw new RangeError(`einsum(): dimension ${d} covered by ellipsis in operand ${i}has size ${s} which does not broadcast with previously seen ellipsis with size ${prev} for the respective dimension`);
         throw new RangeError(`einsum(): subscript ${letter(l)} has size ${s} for operand ${i} which does not broadcast with previously seen size ${prev}`);
       }
     });

@@ -17,7 +17,6 @@ import { clone } from './convert.js';
 import { rowGeometry } from './rows.js';
 import { intoOut, type Out } from './out.js';
 
-export type ScatterReduce = 'add' | 'multiply';
 const MODE = { set: 0, add: 1, multiply: 2 } as const;
 
 /**
