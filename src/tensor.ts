@@ -461,6 +461,54 @@ export class Tensor {
   }
 
 
+  // ---- sorting, selection, scatter/index and cumulative ops -------------------------------------
+
+  sort(dim?: number, descending?: boolean): ReduceResult;
+  sort(dim: number, opts: { descending?: boolean }): ReduceResult;
+  sort(opts: { stable?: boolean | null; dim?: number; descending?: boolean }): ReduceResult;
+  sort(...a: unknown[]): ReduceResult { return call(T.sort)(this, ...a); }
+  argsort(dim?: number, descending?: boolean): Tensor;
+  argsort(dim: number, opts: { descending?: boolean }): Tensor;
+  argsort(opts: { stable?: boolean; dim?: number; descending?: boolean }): Tensor;
+  argsort(...a: unknown[]): Tensor { return call(T.argsort)(this, ...a); }
+  msort(...a: MethodArgs<typeof T.msort>): Tensor { return call(T.msort)(this, ...a); }
+  topk(...a: MethodArgs<typeof T.topk>): ReduceResult { return call(T.topk)(this, ...a); }
+  kthvalue(...a: MethodArgs<typeof T.kthvalue>): ReduceResult { return call(T.kthvalue)(this, ...a); }
+  unique(sorted?: boolean): Tensor;
+  unique(sorted: boolean, return_inverse: boolean, return_counts?: boolean, dim?: number | null): Tensor | Tensor[];
+  unique(opts: { sorted?: boolean; return_inverse?: boolean; return_counts?: boolean; dim?: number | null }): Tensor | Tensor[];
+  unique(...a: unknown[]): Tensor | Tensor[] { return call(T.unique)(this, ...a); }
+  nonzero(opts?: { as_tuple?: false }): Tensor;
+  nonzero(opts: { as_tuple: true }): Tensor[];
+  nonzero(opts: { as_tuple?: boolean }): Tensor | Tensor[];
+  nonzero(...a: unknown[]): Tensor | Tensor[] { return call(T.nonzero)(this, ...a); }
+  scatter(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: string | null }): Tensor;
+  scatter(dim: number, index: Tensor, opts: ({ src: Tensor } | { value: number }) & { reduce?: string | null }): Tensor;
+  scatter(...a: unknown[]): Tensor { return call(T.scatter)(this, ...a); }
+  scatter_(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: string | null }): this;
+  scatter_(dim: number, index: Tensor, opts: ({ src: Tensor } | { value: number }) & { reduce?: string | null }): this;
+  scatter_(...a: unknown[]): this { return call(M.scatter_)(this, ...a); }
+  scatter_add(...a: MethodArgs<typeof T.scatter_add>): Tensor { return call(T.scatter_add)(this, ...a); }
+  scatter_add_(...a: MethodArgs<typeof M.scatter_add_>): this { return call(M.scatter_add_)(this, ...a); }
+  index_add(...a: MethodArgs<typeof T.index_add>): Tensor { return call(T.index_add)(this, ...a); }
+  index_add_(...a: MethodArgs<typeof M.index_add_>): this { return call(M.index_add_)(this, ...a); }
+  index_copy(...a: MethodArgs<typeof T.index_copy>): Tensor { return call(T.index_copy)(this, ...a); }
+  index_copy_(...a: MethodArgs<typeof M.index_copy_>): this { return call(M.index_copy_)(this, ...a); }
+  index_fill(...a: MethodArgs<typeof T.index_fill>): Tensor { return call(T.index_fill)(this, ...a); }
+  index_fill_(...a: MethodArgs<typeof M.index_fill_>): this { return call(M.index_fill_)(this, ...a); }
+  masked_scatter(...a: MethodArgs<typeof T.masked_scatter>): Tensor { return call(T.masked_scatter)(this, ...a); }
+  masked_scatter_(...a: MethodArgs<typeof M.masked_scatter_>): this { return call(M.masked_scatter_)(this, ...a); }
+  take_along_dim(...a: MethodArgs<typeof T.take_along_dim>): Tensor { return call(T.take_along_dim)(this, ...a); }
+  cumsum(...a: MethodArgs<typeof T.cumsum>): Tensor { return call(T.cumsum)(this, ...a); }
+  cumsum_(...a: MethodArgs<typeof M.cumsum_>): this { return call(M.cumsum_)(this, ...a); }
+  cumprod(...a: MethodArgs<typeof T.cumprod>): Tensor { return call(T.cumprod)(this, ...a); }
+  cumprod_(...a: MethodArgs<typeof M.cumprod_>): this { return call(M.cumprod_)(this, ...a); }
+  diff(...a: MethodArgs<typeof T.diff>): Tensor { return call(T.diff)(this, ...a); }
+  tril(...a: MethodArgs<typeof T.tril>): Tensor { return call(T.tril)(this, ...a); }
+  tril_(...a: MethodArgs<typeof M.tril_>): this { return call(M.tril_)(this, ...a); }
+  triu(...a: MethodArgs<typeof T.triu>): Tensor { return call(T.triu)(this, ...a); }
+  triu_(...a: MethodArgs<typeof M.triu_>): this { return call(M.triu_)(this, ...a); }
+
   // ---- in place ------------------------------------------------------------------------------
 
   add_(...a: MethodArgs<typeof M.add_>): this { return call(M.add_)(this, ...a); }

@@ -19,6 +19,9 @@ import * as C from './ops/convert.js';
 import * as U from './ops/unary.js';
 import * as A from './autograd/api.js';
 import * as AI from './ops/advanced_index.js';
+import * as X from './ops/scatter.js';
+import * as Cu from './ops/cumulative.js';
+import * as Tr from './ops/triangle.js';
 
 const method = { method: true };
 type Opt<T> = T | null | undefined;
@@ -90,3 +93,22 @@ export const normal_ = pyfn('normal_(Tensor input, float mean=0, float std=1, *,
 export const bernoulli_ = pyfn('bernoulli_(Tensor input, Tensor|Number p=0.5, *, Generator? generator=None)',
   (x: Tensor, p: Tensor | number, generator: Opt<Generator>) => P.bernoulli_(x, p, generator), method);
 
+
+// ---- scatter/index, cumulative and triangle ops in place --------------------------------------------
+
+/** Tensor.scatter_(dim, index, src or value, *, reduce=None). */
+interface Scatter_ {
+  (input: Tensor, dim: number, index: Tensor, src: Tensor | Scalar, opts?: { reduce?: string | null }): Tensor;
+  (input: Tensor, dim: number, index: Tensor, opts: ({ src: Tensor } | { value: Scalar }) & { reduce?: string | null }): Tensor;
+}
+export const scatter_ = pyfn(['Tensor src', 'Scalar value'].map((a) => `scatter_(Tensor input, int dim, Tensor index, ${a}, *, str? reduce=None)`),
+  (x: Tensor, dim: number, index: Tensor, src: Tensor | undefined, reduce: Opt<string>, value: Scalar | undefined) => X.scatter_(x, dim, index, src ?? (value as Scalar), reduce ?? null), method) as unknown as Scatter_;
+export const scatter_add_ = pyfn('scatter_add_(Tensor input, int dim, Tensor index, Tensor src)', X.scatter_add_, method);
+export const index_add_ = pyfn('index_add_(Tensor input, int dim, Tensor index, Tensor source, *, Scalar alpha=1)', X.index_add_, method);
+export const index_copy_ = pyfn('index_copy_(Tensor input, int dim, Tensor index, Tensor source)', X.index_copy_, method);
+export const index_fill_ = pyfn('index_fill_(Tensor input, int dim, Tensor index, Tensor|Number value)', X.index_fill_, method);
+export const masked_scatter_ = pyfn('masked_scatter_(Tensor input, Tensor mask, Tensor source)', X.masked_scatter_, method);
+export const cumsum_ = pyfn('cumsum_(Tensor input, int dim, *, ScalarType? dtype=None)', (x: Tensor, dim: number, dtype: Opt<DTypeLike>) => Cu.cumsum_(x, dim, dtype), method);
+export const cumprod_ = pyfn('cumprod_(Tensor input, int dim, *, ScalarType? dtype=None)', (x: Tensor, dim: number, dtype: Opt<DTypeLike>) => Cu.cumprod_(x, dim, dtype), method);
+export const tril_ = pyfn('tril_(Tensor input, int diagonal=0)', Tr.tril_, method);
+export const triu_ = pyfn('triu_(Tensor input, int diagonal=0)', Tr.triu_, method);

@@ -8,7 +8,7 @@ import type { DeviceLike } from './device.js';
 import { Tensor, type NestedArray, type ReduceResult } from './tensor.js';
 import type { DTypeLike } from './dtype.js';
 import type { DimArg, Scalar, TensorOrScalar } from './ops/util.js';
-import { pyfn } from './python.js';
+import { pyfn, signatureOf, SIGNATURE } from './python.js';
 import * as R from './ops/reduce.js';
 import * as U from './ops/unary.js';
 import * as B from './ops/binary.js';
@@ -28,6 +28,12 @@ import * as G from './autograd/grad_mode.js';
 import * as Rnd from './random.js';
 import * as Fmt from './format.js';
 import * as Bk from './backend/index.js';
+import * as S from './ops/sort.js';
+import * as X from './ops/scatter.js';
+import * as Cu from './ops/cumulative.js';
+import * as Tr from './ops/triangle.js';
+import * as E from './ops/einsum.js';
+import * as Di from './ops/distance.js';
 
 type Opt<T> = T | null | undefined;
 
@@ -204,6 +210,104 @@ export const norm = pyfn('norm(Tensor input, Any? p=\'fro\', int[1]? dim=None, b
 type Softmax = (x: Tensor, dim: number, dtype: Opt<DTypeLike>, out: Opt<Tensor>) => Tensor;
 export const softmax = pyfn('softmax(Tensor input, int dim, ScalarType? dtype=None, *, Tensor? out=None)', R.softmax as Softmax);
 export const log_softmax = pyfn('log_softmax(Tensor input, int dim, ScalarType? dtype=None, *, Tensor? out=None)', R.log_softmax as Softmax);
+
+// ---- sorting, selection, scatter/index, cumulative ops, einsum, cdist ----------------------------
+
+type Pair = readonly [Tensor, Tensor];
+/** sort / argsort: dim and descending positionally; stable by keyword only, as PyTorch's overloads. */
+type SortOpts = { stable?: boolean | null; dim?: number; descending?: boolean };
+interface Sort {
+  (input: Tensor, dim?: number, descending?: boolean, opts?: { out?: Pair | null }): ReduceResult;
+  (input: Tensor, dim: number, opts: { descending?: boolean; out?: Pair | null }): ReduceResult;
+  (input: Tensor, opts: SortOpts & { out?: Pair | null }): ReduceResult;
+}
+interface Argsort {
+  (input: Tensor, dim?: number, descending?: boolean): Tensor;
+  (input: Tensor, dim: number, opts: { descending?: boolean }): Tensor;
+  (input: Tensor, opts: SortOpts): Tensor;
+}
+export const sort = pyfn(['sort(Tensor input, int dim=-1, bool descending=False, *, Tensor[]? out=None)', 'sort(Tensor input, *, bool? stable, int dim=-1, bool descending=False, Tensor[]? out=None)'],
+  (x: Tensor, dim: number, descending: boolean, out: Opt<Pair>, stable: Opt<boolean>) => S.sort(x, dim, descending, stable ?? false, out)) as unknown as Sort;
+export const argsort = pyfn(['argsort(Tensor input, int dim=-1, bool descending=False)', 'argsort(Tensor input, *, bool stable, int dim=-1, bool descending=False)'],
+  (x: Tensor, dim: number, descending: boolean, stable: boolean | undefined) => S.argsort(x, dim, descending, stable ?? false)) as unknown as Argsort;
+export const msort = pyfn('msort(Tensor input, *, Tensor? out=None)', (x: Tensor, out: Opt<Tensor>) => S.msort(x, out));
+export const topk = pyfn('topk(Tensor input, int k, int dim=-1, bool largest=True, bool sorted=True, *, Tensor[]? out=None)',
+  (x: Tensor, k: number, dim: number, largest: boolean, sorted: boolean, out: Opt<Pair>) => S.topk(x, k, dim, largest, sorted, out));
+export const kthvalue = pyfn('kthvalue(Tensor input, int k, int dim=-1, bool keepdim=False, *, Tensor[]? out=None)',
+  (x: Tensor, k: number, dim: number, keepdim: boolean, out: Opt<Pair>) => S.kthvalue(x, k, dim, keepdim, out));
+/** unique(x) is a Tensor; with return_inverse or return_counts, a list [values, inverse?, counts?]. */
+interface Unique {
+  (input: Tensor, sorted?: boolean): Tensor;
+  (input: Tensor, sorted: boolean, return_inverse: boolean, return_counts?: boolean, dim?: number | null): Tensor | Tensor[];
+  (input: Tensor, opts: { sorted?: boolean; return_inverse?: boolean; return_counts?: boolean; dim?: number | null }): Tensor | Tensor[];
+  (input: Tensor, sorted: boolean, opts: { return_inverse?: boolean; return_counts?: boolean; dim?: number | null }): Tensor | Tensor[];
+}
+export const unique = pyfn('unique(Tensor input, bool sorted=True, bool return_inverse=False, bool return_counts=False, int? dim=None)',
+  (x: Tensor, sorted: boolean, return_inverse: boolean, return_counts: boolean, dim: Opt<number>) => S.unique(x, sorted, return_inverse, return_counts, dim ?? null), { python: true }) as unknown as Unique;
+/** nonzero(x): [n, ndim] int64 positions; with as_tuple, one 1-D tensor per dim. */
+interface Nonzero {
+  (input: Tensor, opts?: { as_tuple?: false; out?: Tensor | null }): Tensor;
+  (input: Tensor, opts: { as_tuple: true }): Tensor[];
+  (input: Tensor, opts: { as_tuple?: boolean; out?: Tensor | null }): Tensor | Tensor[];
+}
+export const nonzero = pyfn('nonzero(Tensor input, *, bool as_tuple=False, Tensor? out=None)', (x: Tensor, as_tuple: boolean, out: Opt<Tensor>) => S.nonzero(x, as_tuple, out)) as unknown as Nonzero;
+type SearchOpts = { out_int32?: boolean; right?: boolean; side?: string | null; sorter?: Tensor | null };
+/** searchsorted(sorted_sequence, values) with values a Tensor (out= allowed) or a number. */
+interface Searchsorted {
+  (sorted_sequence: Tensor, input: Tensor, opts?: SearchOpts & { out?: Tensor | null }): Tensor;
+  (sorted_sequence: Tensor, self: number, opts?: SearchOpts): Tensor;
+  (sorted_sequence: Tensor, opts: SearchOpts & ({ input: Tensor; out?: Tensor | null } | { self: number })): Tensor;
+}
+export const searchsorted = pyfn([
+  'searchsorted(Tensor sorted_sequence, Tensor input, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None, Tensor? out=None)',
+  'searchsorted(Tensor sorted_sequence, Scalar self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None)',
+], (seq: Tensor, input: Tensor | undefined, out_int32: boolean, right: boolean, side: Opt<string>, sorter: Opt<Tensor>, out: Opt<Tensor>, self: number | undefined) =>
+  S.searchsorted(seq, input ?? (self as number), out_int32, right, side ?? null, sorter ?? null, out)) as unknown as Searchsorted;
+
+type ScatterImpl = (x: Tensor, dim: number, index: Tensor, src: Tensor | undefined, reduce: Opt<string>, out: Opt<Tensor>, value: Scalar | undefined) => Tensor;
+/** scatter(input, dim, index, src or value), optionally reducing (reduce='add' / 'multiply', by keyword). */
+export interface Scatter {
+  (input: Tensor, dim: number, index: Tensor, src: Tensor | Scalar, opts?: { reduce?: string | null; out?: Tensor | null }): Tensor;
+  (input: Tensor, dim: number, index: Tensor, opts: ({ src: Tensor } | { value: Scalar }) & { reduce?: string | null; out?: Tensor | null }): Tensor;
+  (input: Tensor, dim: number, opts: { index: Tensor; reduce?: string | null; out?: Tensor | null } & ({ src: Tensor } | { value: Scalar })): Tensor;
+  (input: Tensor, opts: { dim: number; index: Tensor; reduce?: string | null; out?: Tensor | null } & ({ src: Tensor } | { value: Scalar })): Tensor;
+}
+const SCATTER = ['Tensor src', 'Scalar value'];
+export const scatter = pyfn(SCATTER.map((s) => `scatter(Tensor input, int dim, Tensor index, ${s}, *, str? reduce=None, Tensor? out=None)`),
+  ((x, dim, index, src, reduce, out, value) => X.scatter(x, dim, index, src ?? (value as Scalar), reduce ?? null, out)) as ScatterImpl) as unknown as Scatter;
+export const scatter_add = pyfn('scatter_add(Tensor input, int dim, Tensor index, Tensor src, *, Tensor? out=None)',
+  (x: Tensor, dim: number, index: Tensor, src: Tensor, out: Opt<Tensor>) => X.scatter_add(x, dim, index, src, out));
+export const index_add = pyfn('index_add(Tensor input, int dim, Tensor index, Tensor source, *, Scalar alpha=1, Tensor? out=None)',
+  (x: Tensor, dim: number, index: Tensor, source: Tensor, alpha: Scalar, out: Opt<Tensor>) => X.index_add(x, dim, index, source, alpha, out));
+export const index_copy = pyfn('index_copy(Tensor input, int dim, Tensor index, Tensor source, *, Tensor? out=None)',
+  (x: Tensor, dim: number, index: Tensor, source: Tensor, out: Opt<Tensor>) => X.index_copy(x, dim, index, source, out));
+export const index_fill = pyfn('index_fill(Tensor input, int dim, Tensor index, Tensor|Number value)', X.index_fill);
+export const masked_scatter = pyfn('masked_scatter(Tensor input, Tensor mask, Tensor source)', X.masked_scatter);
+export const take_along_dim = pyfn('take_along_dim(Tensor input, Tensor indices, int? dim=None, *, Tensor? out=None)',
+  (x: Tensor, indices: Tensor, dim: Opt<number>, out: Opt<Tensor>) => X.take_along_dim(x, indices, dim ?? null, out));
+
+type Scan = (x: Tensor, dim: number, dtype: Opt<DTypeLike>, out: Opt<Tensor>) => Tensor;
+export const cumsum = pyfn('cumsum(Tensor input, int dim, *, ScalarType? dtype=None, Tensor? out=None)', Cu.cumsum as Scan);
+export const cumprod = pyfn('cumprod(Tensor input, int dim, *, ScalarType? dtype=None, Tensor? out=None)', Cu.cumprod as Scan);
+export const diff = pyfn('diff(Tensor input, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None, *, Tensor? out=None)',
+  (x: Tensor, n: number, dim: number, prepend: Opt<Tensor>, append: Opt<Tensor>, out: Opt<Tensor>) => Cu.diff(x, n, dim, prepend ?? null, append ?? null, out));
+export const tril = pyfn('tril(Tensor input, int diagonal=0, *, Tensor? out=None)', (x: Tensor, diagonal: number, out: Opt<Tensor>) => Tr.tril(x, diagonal, out));
+export const triu = pyfn('triu(Tensor input, int diagonal=0, *, Tensor? out=None)', (x: Tensor, diagonal: number, out: Opt<Tensor>) => Tr.triu(x, diagonal, out));
+
+const einsumList = pyfn('einsum(str equation, Tensor[] tensors)', (equation: string, tensors: readonly Tensor[]) => E.einsum(equation, tensors));
+/** einsum(equation, a, b, ...) as PyTorch's varargs, or einsum(equation, [a, b, ...]). */
+interface Einsum {
+  (equation: string, ...operands: Tensor[]): Tensor;
+  (equation: string, operands: readonly Tensor[]): Tensor;
+  (equation: string, opts: { tensors: readonly Tensor[] }): Tensor;
+  (opts: { equation: string; tensors: readonly Tensor[] }): Tensor;
+}
+export const einsum = Object.defineProperty(function einsum(equation: unknown, ...operands: unknown[]) {
+  const varargs = operands.length > 0 && operands.every((o) => o instanceof Tensor);
+  return varargs ? einsumList(equation as string, operands as Tensor[]) : (einsumList as unknown as (...a: unknown[]) => Tensor)(equation, ...operands);
+}, SIGNATURE, { value: signatureOf(einsumList) }) as unknown as Einsum;
+export const cdist = pyfn('cdist(Tensor x1, Tensor x2, float p=2.0, str? compute_mode=\'use_mm_for_euclid_dist_if_necessary\')',
+  (x1: Tensor, x2: Tensor, p: number, compute_mode: Opt<string>) => Di.cdist(x1, x2, p, compute_mode ?? null), { python: true });
 
 // ---- views ----------------------------------------------------------------------------------------
 

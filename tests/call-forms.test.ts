@@ -66,6 +66,13 @@ const TORCH: Record<string, Sample> = {
   set_rng_state: () => [torch.get_rng_state()], set_num_threads: () => [torch.get_num_threads()],
   set_printoptions: () => [4], set_grad_enabled: () => [true],
   load: () => [torch.save(x()), { map_location: 'cpu' }],
+  sort: () => [x(), 0, true], argsort: () => [x(), 1, true], msort: () => [x()], topk: () => [x(), 2, 1, false, true], kthvalue: () => [x(), 2, 1, true],
+  unique: () => [x(), true, true, true, 0], nonzero: () => [x(), { as_tuple: false }], searchsorted: () => [v(), torch.tensor([1.5, 3]), { right: true }],
+  scatter: () => [x(), 1, idx(), p()], scatter_add: () => [x(), 1, idx(), p()], index_add: () => [x(), 1, labels(), torch.ones(2, 2), { alpha: 2 }],
+  index_copy: () => [x(), 1, labels(), torch.ones(2, 2)], index_fill: () => [x(), 1, labels(), -1], masked_scatter: () => [x(), x().gt(0), torch.ones(6)],
+  take_along_dim: () => [x(), idx(), 1], cumsum: () => [x(), 1, { dtype: torch.float64 }], cumprod: () => [x(), 1, { dtype: torch.float64 }],
+  diff: () => [x(), 1, 1, torch.zeros(2, 1), torch.ones(2, 1)], tril: () => [x(), 1], triu: () => [x(), -1],
+  einsum: () => ['ij,kj->ik', [x(), p()]], cdist: () => [x(), p(), 1, 'use_mm_for_euclid_dist_if_necessary'],
 };
 
 /** Tensor methods whose form differs from the torch.* function (self first). */
@@ -79,6 +86,9 @@ const METHODS: Record<string, Sample> = {
   index_put_: () => [x(), [null, torch.tensor([2n, 0n])], torch.tensor(1), true],
   masked_fill_: () => [x(), x().gt(0), 0], fill_: () => [x(), 2], copy_: () => [x(), p()], uniform_: () => [x(), -1, 1], normal_: () => [x(), 0, 2],
   bernoulli_: () => [x(), 0.5],
+  scatter_: () => [x(), 1, idx(), p()], scatter_add_: () => [x(), 1, idx(), p()], index_add_: () => [x(), 1, labels(), torch.ones(2, 2), { alpha: 2 }],
+  index_copy_: () => [x(), 1, labels(), torch.ones(2, 2)], index_fill_: () => [x(), 1, labels(), -1], masked_scatter_: () => [x(), x().gt(0), torch.ones(6)],
+  cumsum_: () => [x(), 1], cumprod_: () => [x(), 1], tril_: () => [x(), 1], triu_: () => [x(), -1],
 };
 
 /** nn.functional calls (where they differ from torch.*'s). */
@@ -97,6 +107,7 @@ const FUNCTIONAL: Record<string, Sample> = {
   huber_loss: () => [x(), p(), 'sum', 0.5], nll_loss: () => [x(), labels(), w3(), null, 1, null, 'sum'],
   cross_entropy: () => [x(), labels(), w3(), null, -100, null, 'mean', 0.1], binary_cross_entropy: () => [p(), p(), w3(), null, null, 'sum'],
   binary_cross_entropy_with_logits: () => [x(), p(), w3(), null, null, 'sum', w3()], kl_div: () => [x(), p(), null, null, 'sum', true],
+  one_hot: () => [labels(), 4],
 };
 
 /**

@@ -12,6 +12,7 @@ import { linear as linearOp } from '../ops/linalg.js';
 import { scaled_dot_product_attention as sdpaOp } from '../ops/attention.js';
 import { dropout as dropoutOp } from '../ops/dropout.js';
 import { embedding as embeddingOp } from '../ops/embedding.js';
+import { one_hot as oneHotOp } from '../ops/scatter.js';
 import { layer_norm as layerNormOp, batch_norm as batchNormOp } from '../ops/normalization.js';
 
 export type { Reduction, ReductionOptions, SmoothL1Options, HuberOptions, NLLOptions, CrossEntropyOptions, BCEOptions, BCEWithLogitsOptions, KLDivOptions } from '../ops/loss.js';
@@ -26,6 +27,7 @@ export const layer_norm = pyfn('layer_norm(Tensor input, int[] normalized_shape,
 // PyTorch 2.x's function (2.1's scale keyword); the C++ op, not written in Python
 export const scaled_dot_product_attention = pyfn('scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float dropout_p=0.0, bool is_causal=False, *, float? scale=None)',
   (q: Tensor, k: Tensor, v: Tensor, mask: Opt<Tensor>, p: number, causal: boolean, scale: Opt<number>) => sdpaOp(q, k, v, mask ?? null, p, causal, scale ?? null));
+export const one_hot = pyfn('one_hot(Tensor tensor, int num_classes=-1)', oneHotOp);
 export const batch_norm = pyfn('batch_norm(Tensor input, Tensor? running_mean, Tensor? running_var, Tensor? weight=None, Tensor? bias=None, bool training=False, float momentum=0.1, float eps=1e-05)', batchNormOp, PY);
 
 // ---- activations --------------------------------------------------------------------------------
