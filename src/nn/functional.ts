@@ -12,6 +12,7 @@ import { linear as linearOp } from '../ops/linalg.js';
 import { dropout as dropoutOp } from '../ops/dropout.js';
 import { embedding as embeddingOp } from '../ops/embedding.js';
 import { layer_norm as layerNormOp, batch_norm as batchNormOp } from '../ops/normalization.js';
+import * as Dst from '../ops/distance.js';
 
 export type { Reduction, ReductionOptions, SmoothL1Options, HuberOptions, NLLOptions, CrossEntropyOptions, BCEOptions, BCEWithLogitsOptions, KLDivOptions } from '../ops/loss.js';
 type Opt<T> = T | null | undefined;
@@ -23,6 +24,13 @@ export const dropout = pyfn('dropout(Tensor input, float p=0.5, bool training=Tr
 export const embedding = pyfn('embedding(Tensor input, Tensor weight, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False)', embeddingOp, PY);
 export const layer_norm = pyfn('layer_norm(Tensor input, int[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1e-05)', layerNormOp, PY);
 export const batch_norm = pyfn('batch_norm(Tensor input, Tensor? running_mean, Tensor? running_var, Tensor? weight=None, Tensor? bias=None, bool training=False, float momentum=0.1, float eps=1e-05)', batchNormOp, PY);
+
+// ---- normalizing and distances ------------------------------------------------------------------
+
+export const normalize = pyfn('normalize(Tensor input, float p=2.0, int dim=1, float eps=1e-12, Tensor? out=None)',
+  (x: Tensor, p: number, dim: number, eps: number, out: Opt<Tensor>) => Dst.normalize(x, p, dim, eps, out), PY);
+export const cosine_similarity = pyfn('cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08)', Dst.cosine_similarity);
+export const pairwise_distance = pyfn('pairwise_distance(Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False)', Dst.pairwise_distance);
 
 // ---- activations --------------------------------------------------------------------------------
 

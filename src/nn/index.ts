@@ -15,3 +15,4 @@ export { LayerNorm, BatchNorm1d, BatchNorm2d } from './normalization.js';
 export { L1Loss, MSELoss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss } from './loss.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
+export * as utils from './utils/index.js';
