@@ -110,7 +110,9 @@ export const nan_to_num_ = pyfn('nan_to_num_(Tensor input, float? nan=None, floa
   (x: Tensor, nan: Opt<number>, posinf: Opt<number>, neginf: Opt<number>) => P.inplace(x, (s) => Mk.nan_to_num(s, nan, posinf, neginf)));
 export const floor_divide = pyfn('floor_divide(Tensor|Number input, Tensor|Number other, *, Tensor? out=None)', (a: TensorOrScalar, b: TensorOrScalar, out: Opt<Tensor>) => Rd.floor_divide(a, b, out));
 export const remainder = pyfn('remainder(Tensor|Number input, Tensor|Number other, *, Tensor? out=None)', (a: TensorOrScalar, b: TensorOrScalar, out: Opt<Tensor>) => Rd.remainder(a, b, out));
-export const fmod = pyfn('fmod(Tensor input, Tensor|Number other, *, Tensor? out=None)', (a: Tensor, b: TensorOrScalar, out: Opt<Tensor>) => Rd.fmod(a, b, out));
+// two forms, as PyTorch's (a scalar input then gets its "invalid combination" message)
+export const fmod = pyfn(['fmod(Tensor input, Tensor other, *, Tensor? out=None)', 'fmod(Tensor input, Scalar other, *, Tensor? out=None)'],
+  (a: Tensor, b: TensorOrScalar, out: Opt<Tensor>) => Rd.fmod(a, b, out));
 export const flip = pyfn('flip(Tensor input, int[] dims)', Ro.flip);
 export const fliplr = pyfn('fliplr(Tensor input)', Ro.fliplr);
 export const flipud = pyfn('flipud(Tensor input)', Ro.flipud);

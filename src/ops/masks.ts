@@ -15,7 +15,10 @@ type Test = 'nan' | 'inf' | 'finite' | 'posinf' | 'neginf';
 function classify(fn: string, x: Tensor, test: Test, out?: Out): Tensor {
   checkTensor(x, 'input', fn);
   const dst = out === null || out === undefined ? allocateForOverwrite(x.shape, bool)
-    : outTarget(fn, out, x.shape, bool, { inputs: [x], rule: 'exact', differentiable: false, elementwise: true });
+    : outTarget(fn, out, x.shape, bool, {
+      inputs: [x], differentiable: false, elementwise: true,
+      rule: (o) => { if (o !== bool) throw new TypeError(`${fn} does not support non-boolean outputs.`); },
+    });
   const o = dst === out ? data(dst) : dst._storage.data;
   const n = x.numel();
   if (!x.dtype.is_floating_point) {

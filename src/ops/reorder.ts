@@ -104,8 +104,8 @@ export function repeat_interleave(input: Tensor | undefined, repeats: Tensor | n
   if (input === undefined) {
     const r = repeats as Tensor;
     checkTensor(r, 'repeats', 'repeat_interleave');
-    checkRepeats(r);
     if (r.ndim !== 1) throw new RangeError('repeat_interleave only accept 1D vector as repeat');
+    checkRepeats(r);
     const n = r.numel();
     const ar = new Float64Array(n);
     for (let i = 0; i < n; i++) ar[i] = i;

@@ -96,21 +96,26 @@ function prepare(kind: Kind, a: TensorOrScalar, b: TensorOrScalar): [Tensor, Ten
   return [asTensor(a, dt), asTensor(b, dt), dt];
 }
 
-/** a // b rounded toward −inf. PyTorch has no derivative for it: backward through it is an error. */
+/** A result PyTorch has no derivative for: it requires grad, and backward through it is an error. */
+const noDerivative = (op: string, inputs: Tensor[], y: Tensor) => apply('NotImplemented', inputs, y, () => {
+  throw new Error(`derivative for aten::${op} is not implemented`);
+});
+
+/** a // b rounded toward −inf. */
 export function floor_divide(a: TensorOrScalar, b: TensorOrScalar, out?: Out): Tensor {
   const [ta, tb, dt] = prepare('floor_divide', a, b);
-  return finishOut(apply('NotImplemented', [ta, tb], run('floor_divide', ta, tb, dt, out), () => {
-    throw new Error('derivative for aten::floor_divide is not implemented');
-  }), out);
+  return finishOut(noDerivative('floor_divide', [ta, tb], run('floor_divide', ta, tb, dt, out)), out);
 }
 
 /** Python's %: the result has the divisor's sign. d/db = −a.div(b, 'floor'). */
 export function remainder(a: TensorOrScalar, b: TensorOrScalar, out?: Out): Tensor {
   const [ta, tb, dt] = prepare('remainder', a, b);
   const y = run('remainder', ta, tb, dt, out);
+  if (!(a instanceof Tensor)) return finishOut(noDerivative('remainder', [tb], y), out);
   if (!(b instanceof Tensor)) return finishOut(apply('RemainderBackward0', [ta], y, (g) => [g]), out);
   return finishOut(apply('RemainderBackward1', [ta, tb], y, (g, needs) => [
-    g, needs[1] ? U.neg(B.mul(g, B.div(ta, tb, 'floor'))) : null,
+    // PyTorch's a.div(b, rounding_mode='floor') is this kernel: its inf and NaN edges included
+    g, needs[1] ? U.neg(B.mul(g, run('floor_divide', ta, tb, dt))) : null,
   ], [ta, tb]), out);
 }
 
