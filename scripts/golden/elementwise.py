@@ -311,6 +311,13 @@ def nn_utils():
     total = torch.nn.utils.clip_grad_norm_([d], 0.25, 2.0)
     clip.append({"max_norm": 0.25, "norm_type": 2.0, "grads": [encode(g0)], "total": encode(total), "clipped": [encode(d.grad)]})
     empty = encode(torch.nn.utils.clip_grad_norm_([], 1.0))
+    # total norms of one gradient of many lengths: every branch of the kernel's reduction order
+    totals = []
+    for dtype, sizes in ((F32, list(range(1, 41)) + [63, 64, 100, 257, 1000]), (F64, list(range(1, 13)) + [100, 1000])):
+        for n in sizes:
+            p = torch.zeros(n, dtype=dtype, requires_grad=True)
+            p.grad = rnd([n], -3.0, 3.0, dtype)
+            totals.append({"grad": encode(p.grad), "total": encode(torch.nn.utils.clip_grad_norm_(p, 1e30))})
 
     value = []
     for clip_value in (0.5, 2, 1e-3):
@@ -326,7 +333,7 @@ def nn_utils():
     targets = [torch.zeros_like(p) for p in params]
     torch.nn.utils.vector_to_parameters(new, targets)
     return {
-        "clip_grad_norm_": clip, "empty": empty, "clip_grad_value_": value,
+        "clip_grad_norm_": clip, "empty": empty, "totals": totals, "clip_grad_value_": value,
         "parameters": [encode(p) for p in params], "vector": encode(vec),
         "new_vector": encode(new), "new_parameters": [encode(t) for t in targets],
     }

@@ -6,7 +6,8 @@
 import { Tensor } from '../../tensor.js';
 import { pyfn, pyFloat, pyType } from '../../python.js';
 import { float32 } from '../../dtype.js';
-import { scalarTensor } from '../../ops/util.js';
+import { data, scalarTensor } from '../../ops/util.js';
+import { norm2 } from './norm2.js';
 import * as B from '../../ops/binary.js';
 import * as U from '../../ops/unary.js';
 import * as R from '../../ops/reduce.js';
@@ -43,6 +44,9 @@ function clipGradNorm(parameters: Parameters, max_norm: number, norm_type: numbe
   if (p === Infinity) {
     const norms = grads.map((g) => R.amax(U.abs(g.detach())));
     total = norms.length === 1 ? norms[0] : R.amax(J.stack(norms));
+  } else if (p === 2) {
+    const norms = J.stack(grads.map((g) => scalarTensor(norm2(data(g), g.dtype === float32), g.dtype)));
+    total = scalarTensor(norm2(data(norms), norms.dtype === float32), norms.dtype);
   } else {
     total = R.norm(J.stack(grads.map((g) => R.norm(g.detach(), p))), p);
   }
