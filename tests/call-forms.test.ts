@@ -60,6 +60,12 @@ const TORCH: Record<string, Sample> = {
   randint: () => [0, 10, [2, 3]], randperm: () => [5],
   zeros_like: () => [x()], ones_like: () => [x()], empty_like: () => [x()], rand_like: () => [x()], randn_like: () => [x()],
   full_like: () => [x(), 2], randint_like: () => [x(), 1, 5],
+  // masks, rounding division, reordering and distances
+  ...Object.fromEntries(['isnan', 'isinf', 'isfinite', 'isposinf', 'isneginf', 'fliplr', 'flipud'].map((n) => [n, () => [x()]])),
+  nan_to_num: () => [x().log(), 0.5, 9, -9], nan_to_num_: () => [x().log(), 0.5, 9, -9],
+  floor_divide: () => [x(), p()], remainder: () => [x(), p()], fmod: () => [x(), 0.75],
+  flip: () => [x(), [0, 1]], roll: () => [x(), [1, 2], [0, 1]], repeat_interleave: () => [x(), torch.tensor([1n, 2n]), 0, { output_size: 3 }],
+  cosine_similarity: () => [x(), p(), 0, 1e-6], pairwise_distance: () => [x(), p(), 3, 1e-5, true],
   set_default_dtype: () => [torch.float32], manual_seed: () => [3], set_num_threads: () => [torch.get_num_threads()],
   set_printoptions: () => [4], set_grad_enabled: () => [true],
 };
@@ -72,6 +78,7 @@ const METHODS: Record<string, Sample> = {
   size: () => [x(), 1], stride: () => [x(), 1], backward: () => [x().requires_grad_().sum(), null, true, false], requires_grad_: () => [x(), true],
   add_: () => [x(), p(), 2], sub_: () => [x(), p(), 2], mul_: () => [x(), p()], div_: () => [x(), p()], pow_: () => [p(), 2],
   addcmul_: () => [x(), p(), p(), 0.5], addcdiv_: () => [x(), p(), p(), 0.5], clamp_: () => [x(), -1, 1],
+  flip: () => [x(), 0, 1], tile: () => [x(), 2, 1], floor_divide_: () => [x(), p()], remainder_: () => [x(), p()], fmod_: () => [x(), -0.75],
   masked_fill_: () => [x(), x().gt(0), 0], fill_: () => [x(), 2], copy_: () => [x(), p()], uniform_: () => [x(), -1, 1], normal_: () => [x(), 0, 2],
 };
 
@@ -89,6 +96,7 @@ const FUNCTIONAL: Record<string, Sample> = {
   mse_loss: () => [x(), p(), null, null, 'sum'], l1_loss: () => [x(), p(), null, null, 'sum'], smooth_l1_loss: () => [x(), p(), null, null, 'sum', 0.5],
   huber_loss: () => [x(), p(), 'sum', 0.5], nll_loss: () => [x(), labels(), w3(), null, 1, null, 'sum'],
   cross_entropy: () => [x(), labels(), w3(), null, -100, null, 'mean', 0.1], binary_cross_entropy: () => [p(), p(), w3(), null, null, 'sum'],
+  normalize: () => [x(), 1, 0, 1e-3, null],
   binary_cross_entropy_with_logits: () => [x(), p(), w3(), null, null, 'sum', w3()], kl_div: () => [x(), p(), null, null, 'sum', true],
 };
 
