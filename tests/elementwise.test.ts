@@ -38,6 +38,7 @@ const OPS: Record<string, OpFn> = {
   remainder: (xs, k) => torch.remainder(xs[0], second(xs, k)),
   remainder_scalar_self: ([x], k) => torch.remainder(k.self, x),
   fmod: (xs, k) => xs[0].fmod(second(xs, k)),
+  div_floor: (xs, k) => torch.div(xs[0], second(xs, k), { rounding_mode: 'floor' }),
   flip: ([x], k) => torch.flip(x, k.dims),
   fliplr: ([x]) => torch.fliplr(x),
   flipud: ([x]) => x.flipud(),
@@ -134,6 +135,8 @@ function clipNonfinite(norm_type: number | string): void {
 const ERRORS: Record<string, () => unknown> = {
   'floor_divide bool': () => torch.floor_divide(torch.tensor([true]), torch.tensor([true])),
   'remainder bool': () => torch.remainder(torch.tensor([true]), torch.tensor([false])),
+  'div floor bool': () => torch.div(torch.tensor([true]), torch.tensor([true]), { rounding_mode: 'floor' }),
+  'div trunc bool': () => torch.div(torch.tensor([true]), torch.tensor([true]), { rounding_mode: 'trunc' }),
   'fmod bool': () => torch.fmod(torch.tensor([true]), true),
   'floor_divide int by zero': () => torch.floor_divide(i64([5, 1]), i64([1, 0])),
   'remainder int by zero': () => torch.remainder(i64([5]), 0),

@@ -28,6 +28,7 @@ OPS = {
     "floor_divide": lambda xs, k: torch.floor_divide(xs[0], xs[1] if len(xs) > 1 else k["other"]),
     "remainder": lambda xs, k: torch.remainder(xs[0], xs[1] if len(xs) > 1 else k["other"]),
     "remainder_scalar_self": lambda xs, k: torch.remainder(k["self"], xs[0]),
+    "div_floor": lambda xs, k: torch.div(xs[0], xs[1] if len(xs) > 1 else k["other"], rounding_mode="floor"),
     "fmod": lambda xs, k: torch.fmod(xs[0], xs[1] if len(xs) > 1 else k["other"]),
     "flip": lambda xs, k: torch.flip(xs[0], k["dims"]),
     "fliplr": lambda xs, k: torch.fliplr(xs[0]),
@@ -151,6 +152,11 @@ def rounding_cases():
         case(op, fa, fb, tag="edges")
         case(op, fa.double(), fb.double(), tag="edges")
         case(op, rnd([64], -100.0, 100.0, F32), rnd([64], -3.0, 3.0, F32))
+    # div(rounding_mode='floor') is the same kernel, with a zero gradient
+    case("div_floor", fa, fb, tag="edges")
+    case("div_floor", fa.double(), fb.double(), tag="edges")
+    case("div_floor", a, b)
+    case("div_floor", T([7, -7, 9], I64), other=-2, tag="int")
     case("remainder_scalar_self", away([5]), self=5.5)
     case("remainder_scalar_self", T([2, -3, 4], I64), self=-7, tag="int")
 
@@ -213,6 +219,8 @@ x23 = torch.zeros(2, 3)
 ERRORS = {
     "floor_divide bool": lambda: torch.floor_divide(torch.tensor([True]), torch.tensor([True])),
     "remainder bool": lambda: torch.remainder(torch.tensor([True]), torch.tensor([False])),
+    "div floor bool": lambda: torch.div(torch.tensor([True]), torch.tensor([True]), rounding_mode="floor"),
+    "div trunc bool": lambda: torch.div(torch.tensor([True]), torch.tensor([True]), rounding_mode="trunc"),
     "fmod bool": lambda: torch.fmod(torch.tensor([True]), True),
     "floor_divide int by zero": lambda: torch.floor_divide(T([5, 1], I64), T([1, 0], I64)),
     "remainder int by zero": lambda: torch.remainder(T([5], I64), 0),
@@ -313,11 +321,14 @@ def nn_utils():
     empty = encode(torch.nn.utils.clip_grad_norm_([], 1.0))
     # total norms of one gradient of many lengths: every branch of the kernel's reduction order
     totals = []
-    for dtype, sizes in ((F32, list(range(1, 41)) + [63, 64, 100, 257, 1000]), (F64, list(range(1, 13)) + [100, 1000])):
+    for dtype, sizes, norm_type in ((F32, list(range(1, 41)) + [63, 64, 100, 257, 1000], 2.0), (F64, list(range(1, 13)) + [100, 1000], 2.0),
+                                    (F32, [1, 5, 8, 13, 100, 1000], 1.0), (F64, [7, 100], 1.0), (F32, [3, 9, 100, 1000], 3.0),
+                                    (F32, [4, 17, 300], 0.5), (F32, [6, 40], 0.0), (F32, [5, 70], -INF), (F64, [11], 3.0)):
         for n in sizes:
             p = torch.zeros(n, dtype=dtype, requires_grad=True)
             p.grad = rnd([n], -3.0, 3.0, dtype)
-            totals.append({"grad": encode(p.grad), "total": encode(torch.nn.utils.clip_grad_norm_(p, 1e30))})
+            total = torch.nn.utils.clip_grad_norm_(p, 1e30, norm_type)
+            totals.append({"grad": encode(p.grad), "norm_type": num(norm_type), "total": encode(total)})
 
     value = []
     for clip_value in (0.5, 2, 1e-3):

@@ -107,6 +107,12 @@ export function floor_divide(a: TensorOrScalar, b: TensorOrScalar, out?: Out): T
   return finishOut(noDerivative('floor_divide', [ta, tb], run('floor_divide', ta, tb, dt, out)), out);
 }
 
+/** div(a, b, rounding_mode='floor'): floor_divide's kernel, with PyTorch's zero gradient (DivBackward2). */
+export function divFloor(a: TensorOrScalar, b: TensorOrScalar, out?: Out): Tensor {
+  const [ta, tb, dt] = prepare('floor_divide', a, b);
+  return finishOut(apply('DivBackward2', [ta, tb], run('floor_divide', ta, tb, dt, out), (g) => [B.mul(g, 0), B.mul(g, 0)]), out);
+}
+
 /** Python's %: the result has the divisor's sign. d/db = −a.div(b, 'floor'). */
 export function remainder(a: TensorOrScalar, b: TensorOrScalar, out?: Out): Tensor {
   const [ta, tb, dt] = prepare('remainder', a, b);

@@ -7,7 +7,7 @@ import { Tensor } from '../../tensor.js';
 import { pyfn, pyFloat, pyType } from '../../python.js';
 import { float32 } from '../../dtype.js';
 import { data, scalarTensor } from '../../ops/util.js';
-import { norm2 } from './norm2.js';
+import { gradNorm } from './grad_norm.js';
 import * as B from '../../ops/binary.js';
 import * as U from '../../ops/unary.js';
 import * as R from '../../ops/reduce.js';
@@ -44,11 +44,9 @@ function clipGradNorm(parameters: Parameters, max_norm: number, norm_type: numbe
   if (p === Infinity) {
     const norms = grads.map((g) => R.amax(U.abs(g.detach())));
     total = norms.length === 1 ? norms[0] : R.amax(J.stack(norms));
-  } else if (p === 2) {
-    const norms = J.stack(grads.map((g) => scalarTensor(norm2(data(g), g.dtype === float32), g.dtype)));
-    total = scalarTensor(norm2(data(norms), norms.dtype === float32), norms.dtype);
   } else {
-    total = R.norm(J.stack(grads.map((g) => R.norm(g.detach(), p))), p);
+    const norms = J.stack(grads.map((g) => scalarTensor(gradNorm(data(g), p, g.dtype === float32), g.dtype)));
+    total = scalarTensor(gradNorm(data(norms), p, norms.dtype === float32), norms.dtype);
   }
   if (error_if_nonfinite && (isnan(total).item() || isinf(total).item())) {
     throw new Error(`The total norm of order ${pyFloat(p)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. ` +

@@ -1,10 +1,11 @@
 /**
- * The 2-norm of a whole tensor with the rounding of PyTorch 1.13's CPU kernel (AVX2 build), so
+ * The p-norm of a whole gradient with the rounding of PyTorch 1.13's CPU kernels (AVX2 build), so
  * that clip_grad_norm_ gives PyTorch's total norm, and so its clip coefficient, to the bit.
- * float32 (the vectorised last-dim path): 8 lanes accumulate x·x with fused multiply-adds, the
- * lanes are added left to right, then the remaining elements by fours (squared, then added) and
- * the last ones by fused multiply-adds. float64 (the generic reduction): one fused multiply-add per
- * element, in order. tests/nn-utils.test.ts checks the totals of lengths 1-1000 against PyTorch.
+ * p = 2, float32 (the vectorised last-dim path): 8 lanes accumulate x·x with fused multiply-adds,
+ * the lanes are added left to right, then the remaining elements by fours (squared, then added)
+ * and the last ones by fused multiply-adds. p = 2, float64: one fused multiply-add per element, in
+ * order. Other p: |x|^p summed in order, each step rounded to the dtype, then the 1/p-th power.
+ * tests/nn-utils.test.ts checks totals of lengths 1-1000 against PyTorch's.
  */
 import type { DataArray } from '../../backend/contract.js';
 
@@ -36,7 +37,7 @@ function fmaSquare32(a: number, c: number): number {
   return (e > 0) === (other > r) ? other : r;
 }
 
-/** a·a exactly as hi + lo (Veltkamp split), for the float64 fused multiply-add. */
+/** fma(a, a, c) in float64: a·a split exactly into p + lo (Veltkamp), then summed with c. */
 function fmaSquare64(a: number, c: number): number {
   const p = a * a;
   const t = 134217729 * a; // 2^27 + 1
@@ -48,7 +49,7 @@ function fmaSquare64(a: number, c: number): number {
   return s + (e + lo);
 }
 
-export function norm2(d: DataArray, float32: boolean): number {
+function norm2(d: DataArray, float32: boolean): number {
   const n = d.length;
   if (!float32) {
     let acc = 0;
@@ -63,4 +64,35 @@ export function norm2(d: DataArray, float32: boolean): number {
   for (; n - i >= 4; i += 4) for (let k = 0; k < 4; k++) b = Math.fround(b + Math.fround(d[i + k] * d[i + k]));
   for (; i < n; i++) b = fmaSquare32(d[i], b);
   return Math.fround(Math.sqrt(b));
+}
+
+/** ‖d‖_p of a float32 (float32 = true) or float64 gradient; p = ±inf and 0 are exact in any order. */
+export function gradNorm(d: DataArray, p: number, float32: boolean): number {
+  const n = d.length;
+  if (p === 2) return norm2(d, float32);
+  if (p === Infinity || p === -Infinity) {
+    let m = p > 0 ? 0 : Infinity;
+    for (let i = 0; i < n; i++) {
+      const a = Math.abs(d[i]);
+      if (a !== a) return NaN;
+      m = p > 0 ? Math.max(m, a) : Math.min(m, a);
+    }
+    return m;
+  }
+  let acc = 0;
+  if (p === 0) {
+    for (let i = 0; i < n; i++) if (d[i] !== 0) acc++;
+    return acc;
+  }
+  if (p === 1) {
+    if (float32) for (let i = 0; i < n; i++) acc = Math.fround(acc + Math.abs(d[i]));
+    else for (let i = 0; i < n; i++) acc += Math.abs(d[i]);
+    return acc;
+  }
+  if (!float32) {
+    for (let i = 0; i < n; i++) acc += Math.abs(d[i]) ** p;
+    return acc ** (1 / p);
+  }
+  for (let i = 0; i < n; i++) acc = Math.fround(acc + Math.fround(Math.abs(d[i]) ** p));
+  return Math.fround(acc ** Math.fround(1 / p));
 }
