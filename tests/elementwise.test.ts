@@ -258,6 +258,16 @@ describe('API forms', () => {
     expect(x.repeat_interleave(2, { dim: 0 }).shape).toEqual([4, 3]);
     expect(x.masked_fill(x.gt(2), -1).tolist()).toEqual([[0, 1, 2], [-1, -1, -1]]);
   });
+  it('nn.CosineSimilarity and nn.PairwiseDistance keep their arguments and run the functional forms', () => {
+    const a = torch.tensor([[1, 2, 3], [0, 1, 0]]), b = torch.tensor([[2, 2, 1], [1, 0, 0]]);
+    const cos = new torch.nn.CosineSimilarity({ dim: 0, eps: 1e-3 });
+    expect([cos.dim, cos.eps, String(cos)]).toEqual([0, 1e-3, 'CosineSimilarity()']);
+    expect(cos(a, b).tolist()).toEqual(F.cosine_similarity(a, b, 0, 1e-3).tolist());
+    const pd = new torch.nn.PairwiseDistance(1, { keepdim: true });
+    expect([pd.norm, pd.eps, pd.keepdim, String(pd)]).toEqual([1, 1e-6, true, 'PairwiseDistance()']);
+    expect(pd(a, b).tolist()).toEqual(F.pairwise_distance(a, b, 1, 1e-6, true).tolist());
+    expect(() => new torch.nn.PairwiseDistance({ q: 1 } as never)).toThrow("PairwiseDistance.__init__() got an unexpected keyword argument 'q'");
+  });
   it('where(condition) gives a list of index tensors; where(c, scalar, scalar) is float32', () => {
     const [r, c] = torch.where(torch.tensor([[0, 2], [3, 0]]).gt(0));
     expect([r.tolist(), c.tolist(), r.dtype]).toEqual([[0, 1], [1, 0], torch.int64]);

@@ -10,6 +10,7 @@ export {
 } from './activation.js';
 export { Flatten, Unflatten } from './flatten.js';
 export { Dropout } from './dropout.js';
+export { CosineSimilarity, PairwiseDistance } from './distance.js';
 export { Embedding } from './embedding.js';
 export { LayerNorm, BatchNorm1d, BatchNorm2d } from './normalization.js';
 export { L1Loss, MSELoss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss } from './loss.js';
