@@ -152,6 +152,10 @@ def rounding_cases():
         case(op, fa, fb, tag="edges")
         case(op, fa.double(), fb.double(), tag="edges")
         case(op, rnd([64], -100.0, 100.0, F32), rnd([64], -3.0, 3.0, F32))
+        # wide magnitudes: quotients up to ~2^40 and tiny divisors, on both sides of 2^28
+        wa = (torch.randn(600, generator=gen) * 10.0 ** torch.randint(-6, 7, (600,), generator=gen)).to(F32)
+        wb = (torch.randn(600, generator=gen) * 10.0 ** torch.randint(-6, 7, (600,), generator=gen)).to(F32)
+        case(op, wa, wb, tag="wide")
     # div(rounding_mode='floor') is the same kernel, with a zero gradient
     case("div_floor", fa, fb, tag="edges")
     case("div_floor", fa.double(), fb.double(), tag="edges")

@@ -37,54 +37,83 @@ function run(kind: Kind, a: Tensor, b: Tensor, dt: DType, out?: Out): Tensor {
 
 type Arr = ArrayLike<number> & { [i: number]: number };
 
+/**
+ * C's fmod without JS's %, which calls out to a slow runtime function for doubles. For float32
+ * operands with |a/b| < 2^28 the quotient rounds to a double on the right side of every integer,
+ * so a − trunc(a/b)·b is exact; operands that fit int32 take the integer %; the rest take %.
+ */
+function fmodOf(a: number, b: number, f32: boolean): number {
+  let r: number;
+  if (f32) {
+    const q = a / b;
+    if (!(q < 268435456 && q > -268435456 && b - b === 0)) return a % b;
+    r = a - Math.trunc(q) * b;
+  } else if ((a | 0) === a && (b | 0) === b && b !== 0) {
+    r = (a | 0) % (b | 0);
+  } else {
+    return a % b;
+  }
+  // a zero keeps the dividend's sign, as fmod's
+  return r === 0 ? a * 0 : r;
+}
+
 /** Integers (int64 held exactly in doubles): % and the division are exact below 2^53. */
 function intLoop(kind: Kind, x: Arr, y: Arr, o: Arr, n: number): void {
   for (let i = 0; i < n; i++) if (y[i] === 0) throw new RangeError('ZeroDivisionError');
   if (kind === 'fmod') {
-    for (let i = 0; i < n; i++) o[i] = (x[i] % y[i]) + 0;
+    for (let i = 0; i < n; i++) o[i] = fmodOf(x[i], y[i], false) + 0;
   } else if (kind === 'remainder') {
     for (let i = 0; i < n; i++) {
-      const a = x[i], b = y[i], r = a % b;
+      const b = y[i], r = fmodOf(x[i], b, false);
       o[i] = r !== 0 && (r < 0) !== (b < 0) ? r + b : r + 0;
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const a = x[i], b = y[i], r = a % b, q = (a - r) / b;
+      const a = x[i], b = y[i], r = fmodOf(a, b, false), q = (a - r) / b;
       o[i] = (r !== 0 && (r < 0) !== (b < 0) ? q - 1 : q) + 0;
     }
   }
 }
 
-/** Floats: PyTorch's formulas (div_floor_floating, remainder's mod += b), each step rounded when f32. */
+/** Floats: PyTorch's formulas (remainder's mod += b, div_floor_floating), each step rounded when f32. */
 function floatLoop(kind: Kind, x: Arr, y: Arr, o: Arr, n: number, f32: boolean): void {
-  if (kind === 'fmod') {
-    for (let i = 0; i < n; i++) o[i] = x[i] % y[i];
-  } else if (kind === 'remainder') {
-    for (let i = 0; i < n; i++) {
-      const b = y[i], m = x[i] % b;
-      o[i] = m !== 0 && (b < 0) !== (m < 0) ? m + b : m;
+  if (kind === 'fmod') fmodLoop(x, y, o, n, f32);
+  else if (kind === 'remainder') remainderLoop(x, y, o, n, f32);
+  else floorDivLoop(x, y, o, n, f32);
+}
+
+// one loop per function, so that each inlines fmodOf
+function fmodLoop(x: Arr, y: Arr, o: Arr, n: number, f32: boolean): void {
+  for (let i = 0; i < n; i++) o[i] = fmodOf(x[i], y[i], f32);
+}
+
+function remainderLoop(x: Arr, y: Arr, o: Arr, n: number, f32: boolean): void {
+  for (let i = 0; i < n; i++) {
+    const b = y[i], m = fmodOf(x[i], b, f32);
+    o[i] = m !== 0 && (b < 0) !== (m < 0) ? m + b : m;
+  }
+}
+
+function floorDivLoop(x: Arr, y: Arr, o: Arr, n: number, f32: boolean): void {
+  const fr = Math.fround;
+  for (let i = 0; i < n; i++) {
+    const a = x[i], b = y[i];
+    if (b === 0) {
+      o[i] = a / b;
+      continue;
     }
-  } else {
-    const fr = Math.fround;
-    for (let i = 0; i < n; i++) {
-      const a = x[i], b = y[i];
-      if (b === 0) {
-        o[i] = a / b;
-        continue;
-      }
-      const m = a % b;
-      let div = f32 ? fr(fr(a - m) / b) : (a - m) / b;
-      if (m !== 0 && (b < 0) !== (m < 0)) div = f32 ? fr(div - 1) : div - 1;
-      let q: number;
-      if (div !== 0) {
-        q = Math.floor(div);
-        if ((f32 ? fr(div - q) : div - q) > 0.5) q += 1;
-      } else {
-        // a zero quotient takes the sign of the true quotient
-        q = a / b < 0 || Object.is(a / b, -0) ? -0 : 0;
-      }
-      o[i] = q;
+    const m = fmodOf(a, b, f32);
+    let div = f32 ? fr(fr(a - m) / b) : (a - m) / b;
+    if (m !== 0 && (b < 0) !== (m < 0)) div = f32 ? fr(div - 1) : div - 1;
+    let q: number;
+    if (div !== 0) {
+      q = Math.floor(div);
+      if ((f32 ? fr(div - q) : div - q) > 0.5) q += 1;
+    } else {
+      // a zero quotient takes the sign of the true quotient
+      q = a / b < 0 || Object.is(a / b, -0) ? -0 : 0;
     }
+    o[i] = q;
   }
 }
 
