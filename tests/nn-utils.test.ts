@@ -29,6 +29,19 @@ interface NnUtils {
 }
 
 const golden = loadFixture<{ nn_utils: NnUtils }>('elementwise').nn_utils;
+
+/**
+ * Norms other than p = 0, 1, 2, ±inf raise |x| to p with pow, whose last bit differs between V8
+ * and glibc (powf is not correctly rounded): those agree within 2 ulp; the others to the bit.
+ */
+const viaPow = (p: number | string) => ![0, 1, 2, Infinity, -Infinity].includes(decodeNumber(p));
+function expectNorm(got: Tensor, want: Tensor, p: number | string, what: string): void {
+  if (!viaPow(p)) return expectSameBits(got, want, what);
+  expect(got.dtype, what).toBe(want.dtype);
+  const eps = got.dtype === torch.float32 ? 2 ** -23 : Number.EPSILON;
+  const a = got.toTypedArray(), e = want.toTypedArray();
+  e.forEach((v, i) => expect(Math.abs(a[i] - v), `${what}[${i}]`).toBeLessThanOrEqual(2 * eps * Math.abs(v)));
+}
 const { utils } = torch.nn;
 
 /** Parameters holding the recorded gradients (a parameter without one stays without). */
@@ -45,24 +58,20 @@ describe('clip_grad_norm_', () => {
     const params = withGrads(c.grads);
     const norm_type = typeof c.norm_type === 'string' && c.norm_type !== 'inf' ? decodeNumber(c.norm_type) : c.norm_type;
     const total = utils.clip_grad_norm_(c.single ? params[0] : params, c.max_norm, { norm_type });
-    expectSameBits(total, decode(c.total), 'total norm');
+    expectNorm(total, decode(c.total), c.norm_type, 'total norm');
     params.forEach((p, i) => {
       const want = c.clipped[i];
       if (want === null) expect(p.grad).toBeNull();
-      else expectSameBits(p.grad!, decode(want), `grad ${i}`);
+      else expectNorm(p.grad!, decode(want), c.norm_type, `grad ${i}`);
     });
   });
 
-  it("the total norm of one gradient of any length has PyTorch's bits (float32 and float64, p = 2, 1, 3, 0.5, 0, -inf)", () => {
+  it("the total norm of one gradient of any length has PyTorch's bits (float32 and float64, p = 2, 1, 0, -inf; 3 and 0.5 within 2 ulp)", () => {
     expect(golden.totals.length).toBeGreaterThan(70);
     golden.totals.forEach(({ grad, norm_type, total }) => {
       const p = new torch.nn.Parameter(torch.zeros(grad.shape, { dtype: grad.dtype }));
       p.grad = decode(grad);
-      const got = utils.clip_grad_norm_(p, 1e30, decodeNumber(norm_type)), want = decode(total);
-      const what = `${grad.dtype}[${grad.shape}] p=${norm_type}`;
-      // float64 |x|^p goes through pow, where V8's and glibc's may differ in the last bit
-      if (grad.dtype === 'float64' && norm_type === 3) expect(Math.abs(got.item() - want.item()), what).toBeLessThanOrEqual(2 * Number.EPSILON * want.item());
-      else expectSameBits(got, want, what);
+      expectNorm(utils.clip_grad_norm_(p, 1e30, decodeNumber(norm_type)), decode(total), norm_type, `${grad.dtype}[${grad.shape}] p=${norm_type}`);
     });
   });
 

@@ -4,7 +4,8 @@
  * p = 2, float32 (the vectorised last-dim path): 8 lanes accumulate x·x with fused multiply-adds,
  * the lanes are added left to right, then the remaining elements by fours (squared, then added)
  * and the last ones by fused multiply-adds. p = 2, float64: one fused multiply-add per element, in
- * order. Other p: |x|^p summed in order, each step rounded to the dtype, then the 1/p-th power.
+ * order. p = 1: |x| summed in order, rounded to the dtype. Other p: |x|^p summed likewise, then
+ * the 1/p-th power (V8's pow and glibc's powf may differ in the last bit there).
  * tests/nn-utils.test.ts checks totals of lengths 1-1000 against PyTorch's.
  */
 import type { DataArray } from '../../backend/contract.js';
