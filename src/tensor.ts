@@ -393,7 +393,7 @@ export class Tensor {
   isposinf(...a: MethodArgs<typeof T.isposinf>): Tensor { return call(T.isposinf)(this, ...a); }
   isneginf(...a: MethodArgs<typeof T.isneginf>): Tensor { return call(T.isneginf)(this, ...a); }
   nan_to_num(...a: MethodArgs<typeof T.nan_to_num>): Tensor { return call(T.nan_to_num)(this, ...a); }
-  nan_to_num_(...a: MethodArgs<typeof M.nan_to_num_>): this { return call(M.nan_to_num_)(this, ...a); }
+  nan_to_num_(...a: MethodArgs<typeof T.nan_to_num_>): this { return call(T.nan_to_num_)(this, ...a); }
   floor_divide(...a: MethodArgs<typeof T.floor_divide>): Tensor { return call(T.floor_divide)(this, ...a); }
   floor_divide_(...a: MethodArgs<typeof M.floor_divide_>): this { return call(M.floor_divide_)(this, ...a); }
   remainder(...a: MethodArgs<typeof T.remainder>): Tensor { return call(T.remainder)(this, ...a); }

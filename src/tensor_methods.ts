@@ -17,7 +17,6 @@ import * as P from './ops/inplace.js';
 import * as C from './ops/convert.js';
 import * as U from './ops/unary.js';
 import * as A from './autograd/api.js';
-import * as Mk from './ops/masks.js';
 import * as Rd from './ops/rounding.js';
 import * as Ro from './ops/reorder.js';
 
@@ -85,7 +84,6 @@ export const copy_ = pyfn('copy_(Tensor input, Tensor src, bool non_blocking=Fal
 export const uniform_ = pyfn('uniform_(Tensor input, float from=0, float to=1)', (x: Tensor, from: number, to: number) => P.uniform_(x, from, to), method);
 export const normal_ = pyfn('normal_(Tensor input, float mean=0, float std=1)', (x: Tensor, mean: number, std: number) => P.normal_(x, mean, std), method);
 
-
 // ---- masks, rounding division and reordering -----------------------------------------------------
 
 export const flip = pyfn('flip(Tensor input, int... dims)', (x: Tensor, dims: readonly number[]) => Ro.flip(x, dims), method);
@@ -93,5 +91,3 @@ export const tile = pyfn('tile(Tensor input, int... dims)', Ro.tile, method);
 export const floor_divide_ = pyfn('floor_divide_(Tensor input, Tensor|Number other)', (x: Tensor, other: TensorOrScalar) => P.inplace(x, (s) => Rd.floor_divide(s, other), [other]), method);
 export const remainder_ = pyfn('remainder_(Tensor input, Tensor|Number other)', (x: Tensor, other: TensorOrScalar) => P.inplace(x, (s) => Rd.remainder(s, other), [other]), method);
 export const fmod_ = pyfn('fmod_(Tensor input, Tensor|Number other)', (x: Tensor, other: TensorOrScalar) => P.inplace(x, (s) => Rd.fmod(s, other), [other]), method);
-export const nan_to_num_ = pyfn('nan_to_num_(Tensor input, float? nan=None, float? posinf=None, float? neginf=None)',
-  (x: Tensor, nan: Opt<number>, posinf: Opt<number>, neginf: Opt<number>) => P.inplace(x, (s) => Mk.nan_to_num(s, nan, posinf, neginf)), method);
