@@ -387,6 +387,31 @@ export class Tensor {
   equal(...a: MethodArgs<typeof T.equal>): boolean { return call(T.equal)(this, ...a); }
   allclose(...a: MethodArgs<typeof T.allclose>): boolean { return call(T.allclose)(this, ...a); }
 
+  // ---- masks, rounding division and reordering -----------------------------------------------
+
+  isnan(...a: MethodArgs<typeof T.isnan>): Tensor { return call(T.isnan)(this, ...a); }
+  isinf(...a: MethodArgs<typeof T.isinf>): Tensor { return call(T.isinf)(this, ...a); }
+  isfinite(...a: MethodArgs<typeof T.isfinite>): Tensor { return call(T.isfinite)(this, ...a); }
+  isposinf(...a: MethodArgs<typeof T.isposinf>): Tensor { return call(T.isposinf)(this, ...a); }
+  isneginf(...a: MethodArgs<typeof T.isneginf>): Tensor { return call(T.isneginf)(this, ...a); }
+  nan_to_num(...a: MethodArgs<typeof T.nan_to_num>): Tensor { return call(T.nan_to_num)(this, ...a); }
+  nan_to_num_(...a: MethodArgs<typeof T.nan_to_num_>): this { return call(T.nan_to_num_)(this, ...a); }
+  floor_divide(...a: MethodArgs<typeof T.floor_divide>): Tensor { return call(T.floor_divide)(this, ...a); }
+  floor_divide_(...a: MethodArgs<typeof M.floor_divide_>): this { return call(M.floor_divide_)(this, ...a); }
+  remainder(...a: MethodArgs<typeof T.remainder>): Tensor { return call(T.remainder)(this, ...a); }
+  remainder_(...a: MethodArgs<typeof M.remainder_>): this { return call(M.remainder_)(this, ...a); }
+  fmod(...a: MethodArgs<typeof T.fmod>): Tensor { return call(T.fmod)(this, ...a); }
+  fmod_(...a: MethodArgs<typeof M.fmod_>): this { return call(M.fmod_)(this, ...a); }
+  flip(...a: (number | readonly number[])[]): Tensor { return call(M.flip)(this, ...a); }
+  fliplr(...a: MethodArgs<typeof T.fliplr>): Tensor { return call(T.fliplr)(this, ...a); }
+  flipud(...a: MethodArgs<typeof T.flipud>): Tensor { return call(T.flipud)(this, ...a); }
+  roll(...a: MethodArgs<typeof T.roll>): Tensor { return call(T.roll)(this, ...a); }
+  repeat_interleave(repeats: Tensor | number, dim?: number | null, opts?: { output_size?: number | null }): Tensor;
+  repeat_interleave(repeats: Tensor | number, opts: { dim?: number | null; output_size?: number | null }): Tensor;
+  repeat_interleave(opts: { repeats: Tensor | number; dim?: number | null; output_size?: number | null }): Tensor;
+  repeat_interleave(...a: unknown[]): Tensor { return call(T.repeat_interleave)(this, ...a); }
+  tile(...a: (number | readonly number[])[]): Tensor { return call(M.tile)(this, ...a); }
+
   // ---- linear algebra ------------------------------------------------------------------------
 
   matmul(...a: MethodArgs<typeof T.matmul>): Tensor { return call(T.matmul)(this, ...a); }

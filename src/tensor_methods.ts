@@ -22,6 +22,8 @@ import * as AI from './ops/advanced_index.js';
 import * as X from './ops/scatter.js';
 import * as Cu from './ops/cumulative.js';
 import * as Tr from './ops/triangle.js';
+import * as Rd from './ops/rounding.js';
+import * as Ro from './ops/reorder.js';
 
 const method = { method: true };
 type Opt<T> = T | null | undefined;
@@ -112,3 +114,11 @@ export const cumsum_ = pyfn('cumsum_(Tensor input, int dim, *, ScalarType? dtype
 export const cumprod_ = pyfn('cumprod_(Tensor input, int dim, *, ScalarType? dtype=None)', (x: Tensor, dim: number, dtype: Opt<DTypeLike>) => Cu.cumprod_(x, dim, dtype), method);
 export const tril_ = pyfn('tril_(Tensor input, int diagonal=0)', Tr.tril_, method);
 export const triu_ = pyfn('triu_(Tensor input, int diagonal=0)', Tr.triu_, method);
+
+// ---- masks, rounding division and reordering -----------------------------------------------------
+
+export const flip = pyfn('flip(Tensor input, int... dims)', (x: Tensor, dims: readonly number[]) => Ro.flip(x, dims), method);
+export const tile = pyfn('tile(Tensor input, int... dims)', Ro.tile, method);
+export const floor_divide_ = pyfn('floor_divide_(Tensor input, Tensor|Number other)', (x: Tensor, other: TensorOrScalar) => P.inplace(x, (s) => Rd.floor_divide(s, other), [other]), method);
+export const remainder_ = pyfn('remainder_(Tensor input, Tensor|Number other)', (x: Tensor, other: TensorOrScalar) => P.inplace(x, (s) => Rd.remainder(s, other), [other]), method);
+export const fmod_ = pyfn('fmod_(Tensor input, Tensor|Number other)', (x: Tensor, other: TensorOrScalar) => P.inplace(x, (s) => Rd.fmod(s, other), [other]), method);

@@ -19,9 +19,9 @@ import * as I from './ops/indexing.js';
 import * as AI from './ops/advanced_index.js';
 import { intoOut } from './ops/out.js';
 import * as C from './ops/convert.js';
+import * as P from './ops/inplace.js';
 import * as A from './ops/activation.js';
 import * as N from './ops/creation.js';
-import * as P from './ops/inplace.js';
 import { broadcastShapes } from './shape.js';
 import * as D from './dtype.js';
 import * as G from './autograd/grad_mode.js';
@@ -34,6 +34,10 @@ import * as Cu from './ops/cumulative.js';
 import * as Tr from './ops/triangle.js';
 import * as E from './ops/einsum.js';
 import * as Di from './ops/distance.js';
+import * as Mk from './ops/masks.js';
+import * as Rd from './ops/rounding.js';
+import * as Ro from './ops/reorder.js';
+import * as Dst from './ops/similarity.js';
 
 type Opt<T> = T | null | undefined;
 
@@ -89,10 +93,51 @@ export const ge = pyfn('ge(Tensor input, Tensor|Number other, *, Tensor? out=Non
 export const logical_and = pyfn('logical_and(Tensor input, Tensor other, *, Tensor? out=None)', B.logical_and);
 export const logical_or = pyfn('logical_or(Tensor input, Tensor other, *, Tensor? out=None)', B.logical_or);
 export const logical_xor = pyfn('logical_xor(Tensor input, Tensor other, *, Tensor? out=None)', B.logical_xor);
-export const where = pyfn('where(Tensor condition, Tensor|Number input, Tensor|Number other, *, Tensor? out=None)', (c: Tensor, a: TensorOrScalar, b: TensorOrScalar, out: Opt<Tensor>) => B.where(c, a, b, out));
+/** where(condition, input, other), or where(condition): the indices of its nonzero elements, one tensor per dim. */
+interface Where {
+  (condition: Tensor): Tensor[];
+  (condition: Tensor, input: TensorOrScalar, other: TensorOrScalar, opts?: { out?: Tensor | null }): Tensor;
+  (condition: Tensor, opts: { input: TensorOrScalar; other: TensorOrScalar; out?: Tensor | null }): Tensor;
+  (condition: Tensor, input: TensorOrScalar, opts: { other: TensorOrScalar; out?: Tensor | null }): Tensor;
+}
+export const where = pyfn(['where(Tensor condition)', 'where(Tensor condition, Tensor|Number input, Tensor|Number other, *, Tensor? out=None)'],
+  (c: Tensor, a: TensorOrScalar | undefined, b: TensorOrScalar | undefined, out: Opt<Tensor>) => (a === undefined ? Mk.nonzeroTuple(c) : B.where(c, a, b!, out))) as unknown as Where;
 export const masked_fill = pyfn('masked_fill(Tensor input, Tensor mask, Tensor|Number value)', B.masked_fill);
 export const equal = pyfn('equal(Tensor input, Tensor other)', B.equal);
 export const allclose = pyfn('allclose(Tensor input, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False)', B.allclose);
+
+// ---- masks, rounding division, reordering and distances -----------------------------------------
+
+export const isnan = pyfn('isnan(Tensor input)', Mk.isnan);
+export const isinf = pyfn('isinf(Tensor input)', Mk.isinf);
+export const isfinite = pyfn('isfinite(Tensor input)', Mk.isfinite);
+export const isposinf = pyfn('isposinf(Tensor input, *, Tensor? out=None)', (x: Tensor, out: Opt<Tensor>) => Mk.isposinf(x, out));
+export const isneginf = pyfn('isneginf(Tensor input, *, Tensor? out=None)', (x: Tensor, out: Opt<Tensor>) => Mk.isneginf(x, out));
+export const nan_to_num = pyfn('nan_to_num(Tensor input, float? nan=None, float? posinf=None, float? neginf=None, *, Tensor? out=None)',
+  (x: Tensor, nan: Opt<number>, posinf: Opt<number>, neginf: Opt<number>, out: Opt<Tensor>) => Mk.nan_to_num(x, nan, posinf, neginf, out));
+export const nan_to_num_ = pyfn('nan_to_num_(Tensor input, float? nan=None, float? posinf=None, float? neginf=None)',
+  (x: Tensor, nan: Opt<number>, posinf: Opt<number>, neginf: Opt<number>) => P.inplace(x, (s) => Mk.nan_to_num(s, nan, posinf, neginf)));
+export const floor_divide = pyfn('floor_divide(Tensor|Number input, Tensor|Number other, *, Tensor? out=None)', (a: TensorOrScalar, b: TensorOrScalar, out: Opt<Tensor>) => Rd.floor_divide(a, b, out));
+export const remainder = pyfn('remainder(Tensor|Number input, Tensor|Number other, *, Tensor? out=None)', (a: TensorOrScalar, b: TensorOrScalar, out: Opt<Tensor>) => Rd.remainder(a, b, out));
+// two forms, as PyTorch's (a scalar input then gets its "invalid combination" message)
+export const fmod = pyfn(['fmod(Tensor input, Tensor other, *, Tensor? out=None)', 'fmod(Tensor input, Scalar other, *, Tensor? out=None)'],
+  (a: Tensor, b: TensorOrScalar, out: Opt<Tensor>) => Rd.fmod(a, b, out));
+export const flip = pyfn('flip(Tensor input, int[] dims)', Ro.flip);
+export const fliplr = pyfn('fliplr(Tensor input)', Ro.fliplr);
+export const flipud = pyfn('flipud(Tensor input)', Ro.flipud);
+export const roll = pyfn('roll(Tensor input, int[1] shifts, int[1] dims=[])', (x: Tensor, shifts: number | readonly number[], dims: number | readonly number[]) => Ro.roll(x, shifts, dims));
+/** repeat_interleave(input, repeats, dim=None, *, output_size=None), or repeat_interleave(repeats): indices repeated. */
+interface RepeatInterleave {
+  (repeats: Tensor, opts?: { output_size?: number | null }): Tensor;
+  (input: Tensor, repeats: Tensor | number, dim?: number | null, opts?: { output_size?: number | null }): Tensor;
+  (input: Tensor, repeats: Tensor | number, opts: { dim?: number | null; output_size?: number | null }): Tensor;
+  (input: Tensor, opts: { repeats: Tensor | number; dim?: number | null; output_size?: number | null }): Tensor;
+}
+const RI = ['Tensor repeats', 'int repeats'].map((r) => `repeat_interleave(Tensor input, ${r}, int? dim=None, *, int? output_size=None)`);
+export const repeat_interleave = pyfn([...RI, 'repeat_interleave(Tensor repeats, *, int? output_size=None)'],
+  (x: Tensor | undefined, repeats: Tensor | number, dim: Opt<number>, output_size: Opt<number>) => Ro.repeat_interleave(x, repeats, dim, output_size)) as unknown as RepeatInterleave;
+export const cosine_similarity = pyfn('cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08)', Dst.cosine_similarity);
+export const pairwise_distance = pyfn('pairwise_distance(Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False)', Dst.pairwise_distance);
 
 // ---- linear algebra ---------------------------------------------------------------------------------
 
@@ -123,10 +168,7 @@ export const unbind = pyfn('unbind(Tensor input, int dim=0)', (x: Tensor, dim: n
   const d = V.dimOf(x, dim);
   return Array.from({ length: x.shape[d] }, (_, i) => V.select(x, d, i));
 });
-export const tile = pyfn('tile(Tensor input, int[] dims)', (x: Tensor, dims: readonly number[]) => {
-  const d = dims.length < x.ndim ? [...new Array(x.ndim - dims.length).fill(1), ...dims] : dims;
-  return J.repeat(x, d);
-});
+export const tile = pyfn('tile(Tensor input, int[] dims)', Ro.tile);
 
 // ---- activations with a torch.* form ------------------------------------------------------------
 

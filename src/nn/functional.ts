@@ -14,6 +14,7 @@ import { dropout as dropoutOp } from '../ops/dropout.js';
 import { embedding as embeddingOp } from '../ops/embedding.js';
 import { one_hot as oneHotOp } from '../ops/scatter.js';
 import { layer_norm as layerNormOp, batch_norm as batchNormOp } from '../ops/normalization.js';
+import * as Dst from '../ops/similarity.js';
 
 export type { Reduction, ReductionOptions, SmoothL1Options, HuberOptions, NLLOptions, CrossEntropyOptions, BCEOptions, BCEWithLogitsOptions, KLDivOptions } from '../ops/loss.js';
 type Opt<T> = T | null | undefined;
@@ -29,6 +30,13 @@ export const scaled_dot_product_attention = pyfn('scaled_dot_product_attention(T
   (q: Tensor, k: Tensor, v: Tensor, mask: Opt<Tensor>, p: number, causal: boolean, scale: Opt<number>) => sdpaOp(q, k, v, mask ?? null, p, causal, scale ?? null));
 export const one_hot = pyfn('one_hot(Tensor tensor, int num_classes=-1)', oneHotOp);
 export const batch_norm = pyfn('batch_norm(Tensor input, Tensor? running_mean, Tensor? running_var, Tensor? weight=None, Tensor? bias=None, bool training=False, float momentum=0.1, float eps=1e-05)', batchNormOp, PY);
+
+// ---- normalizing and distances ------------------------------------------------------------------
+
+export const normalize = pyfn('normalize(Tensor input, float p=2.0, int dim=1, float eps=1e-12, Tensor? out=None)',
+  (x: Tensor, p: number, dim: number, eps: number, out: Opt<Tensor>) => Dst.normalize(x, p, dim, eps, out), PY);
+export const cosine_similarity = pyfn('cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08)', Dst.cosine_similarity);
+export const pairwise_distance = pyfn('pairwise_distance(Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False)', Dst.pairwise_distance);
 
 // ---- activations --------------------------------------------------------------------------------
 

@@ -10,9 +10,11 @@ export {
 } from './activation.js';
 export { Flatten, Unflatten } from './flatten.js';
 export { Dropout } from './dropout.js';
+export { CosineSimilarity, PairwiseDistance } from './distance.js';
 export { Embedding } from './embedding.js';
 export { LayerNorm, BatchNorm1d, BatchNorm2d } from './normalization.js';
 export { MultiheadAttention, NonDynamicallyQuantizableLinear, TransformerEncoderLayer } from './transformer.js';
 export { L1Loss, MSELoss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss } from './loss.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
+export * as utils from './utils/index.js';

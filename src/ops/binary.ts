@@ -3,11 +3,12 @@ import { Tensor } from '../tensor.js';
 import type { BinaryOp } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
-import { bool, castToInt64, DType, get_default_dtype, int64 } from '../dtype.js';
+import { bool, castToInt64, DType, int64 } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
 import { allocate, allocateForOverwrite, asTensor, data, describe, floatType, resultType, strided, type Scalar, type TensorOrScalar } from './util.js';
 import * as U from './unary.js';
 import { finishOut, intoOut, outTarget, type Out } from './out.js';
+import { divFloor } from './rounding.js';
 
 export type RoundingMode = 'trunc' | 'floor' | null;
 
@@ -92,10 +93,13 @@ export function div(a: TensorOrScalar, b: TensorOrScalar, mode?: RoundingMode | 
     if (mode !== 'trunc' && mode !== 'floor') {
       throw new RangeError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${mode}'`);
     }
+    // floor: PyTorch's div_floor kernel (1.0 // 0.1 is 9, as in Python), shared with floor_divide
+    if (mode === 'floor') return divFloor(a, b, out);
+    if (rt === bool) throw new TypeError(`"div_trunc_cpu" not implemented for 'Bool'`);
     if (!rt.is_floating_point && data(asTensor(b, rt)).includes(0)) throw new RangeError('ZeroDivisionError');
     const q = div(asTensor(a, rt).to(floatType(rt)), asTensor(b, rt).to(floatType(rt)));
-    const r = mode === 'trunc' ? U.trunc(q) : U.floor(q);
-    return intoOut('div', out, rt.is_floating_point ? r : r.to(rt === bool ? get_default_dtype() : rt), composite([a, b]));
+    const r = U.trunc(q);
+    return intoOut('div', out, rt.is_floating_point ? r : r.to(rt), composite([a, b]));
   }
   const dt = floatType(rt);
   const ta = asTensor(a, dt), tb = asTensor(b, dt);
