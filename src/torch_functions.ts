@@ -101,7 +101,7 @@ interface Where {
   (condition: Tensor, input: TensorOrScalar, opts: { other: TensorOrScalar; out?: Tensor | null }): Tensor;
 }
 export const where = pyfn(['where(Tensor condition)', 'where(Tensor condition, Tensor|Number input, Tensor|Number other, *, Tensor? out=None)'],
-  (c: Tensor, a: TensorOrScalar | undefined, b: TensorOrScalar | undefined, out: Opt<Tensor>) => (a === undefined ? Mk.nonzeroTuple(c) : B.where(c, a, b!, out))) as unknown as Where;
+  (c: Tensor, a: TensorOrScalar | undefined, b: TensorOrScalar | undefined, out: Opt<Tensor>) => (a === undefined ? S.nonzero(c, true) : B.where(c, a, b!, out))) as unknown as Where;
 export const masked_fill = pyfn('masked_fill(Tensor input, Tensor mask, Tensor|Number value)', B.masked_fill);
 export const equal = pyfn('equal(Tensor input, Tensor other)', B.equal);
 export const allclose = pyfn('allclose(Tensor input, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False)', B.allclose);

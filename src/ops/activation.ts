@@ -14,7 +14,7 @@ import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { bool, type DTypeLike } from '../dtype.js';
 import { normDim } from '../shape.js';
-import { allocate, allocateForOverwrite, checkTensor, data, typeName } from './util.js';
+import { allocateForOverwrite, checkTensor, data, typeName } from './util.js';
 import { inplace as inPlace, unary_ } from './inplace.js';
 import * as U from './unary.js';
 import * as B from './binary.js';

@@ -5,7 +5,7 @@ import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { bool, castToInt64, DType, int64 } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
-import { allocate, allocateForOverwrite, asTensor, data, describe, floatType, resultType, strided, type Scalar, type TensorOrScalar } from './util.js';
+import { allocateForOverwrite, asTensor, data, describe, floatType, resultType, strided, type Scalar, type TensorOrScalar } from './util.js';
 import * as U from './unary.js';
 import { finishOut, intoOut, outTarget, type Out } from './out.js';
 import { divFloor } from './rounding.js';

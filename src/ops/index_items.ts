@@ -12,12 +12,11 @@
 import { Tensor } from '../tensor.js';
 import { bool, int64 } from '../dtype.js';
 import { tensor } from './creation.js';
-import { data } from './util.js';
 import * as V from './view.js';
 import { apply } from '../autograd/node.js';
 import { K } from '../backend/index.js';
 import { allocate, strided } from './util.js';
-import { contiguousStrides } from '../shape.js';
+import { nonzero } from './sort.js';
 
 export type IndexItem = number | boolean | string | null | Tensor | readonly number[] | readonly boolean[] | readonly (readonly number[])[];
 
@@ -114,17 +113,7 @@ function maskIndices(x: Tensor, dim: number, mask: Tensor): Tensor[] {
       throw new IndexError(`The shape of the mask [${mask.shape.join(', ')}] at index ${j} does not match the shape of the indexed tensor [${x.shape.join(', ')}] at index ${dim + j}`);
     }
   }
-  const bits = data(m);
-  let count = 0;
-  for (let i = 0; i < bits.length; i++) if (bits[i]) count++;
-  const cols = Array.from({ length: m.ndim }, () => new Float64Array(count));
-  const strides = contiguousStrides(m.shape);
-  for (let i = 0, c = 0; i < bits.length; i++) {
-    if (!bits[i]) continue;
-    for (let j = 0; j < m.ndim; j++) cols[j][c] = Math.floor(i / strides[j]) % m.shape[j];
-    c++;
-  }
-  return cols.map((c) => new Tensor(c, [count], int64));
+  return nonzero(m, true) as Tensor[];
 }
 
 export interface Resolved {

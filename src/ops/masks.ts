@@ -4,8 +4,8 @@
  */
 import { Tensor } from '../tensor.js';
 import { apply } from '../autograd/node.js';
-import { bool, float32, int64 } from '../dtype.js';
-import { allocate, allocateForOverwrite, checkTensor, data, typeName } from './util.js';
+import { bool, float32 } from '../dtype.js';
+import { allocateForOverwrite, checkTensor, data, typeName } from './util.js';
 import { finishOut, outTarget, type Out } from './out.js';
 import * as B from './binary.js';
 
@@ -69,26 +69,4 @@ export function nan_to_num(x: Tensor, nan?: number | null, posinf?: number | nul
   return finishOut(apply('NanToNumBackward0', [x], dst, (g) => [B.where(isfinite(x), g, 0)], [x]), out);
 }
 
-/** torch.where(condition) with one argument: the indices of the nonzero elements, one int64 tensor per dim. */
-export function nonzeroTuple(x: Tensor): Tensor[] {
-  checkTensor(x, 'condition', 'where');
-  const d = data(x), n = x.numel();
-  let count = 0;
-  for (let i = 0; i < n; i++) if (d[i] !== 0) count++;
-  // a 0-d input counts as one dimension of size 1, as PyTorch's nonzero(as_tuple=True)
-  const shape = x.ndim === 0 ? [1] : x.shape;
-  const outs = shape.map(() => allocate([count], int64));
-  const cols = outs.map((t) => t._storage.data);
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    if (d[i] === 0) continue;
-    let rest = i;
-    for (let j = shape.length - 1; j >= 0; j--) {
-      cols[j][k] = rest % shape[j];
-      rest = Math.floor(rest / shape[j]);
-    }
-    k++;
-  }
-  return outs;
-}
 

@@ -65,7 +65,6 @@ export interface UnpickleHooks {
 const err = (what: string): never => {
   throw new Error(`torch.load: ${what}`);
 };
-const MARK_TOKEN = Symbol('mark');
 
 const utf8 = new TextDecoder('utf-8');
 
