@@ -12,6 +12,10 @@ import { linear as linearOp } from '../ops/linalg.js';
 import { dropout as dropoutOp } from '../ops/dropout.js';
 import { embedding as embeddingOp } from '../ops/embedding.js';
 import { layer_norm as layerNormOp, batch_norm as batchNormOp } from '../ops/normalization.js';
+import { convNd, conv_transpose2d as convTranspose2dOp, unfold as unfoldOp, fold as foldOp, type PaddingArg } from '../ops/conv.js';
+import * as P from '../ops/pool.js';
+import { pad as padOp } from '../ops/pad.js';
+import { interpolate as interpolateOp } from '../ops/interpolate.js';
 
 export type { Reduction, ReductionOptions, SmoothL1Options, HuberOptions, NLLOptions, CrossEntropyOptions, BCEOptions, BCEWithLogitsOptions, KLDivOptions } from '../ops/loss.js';
 type Opt<T> = T | null | undefined;
@@ -23,6 +27,24 @@ export const dropout = pyfn('dropout(Tensor input, float p=0.5, bool training=Tr
 export const embedding = pyfn('embedding(Tensor input, Tensor weight, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False)', embeddingOp, PY);
 export const layer_norm = pyfn('layer_norm(Tensor input, int[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1e-05)', layerNormOp, PY);
 export const batch_norm = pyfn('batch_norm(Tensor input, Tensor? running_mean, Tensor? running_var, Tensor? weight=None, Tensor? bias=None, bool training=False, float momentum=0.1, float eps=1e-05)', batchNormOp, PY);
+
+// ---- convolution, pooling, padding, resampling --------------------------------------------------
+
+type Ints = number | readonly number[];
+export const conv1d = pyfn('conv1d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, Any padding=0, int[1] dilation=1, int groups=1)',
+  (x: Tensor, w: Tensor, b: Opt<Tensor>, stride: Ints, padding: PaddingArg, dilation: Ints, groups: number) => convNd(1, x, w, b, stride, padding, dilation, groups));
+export const conv2d = pyfn('conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, Any padding=0, int[1] dilation=1, int groups=1)',
+  (x: Tensor, w: Tensor, b: Opt<Tensor>, stride: Ints, padding: PaddingArg, dilation: Ints, groups: number) => convNd(2, x, w, b, stride, padding, dilation, groups));
+export const conv_transpose2d = pyfn('conv_transpose2d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1] padding=0, int[1] output_padding=0, int groups=1, int[1] dilation=1)', convTranspose2dOp);
+export const max_pool1d = pyfn('max_pool1d(Tensor input, int[1] kernel_size, int[1]? stride=None, int[1] padding=0, int[1] dilation=1, bool ceil_mode=False, bool return_indices=False)', P.max_pool1d, PY);
+export const max_pool2d = pyfn('max_pool2d(Tensor input, int[1] kernel_size, int[1]? stride=None, int[1] padding=0, int[1] dilation=1, bool ceil_mode=False, bool return_indices=False)', P.max_pool2d, PY);
+export const avg_pool1d = pyfn('avg_pool1d(Tensor input, int[1] kernel_size, int[1]? stride=None, int[1] padding=0, bool ceil_mode=False, bool count_include_pad=True)', P.avg_pool1d);
+export const avg_pool2d = pyfn('avg_pool2d(Tensor input, int[1] kernel_size, int[1]? stride=None, int[1] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)', P.avg_pool2d);
+export const adaptive_avg_pool2d = pyfn('adaptive_avg_pool2d(Tensor input, Any output_size)', P.adaptive_avg_pool2d, PY);
+export const pad = pyfn("pad(Tensor input, int[] pad, str mode='constant', float? value=None)", padOp);
+export const interpolate = pyfn("interpolate(Tensor input, Any size=None, Any scale_factor=None, str mode='nearest', bool? align_corners=None, bool? recompute_scale_factor=None, bool antialias=False)", interpolateOp, PY);
+export const unfold = pyfn('unfold(Tensor input, int[1] kernel_size, int[1] dilation=1, int[1] padding=0, int[1] stride=1)', unfoldOp, PY);
+export const fold = pyfn('fold(Tensor input, int[1] output_size, int[1] kernel_size, int[1] dilation=1, int[1] padding=0, int[1] stride=1)', foldOp, PY);
 
 // ---- activations --------------------------------------------------------------------------------
 
