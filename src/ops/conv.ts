@@ -121,11 +121,14 @@ export function expandParam(v: number | readonly number[], name: string, dims: n
 
 const shapeStr = (s: readonly number[]) => `[${s.join(', ')}]`;
 
+/** The C type name ATen prints in its conv messages. */
+const cName = (t: Tensor) => (t.dtype === bool ? 'bool' : t.dtype.is_floating_point ? (t.dtype.itemsize === 4 ? 'float' : 'double') : 'long');
+
 function checkTypes(x: Tensor, w: Tensor, b: Tensor | null | undefined): void {
   const bad = [x, w].find((t) => t.dtype === bool);
   if (bad) throw new TypeError(`"slow_conv2d_cpu" not implemented for '${typeName(bad.dtype)}'`);
   if (x.dtype !== w.dtype) throw new TypeError(`expected scalar type ${typeName(x.dtype)} but found ${typeName(w.dtype)}`);
-  if (b && b.dtype !== x.dtype) throw new TypeError(`Input type (${x.dtype.name}) and bias type (${b.dtype.name}) should be the same`);
+  if (b && b.dtype !== x.dtype) throw new TypeError(`Input type (${cName(x)}) and bias type (${cName(b)}) should be the same`);
 }
 
 export type PaddingArg = number | readonly number[] | 'same' | 'valid';
@@ -349,6 +352,8 @@ function unfoldGeom(C: number, H: number, W: number, k: [number, number], d: [nu
 export function unfold(x: Tensor, kernel_size: number | readonly number[], dilation: number | readonly number[] = 1, padding: number | readonly number[] = 0, stride: number | readonly number[] = 1): Tensor {
   checkTensor(x, 'input', 'unfold');
   const batched = x.ndim === 4;
+  // ATen reads dims 2 and 3 before checking the rank
+  if (x.ndim < 3) throw new RangeError(`Dimension out of range (expected to be in range of [${-Math.max(x.ndim, 1)}, ${Math.max(x.ndim, 1) - 1}], but got 2)`);
   if (!batched && x.ndim !== 3) throw new RangeError(`Input Error: Only 3D or 4D input Tensors are supported (got ${x.ndim}D)`);
   const xb = batched ? x : V.unsqueeze(x, 0);
   const [, C, H, W] = xb.shape;
@@ -366,7 +371,7 @@ export function fold(x: Tensor, output_size: number | readonly number[], kernel_
   const [H, W] = pairArg(output_size, 'output_size'), k = pairArg(kernel_size, 'kernel_size');
   const [, rows, L] = xb.shape;
   if (rows % (k[0] * k[1]) !== 0) {
-    throw new RangeError(`Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)=${rows} and kernel_size=(${k[0]}, ${k[1]})`);
+    throw new RangeError(`Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)=${rows} and kernel_size=(${k[0]}, ${k[1]}).`);
   }
   const C = rows / (k[0] * k[1]);
   const g = unfoldGeom(C, H, W, k, pairArg(dilation, 'dilation'), pairArg(padding, 'padding'), pairArg(stride, 'stride'), 'col2im');

@@ -74,7 +74,7 @@ export function interpolate(x: Tensor, size: number | readonly number[] | null =
   } else if (scale_factor !== null) {
     if (Array.isArray(scale_factor)) {
       if (scale_factor.length !== dim) {
-        throw new RangeError(`Input and scale_factor must have the same number of spatial dimensions, but got input with spatial dimensions of ${spatial} and scale_factor of shape ${pyRepr(scale_factor, true)}. ` +
+        throw new RangeError(`Input and scale_factor must have the same number of spatial dimensions, but got input with spatial dimensions of ${spatial} and scale_factor of shape ${pyRepr(scale_factor)}. ` +
           'Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.');
       }
       scales = scale_factor.slice();
