@@ -8,6 +8,7 @@ import * as torch from '../src/index.js';
 import { nn, Tensor } from '../src/index.js';
 import { decode, loadFixture, type Encoded } from './helpers/fixtures.js';
 import { checkOp, expectClose } from './helpers/opcheck.js';
+import { loadBinding } from '../src/backend/native/binding.js';
 
 type Json = unknown;
 interface Case {
@@ -86,6 +87,22 @@ describe('every backend and float64 finite differences (checkOp)', () => {
     checkOp('conv_transpose2d', (x, w, b) => F.conv_transpose2d(x, w, b, 2, 1, 1, 2) as Tensor, [[[2, 4, 3, 4], [4, 3, 3, 3], [6]]], { rtol: 1e-4, atol: 1e-5, native: false });
     checkOp('unfold', (x) => F.unfold(x, [2, 3], 1, 1, [1, 2]) as Tensor, [[[2, 3, 4, 5]]], { native: false });
     checkOp('fold', (x) => F.fold(x, [4, 5], 2) as Tensor, [[[2, 8, 12]]], { native: false });
+  });
+  it('im2col and col2im: the native kernels give the JS bits (copies, and sums in the same order)', () => {
+    checkOp('unfold', (x) => F.unfold(x, 3, 1, 1, 1) as Tensor, [[[2, 3, 12, 11]]], { exact: true });
+    checkOp('unfold strided', (x) => F.unfold(x, [2, 3], 2, [0, 2], [1, 3]) as Tensor, [[[2, 3, 12, 14]]], { exact: true });
+    checkOp('fold', (x) => F.fold(x, [9, 8], 3, 1, 1, 2) as Tensor, [[[2, 27, 20]]], { exact: true });
+  });
+  it('the native im2col and col2im check their arguments', () => {
+    const { binding } = loadBinding();
+    if (!binding) return;
+    const dims = new Float64Array([1, 1, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 2, 2, 1]);
+    expect(() => binding.im2col(new Float32Array(8), new Float32Array(16), dims)).toThrow("argument 'x' must have N * C * H * W elements");
+    expect(() => binding.im2col(new Float32Array(9), new Float32Array(15), dims)).toThrow("argument 'cols' must have N * C * kh * kw * oh * ow elements");
+    expect(() => binding.col2im(new Float32Array(16), new Float32Array(9), new Float64Array([1, 1, 3, 3, 0, 2, 1, 1, 0, 0, 1, 1, 2, 2, 1]))).toThrow('dims.kh must be an integer in [1,');
+    const shared = new Float32Array(25);
+    expect(() => binding.im2col(shared.subarray(0, 9), shared.subarray(9, 25), dims)).not.toThrow();
+    expect(() => binding.im2col(shared.subarray(0, 9), shared.subarray(8, 24), dims)).toThrow("argument 'cols' must not share memory with 'x'");
   });
   it('pooling, padding and interpolation', () => {
     const noNative = { native: false };
