@@ -143,13 +143,16 @@ function convGemm(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, G: number
   const out = allocateForOverwrite(outShape, x.dtype);
   const od = out._storage.data as FloatArray;
   if (out.numel() > 0) {
-    const cols = im2col(x.detach(), g, 'rows');
+    // per sample, the columns are one contiguous [C·kh·kw, L] operand (the 'rows' layout, whose
+    // operand rows are N·L apart, measured slower here: im2col 34 vs 16 ms, GEMM 94 vs 84 ms for
+    // the MNIST CNN's conv2 at batch 64)
+    const cols = im2col(x.detach(), g, 'batch');
     const cd = cols._storage.data as FloatArray, wd = data(w.detach()) as FloatArray;
     if (b) {
       const bd = data(b.detach());
       for (let n = 0; n < N; n++) for (let o = 0; o < Co; o++) od.fill(bd[o], (n * Co + o) * L, (n * Co + o + 1) * L);
     }
-    // per group, one product per sample: W_g [Cog, Cgk] · cols_g[:, n, :] [Cgk, L] into out[n, group's channels]
+    // per group, one product per sample: W_g [Cog, Cgk] · cols[n, group's rows] [Cgk, L] into out[n, group's channels]
     for (let k = 0; k < G; k++) {
       if (Cgk === 0) {
         if (!b) od.fill(0);
@@ -158,9 +161,9 @@ function convGemm(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, G: number
       K.gemm({
         transA: false, transB: false, M: Cog, N: L, K: Cgk, alpha: 1, beta: b ? 1 : 0,
         A: wd, aOffset: k * Cog * Cgk, lda: Cgk,
-        B: cd, bOffset: k * Cgk * N * L, ldb: N * L,
+        B: cd, bOffset: k * Cgk * L, ldb: L,
         C: od, cOffset: k * Cog * L, ldc: L,
-        batch: N, strideA: 0, strideB: L, strideC: Co * L,
+        batch: N, strideA: 0, strideB: G * Cgk * L, strideC: Co * L,
       });
     }
     // the columns never leave this function: the next forward reuses their memory instead of

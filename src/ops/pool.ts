@@ -6,6 +6,7 @@
 import { Tensor } from '../tensor.js';
 import type { FloatArray } from '../backend/contract.js';
 import { apply } from '../autograd/node.js';
+import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { bool, int64 } from '../dtype.js';
 import { allocate, allocateForOverwrite, checkTensor, data, typeName } from './util.js';
 import { makeTaps, resample, type Resample } from './resample.js';
@@ -61,30 +62,31 @@ function checkPool2d(x: Tensor, k: [number, number], s: [number, number], p: [nu
 // ---- max pooling --------------------------------------------------------------------------------
 
 /** Max over each window of planes [P, H, W]; ties keep the first, NaN wins (ATen's `val > max || isnan(val)`). */
-function maxPoolKernel(x: FloatArray, P: number, H: number, W: number, g: Pool2d, out: FloatArray, ind: Float64Array): void {
-  const { k, s, p, d, oh, ow } = g;
+function maxPoolKernel(x: FloatArray, P: number, H: number, W: number, g: Pool2d, out: FloatArray, ind: Float64Array | null): void {
+  const [kh, kw] = g.k, [sh, sw] = g.s, [ph, pw] = g.p, [dh, dw] = g.d, { oh, ow } = g;
   for (let pl = 0; pl < P; pl++) {
     const xo = pl * H * W, oo = pl * oh * ow;
     for (let i = 0; i < oh; i++) {
-      let h0 = i * s[0] - p[0];
-      const h1 = Math.min(h0 + (k[0] - 1) * d[0] + 1, H);
-      while (h0 < 0) h0 += d[0];
+      let h0 = i * sh - ph;
+      const h1 = Math.min(h0 + (kh - 1) * dh + 1, H);
+      while (h0 < 0) h0 += dh;
       for (let j = 0; j < ow; j++) {
-        let w0 = j * s[1] - p[1];
-        const w1 = Math.min(w0 + (k[1] - 1) * d[1] + 1, W);
-        while (w0 < 0) w0 += d[1];
+        let w0 = j * sw - pw;
+        const w1 = Math.min(w0 + (kw - 1) * dw + 1, W);
+        while (w0 < 0) w0 += dw;
         let best = -Infinity, at = h0 * W + w0;
-        for (let y = h0; y < h1; y += d[0]) {
-          for (let xx = w0; xx < w1; xx += d[1]) {
-            const v = x[xo + y * W + xx];
-            if (v > best || Number.isNaN(v)) {
+        for (let y = h0; y < h1; y += dh) {
+          const row = xo + y * W;
+          for (let xx = w0; xx < w1; xx += dw) {
+            const v = x[row + xx];
+            if (v > best || v !== v) {
               best = v;
               at = y * W + xx;
             }
           }
         }
         out[oo + i * ow + j] = best;
-        ind[oo + i * ow + j] = at;
+        if (ind !== null) ind[oo + i * ow + j] = at;
       }
     }
   }
@@ -111,12 +113,14 @@ function maxPool2dImpl(x: Tensor, g: Pool2d, returnIndices: boolean, fn: string)
   if (!x.dtype.is_floating_point) throw new TypeError(`"${fn}" not implemented for '${typeName(x.dtype)}'`);
   const H = x.shape[x.ndim - 2], W = x.shape[x.ndim - 1];
   const shape = [...x.shape.slice(0, -2), g.oh, g.ow];
-  const out = allocateForOverwrite(shape, x.dtype), ind = allocateForOverwrite(shape, int64);
-  const indData = ind._storage.data as Float64Array;
+  const out = allocateForOverwrite(shape, x.dtype);
+  // the indices exist for the caller or for backward; a forward without either skips them
+  const ind = returnIndices || (x.requires_grad && is_grad_enabled()) ? allocateForOverwrite(shape, int64) : null;
+  const indData = ind ? (ind._storage.data as Float64Array) : null;
   maxPoolKernel(data(x) as FloatArray, x.numel() / Math.max(H * W, 1), H, W, g, out._storage.data as FloatArray, indData);
   const xShape = x.shape.slice();
-  const res = apply('MaxPool2DWithIndicesBackward0', [x], out, (gr) => [scatterByIndex(gr, indData, xShape, H * W, g.oh * g.ow)]);
-  return returnIndices ? [res, ind] : res;
+  const res = apply('MaxPool2DWithIndicesBackward0', [x], out, (gr) => [scatterByIndex(gr, indData!, xShape, H * W, g.oh * g.ow)]);
+  return returnIndices ? [res, ind!] : res;
 }
 
 /** max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False). */
