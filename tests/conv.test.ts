@@ -93,7 +93,7 @@ describe('every backend and float64 finite differences (checkOp)', () => {
     checkOp('unfold strided', (x) => F.unfold(x, [2, 3], 2, [0, 2], [1, 3]) as Tensor, [[[2, 3, 12, 14]]], { exact: true });
     checkOp('fold', (x) => F.fold(x, [9, 8], 3, 1, 1, 2) as Tensor, [[[2, 27, 20]]], { exact: true });
   });
-  it('the native im2col and col2im check their arguments', () => {
+  it('the native im2col, col2im and max pooling check their arguments', () => {
     const { binding } = loadBinding();
     if (!binding) return;
     const dims = new Float64Array([1, 1, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 2, 2, 1]);
@@ -103,11 +103,18 @@ describe('every backend and float64 finite differences (checkOp)', () => {
     const shared = new Float32Array(25);
     expect(() => binding.im2col(shared.subarray(0, 9), shared.subarray(9, 25), dims)).not.toThrow();
     expect(() => binding.im2col(shared.subarray(0, 9), shared.subarray(8, 24), dims)).toThrow("argument 'cols' must not share memory with 'x'");
+    const pool = new Float64Array([2, 4, 4, 2, 2, 2, 2, 0, 0, 1, 1, 2, 2]);
+    expect(() => binding.maxPool2d(new Float32Array(32), new Float32Array(8), new Float64Array(0), pool)).not.toThrow();
+    expect(() => binding.maxPool2d(new Float32Array(31), new Float32Array(8), new Float64Array(0), pool)).toThrow("argument 'x' must have P * H * W elements");
+    expect(() => binding.maxPool2d(new Float32Array(32), new Float32Array(8), new Float64Array(7), pool)).toThrow("argument 'ind' must be empty or have P * oh * ow elements");
+    expect(() => binding.maxPool2d(new Float32Array(32), new Float32Array(8), new Float64Array(0), new Float64Array([2, 4, 4, 2, 2, 0, 2, 0, 0, 1, 1, 2, 2]))).toThrow('dims.sh must be an integer in [1,');
   });
   it('pooling, padding and interpolation', () => {
     const noNative = { native: false };
-    checkOp('max_pool2d', (x) => F.max_pool2d(x, 3, 2, 1) as Tensor, [[[2, 3, 7, 7]]], noNative);
-    checkOp('max_pool1d', (x) => F.max_pool1d(x, 2, { ceil_mode: true }) as Tensor, [[[2, 3, 9]]], noNative);
+    // max pooling has a native kernel: the same bits as JS (a max is exact)
+    checkOp('max_pool2d', (x) => F.max_pool2d(x, 3, 2, 1) as Tensor, [[[2, 3, 7, 7]], [[2, 4, 19, 21]]], { exact: true });
+    checkOp('max_pool2d dilated', (x) => F.max_pool2d(x, [2, 3], [1, 2], [1, 1], 2, true) as Tensor, [[[2, 4, 17, 19]]], { exact: true });
+    checkOp('max_pool1d', (x) => F.max_pool1d(x, 2, { ceil_mode: true }) as Tensor, [[[2, 3, 9]], [[4, 8, 67]]], { exact: true });
     checkOp('avg_pool2d', (x) => F.avg_pool2d(x, 3, 2, 1, true, false) as Tensor, [[[2, 3, 7, 6]]], noNative);
     checkOp('avg_pool1d', (x) => F.avg_pool1d(x, 3, 2, 1) as Tensor, [[[2, 3, 9]]], noNative);
     checkOp('adaptive_avg_pool2d', (x) => F.adaptive_avg_pool2d(x, [3, 4]) as Tensor, [[[2, 3, 7, 9]]], noNative);

@@ -1,4 +1,4 @@
-// im2col and col2im through N-API: the columns of a convolution, checked against the geometry.
+// im2col, col2im and max pooling through N-API, checked against the geometry.
 #include "../kernels/portable/portable_kernels.h"
 #include "args.h"
 #include "register.h"
@@ -56,11 +56,34 @@ Napi::Value Col2im(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// maxPool2d(x, out, ind, dims): dims [P, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow]; x [P, H, W],
+// out [P, oh, ow], ind empty (no indices) or out's length
+Napi::Value MaxPool2d(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 x = f32(info, 0, "x"), out = f32(info, 1, "out");
+  F64 ind = f64(info, 2, "ind"), dims = f64(info, 3, "dims");
+  if (dims.length != 13) THROW_RANGE(env, "argument 'dims' must have 13 entries");
+  int64_t v[13];
+  const char* names[13] = {"P", "H", "W", "kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw", "oh", "ow"};
+  for (int k = 0; k < 13; k++) {
+    const bool positive = (k >= 3 && k <= 6) || k == 9 || k == 10;
+    v[k] = integerAt(env, dims, k, (std::string("dims.") + names[k]).c_str(), positive ? 1 : 0, kMaxDim);
+  }
+  const kindling::PoolGeom g{v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]};
+  if (double(x.length) != double(v[0]) * double(v[1]) * double(v[2])) THROW_RANGE(env, "argument 'x' must have P * H * W elements");
+  if (double(out.length) != double(v[0]) * double(g.oh) * double(g.ow)) THROW_RANGE(env, "argument 'out' must have P * oh * ow elements");
+  if (ind.length != 0 && ind.length != out.length) THROW_RANGE(env, "argument 'ind' must be empty or have P * oh * ow elements");
+  if (overlaps(x, x.length, out, out.length) || overlaps(x, ind) || overlaps(out, ind)) THROW_RANGE(env, "arguments 'x', 'out' and 'ind' must not share memory");
+  if (out.length > 0) kindling::max_pool2d(x.data, out.data, ind.length ? ind.data : nullptr, v[0], v[1], v[2], g);
+  return env.Undefined();
+}
+
 }  // namespace
 
 void register_conv(Napi::Env env, Napi::Object exports) {
   exportFunction<Im2col>(env, exports, "im2col");
   exportFunction<Col2im>(env, exports, "col2im");
+  exportFunction<MaxPool2d>(env, exports, "maxPool2d");
 }
 
 }  // namespace binding

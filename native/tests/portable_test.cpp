@@ -1,5 +1,5 @@
 // Fuzzes the portable kernels (binary with broadcasting, reductions and arg-reductions, im2col and
-// col2im) and the
+// col2im, max pooling) and the
 // optimizer updates' reference (optim_update.inc, the one text every ISA compiles) on random
 // shapes and strides with every array allocated to exactly the extent the binding would accept,
 // so AddressSanitizer catches any read or write past it; results are checked against plain loops.
@@ -169,6 +169,36 @@ void im2col_case() {
   }
 }
 
+// Any window the binding accepts; checked against the window walked tap by tap.
+void max_pool_case() {
+  PoolGeom g{pick(1, 4), pick(1, 4), pick(1, 3), pick(1, 3), pick(0, 2), pick(0, 2), pick(1, 3), pick(1, 3), pick(0, 6), pick(0, 6)};
+  const int64_t P = pick(1, 3), H = pick(1, 9), W = pick(1, 9), m = P * g.oh * g.ow;
+  auto x = array(P * H * W), out = array(m);
+  std::vector<double> ind(m > 0 ? m : 1, -1);
+  max_pool2d(x.get(), out.get(), pick(0, 1) ? ind.data() : nullptr, P, H, W, g);
+  max_pool2d(x.get(), out.get(), ind.data(), P, H, W, g);
+  for (int64_t p = 0; p < P; p++) {
+    for (int64_t o = 0; o < g.oh * g.ow; o++) {
+      float best = -std::numeric_limits<float>::infinity();
+      int64_t at = -1;
+      for (int64_t a = 0; a < g.kh; a++) {
+        for (int64_t b = 0; b < g.kw; b++) {
+          const int64_t y = o / g.ow * g.sh - g.ph + a * g.dh, xx = o % g.ow * g.sw - g.pw + b * g.dw;
+          if (y < 0 || y >= H || xx < 0 || xx >= W) continue;
+          const float v = x[p * H * W + y * W + xx];
+          if (at < 0) at = y * W + xx;
+          if (v > best || v != v) {
+            best = v;
+            at = y * W + xx;
+          }
+        }
+      }
+      if (!same(out[p * g.oh * g.ow + o], best)) fail("max_pool2d", p * g.oh * g.ow + o);
+      if (at >= 0 && ind[p * g.oh * g.ow + o] != static_cast<double>(at)) fail("max_pool2d index", p * g.oh * g.ow + o);
+    }
+  }
+}
+
 void optim_case() {
   const int64_t n = pick(0, 1100);
   auto p = array(n), g = array(n), buf = array(n), m = array(n), v = array(n), vmax = array(n);
@@ -185,6 +215,7 @@ int main() {
   for (int i = 0; i < 600; i++) reduce_case();
   for (int i = 0; i < 300; i++) optim_case();
   for (int i = 0; i < 2000; i++) im2col_case();
+  for (int i = 0; i < 2000; i++) max_pool_case();
   std::printf(failures ? "%d failures\n" : "portable kernels: all cases pass\n", failures);
   return failures ? 1 : 0;
 }

@@ -84,6 +84,15 @@ export interface ConvGeom {
  */
 export type ColumnsLayout = 'rows' | 'batch';
 
+/** A pooling window over the last two dims: kernel, stride, leading padding, dilation, output size. */
+export interface PoolGeom {
+  kh: number; kw: number;
+  sh: number; sw: number;
+  ph: number; pw: number;
+  dh: number; dw: number;
+  oh: number; ow: number;
+}
+
 /** SGD's options (PyTorch 1.13's _single_tensor_sgd). */
 export interface SgdHyper {
   lr: number;
@@ -145,6 +154,11 @@ export interface Backend {
   im2col(x: FloatArray, cols: FloatArray, N: number, g: ConvGeom, layout: ColumnsLayout): void;
   /** The adjoint of im2col: img [N, C, H, W] += each column entry at the pixel it was read from. */
   col2im(cols: FloatArray, img: FloatArray, N: number, g: ConvGeom, layout: ColumnsLayout): void;
+  /**
+   * Max pooling of P contiguous H×W planes into out [P, oh, ow]: a value wins when greater or NaN
+   * (ties keep the first); ind, unless null, gets each window's argmax as y·W + x.
+   */
+  maxPool2d(x: FloatArray, out: FloatArray, ind: Float64Array | null, P: number, H: number, W: number, g: PoolGeom): void;
   /**
    * One SGD step over n contiguous elements, in place: param and `buf` (the momentum buffer, null
    * when momentum is 0) are updated; `init` fills buf with the first update direction instead of

@@ -5,6 +5,8 @@
  */
 import { Tensor } from '../tensor.js';
 import type { FloatArray } from '../backend/contract.js';
+import { K } from '../backend/index.js';
+import type { PoolGeom } from '../backend/contract.js';
 import { apply } from '../autograd/node.js';
 import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { bool, int64 } from '../dtype.js';
@@ -61,36 +63,7 @@ function checkPool2d(x: Tensor, k: [number, number], s: [number, number], p: [nu
 
 // ---- max pooling --------------------------------------------------------------------------------
 
-/** Max over each window of planes [P, H, W]; ties keep the first, NaN wins (ATen's `val > max || isnan(val)`). */
-function maxPoolKernel(x: FloatArray, P: number, H: number, W: number, g: Pool2d, out: FloatArray, ind: Float64Array | null): void {
-  const [kh, kw] = g.k, [sh, sw] = g.s, [ph, pw] = g.p, [dh, dw] = g.d, { oh, ow } = g;
-  for (let pl = 0; pl < P; pl++) {
-    const xo = pl * H * W, oo = pl * oh * ow;
-    for (let i = 0; i < oh; i++) {
-      let h0 = i * sh - ph;
-      const h1 = Math.min(h0 + (kh - 1) * dh + 1, H);
-      while (h0 < 0) h0 += dh;
-      for (let j = 0; j < ow; j++) {
-        let w0 = j * sw - pw;
-        const w1 = Math.min(w0 + (kw - 1) * dw + 1, W);
-        while (w0 < 0) w0 += dw;
-        let best = -Infinity, at = h0 * W + w0;
-        for (let y = h0; y < h1; y += dh) {
-          const row = xo + y * W;
-          for (let xx = w0; xx < w1; xx += dw) {
-            const v = x[row + xx];
-            if (v > best || v !== v) {
-              best = v;
-              at = y * W + xx;
-            }
-          }
-        }
-        out[oo + i * ow + j] = best;
-        if (ind !== null) ind[oo + i * ow + j] = at;
-      }
-    }
-  }
-}
+const poolGeom = (g: Pool2d): PoolGeom => ({ kh: g.k[0], kw: g.k[1], sh: g.s[0], sw: g.s[1], ph: g.p[0], pw: g.p[1], dh: g.d[0], dw: g.d[1], oh: g.oh, ow: g.ow });
 
 /** gx[plane, ind[o]] += g[o]: max pooling's gradient, itself differentiable (its gradient gathers). */
 function scatterByIndex(g: Tensor, ind: Float64Array, shape: readonly number[], plane: number, outPlane: number): Tensor {
@@ -117,7 +90,7 @@ function maxPool2dImpl(x: Tensor, g: Pool2d, returnIndices: boolean, fn: string)
   // the indices exist for the caller or for backward; a forward without either skips them
   const ind = returnIndices || (x.requires_grad && is_grad_enabled()) ? allocateForOverwrite(shape, int64) : null;
   const indData = ind ? (ind._storage.data as Float64Array) : null;
-  maxPoolKernel(data(x) as FloatArray, x.numel() / Math.max(H * W, 1), H, W, g, out._storage.data as FloatArray, indData);
+  K.maxPool2d(data(x) as FloatArray, out._storage.data as FloatArray, indData, x.numel() / Math.max(H * W, 1), H, W, poolGeom(g));
   const xShape = x.shape.slice();
   const res = apply('MaxPool2DWithIndicesBackward0', [x], out, (gr) => [scatterByIndex(gr, indData!, xShape, H * W, g.oh * g.ow)]);
   return returnIndices ? [res, ind!] : res;

@@ -7,6 +7,7 @@ import { gather, scatterAdd } from './gather.js';
 import { gemm } from './gemm.js';
 import { adamStep, sgdStep } from './optim.js';
 import { col2im, im2col } from './im2col.js';
+import { maxPool2d } from './pool.js';
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -24,6 +25,7 @@ export const jsBackend: Backend = {
   scatterAdd,
   im2col,
   col2im,
+  maxPool2d,
   sgdStep,
   adamStep,
 };

@@ -73,6 +73,8 @@ export interface NativeBinding {
    */
   im2col(x: Float32Array, cols: Float32Array, dims: Float64Array): void;
   col2im(cols: Float32Array, img: Float32Array, dims: Float64Array): void;
+  /** Max pooling of x [P, H, W] into out [P, oh, ow], argmax indices into ind (empty: none). dims: [P, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow]. */
+  maxPool2d(x: Float32Array, out: Float32Array, ind: Float64Array, dims: Float64Array): void;
   /** hyper: [lr, momentum, dampening, weight_decay, nesterov, maximize, init] */
   sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, hyper: Float64Array): void;
   /** hyper: [lr, beta1, beta2, eps, weight_decay, step_size, bias_correction2_sqrt, maximize, decoupled] */
