@@ -202,7 +202,7 @@ export function conv_transpose2d(x: Tensor, w: Tensor, b?: Tensor | null, stride
     throw new RangeError(`Expected ${w.ndim}-dimensional input for ${w.ndim}-dimensional weight ${shapeStr(w.shape)}, but got ${xb.ndim}-dimensional input of size ${shapeStr(xb.shape)} instead`);
   }
   if (stride.some((s) => s <= 0)) throw new RangeError('non-positive stride is not supported');
-  if (dilation.some((d) => d <= 0)) throw new RangeError('dilation should be greater than zero');
+  if (dilation.some((d) => d <= 0)) throw new RangeError(`dilation should be greater than zero, but got ${shapeStr(dilation)}`);
   if (padding.some((p) => p < 0)) throw new RangeError('negative padding is not supported');
   if (outPad.some((p) => p < 0)) throw new RangeError('negative output_padding is not supported');
   if (groups <= 0) throw new RangeError('non-positive groups is not supported');
@@ -269,7 +269,7 @@ function pairArg(v: number | readonly number[], name: string): [number, number] 
   return [a[0], a[1]];
 }
 
-function unfoldGeom(C: number, H: number, W: number, k: [number, number], d: [number, number], p: [number, number], s: [number, number], fn: string): ConvGeom {
+function unfoldGeom(C: number, H: number, W: number, k: [number, number], d: [number, number], p: [number, number], s: [number, number]): ConvGeom {
   if (k.some((v) => v <= 0)) throw new RangeError(`kernel size should be greater than zero, but got kernel_height: ${k[0]} kernel_width: ${k[1]}`);
   if (d.some((v) => v <= 0)) throw new RangeError(`dilation should be greater than zero, but got dilation_height: ${d[0]} dilation_width: ${d[1]}`);
   if (s.some((v) => v <= 0)) throw new RangeError(`stride should be greater than zero, but got stride_height: ${s[0]} stride_width: ${s[1]}`);
@@ -280,7 +280,6 @@ function unfoldGeom(C: number, H: number, W: number, k: [number, number], d: [nu
     throw new RangeError(`Given input with spatial size (${H}, ${W}), kernel_size=(${k[0]}, ${k[1]}), dilation=(${d[0]}, ${d[1]}), padding=(${p[0]}, ${p[1]}), ` +
       `calculated shape of the array of sliding blocks as (${oh}, ${ow}), but its components must be at least one.`);
   }
-  void fn;
   return { C, H, W, kh: k[0], kw: k[1], sh: s[0], sw: s[1], ph: p[0], pw: p[1], dh: d[0], dw: d[1], oh, ow };
 }
 
@@ -293,7 +292,7 @@ export function unfold(x: Tensor, kernel_size: number | readonly number[], dilat
   if (!batched && x.ndim !== 3) throw new RangeError(`Input Error: Only 3D or 4D input Tensors are supported (got ${x.ndim}D)`);
   const xb = batched ? x : V.unsqueeze(x, 0);
   const [, C, H, W] = xb.shape;
-  const g = unfoldGeom(C, H, W, pairArg(kernel_size, 'kernel_size'), pairArg(dilation, 'dilation'), pairArg(padding, 'padding'), pairArg(stride, 'stride'), 'im2col');
+  const g = unfoldGeom(C, H, W, pairArg(kernel_size, 'kernel_size'), pairArg(dilation, 'dilation'), pairArg(padding, 'padding'), pairArg(stride, 'stride'));
   const out = im2col(xb, g, 'batch');
   return batched ? out : V.squeeze(out, 0);
 }
@@ -310,7 +309,7 @@ export function fold(x: Tensor, output_size: number | readonly number[], kernel_
     throw new RangeError(`Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)=${rows} and kernel_size=(${k[0]}, ${k[1]}).`);
   }
   const C = rows / (k[0] * k[1]);
-  const g = unfoldGeom(C, H, W, k, pairArg(dilation, 'dilation'), pairArg(padding, 'padding'), pairArg(stride, 'stride'), 'col2im');
+  const g = unfoldGeom(C, H, W, k, pairArg(dilation, 'dilation'), pairArg(padding, 'padding'), pairArg(stride, 'stride'));
   if (L !== g.oh * g.ow) {
     throw new RangeError(`Given output_size=(${H}, ${W}), kernel_size=(${k[0]}, ${k[1]}), dilation=(${g.dh}, ${g.dw}), padding=(${g.ph}, ${g.pw}), stride=(${g.sh}, ${g.sw}), ` +
       `expected size of input's dimension 2 to match the calculated number of sliding blocks ${g.oh} * ${g.ow} = ${g.oh * g.ow}, but got input.size(2)=${L}.`);
