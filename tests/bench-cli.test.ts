@@ -24,7 +24,7 @@ describe('npm run bench: argument checks', () => {
     const r = bench('--suite', 'gemm,nope');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("unknown suite 'nope'");
-    expect(r.stderr).toContain('valid suites: gemm, ops, mlp, train, floor, overhead, serve');
+    expect(r.stderr).toContain('valid suites: gemm, ops, mlp, train, floor, overhead, serve, conv');
   });
 
   it('lists the valid engines for an unknown one, and says why tfjs-node is not among them', () => {

@@ -23,6 +23,8 @@ const m = () => torch.tensor([[1, 2], [3, 4], [5, 6]]);
 const idx = () => torch.tensor([[0n, 2n], [1n, 0n]]);
 const labels = () => torch.tensor([0n, 2n]);
 const w3 = () => torch.tensor([0.5, 1, 2]);
+/** A batch of one 2-channel 3×3 image. */
+const img = () => torch.arange(18).float().reshape(1, 2, 3, 3);
 
 /** Calls with the input first (torch.* functions; Tensor methods use the rest after self). */
 const TORCH: Record<string, Sample> = {
@@ -116,6 +118,12 @@ const FUNCTIONAL: Record<string, Sample> = {
   normalize: () => [x(), 1, 0, 1e-3, null],
   binary_cross_entropy_with_logits: () => [x(), p(), w3(), null, null, 'sum', w3()], kl_div: () => [x(), p(), null, null, 'sum', true],
   one_hot: () => [labels(), 4],
+  conv1d: () => [img().flatten(2), torch.ones(2, 2, 2), torch.ones(2), 2, 1, 1, 1], conv2d: () => [img(), torch.ones(4, 1, 2, 2), torch.ones(4), 1, 'same', 2, 2],
+  conv_transpose2d: () => [img(), torch.ones(2, 1, 2, 2), torch.ones(2), 2, 1, 1, 2, 1],
+  max_pool1d: () => [img().flatten(2), 3, 2, 1, 1, true, true], max_pool2d: () => [img(), 2, 1, 1, 1, true, true],
+  avg_pool1d: () => [img().flatten(2), 3, 2, 1, true, false], avg_pool2d: () => [img(), 2, 1, 1, true, false, 3],
+  adaptive_avg_pool2d: () => [img(), [2, 1]], pad: () => [img(), [1, 2, 0, 1], 'reflect', null],
+  interpolate: () => [img(), null, 1.5, 'bilinear', true, null, false], unfold: () => [img(), 2, 1, 1, 2], fold: () => [torch.ones(1, 4, 4), 3, 2, 1, 0, 1],
 };
 
 /**

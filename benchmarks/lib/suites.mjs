@@ -134,6 +134,18 @@ export const SUITES = {
     ],
     value: (c, m) => (c.kind === 'asyncCost' ? m.extraUs : m.beyondIdleP99Ms),
   },
+  conv: {
+    // PyTorch's examples/mnist CNN: its two Conv2d layers alone (with bias, no_grad), and the
+    // whole model's eval forward (conv, relu, conv, relu, max_pool2d 2, flatten, fc, relu, fc,
+    // log_softmax) on 28×28 single-channel images
+    title: 'Conv2d forward, the MNIST CNN (no_grad)',
+    unit: 'ms/call', higherIsBetter: false, perCall: true,
+    cases: (quick) => [
+      ...(quick ? [['conv2', 64]] : [['conv1', 1], ['conv1', 64], ['conv2', 1], ['conv2', 64]]).map(([layer, batch]) => convCase(layer, batch)),
+      mnistCase(64),
+    ],
+    value: (c, sec) => sec * 1e3,
+  },
 };
 
 // The issue's targets for serving, which the report marks: traced kindling ≥ 1.3× the best peer
@@ -147,6 +159,37 @@ function mlpCase(suite, model, batch) {
     suite, id: `${model}-b${batch}`, label: `${model} B=${batch}`, model, batch, layers, acts,
     work: batch,
     data: () => ({ x: normal(batch * layers[0], 4), ...weights(model) }),
+  };
+}
+
+// The MNIST CNN's convolutions: [in channels, out channels, input height = width], 3×3 kernels, stride 1
+export const CONV_LAYERS = { conv1: [1, 32, 28], conv2: [32, 64, 26] };
+
+// PyTorch's default Conv2d/Linear init (uniform ±1/√fan_in), seeded per tensor.
+function convWeights(name, cin, cout, seed) {
+  const bound = 1 / Math.sqrt(cin * 9);
+  return { [`${name}_w`]: uniform(cout * cin * 9, -bound, bound, seed), [`${name}_b`]: uniform(cout, -bound, bound, seed + 1) };
+}
+
+function convCase(layer, batch) {
+  const [cin, cout, hw] = CONV_LAYERS[layer];
+  return {
+    suite: 'conv', id: `${layer}-b${batch}`, label: `${layer} ${cin}→${cout} 3×3 on ${hw}×${hw}, B=${batch}`, kind: 'layer', layer, batch, cin, cout, hw,
+    work: batch,
+    data: () => ({ x: normal(batch * cin * hw * hw, 4), ...convWeights('c', cin, cout, 200) }),
+  };
+}
+
+function mnistCase(batch) {
+  const bound = (n) => 1 / Math.sqrt(n);
+  return {
+    suite: 'conv', id: `mnist-b${batch}`, label: `MNIST CNN forward, B=${batch}`, kind: 'model', batch,
+    work: batch,
+    data: () => ({
+      x: normal(batch * 28 * 28, 4), ...convWeights('conv1', 1, 32, 210), ...convWeights('conv2', 32, 64, 220),
+      fc1_w: uniform(128 * 9216, -bound(9216), bound(9216), 230), fc1_b: uniform(128, -bound(9216), bound(9216), 231),
+      fc2_w: uniform(10 * 128, -bound(128), bound(128), 232), fc2_b: uniform(10, -bound(128), bound(128), 233),
+    }),
   };
 }
 

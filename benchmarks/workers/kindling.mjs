@@ -51,6 +51,34 @@ function model(c, files) {
 }
 
 const F = nn.functional;
+
+// PyTorch's examples/mnist/main.py Net, as a kindling user writes it.
+class MnistNet extends nn.Module {
+  conv1 = new nn.Conv2d(1, 32, 3, 1);
+  conv2 = new nn.Conv2d(32, 64, 3, 1);
+  dropout1 = new nn.Dropout(0.25);
+  dropout2 = new nn.Dropout(0.5);
+  fc1 = new nn.Linear(9216, 128);
+  fc2 = new nn.Linear(128, 10);
+  forward(x) {
+    x = F.relu(this.conv2(F.relu(this.conv1(x))));
+    x = torch.flatten(this.dropout1(F.max_pool2d(x, 2)), 1);
+    return F.log_softmax(this.fc2(this.dropout2(F.relu(this.fc1(x)))), { dim: 1 });
+  }
+}
+
+function mnistNet(files) {
+  const net = new MnistNet();
+  const shapes = { conv1: [[32, 1, 3, 3], [32]], conv2: [[64, 32, 3, 3], [64]], fc1: [[128, 9216], [128]], fc2: [[10, 128], [10]] };
+  torch.no_grad(() => {
+    for (const [name, [ws, bs]] of Object.entries(shapes)) {
+      net[name].weight.copy_(tensor(files[`${name}_w`], ws));
+      net[name].bias.copy_(tensor(files[`${name}_b`], bs));
+    }
+  });
+  return net;
+}
+
 // copy is x.clone(): it always allocates and copies (no copy-on-write), so it is the baseline.
 const OPS = {
   copy: (x) => x.clone(), relu: torch.relu, sigmoid: torch.sigmoid, tanh: torch.tanh, gelu: (x) => F.gelu(x),
@@ -94,6 +122,14 @@ export async function build(c, files) {
     return { run: () => { out = torch.no_grad(() => net(x)); }, result };
   }
   if (traceModels) throw new NotApplicable('torch.jit.trace times whole models (the mlp and floor suites)');
+  if (c.suite === 'conv') {
+    if (c.kind === 'layer') {
+      const x = tensor(files.x, [c.batch, c.cin, c.hw, c.hw]), w = tensor(files.c_w, [c.cout, c.cin, 3, 3]), b = tensor(files.c_b, [c.cout]);
+      return { run: () => { out = torch.no_grad(() => F.conv2d(x, w, b)); }, result };
+    }
+    const net = mnistNet(files).eval(), x = tensor(files.x, [c.batch, 1, 28, 28]);
+    return { run: () => { out = torch.no_grad(() => net(x)); }, result };
+  }
   if (c.suite === 'train') {
     const net = model(c, files), x = tensor(files.x, [c.batch, c.layers[0]]);
     const y = torch.tensor(Array.from(readI32(files.y)), { dtype: torch.int64 });

@@ -1,6 +1,6 @@
 // ONNX graphs for onnxruntime-node, built here from the same weight files (no Python, no export
 // step): a MatMul of two inputs, one elementwise node (Identity for copy, an activation, Add or
-// Mul), and the MLPs as Gemm(transB) + activations.
+// Mul), the MLPs as Gemm(transB) + activations, and the MNIST CNN's Conv layers and whole model.
 import { createRequire } from 'node:module';
 import { readF32 } from '../lib/data.mjs';
 
@@ -12,6 +12,7 @@ const dim = (d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d });
 const value = (name, shape) => ({ name, type: { tensorType: { elemType: FLOAT, shape: { dim: shape.map(dim) } } } });
 const init = (name, dims, data) => ({ name, dims, dataType: FLOAT, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
 const attrInt = (name, i) => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
+const attrInts = (name, ints) => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints });
 
 function model(nodes, inputs, outputs, initializer = []) {
   const m = onnx.ModelProto.create({
@@ -51,4 +52,29 @@ export function mlpGraph(layers, acts, files) {
     }
   }
   return model(nodes, [value('x', ['batch', layers[0]])], [value('y', ['batch', layers.at(-1)])], inits);
+}
+
+/** One Conv (3×3, stride 1, no padding) with its bias, on a batch of cin×hw×hw images. */
+export function convGraph(batch, cin, cout, hw, files) {
+  const node = { opType: 'Conv', input: ['x', 'w', 'b'], output: ['y'], attribute: [attrInts('kernel_shape', [3, 3])] };
+  return model([node], [value('x', [batch, cin, hw, hw])], [value('y', [batch, cout, hw - 2, hw - 2])],
+    [init('w', [cout, cin, 3, 3], readF32(files.c_w)), init('b', [cout], readF32(files.c_b))]);
+}
+
+/** PyTorch's examples/mnist CNN in eval mode (dropout is the identity): what torch.onnx.export writes for it. */
+export function mnistGraph(batch, files) {
+  const conv = (x, name, y) => ({ opType: 'Conv', input: [x, `${name}_w`, `${name}_b`], output: [y], attribute: [attrInts('kernel_shape', [3, 3])] });
+  const nodes = [
+    conv('x', 'conv1', 'c1'), { opType: 'Relu', input: ['c1'], output: ['r1'] },
+    conv('r1', 'conv2', 'c2'), { opType: 'Relu', input: ['c2'], output: ['r2'] },
+    { opType: 'MaxPool', input: ['r2'], output: ['p'], attribute: [attrInts('kernel_shape', [2, 2]), attrInts('strides', [2, 2])] },
+    { opType: 'Flatten', input: ['p'], output: ['f'], attribute: [attrInt('axis', 1)] },
+    { opType: 'Gemm', input: ['f', 'fc1_w', 'fc1_b'], output: ['h'], attribute: [attrInt('transB', 1)] },
+    { opType: 'Relu', input: ['h'], output: ['r3'] },
+    { opType: 'Gemm', input: ['r3', 'fc2_w', 'fc2_b'], output: ['z'], attribute: [attrInt('transB', 1)] },
+    { opType: 'LogSoftmax', input: ['z'], output: ['y'], attribute: [attrInt('axis', 1)] },
+  ];
+  const shapes = { conv1_w: [32, 1, 3, 3], conv1_b: [32], conv2_w: [64, 32, 3, 3], conv2_b: [64], fc1_w: [128, 9216], fc1_b: [128], fc2_w: [10, 128], fc2_b: [10] };
+  const inits = Object.entries(shapes).map(([n, d]) => init(n, d, readF32(files[n])));
+  return model(nodes, [value('x', [batch, 1, 28, 28])], [value('y', [batch, 10])], inits);
 }

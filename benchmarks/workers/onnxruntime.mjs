@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { readF32 } from '../lib/data.mjs';
 import { NotApplicable } from './not_applicable.mjs';
-import { gemmGraph, opGraph, mlpGraph, BINARY_OPS } from './onnx_graphs.mjs';
+import { gemmGraph, opGraph, mlpGraph, convGraph, mnistGraph, BINARY_OPS } from './onnx_graphs.mjs';
 
 const require = createRequire(import.meta.url);
 let ort, threads;
@@ -46,6 +46,12 @@ export async function build(c, files) {
   } else if (c.suite === 'mlp' || c.suite === 'floor') {
     bytes = mlpGraph(c.layers, c.acts, files);
     feeds = { x: new ort.Tensor('float32', readF32(files.x), [c.batch, c.layers[0]]) };
+  } else if (c.suite === 'conv' && c.kind === 'layer') {
+    bytes = convGraph(c.batch, c.cin, c.cout, c.hw, files);
+    feeds = { x: new ort.Tensor('float32', readF32(files.x), [c.batch, c.cin, c.hw, c.hw]) };
+  } else if (c.suite === 'conv') {
+    bytes = mnistGraph(c.batch, files);
+    feeds = { x: new ort.Tensor('float32', readF32(files.x), [c.batch, 1, 28, 28]) };
   } else {
     throw new NotApplicable('onnxruntime-node runs inference only');
   }

@@ -121,6 +121,26 @@ class Net(torch.nn.Module if ENGINE == "pytorch" else object):
         return self.last(x)
 
 
+if ENGINE == "pytorch":
+    class MnistNet(torch.nn.Module):
+        """PyTorch's examples/mnist/main.py Net."""
+
+        def __init__(self):
+            super().__init__()
+            self.conv1 = torch.nn.Conv2d(1, 32, 3, 1)
+            self.conv2 = torch.nn.Conv2d(32, 64, 3, 1)
+            self.dropout1 = torch.nn.Dropout(0.25)
+            self.dropout2 = torch.nn.Dropout(0.5)
+            self.fc1 = torch.nn.Linear(9216, 128)
+            self.fc2 = torch.nn.Linear(128, 10)
+
+        def forward(self, x):
+            F = torch.nn.functional
+            x = F.relu(self.conv2(F.relu(self.conv1(x))))
+            x = torch.flatten(self.dropout1(F.max_pool2d(x, 2)), 1)
+            return F.log_softmax(self.fc2(self.dropout2(F.relu(self.fc1(x)))), dim=1)
+
+
 def build_torch(c, files):
     s = c["suite"]
     state = {}
@@ -144,6 +164,24 @@ def build_torch(c, files):
             run()
             if state["out"].data_ptr() == xs[0].data_ptr():
                 raise NotApplicable("torch.clone returned the input's own memory")
+    elif s == "conv":
+        F = torch.nn.functional
+        if c["kind"] == "layer":
+            x = torch.from_numpy(f32(files["x"], (c["batch"], c["cin"], c["hw"], c["hw"])))
+            w, b = torch.from_numpy(f32(files["c_w"], (c["cout"], c["cin"], 3, 3))), torch.from_numpy(f32(files["c_b"], (c["cout"],)))
+            def run():
+                with torch.no_grad():
+                    state["out"] = F.conv2d(x, w, b)
+        else:
+            net = MnistNet()
+            with torch.no_grad():
+                for name, p in net.named_parameters():
+                    p.copy_(torch.from_numpy(f32(files[name.replace(".weight", "_w").replace(".bias", "_b")], tuple(p.shape))))
+            net.eval()
+            x = torch.from_numpy(f32(files["x"], (c["batch"], 1, 28, 28)))
+            def run():
+                with torch.no_grad():
+                    state["out"] = net(x)
     else:
         L = c["layers"]
         net = Net(L, c["acts"])
@@ -204,6 +242,8 @@ def build_numpy(c, files):
                 if i < len(acts):
                     h = NP_OPS[acts[i]](h)
             state["out"] = h
+    elif s == "conv":
+        raise NotApplicable("numpy has no convolution")
     else:
         raise NotApplicable("numpy has no autograd")
     return run, lambda: state["out"]

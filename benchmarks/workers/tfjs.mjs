@@ -87,6 +87,7 @@ export async function build(c, files) {
     held.push(x, m);
     return { run: () => keep(m.predict(x, { batchSize: c.batch })), result, dispose };
   }
+  if (c.suite === 'conv') return convBuild(c, files, keep, held, dispose);
   if (c.suite === 'train') {
     const m = model(c, files), x = t(files.x, [c.batch, c.layers[0]]);
     const y = tf.oneHot(tf.tensor1d(readI32(files.y), 'int32'), c.layers.at(-1));
@@ -101,6 +102,65 @@ export async function build(c, files) {
     };
   }
   throw new Error(`unknown suite ${c.suite}`);
+}
+
+// tfjs convolves NHWC images with [kh, kw, in, out] filters: the inputs and weights are laid out
+// so once, at build time, as a user porting the model would; the result is turned back to NCHW
+// (outside the timing) so it can be checked against the other engines.
+const nchwToNhwc = (a, n, c, h, w) => {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < n; i++) for (let j = 0; j < c; j++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[((i * h + y) * w + x) * c + j] = a[((i * c + j) * h + y) * w + x];
+  return out;
+};
+const nhwcToNchw = (a, n, c, h, w) => {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < n; i++) for (let j = 0; j < c; j++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[((i * c + j) * h + y) * w + x] = a[((i * h + y) * w + x) * c + j];
+  return out;
+};
+/** PyTorch's [out, in, 3, 3] weight as tfjs's [3, 3, in, out] filter. */
+const filter = (w, cout, cin) => {
+  const out = new Float32Array(w.length);
+  for (let o = 0; o < cout; o++) for (let i = 0; i < cin; i++) for (let k = 0; k < 9; k++) out[k * cin * cout + i * cout + o] = w[(o * cin + i) * 9 + k];
+  return tf.tensor(out, [3, 3, cin, cout], 'float32');
+};
+
+function convBuild(c, files, keep, held, dispose) {
+  if (c.kind === 'layer') {
+    const x = tf.tensor(nchwToNhwc(readF32(files.x), c.batch, c.cin, c.hw, c.hw), [c.batch, c.hw, c.hw, c.cin]);
+    const w = filter(readF32(files.c_w), c.cout, c.cin), b = t(files.c_b, [c.cout]);
+    held.push(x, w, b);
+    let y = null;
+    const o = c.hw - 2;
+    return {
+      run: () => { y = tf.tidy(() => tf.add(tf.conv2d(x, w, 1, 'valid'), b)); keep(y); },
+      result: () => nhwcToNchw(y.dataSync(), c.batch, c.cout, o, o),
+      dispose,
+    };
+  }
+  // fc1's columns follow PyTorch's flatten of [64, 12, 12]; tfjs flattens NHWC [12, 12, 64]
+  const fc1 = readF32(files.fc1_w), fc1Nhwc = new Float32Array(fc1.length);
+  for (let r = 0; r < 128; r++) for (let ch = 0; ch < 64; ch++) for (let p = 0; p < 144; p++) fc1Nhwc[p * 64 * 128 + ch * 128 + r] = fc1[r * 9216 + ch * 144 + p];
+  const ws = {
+    c1: filter(readF32(files.conv1_w), 32, 1), b1: t(files.conv1_b, [32]), c2: filter(readF32(files.conv2_w), 64, 32), b2: t(files.conv2_b, [64]),
+    f1: tf.tensor(fc1Nhwc, [9216, 128]), fb1: t(files.fc1_b, [128]), f2: tf.tensor(transpose(readF32(files.fc2_w), 10, 128), [128, 10]), fb2: t(files.fc2_b, [10]),
+  };
+  const x = tf.tensor(nchwToNhwc(readF32(files.x), c.batch, 1, 28, 28), [c.batch, 28, 28, 1]);
+  held.push(x, ...Object.values(ws));
+  let y = null;
+  return {
+    run: () => {
+      y = tf.tidy(() => {
+        let h = tf.relu(tf.add(tf.conv2d(x, ws.c1, 1, 'valid'), ws.b1));
+        h = tf.relu(tf.add(tf.conv2d(h, ws.c2, 1, 'valid'), ws.b2));
+        h = tf.reshape(tf.maxPool(h, 2, 2, 'valid'), [c.batch, 9216]);
+        h = tf.relu(tf.add(tf.matMul(h, ws.f1), ws.fb1));
+        return tf.logSoftmax(tf.add(tf.matMul(h, ws.f2), ws.fb2));
+      });
+      keep(y);
+    },
+    result: () => Float32Array.from(y.dataSync()),
+    dispose,
+  };
 }
 
 // The train suite's torch.optim optimizers as tfjs's: the same updates (tfjs's momentum

@@ -23,7 +23,7 @@ using kindling::binding::exportFunction;
 using kindling::binding::integer;
 
 // Bumped whenever the binding's surface changes; the TypeScript loader refuses a stale binary.
-constexpr int32_t kAbiVersion = 8;
+constexpr int32_t kAbiVersion = 9;
 
 // Returns the threads now in use: fewer than asked when the system refuses to start more.
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
@@ -67,6 +67,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   kindling::binding::register_gemm(env, exports);
   kindling::binding::register_elementwise(env, exports);
   kindling::binding::register_reduce(env, exports);
+  kindling::binding::register_conv(env, exports);
   kindling::binding::register_optim(env, exports);
   kindling::binding::register_plan(env, exports);
   exportFunction<SetNumThreads>(env, exports, "setNumThreads");

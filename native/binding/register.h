@@ -7,6 +7,7 @@ namespace binding {
 void register_gemm(Napi::Env env, Napi::Object exports);
 void register_elementwise(Napi::Env env, Napi::Object exports);
 void register_reduce(Napi::Env env, Napi::Object exports);
+void register_conv(Napi::Env env, Napi::Object exports);
 void register_optim(Napi::Env env, Napi::Object exports);
 void register_plan(Napi::Env env, Napi::Object exports);
 }  // namespace binding

@@ -1,4 +1,5 @@
-// Fuzzes the portable kernels (binary with broadcasting, reductions and arg-reductions) and the
+// Fuzzes the portable kernels (binary with broadcasting, reductions and arg-reductions, im2col and
+// col2im, max pooling) and the
 // optimizer updates' reference (optim_update.inc, the one text every ISA compiles) on random
 // shapes and strides with every array allocated to exactly the extent the binding would accept,
 // so AddressSanitizer catches any read or write past it; results are checked against plain loops.
@@ -139,6 +140,65 @@ void reduce_case() {
   }
 }
 
+// Any geometry the binding accepts (padding past the kernel, strides past the image, empty
+// outputs), both layouts; col2im must be the adjoint: every pixel gets the sum of its copies.
+void im2col_case() {
+  ConvGeom g{pick(1, 3), pick(1, 9), pick(1, 9), pick(1, 4), pick(1, 4), pick(1, 3), pick(1, 3), pick(0, 4), pick(0, 4), pick(1, 3), pick(1, 3), pick(0, 6), pick(0, 6)};
+  const int64_t N = pick(1, 3);
+  const bool rows = pick(0, 1) == 1;
+  const int64_t n = N * g.C * g.H * g.W, L = g.oh * g.ow, R = g.C * g.kh * g.kw, m = N * R * L;
+  auto x = array(n), cols = array(m);
+  im2col(x.get(), cols.get(), g, N, rows);
+  std::vector<float> img(n > 0 ? n : 1, 0.0f), want(n > 0 ? n : 1, 0.0f);
+  for (int64_t b = 0; b < N; b++) {
+    for (int64_t r = 0; r < R; r++) {
+      const int64_t c = r / (g.kh * g.kw), i = r / g.kw % g.kh, j = r % g.kw;
+      for (int64_t l = 0; l < L; l++) {
+        const int64_t iy = l / g.ow * g.sh - g.ph + i * g.dh, ix = l % g.ow * g.sw - g.pw + j * g.dw;
+        const bool in = iy >= 0 && iy < g.H && ix >= 0 && ix < g.W;
+        const int64_t at = ((b * g.C + c) * g.H + iy) * g.W + ix;
+        const int64_t o = rows ? (r * N + b) * L + l : (b * R + r) * L + l;
+        if (!same(cols[o], in ? x[at] : 0.0f)) fail("im2col", o);
+        if (in) want[at] += cols[o];
+      }
+    }
+  }
+  col2im(cols.get(), img.data(), g, N, rows);
+  for (int64_t k = 0; k < n; k++) {
+    if (!same(img[k], want[k])) fail("col2im", k);
+  }
+}
+
+// Any window the binding accepts; checked against the window walked tap by tap.
+void max_pool_case() {
+  PoolGeom g{pick(1, 4), pick(1, 4), pick(1, 3), pick(1, 3), pick(0, 2), pick(0, 2), pick(1, 3), pick(1, 3), pick(0, 6), pick(0, 6)};
+  const int64_t P = pick(1, 3), H = pick(1, 9), W = pick(1, 9), m = P * g.oh * g.ow;
+  auto x = array(P * H * W), out = array(m);
+  std::vector<double> ind(m > 0 ? m : 1, -1);
+  max_pool2d(x.get(), out.get(), pick(0, 1) ? ind.data() : nullptr, P, H, W, g);
+  max_pool2d(x.get(), out.get(), ind.data(), P, H, W, g);
+  for (int64_t p = 0; p < P; p++) {
+    for (int64_t o = 0; o < g.oh * g.ow; o++) {
+      float best = -std::numeric_limits<float>::infinity();
+      int64_t at = -1;
+      for (int64_t a = 0; a < g.kh; a++) {
+        for (int64_t b = 0; b < g.kw; b++) {
+          const int64_t y = o / g.ow * g.sh - g.ph + a * g.dh, xx = o % g.ow * g.sw - g.pw + b * g.dw;
+          if (y < 0 || y >= H || xx < 0 || xx >= W) continue;
+          const float v = x[p * H * W + y * W + xx];
+          if (at < 0) at = y * W + xx;
+          if (v > best || v != v) {
+            best = v;
+            at = y * W + xx;
+          }
+        }
+      }
+      if (!same(out[p * g.oh * g.ow + o], best)) fail("max_pool2d", p * g.oh * g.ow + o);
+      if (at >= 0 && ind[p * g.oh * g.ow + o] != static_cast<double>(at)) fail("max_pool2d index", p * g.oh * g.ow + o);
+    }
+  }
+}
+
 void optim_case() {
   const int64_t n = pick(0, 1100);
   auto p = array(n), g = array(n), buf = array(n), m = array(n), v = array(n), vmax = array(n);
@@ -154,6 +214,8 @@ int main() {
   for (int i = 0; i < 3000; i++) binary_case();
   for (int i = 0; i < 600; i++) reduce_case();
   for (int i = 0; i < 300; i++) optim_case();
+  for (int i = 0; i < 2000; i++) im2col_case();
+  for (int i = 0; i < 2000; i++) max_pool_case();
   std::printf(failures ? "%d failures\n" : "portable kernels: all cases pass\n", failures);
   return failures ? 1 : 0;
 }

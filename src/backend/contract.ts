@@ -65,6 +65,34 @@ export interface GemmArgs {
   bCache?: { key: object; version: number };
 }
 
+/**
+ * Where a 2-D convolution reads (1-d ones are 2-d over a height of 1): image C×H×W, kernel kh×kw,
+ * stride, leading padding, dilation and output size oh×ow. Windows past any edge read zeros.
+ */
+export interface ConvGeom {
+  C: number; H: number; W: number;
+  kh: number; kw: number;
+  sh: number; sw: number;
+  ph: number; pw: number;
+  dh: number; dw: number;
+  oh: number; ow: number;
+}
+
+/**
+ * A convolution's columns, row r = (c·kh + i)·kw + j, column l = y·ow + x: 'rows' is
+ * [C·kh·kw, N, oh·ow] (one GEMM operand per group across the batch), 'batch' is [N, C·kh·kw, oh·ow] (F.unfold's).
+ */
+export type ColumnsLayout = 'rows' | 'batch';
+
+/** A pooling window over the last two dims: kernel, stride, leading padding, dilation, output size. */
+export interface PoolGeom {
+  kh: number; kw: number;
+  sh: number; sw: number;
+  ph: number; pw: number;
+  dh: number; dw: number;
+  oh: number; ow: number;
+}
+
 /** SGD's options (PyTorch 1.13's _single_tensor_sgd). */
 export interface SgdHyper {
   lr: number;
@@ -122,6 +150,15 @@ export interface Backend {
   gather(x: DataArray, index: Float64Array, out: DataArray, outer: number, size: number, inner: number, k: number, indexIs1d: boolean): void;
   /** The adjoint of gather: out[outer, index, inner] += src[outer, k, inner]; out pre-zeroed by the caller. */
   scatterAdd(src: FloatArray, index: Float64Array, out: FloatArray, outer: number, size: number, inner: number, k: number, indexIs1d: boolean): void;
+  /** cols = the columns of the N images in x [N, C, H, W] (contiguous), laid out as `layout`; every entry written. */
+  im2col(x: FloatArray, cols: FloatArray, N: number, g: ConvGeom, layout: ColumnsLayout): void;
+  /** The adjoint of im2col: img [N, C, H, W] += each column entry at the pixel it was read from. */
+  col2im(cols: FloatArray, img: FloatArray, N: number, g: ConvGeom, layout: ColumnsLayout): void;
+  /**
+   * Max pooling of P contiguous H×W planes into out [P, oh, ow]: a value wins when greater or NaN
+   * (ties keep the first); ind, unless null, gets each window's argmax as y·W + x.
+   */
+  maxPool2d(x: FloatArray, out: FloatArray, ind: Float64Array | null, P: number, H: number, W: number, g: PoolGeom): void;
   /**
    * One SGD step over n contiguous elements, in place: param and `buf` (the momentum buffer, null
    * when momentum is 0) are updated; `init` fills buf with the first update direction instead of

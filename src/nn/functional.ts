@@ -15,6 +15,10 @@ import { embedding as embeddingOp } from '../ops/embedding.js';
 import { one_hot as oneHotOp } from '../ops/scatter.js';
 import { layer_norm as layerNormOp, batch_norm as batchNormOp } from '../ops/normalization.js';
 import * as Dst from '../ops/similarity.js';
+import { convNd, conv_transpose2d as convTranspose2dOp, unfold as unfoldOp, fold as foldOp, type PaddingArg } from '../ops/conv.js';
+import * as P from '../ops/pool.js';
+import { pad as padOp } from '../ops/pad.js';
+import { interpolate as interpolateOp } from '../ops/interpolate.js';
 
 export type { Reduction, ReductionOptions, SmoothL1Options, HuberOptions, NLLOptions, CrossEntropyOptions, BCEOptions, BCEWithLogitsOptions, KLDivOptions } from '../ops/loss.js';
 type Opt<T> = T | null | undefined;
@@ -37,6 +41,24 @@ export const normalize = pyfn('normalize(Tensor input, float p=2.0, int dim=1, f
   (x: Tensor, p: number, dim: number, eps: number, out: Opt<Tensor>) => Dst.normalize(x, p, dim, eps, out), PY);
 export const cosine_similarity = pyfn('cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08)', Dst.cosine_similarity);
 export const pairwise_distance = pyfn('pairwise_distance(Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False)', Dst.pairwise_distance);
+
+// ---- convolution, pooling, padding, resampling --------------------------------------------------
+
+type Ints = number | readonly number[];
+export const conv1d = pyfn('conv1d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, Any padding=0, int[1] dilation=1, int groups=1)',
+  (x: Tensor, w: Tensor, b: Opt<Tensor>, stride: Ints, padding: PaddingArg, dilation: Ints, groups: number) => convNd(1, x, w, b, stride, padding, dilation, groups));
+export const conv2d = pyfn('conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, Any padding=0, int[1] dilation=1, int groups=1)',
+  (x: Tensor, w: Tensor, b: Opt<Tensor>, stride: Ints, padding: PaddingArg, dilation: Ints, groups: number) => convNd(2, x, w, b, stride, padding, dilation, groups));
+export const conv_transpose2d = pyfn('conv_transpose2d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1] padding=0, int[1] output_padding=0, int groups=1, int[1] dilation=1)', convTranspose2dOp);
+export const max_pool1d = pyfn('max_pool1d(Tensor input, int[1] kernel_size, int[1]? stride=None, int[1] padding=0, int[1] dilation=1, bool ceil_mode=False, bool return_indices=False)', P.max_pool1d, PY);
+export const max_pool2d = pyfn('max_pool2d(Tensor input, int[1] kernel_size, int[1]? stride=None, int[1] padding=0, int[1] dilation=1, bool ceil_mode=False, bool return_indices=False)', P.max_pool2d, PY);
+export const avg_pool1d = pyfn('avg_pool1d(Tensor input, int[1] kernel_size, int[1]? stride=None, int[1] padding=0, bool ceil_mode=False, bool count_include_pad=True)', P.avg_pool1d);
+export const avg_pool2d = pyfn('avg_pool2d(Tensor input, int[1] kernel_size, int[1]? stride=None, int[1] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)', P.avg_pool2d);
+export const adaptive_avg_pool2d = pyfn('adaptive_avg_pool2d(Tensor input, Any output_size)', P.adaptive_avg_pool2d, PY);
+export const pad = pyfn("pad(Tensor input, int[] pad, str mode='constant', float? value=None)", padOp);
+export const interpolate = pyfn("interpolate(Tensor input, Any size=None, Any scale_factor=None, str mode='nearest', bool? align_corners=None, bool? recompute_scale_factor=None, bool antialias=False)", interpolateOp, PY);
+export const unfold = pyfn('unfold(Tensor input, int[1] kernel_size, int[1] dilation=1, int[1] padding=0, int[1] stride=1)', unfoldOp, PY);
+export const fold = pyfn('fold(Tensor input, int[1] output_size, int[1] kernel_size, int[1] dilation=1, int[1] padding=0, int[1] stride=1)', foldOp, PY);
 
 // ---- activations --------------------------------------------------------------------------------
 

@@ -9,6 +9,10 @@ export {
   Hardsigmoid, Hardswish, LogSigmoid, Softmax, LogSoftmax, Softmin, Threshold, Tanhshrink, Hardshrink, Softshrink, GLU,
 } from './activation.js';
 export { Flatten, Unflatten } from './flatten.js';
+export { Conv1d, Conv2d, ConvTranspose2d } from './conv.js';
+export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d } from './pooling.js';
+export { ConstantPad1d, ConstantPad2d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d } from './padding.js';
+export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d } from './upsampling.js';
 export { Dropout } from './dropout.js';
 export { CosineSimilarity, PairwiseDistance } from './distance.js';
 export { Embedding } from './embedding.js';

@@ -6,6 +6,8 @@ import { softmax, softmaxBackward } from './softmax.js';
 import { gather, scatterAdd } from './gather.js';
 import { gemm } from './gemm.js';
 import { adamStep, sgdStep } from './optim.js';
+import { col2im, im2col } from './im2col.js';
+import { maxPool2d } from './pool.js';
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -21,6 +23,9 @@ export const jsBackend: Backend = {
   gemm,
   gather,
   scatterAdd,
+  im2col,
+  col2im,
+  maxPool2d,
   sgdStep,
   adamStep,
 };

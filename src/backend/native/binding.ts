@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 /** Must equal kAbiVersion in native/binding/addon.cpp; a binary with another value is stale. */
-export const ABI_VERSION = 8;
+export const ABI_VERSION = 9;
 
 export interface NativeInfo {
   abi: number;
@@ -67,6 +67,14 @@ export interface NativeBinding {
    * 3 argmax, 4 argmin into a Float64Array of indices).
    */
   reduce(op: number, x: Float32Array, out: Float32Array | Float64Array, outer: number, size: number, inner: number): void;
+  /**
+   * A convolution's columns from x [N, C, H, W] (im2col), or added back into img (col2im).
+   * dims: [N, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, layout (1: [C·kh·kw, N, oh·ow], 0: [N, C·kh·kw, oh·ow])].
+   */
+  im2col(x: Float32Array, cols: Float32Array, dims: Float64Array): void;
+  col2im(cols: Float32Array, img: Float32Array, dims: Float64Array): void;
+  /** Max pooling of x [P, H, W] into out [P, oh, ow], argmax indices into ind (empty: none). dims: [P, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow]. */
+  maxPool2d(x: Float32Array, out: Float32Array, ind: Float64Array, dims: Float64Array): void;
   /** hyper: [lr, momentum, dampening, weight_decay, nesterov, maximize, init] */
   sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, hyper: Float64Array): void;
   /** hyper: [lr, beta1, beta2, eps, weight_decay, step_size, bias_correction2_sqrt, maximize, decoupled] */

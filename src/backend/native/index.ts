@@ -10,6 +10,7 @@ import { elementwiseKernels } from './elementwise.js';
 import { gemmKernels } from './gemm.js';
 import { reduceKernels } from './reduce.js';
 import { optimKernels } from './optim.js';
+import { convKernels } from './conv.js';
 
 export function nativeBackend(b: NativeBinding): Backend {
   const elementwise = elementwiseKernels(b);
@@ -20,5 +21,6 @@ export function nativeBackend(b: NativeBinding): Backend {
     ...gemmKernels(b, elementwise.unary),
     ...reduceKernels(b),
     ...optimKernels(b),
+    ...convKernels(b),
   };
 }
