@@ -126,6 +126,16 @@ export function fill_<T extends Tensor>(self: T, value: Scalar | Tensor): T {
   if (value instanceof Tensor && value.ndim !== 0) {
     throw new RangeError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
   }
+  if (isContiguousLayout(self) && !mustRecord(self, [value])) {
+    // nothing to record: one typed-array fill of self's memory with the value cast to self's dtype
+    // (zero_grad's zeroing of every gradient takes this path)
+    const v = value instanceof Tensor ? value : asTensor(value, self.dtype);
+    const one = allocate([], self.dtype);
+    K.copy(strided(v), strided(one), [], castMode(v.dtype, self.dtype));
+    self._storage.data.fill(one._storage.data[0], self._offset, self._offset + self.numel());
+    self._storage.version++;
+    return self;
+  }
   return inplace(self, (s) => {
     const v = value instanceof Tensor ? value : asTensor(value, s.dtype);
     const out = allocate(s.shape, s.dtype);
