@@ -31,8 +31,8 @@ export interface ConvTransposeOptions extends Omit<ConvOptions, 'padding'> {
 }
 type A<T, O> = T | O;
 
-/** PyTorch's _single/_pair: one int repeated, or the given tuple. */
-function ntuple(v: IntArg, n: number): number[] {
+/** PyTorch's _single/_pair/_quadruple: one int repeated, or the given tuple. */
+export function ntuple(v: IntArg, n: number): number[] {
   return typeof v === 'number' ? new Array<number>(n).fill(v) : v.slice();
 }
 

@@ -3,13 +3,10 @@ import { Module } from './module.js';
 import { Tensor } from '../tensor.js';
 import { pad, type PadMode } from '../ops/pad.js';
 import { pyRepr } from '../python.js';
+import { ntuple } from './conv.js';
 
 type PadArg = number | readonly number[];
 
-/** PyTorch's _pair/_quadruple of an int, or the given tuple. */
-function ntuple(v: PadArg, n: number): number[] {
-  return typeof v === 'number' ? new Array<number>(n).fill(v) : v.slice();
-}
 
 abstract class PadNd extends Module {
   declare padding: number[];

@@ -195,13 +195,10 @@ export class TransformerEncoderLayer extends Module {
     this.dropout1 = new Dropout(drop);
     this.dropout2 = new Dropout(drop);
     const a = act ?? 'relu';
-    if (typeof a === 'string') {
-      if (a !== 'relu' && a !== 'gelu') throw new Error(`activation should be relu/gelu, not ${a}`);
-      // a function, as in PyTorch: not a child module, so not in the repr
-      Object.defineProperty(this, 'activation', { value: a === 'relu' ? (x: Tensor) => relu(x) : (x: Tensor) => gelu(x), writable: true });
-    } else if (a instanceof Module) this.activation = a as unknown as (x: Tensor) => Tensor;
-    else if (typeof a === 'function') Object.defineProperty(this, 'activation', { value: a, writable: true });
-    else throw new TypeError(`activation should be relu/gelu or a callable, not ${typeof a}`);
+    if (typeof a === 'string' && a !== 'relu' && a !== 'gelu') throw new Error(`activation should be relu/gelu, not ${a}`);
+    if (typeof a !== 'string' && typeof a !== 'function') throw new TypeError(`activation should be relu/gelu or a callable, not ${typeof a}`);
+    // relu/gelu are functions, as in PyTorch (not in the repr); a Module given becomes a child
+    this.activation = a === 'relu' ? (x: Tensor) => relu(x) : a === 'gelu' ? (x: Tensor) => gelu(x) : (a as (x: Tensor) => Tensor);
   }
 
   /** (src, src_mask=None, src_key_padding_mask=None) */

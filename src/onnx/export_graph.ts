@@ -4,6 +4,8 @@
  * `/<module path>/<OpType>`, their outputs `<node name>_output_0`, scalars as Constant nodes).
  */
 import { Tensor } from '../tensor.js';
+// reads weights without toTypedArray(), which would mark their storage shared and stop the model's pre-packed weights being reused
+import { data } from '../ops/util.js';
 import type { Value } from '../inference/record.js';
 import { AttributeType, DataType, type AttributeProto, type NodeProto, type TensorProto } from './proto.js';
 
@@ -123,7 +125,7 @@ export class GraphBuilder {
     if (name !== undefined) return name;
     name = this.labels.get(t) ?? `onnx::${op}_${this.number()}`;
     const c = t.contiguous();
-    this.addInitializer(name, c.shape, elemType(t.dtype), c.toTypedArray() as ArrayLike<number | bigint | boolean>);
+    this.addInitializer(name, c.shape, elemType(t.dtype), data(c) as ArrayLike<number | bigint | boolean>);
     this.constants.set(t, name);
     return name;
   }

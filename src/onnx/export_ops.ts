@@ -4,6 +4,7 @@
  * (GELU through Erf, LayerNorm below opset 17 through ReduceMean, Softplus with beta ≠ 1 scaled).
  */
 import { Tensor } from '../tensor.js';
+import { data } from '../ops/util.js';
 import type { Module } from '../nn/module.js';
 import { Ref, type Step, type Value } from '../inference/record.js';
 import { DataType } from './proto.js';
@@ -131,7 +132,7 @@ function prelu(c: Ctx, x: string, weight: unknown): string {
   // ONNX broadcasts the slope from the right; PyTorch's per-channel slope is dim 1
   if (rank > 2 && w.shape.length === 1 && w.shape[0] > 1 && weight instanceof Tensor) {
     const dims = [w.shape[0], ...new Array<number>(rank - 2).fill(1)];
-    return c.b.node('PRelu', [x, c.b.folded('PRelu', dims, elemType(w.dtype), weight.contiguous().toTypedArray() as Float32Array)]);
+    return c.b.node('PRelu', [x, c.b.folded('PRelu', dims, elemType(w.dtype), data(weight) as Float32Array)]);
   }
   return c.b.node('PRelu', [x, c.input(weight, 'PRelu')]);
 }
@@ -169,7 +170,7 @@ function linear(c: Ctx, x: string, xValue: Pick<Value, 'shape'>, weight: unknown
   if (b.fold && weight instanceof Tensor && weight.ndim === 2) {
     const t = weight.t().contiguous();
     b.number(); // the Transpose node PyTorch folds away keeps its number
-    wt = b.folded('MatMul', t.shape, elemType(t.dtype), t.toTypedArray() as Float32Array);
+    wt = b.folded('MatMul', t.shape, elemType(t.dtype), data(t) as Float32Array);
   } else {
     wt = b.node('Transpose', [c.input(weight, 'MatMul')], { perm: [1, 0] });
   }

@@ -129,10 +129,13 @@ export function fill_<T extends Tensor>(self: T, value: Scalar | Tensor): T {
   if (isContiguousLayout(self) && !mustRecord(self, [value])) {
     // nothing to record: one typed-array fill of self's memory with the value cast to self's dtype
     // (zero_grad's zeroing of every gradient takes this path)
-    const v = value instanceof Tensor ? value : asTensor(value, self.dtype);
-    const one = allocate([], self.dtype);
-    K.copy(strided(v), strided(one), [], castMode(v.dtype, self.dtype));
-    self._storage.data.fill(one._storage.data[0], self._offset, self._offset + self.numel());
+    let e: number;
+    if (value instanceof Tensor) {
+      const one = allocate([], self.dtype);
+      K.copy(strided(value), strided(one), [], castMode(value.dtype, self.dtype));
+      e = one._storage.data[0];
+    } else e = asTensor(value, self.dtype)._storage.data[0];
+    self._storage.data.fill(e, self._offset, self._offset + self.numel());
     self._storage.version++;
     return self;
   }

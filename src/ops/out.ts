@@ -9,7 +9,7 @@ import { Tensor } from '../tensor.js';
 import { K } from '../backend/index.js';
 import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { bool, castMode, DType, float32, float64, int64 } from '../dtype.js';
-import { contiguousStrides, numelOf, shapesEqual } from '../shape.js';
+import { contiguousStrides, numelOf, shapesEqual, toSize } from '../shape.js';
 import { allocateForOverwrite, isContiguousLayout, strided, typeName } from './util.js';
 
 export type Out = Tensor | null | undefined;
@@ -119,7 +119,7 @@ function resizeOut(out: Tensor, shape: readonly number[]): void {
     storage.data = grown;
   }
   const self = out as { -readonly [P in 'shape' | '_strides']: Tensor[P] };
-  self.shape = shape.slice();
+  self.shape = toSize(shape);
   self._strides = contiguousStrides(shape);
 }
 

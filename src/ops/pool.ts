@@ -125,9 +125,8 @@ export function max_pool1d(x: Tensor, kernel_size: IntArg, stride?: IntArg | nul
   const W = x.shape[x.ndim - 1];
   const ow = Math.max(poolOutSize(W, k, p, s, d, ceil_mode), 0);
   const x2 = V.unsqueeze(x, -2);
-  const res = maxPool2dImpl(x2, { k: [1, k], s: [1, s], p: [0, p], d: [1, d], oh: 1, ow }, true, 'max_pool1d') as [Tensor, Tensor];
-  const out = V.squeeze(res[0], -2), ind = V.squeeze(res[1], -2);
-  return return_indices ? [out, ind] : out;
+  const res = maxPool2dImpl(x2, { k: [1, k], s: [1, s], p: [0, p], d: [1, d], oh: 1, ow }, return_indices, 'max_pool1d');
+  return Array.isArray(res) ? [V.squeeze(res[0], -2), V.squeeze(res[1], -2)] : V.squeeze(res, -2);
 }
 
 // ---- average pooling ----------------------------------------------------------------------------

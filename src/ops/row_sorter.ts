@@ -43,7 +43,6 @@ export class RowSorter {
           h = b & 0x80000000 ? ~b : b | 0x80000000;
         }
         hi[i] = (h ^ flip) >>> 0;
-        if (lo !== null) lo[i] = flip;
       }
     } else if (src instanceof Float64Array) {
       const w = new Uint32Array(src.buffer, src.byteOffset, src.length * 2);
@@ -68,7 +67,6 @@ export class RowSorter {
     } else {
       for (let i = 0; i < size; i++) {
         hi[i] = ((0x80000000 | src[base + i * stride]) ^ flip) >>> 0;
-        if (lo !== null) lo[i] = flip;
       }
     }
   }

@@ -238,7 +238,7 @@ export function masked_scatter(x: Tensor, mask: Tensor, source: Tensor): Tensor 
   if (mask.dtype !== bool) throw new TypeError(`masked_scatter_ only supports boolean masks, but got mask with dtype ${typeName(mask.dtype)}`);
   if (source.dtype !== x.dtype) throw new TypeError(`masked_scatter: expected self and source to have same dtypes but got${typeName(x.dtype)} and ${typeName(source.dtype)}`);
   const shape = broadcastShapes(x.shape, mask.shape);
-  const xe = V.expand(x, shape), m = data(V.expand(mask, shape));
+  const xe = V.expand(x, shape), mk = V.expand(mask, shape), m = data(mk);
   let n = 0;
   for (let i = 0; i < m.length; i++) if (m[i]) n++;
   if (n > source.numel()) throw new RangeError('Number of elements of source < number of ones in mask');
@@ -246,7 +246,6 @@ export function masked_scatter(x: Tensor, mask: Tensor, source: Tensor): Tensor 
   const yd = y._storage.data, sd = data(source);
   for (let i = 0, j = 0; i < m.length; i++) if (m[i]) yd[i] = sd[j++];
   const sShape = source.shape, sn = source.numel();
-  const mk = V.expand(mask, shape);
   apply('MaskedScatterBackward0', [xe, source], y, (g) => {
     // source's first n elements received the gradient at the mask's positions, in order
     const picked = data(g), gs = new g.dtype.Array(sn);

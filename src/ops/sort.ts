@@ -7,7 +7,7 @@ import { Tensor, type ReduceResult } from '../tensor.js';
 import { K } from '../backend/index.js';
 import type { FloatArray } from '../backend/contract.js';
 import { apply } from '../autograd/node.js';
-import { bool, float32, int64 } from '../dtype.js';
+import { bool, float64, int64 } from '../dtype.js';
 import { normDim } from '../shape.js';
 import { allocate, checkTensor, data, typeName } from './util.js';
 import * as V from './view.js';
@@ -26,7 +26,7 @@ function sortRows(x: Tensor, d: number, descending: boolean, k: number): { value
   if (x.ndim > 0) shape[d] = k;
   const values = allocate(shape, x.dtype), indices = allocate(shape, int64);
   const src = data(x) as FloatArray, vd = values._storage.data as FloatArray, id = indices._storage.data as Float64Array;
-  const sorter = new RowSorter(size, x.dtype !== float32);
+  const sorter = new RowSorter(size, x.dtype === float64 || x.dtype === int64);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * size * inner + i;
@@ -163,7 +163,8 @@ export function unique(x: Tensor, sorted = true, return_inverse = false, return_
   } else {
     if (x.ndim === 0) throw new RangeError(`Dimension specified as ${dim} but tensor has no dimensions`);
     const d = normDim(dim, x.ndim);
-    const moved = V.contiguous(V.reshape(V.contiguous(V.transpose(src, 0, d)), [[x.shape[d], -1]]));
+    const front = V.transpose(src, 0, d);
+    const moved = V.contiguous(V.reshape(V.contiguous(front), [[x.shape[d], -1]]));
     const n = x.shape[d], w = moved.shape[1];
     const md = moved._storage.data;
     const order = Array.from({ length: n }, (_, i) => i);
@@ -187,7 +188,7 @@ export function unique(x: Tensor, sorted = true, return_inverse = false, return_
     }
     const rows = new x.dtype.Array(firsts.length * w);
     firsts.forEach((r, j) => rows.set(md.subarray(r * w, r * w + w), j * w));
-    const movedShape = [firsts.length, ...V.contiguous(V.transpose(src, 0, d)).shape.slice(1)];
+    const movedShape = [firsts.length, ...front.shape.slice(1)];
     uniq = V.contiguous(V.transpose(new Tensor(rows, movedShape, x.dtype), 0, d));
     inverse = new Tensor(inv, [n], int64);
     counts = new Tensor(Float64Array.from(cnt), [cnt.length], int64);

@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor.js';
 import { apply } from '../autograd/node.js';
 import { normDim, numelOf } from '../shape.js';
-import { allocate, checkTensor, data } from './util.js';
+import { allocateForOverwrite, checkTensor, data } from './util.js';
 import * as P from './inplace.js';
 import { intoOut, type Out } from './out.js';
 
@@ -11,7 +11,7 @@ function triangle(x: Tensor, diagonal: number, lower: boolean, fn: string): Tens
   checkTensor(x, 'input', fn);
   if (x.ndim < 2) normDim(-2, x.ndim); // PyTorch's message for a vector: dim -2 out of range
   const rows = x.shape[x.ndim - 2], cols = x.shape[x.ndim - 1];
-  const out = allocate(x.shape, x.dtype);
+  const out = allocateForOverwrite(x.shape, x.dtype);  // every element is written by the copy
   out._storage.data.set(data(x));
   const od = out._storage.data;
   const mats = numelOf(x.shape.slice(0, -2));

@@ -8,6 +8,7 @@
 
 import { Tensor } from '../tensor.js';
 import { int64 } from '../dtype.js';
+import { data } from '../ops/util.js';
 
 const N = 624, M = 397;
 const DEFAULT_SEED = 67280421310721n; // c10::detail::default_rng_seed_val
@@ -182,7 +183,7 @@ export class Generator {
 function stateBytes(state: unknown): Uint8Array {
   if (state instanceof Uint8Array) return state;
   if (!(state instanceof Tensor) || state.dtype !== int64 || state.ndim !== 1) throw new TypeError('RNG state must be a torch.ByteTensor');
-  const v = state.contiguous().toTypedArray() as Float64Array;
+  const v = data(state) as Float64Array;
   const bytes = new Uint8Array(v.length);
   for (let i = 0; i < v.length; i++) {
     if (!(v[i] >= 0 && v[i] <= 255 && Number.isInteger(v[i]))) throw new RangeError(`RNG state must hold bytes (0..255), but element ${i} is ${v[i]}`);
