@@ -101,6 +101,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   // With a graph of the backward itself (create_graph), gradients are graph values users can reach:
   // nothing is recycled then.
   const bin = opts.create_graph ? null : new Recycler();
+  const nanCheck = is_anomaly_enabled() && is_anomaly_check_nan_enabled();
 
   set_grad_enabled(opts.create_graph, () => {
     while (ready.length) {
@@ -133,7 +134,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       const needs = node.next.map((n) => n !== null && (!needed || needed.has(n)));
       const fn = node.fn;
       const inGrads = bin ? bin.run(() => fn(g, needs)) : fn(g, needs);
-      if (is_anomaly_enabled() && is_anomaly_check_nan_enabled()) checkNan(node, inGrads);
+      if (nanCheck) checkNan(node, inGrads);
       for (let i = 0; i < node.next.length; i++) {
         const nx = node.next[i];
         if (!nx) continue;
