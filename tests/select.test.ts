@@ -387,6 +387,10 @@ describe('gradients by finite differences (float64)', () => {
     const s = torch.tensor([3, -1, 2], { dtype: torch.float64, requires_grad: true });
     const [gs] = torch.autograd.grad(torch.sort(s).values.pow(3).sum(), s, { create_graph: true });
     expect(torch.autograd.grad(gs!.sum(), s)[0]!.tolist()).toEqual([18, -6, 12]);
+    // and through max(dim)'s, which shares it: only each row's maximum has one
+    const m = torch.tensor([[3, -1], [0, 2]], { dtype: torch.float64, requires_grad: true });
+    const [gm] = torch.autograd.grad((torch.max(m, 1) as { values: Tensor }).values.pow(3).sum(), m, { create_graph: true });
+    expect(torch.autograd.grad(gm!.sum(), m)[0]!.tolist()).toEqual([[18, 0], [0, 12]]);
     // cumprod's second derivative by ops (no zeros): gradgrad of Π-prefix sums against finite differences
     const c = torch.tensor([1.5, -2, 0.5, 3], { dtype: torch.float64, requires_grad: true });
     const [gc] = torch.autograd.grad(torch.cumprod(c, 0).sum(), c, { create_graph: true });

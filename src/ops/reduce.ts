@@ -1,6 +1,6 @@
 /** Reductions with dim (int or list) and keepdim, softmax and log_softmax, with their gradients. */
 import { Tensor, type ReduceResult } from '../tensor.js';
-import type { ReduceOp } from '../backend/contract.js';
+import type { FloatArray, ReduceOp } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { is_grad_enabled, no_grad } from '../autograd/grad_mode.js';
@@ -10,6 +10,8 @@ import { allocate, allocateForOverwrite, checkTensor, data, scalarTensor, stride
 import * as V from './view.js';
 import * as B from './binary.js';
 import * as U from './unary.js';
+import * as I from './indexing.js';
+import { rowGeometry } from './rows.js';
 import { checkOut, finishOut, intoOut, outTarget, type DTypeRule, type Out } from './out.js';
 
 /** dim = None (or absent) reduces over everything; dtype = None keeps the default result dtype. */
@@ -158,7 +160,7 @@ function prodOfOthers(x: Tensor, dims: readonly number[]): Tensor {
 }
 
 /** Values and the indices where they were found: iterable as [values, indices] and named. */
-function valuesIndices(kind: string, values: Tensor, indices: Tensor): ReduceResult {
+export function valuesIndices(kind: string, values: Tensor, indices: Tensor): ReduceResult {
   const r = Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
   // printed as PyTorch prints its named tuple
   Object.defineProperty(r, Symbol.for('nodejs.util.inspect.custom'), {
@@ -201,17 +203,21 @@ function valuesIndicesOut(kind: string, x: Tensor, out: Tensor | readonly Tensor
   return [out[0], out[1]];
 }
 
-/** Gradient of a selection along dim: g placed at `indices`, zeros elsewhere. */
-function scatterBack(g: Tensor, indices: Tensor, shape: readonly number[], d: number, keepdim: boolean): Tensor {
+/**
+ * Gradient of a selection along dim (max/min, sort, topk, kthvalue): g placed at `indices`, zeros
+ * elsewhere; without keepdim, g and indices lack dim.
+ */
+export function scatterBack(g: Tensor, indices: Tensor, shape: readonly number[], d: number, keepdim = true): Tensor {
   if (shape.length === 0) return g; // a 0-d input is its own max: the gradient passes straight through
   if (!keepdim) {
     g = V.unsqueeze(g, d);
     indices = V.unsqueeze(indices, d);
   }
   const out = allocate(shape, g.dtype);
-  const outer = numelOf(shape.slice(0, d)), inner = numelOf(shape.slice(d + 1));
-  K.scatterAdd(data(g) as Float32Array, data(indices) as Float64Array, out._storage.data as Float32Array, outer, shape[d], inner, 1, false);
-  return out;
+  const { outer, size, inner } = rowGeometry(shape, d);
+  K.scatterAdd(data(g) as FloatArray, data(indices) as Float64Array, out._storage.data as FloatArray, outer, size, inner, indices.shape[d], false);
+  // differentiable, for graphs of the backward itself (create_graph): its gradient gathers back
+  return apply('ScatterBackward0', [g], out, (gg) => [I.gather(gg, d, indices)]);
 }
 
 export function max(x: Tensor, dim?: unknown, keepdim?: boolean, out?: Tensor | readonly Tensor[] | null): Tensor | ReduceResult {

@@ -4,17 +4,16 @@
  * sorts as the largest value and ties keep their order (every sort here is stable).
  */
 import { Tensor, type ReduceResult } from '../tensor.js';
-import { K } from '../backend/index.js';
 import type { FloatArray } from '../backend/contract.js';
 import { apply } from '../autograd/node.js';
 import { bool, float64, int64 } from '../dtype.js';
 import { normDim } from '../shape.js';
 import { allocate, checkTensor, data, typeName } from './util.js';
 import * as V from './view.js';
-import * as I from './indexing.js';
 import { rowGeometry } from './rows.js';
 import { RowSorter } from './row_sorter.js';
 import { intoOut, type Out } from './out.js';
+import { scatterBack, valuesIndices } from './reduce.js';
 
 /**
  * Sorts every row along dim and keeps the first `k` of each: values and int64 positions, both
@@ -40,25 +39,6 @@ function sortRows(x: Tensor, d: number, descending: boolean, k: number): { value
     }
   }
   return { values, indices };
-}
-
-/** Gradient of a selection along dim: g placed at `indices`, zeros elsewhere. */
-function scatterBack(g: Tensor, indices: Tensor, shape: readonly number[], d: number): Tensor {
-  if (shape.length === 0) return g;
-  const out = allocate(shape, g.dtype);
-  const { outer, size, inner } = rowGeometry(shape, d);
-  K.scatterAdd(data(g) as FloatArray, data(indices) as Float64Array, out._storage.data as FloatArray, outer, size, inner, indices.shape[d], false);
-  // differentiable, for graphs of the backward itself (create_graph): its gradient gathers back
-  return apply('SortBackwardBackward0', [g], out, (gg) => [I.gather(gg, d, indices)]);
-}
-
-/** Values and the indices where they were found: iterable as [values, indices] and named. */
-function valuesIndices(kind: string, values: Tensor, indices: Tensor): ReduceResult {
-  const r = Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
-  Object.defineProperty(r, Symbol.for('nodejs.util.inspect.custom'), {
-    value: () => `torch.return_types.${kind}(\nvalues=${values},\nindices=${indices})`,
-  });
-  return r;
 }
 
 /** out= as a (values, indices) pair: both written, both returned. */
@@ -126,10 +106,7 @@ export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false, out?: 
     indices = V.squeeze(indices, d);
   }
   const shape = x.shape, ix = indices;
-  apply('KthvalueBackward0', [x], values, (g) => {
-    if (shape.length === 0) return [g];
-    return [scatterBack(keepdim ? g : V.unsqueeze(g, d), keepdim ? ix : V.unsqueeze(ix, d), shape, d)];
-  });
+  apply('KthvalueBackward0', [x], values, (g) => [scatterBack(g, ix, shape, d, keepdim)]);
   return pairOut('kthvalue', { values, indices }, out, x);
 }
 
