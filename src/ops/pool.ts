@@ -65,21 +65,19 @@ function checkPool2d(x: Tensor, k: [number, number], s: [number, number], p: [nu
 
 const poolGeom = (g: Pool2d): PoolGeom => ({ kh: g.k[0], kw: g.k[1], sh: g.s[0], sw: g.s[1], ph: g.p[0], pw: g.p[1], dh: g.d[0], dw: g.d[1], oh: g.oh, ow: g.ow });
 
-/** gx[plane, ind[o]] += g[o]: max pooling's gradient, itself differentiable (its gradient gathers). */
-function scatterByIndex(g: Tensor, ind: Float64Array, shape: readonly number[], plane: number, outPlane: number): Tensor {
+/**
+ * gx[plane, ind[o]] += g[o] for each of `planes` planes (the gather kernels' adjoint over
+ * [planes, plane, 1]): max pooling's gradient, itself differentiable (its gradient gathers).
+ */
+function scatterByIndex(g: Tensor, ind: Float64Array, shape: readonly number[], planes: number, plane: number, outPlane: number): Tensor {
   const gx = allocate(shape, g.dtype);
-  const gd = data(g), xd = gx._storage.data;
-  const P = outPlane === 0 ? 0 : gd.length / outPlane;
-  for (let pl = 0; pl < P; pl++) for (let o = 0; o < outPlane; o++) xd[pl * plane + ind[pl * outPlane + o]] += gd[pl * outPlane + o];
+  K.scatterAdd(data(g) as FloatArray, ind, gx._storage.data as FloatArray, planes, plane, 1, outPlane, false);
   const gShape = g.shape.slice();
-  return apply('MaxPool2DWithIndicesBackwardBackward0', [g], gx, (gg) => [gatherByIndex(gg, ind, gShape, plane, outPlane)]);
-}
-
-function gatherByIndex(src: Tensor, ind: Float64Array, shape: readonly number[], plane: number, outPlane: number): Tensor {
-  const out = allocateForOverwrite(shape, src.dtype);
-  const sd = data(src), od = out._storage.data;
-  for (let i = 0; i < od.length; i++) od[i] = sd[Math.floor(i / outPlane) * plane + ind[i]];
-  return out;
+  return apply('MaxPool2DWithIndicesBackwardBackward0', [g], gx, (gg) => {
+    const out = allocateForOverwrite(gShape, gg.dtype);
+    K.gather(data(gg), ind, out._storage.data, planes, plane, 1, outPlane, false);
+    return [out];
+  });
 }
 
 function maxPool2dImpl(x: Tensor, g: Pool2d, returnIndices: boolean, fn: string): Tensor | [Tensor, Tensor] {
@@ -90,9 +88,10 @@ function maxPool2dImpl(x: Tensor, g: Pool2d, returnIndices: boolean, fn: string)
   // the indices exist for the caller or for backward; a forward without either skips them
   const ind = returnIndices || (x.requires_grad && is_grad_enabled()) ? allocateForOverwrite(shape, int64) : null;
   const indData = ind ? (ind._storage.data as Float64Array) : null;
-  K.maxPool2d(data(x) as FloatArray, out._storage.data as FloatArray, indData, x.numel() / Math.max(H * W, 1), H, W, poolGeom(g));
+  const planes = x.numel() / Math.max(H * W, 1);
+  K.maxPool2d(data(x) as FloatArray, out._storage.data as FloatArray, indData, planes, H, W, poolGeom(g));
   const xShape = x.shape.slice();
-  const res = apply('MaxPool2DWithIndicesBackward0', [x], out, (gr) => [scatterByIndex(gr, indData!, xShape, H * W, g.oh * g.ow)]);
+  const res = apply('MaxPool2DWithIndicesBackward0', [x], out, (gr) => [scatterByIndex(gr, indData!, xShape, planes, H * W, g.oh * g.ow)]);
   return returnIndices ? [res, ind!] : res;
 }
 
