@@ -3,7 +3,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { Tensor } from '../tensor.js';
 import { empty } from '../ops/creation.js';
-import { convNd, conv_transpose2d } from '../ops/conv.js';
+import { convNd, conv_transpose2d, resolvePadding } from '../ops/conv.js';
 import { pad } from '../ops/pad.js';
 import { get_default_dtype, toDType, type DTypeLike } from '../dtype.js';
 import { bindUntyped, pyRepr } from '../python.js';
@@ -79,14 +79,10 @@ abstract class ConvNd extends Module {
     this.output_padding = ntuple((v.output_padding as IntArg | undefined) ?? 0, dims);
     this.groups = groups;
     this.padding_mode = mode as PaddingMode;
-    // F.pad's order (last dim first), 'same' putting the odd pixel after
+    // F.pad's order (last dim first)
+    const { before, after } = typeof this.padding === 'string' ? resolvePadding(this.padding, dims, kernel, dilation, stride) : { before: this.padding, after: this.padding };
     const twice: number[] = [];
-    for (let i = dims - 1; i >= 0; i--) {
-      if (this.padding === 'same' || this.padding === 'valid') {
-        const total = this.padding === 'same' ? dilation[i] * (kernel[i] - 1) : 0;
-        twice.push(Math.floor(total / 2), total - Math.floor(total / 2));
-      } else twice.push(this.padding[i], this.padding[i]);
-    }
+    for (let i = dims - 1; i >= 0; i--) twice.push(before[i], after[i]);
     this._reversed_padding_repeated_twice = twice;
     const dtype = toDType((v.dtype as DTypeLike | undefined) ?? undefined, get_default_dtype());
     const shape = transposed ? [inC, outC / groups, ...kernel] : [outC, inC / groups, ...kernel];

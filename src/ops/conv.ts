@@ -11,6 +11,7 @@ import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { bool } from '../dtype.js';
 import { reclaim } from '../memory.js';
+import { numelOf } from '../shape.js';
 import { allocate, allocateForOverwrite, checkTensor, data, typeName } from './util.js';
 import { bmm } from './linalg.js';
 import * as V from './view.js';
@@ -64,7 +65,7 @@ function checkTypes(x: Tensor, w: Tensor, b: Tensor | null | undefined): void {
 export type PaddingArg = number | readonly number[] | 'same' | 'valid';
 
 /** Leading and trailing padding per spatial dim; 'same' puts the odd pixel after, as PyTorch. */
-function resolvePadding(padding: PaddingArg, dims: number, kernel: number[], dilation: number[], stride: number[]): { before: number[]; after: number[] } {
+export function resolvePadding(padding: PaddingArg, dims: number, kernel: number[], dilation: number[], stride: number[]): { before: number[]; after: number[] } {
   if (typeof padding === 'string') {
     if (padding === 'valid') return { before: new Array<number>(dims).fill(0), after: new Array<number>(dims).fill(0) };
     if (padding !== 'same') throw new RangeError(`Invalid padding string: '${padding}'`);
@@ -136,6 +137,15 @@ function conv(fn: string, dims: number, x: Tensor, w: Tensor, b: Tensor | null, 
   return convGemm(x, w, b, g, groups, [N, Co, ...outSp]);
 }
 
+/**
+ * [N, C, *spatial] as [G, C/G, N·L] (L the spatial size): channels first, so each group's rows
+ * are one GEMM operand.
+ */
+function groupsFirst(t: Tensor, G: number): Tensor {
+  const [N, C] = t.shape, L = numelOf(t.shape.slice(2));
+  return V.reshape(V.contiguous(V.permute(V.reshape(t, [[N, C, L]]), [1, 0, 2])), [[G, C / G, N * L]]);
+}
+
 /** The forward product (no graph) and the ConvolutionBackward0 node. */
 function convGemm(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, G: number, outShape: number[]): Tensor {
   const N = x.shape[0], Co = w.shape[0];
@@ -173,8 +183,7 @@ function convGemm(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, G: number
   const inputs = b ? [x, w, b] : [x, w];
   const xShape = x.shape.slice();
   return apply('ConvolutionBackward0', inputs, out, (gr, needs) => {
-    // the gradient as [G, Cog, N·L]: channels first, so each group's rows are one GEMM operand
-    const gp = V.reshape(V.contiguous(V.permute(V.reshape(gr, [[N, Co, L]]), [1, 0, 2])), [[G, Cog, N * L]]);
+    const gp = groupsFirst(gr, G);
     const wg = V.reshape(w, [[G, Cog, Cgk]]);
     return [
       needs[0] ? col2im(V.reshape(bmm(V.transpose(wg, 1, 2), gp), [[G * Cgk, N, L]]), g, 'rows', xShape) : null,
@@ -233,8 +242,8 @@ export function conv_transpose2d(x: Tensor, w: Tensor, b?: Tensor | null, stride
   const out = convTransposeRaw(xb.detach(), w.detach(), b?.detach() ?? null, g, groups, [N, Co, outH, outW]);
   const inputs = b ? [xb, w, b] : [xb, w];
   const res = apply('ConvolutionBackward0', inputs, out, (gr, needs) => {
-    const L = H * W, Cig = Ci / groups, Cgk = Cog * kh * kw;
-    const xp = V.reshape(V.contiguous(V.permute(V.reshape(xb, [[N, Ci, L]]), [1, 0, 2])), [[groups, Cig, N * L]]);
+    const L = H * W, Cgk = Cog * kh * kw;
+    const xp = groupsFirst(xb, groups);
     return [
       needs[0] ? convNd(2, gr, w, null, stride, padding, dilation, groups) : null,
       needs[1] ? V.reshape(bmm(xp, V.transpose(V.reshape(im2col(gr, g, 'rows'), [[groups, Cgk, N * L]]), 1, 2)), [w.shape as number[]]) : null,
@@ -248,7 +257,7 @@ export function conv_transpose2d(x: Tensor, w: Tensor, b?: Tensor | null, stride
 function convTransposeRaw(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, G: number, outShape: number[]): Tensor {
   const [N, Ci] = x.shape, L = g.oh * g.ow;
   const Cig = Ci / G, Cgk = (g.C / G) * g.kh * g.kw;
-  const xp = V.reshape(V.contiguous(V.permute(V.reshape(x, [[N, Ci, L]]), [1, 0, 2])), [[G, Cig, N * L]]);
+  const xp = groupsFirst(x, G);
   const cols = bmm(V.transpose(V.reshape(w, [[G, Cig, Cgk]]), 1, 2), xp);
   const out = col2im(V.reshape(cols, [[G * Cgk, N, L]]), g, 'rows', outShape);
   if (b) {
