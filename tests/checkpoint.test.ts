@@ -133,7 +133,7 @@ describe('torch.save', () => {
     const obj = {
       w: new nn.Parameter(torch.tensor([[1, 2]], { dtype: 'float32' })),
       views: [base, base.view(2, 3).t(), base.narrow(0, 2, 3)],
-      ints: torch.tensor([-(2 ** 53), 5], { dtype: 'int64' }),
+      ints: torch.tensor([-(2 ** 53), 5, -1, 2 ** 53, 2 ** 32 + 3, -(2 ** 32) - 7], { dtype: 'int64' }),
       mask: torch.tensor([true, false]),
       nums: [0, -0, 0.5, NaN, -Infinity, 2 ** 31, -(2 ** 31) - 1, 2n ** 70n, -(2n ** 63n)],
       tuple: Object.freeze([1, 'a', null]),
@@ -152,7 +152,7 @@ describe('torch.save', () => {
     expect(back.views[1].stride()).toEqual([1, 3]);
     expect(back.views[1]._storage).toBe(back.views[0]._storage);
     expect(back.views[2]._storage).toBe(back.views[0]._storage);
-    expect(back.ints.tolist()).toEqual([-(2 ** 53), 5]);
+    expect(back.ints.tolist()).toEqual([-(2 ** 53), 5, -1, 2 ** 53, 2 ** 32 + 3, -(2 ** 32) - 7]);
     expect(back.mask.dtype).toBe(torch.bool);
     expect(back.nums).toEqual(obj.nums);
     expect(Object.is(back.nums[1], -0)).toBe(true);

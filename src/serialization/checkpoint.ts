@@ -16,6 +16,7 @@ import { Parameter } from '../nn/parameter.js';
 import { Module } from '../nn/module.js';
 import { pyfn } from '../python.js';
 import { bfloat16ToFloat32, float16ToFloat32 } from './narrow_floats.js';
+import { hostLittleEndian, int64Bytes, int64InPlace } from './int64.js';
 import { PyGlobal, unpickle } from './unpickler.js';
 import { Pickler } from './pickler.js';
 import { crc32 } from 'node:zlib';
@@ -41,8 +42,6 @@ const STORAGES: Record<string, { kind: Kind; itemsize: number; dtype: DType }> =
 };
 const STORAGE_OF: Record<string, string> = { float32: 'FloatStorage', float64: 'DoubleStorage', int64: 'LongStorage', bool: 'BoolStorage' };
 const DTYPES: Record<string, DType> = { float32, float: float32, float64, double: float64, int64, long: int64, bool };
-
-const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 const fail = (what: string): never => {
   throw new Error(`torch.load: ${what}`);
@@ -141,7 +140,6 @@ function convert(raw: Uint8Array, kind: Kind, itemsize: number, swap: boolean, k
   if (swap && itemsize > 1) {
     for (let i = 0; i < bytes.length; i += itemsize) bytes.subarray(i, i + itemsize).reverse();
   }
-  const n = bytes.length / itemsize;
   const buf = bytes.buffer;
   switch (kind) {
     case 'f32': return new Float32Array(buf);
@@ -154,18 +152,9 @@ function convert(raw: Uint8Array, kind: Kind, itemsize: number, swap: boolean, k
     case 'i8': return Float64Array.from(new Int8Array(buf));
     case 'u8': return Float64Array.from(bytes);
     case 'i64': {
-      // two 32-bit halves per element; kindling keeps int64 in float64, exact to ±2^53 only
-      const halves = new Int32Array(buf);
-      const out = new Float64Array(n);
-      const [lo, hi] = hostLittleEndian ? [0, 1] : [1, 0];
-      for (let i = 0; i < n; i++) {
-        const h = halves[2 * i + hi], l = halves[2 * i + lo] >>> 0;
-        if (h < -(2 ** 21) || h > 2 ** 21 || (h === 2 ** 21 && l !== 0)) {
-          const value = new BigInt64Array(buf, 8 * i, 1)[0];
-          fail(`storage ${key} holds the int64 value ${value}, beyond ±2^53: kindling stores int64 as float64 and cannot hold it exactly`);
-        }
-        out[i] = h * 4294967296 + l;
-      }
+      // kindling keeps int64 in float64: refused beyond ±2^53, where only some integers are exact
+      const out = new Float64Array(buf);
+      int64InPlace(out, true, (_, value) => fail(`storage ${key} holds the int64 value ${value}, beyond ±2^53: kindling stores int64 as float64 and cannot hold it exactly`), true);
       return out;
     }
   }
@@ -318,10 +307,6 @@ function saveTensor(p: Pickler, t: Tensor, keys: Map<Storage, string>, files: [s
 
 /** A storage's elements as PyTorch stores them (int64 as 8-byte integers, bool as bytes). */
 function storageBytes(data: Float32Array | Float64Array | Uint8Array, dtype: DType): Uint8Array {
-  if (dtype === int64) {
-    const out = new BigInt64Array(data.length);
-    for (let i = 0; i < data.length; i++) out[i] = BigInt(data[i]);
-    return new Uint8Array(out.buffer);
-  }
+  if (dtype === int64) return int64Bytes(data as Float64Array);
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength); // zipSync copies it into the file
 }

@@ -13,6 +13,7 @@ import { numelOf } from '../shape.js';
 import { data as contiguousData } from '../ops/util.js';
 import { pyType } from '../python.js';
 import { bfloat16ToFloat32, float16ToFloat32 } from './narrow_floats.js';
+import { int64Bytes, int64InPlace } from './int64.js';
 import { DTYPE_SIZE, SafetensorError, headerLength, parseHeader, type Header, type TensorInfo } from './safetensors_header.js';
 
 export { SafetensorError };
@@ -191,7 +192,10 @@ function materialise(info: TensorInfo, source: Source): Tensor {
     case 'U64': {
       const a = allocate(int64, n) as Float64Array;
       read(a);
-      int64InPlace(a, info.dtype === 'I64', info.name);
+      int64InPlace(a, info.dtype === 'I64', (i, exact) => {
+        const why = exact >= 2n ** 63n ? 'beyond int64' : 'which float64 (kindling\'s int64 storage) cannot hold exactly: beyond ±2^53 only some integers can be';
+        throw new SafetensorError(`tensor ${JSON.stringify(info.name)} holds ${exact} at index ${i}, ${why}`);
+      });
       return new Tensor(a, shape, int64);
     }
     case 'BOOL': {
@@ -212,30 +216,6 @@ function materialise(info: TensorInfo, source: Source): Tensor {
       a.set(src);  // widened by the typed array itself, no JS loop
       return new Tensor(a, shape, int64);
     }
-  }
-}
-
-/**
- * 64-bit integers read into a Float64Array's memory, turned into their float64 values in place
- * (kindling's int64 storage). Every integer up to ±2^53 is exact; beyond, only some are (2^60 is,
- * 2^53 + 1 is not): a value float64 cannot hold exactly is refused, never rounded.
- */
-function int64InPlace(a: Float64Array, signed: boolean, name: string): void {
-  const lows = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
-  const highs = new Int32Array(a.buffer, a.byteOffset, a.length * 2);
-  for (let i = 0; i < a.length; i++) {
-    const lo = lows[2 * i], hi = highs[2 * i + 1];
-    const v = hi * 0x100000000 + lo;  // rounded if inexact: checked below
-    // within ±2^53 (the high word in [-2^21, 2^21)) every integer is exact: one compare
-    if ((hi + 0x200000) >>> 0 >= 0x400000) {
-      const h = Math.floor(v / 0x100000000);
-      if ((hi < 0 && !signed) || h !== hi || v - h * 0x100000000 !== lo) {
-        const exact = (signed ? BigInt(hi) : BigInt(hi >>> 0)) * 0x100000000n + BigInt(lo);
-        const why = exact >= 2n ** 63n ? 'beyond int64' : 'which float64 (kindling\'s int64 storage) cannot hold exactly: beyond ±2^53 only some integers can be';
-        throw new SafetensorError(`tensor ${JSON.stringify(name)} holds ${exact} at index ${i}, ${why}`);
-      }
-    }
-    a[i] = v;
   }
 }
 
@@ -361,18 +341,6 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** A string UTF-8 can hold: a lone surrogate cannot be written, so the name would not survive. */
 function checkText(s: string, what: string): void {
   if (LONE_SURROGATE.test(s)) throw new TypeError(`${what} holds a lone UTF-16 surrogate, which UTF-8 cannot encode: ${JSON.stringify(s)}`);
-}
-
-/** int64 values (stored as float64) as little-endian 64-bit integers: low word, then high word. */
-function int64Bytes(src: Float64Array): Uint8Array {
-  const words = new Int32Array(src.length * 2);
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i];
-    const hi = Math.floor(v / 0x100000000);  // exact: the division by a power of two and the floor
-    words[2 * i] = v - hi * 0x100000000;  // 0 .. 2^32 - 1, wrapped to int32 by the store
-    words[2 * i + 1] = hi;
-  }
-  return bytesOf(words);
 }
 
 /**
