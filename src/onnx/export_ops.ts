@@ -5,6 +5,7 @@
  */
 import { Tensor } from '../tensor.js';
 import { data } from '../ops/util.js';
+import { numelOf } from '../shape.js';
 import type { Module } from '../nn/module.js';
 import { Ref, type Step, type Value } from '../inference/record.js';
 import { DataType } from './proto.js';
@@ -70,6 +71,7 @@ type Handler = (c: Ctx, x: string) => string | string[];
 type ModuleHandler = (c: Ctx, x: string, m: Module & Record<string, unknown>) => string | string[];
 
 const unary = (op: string): Handler => (c, x) => c.b.node(op, [x]);
+const same: Handler = (_c, x) => x;
 
 /** Normalizes a dim against a rank (PyTorch's wrap). */
 function wrap(d: number, rank: number): number {
@@ -184,8 +186,7 @@ function layerNorm(c: Ctx, x: string, normalized: readonly number[], weight: unk
   const type = elemType(c.out.dtype);
   const given = (t: unknown) => t instanceof Ref || t instanceof Tensor;
   if (b.opset >= 17) {
-    const n = normalized.reduce((p, d) => p * d, 1);
-    const scale = given(weight) ? c.input(weight, 'LayerNormalization') : b.folded('LayerNormalization', normalized, type, new Float32Array(n).fill(1));
+    const scale = given(weight) ? c.input(weight, 'LayerNormalization') : b.folded('LayerNormalization', normalized, type, new Float32Array(numelOf(normalized)).fill(1));
     const inputs = [x, scale];
     if (given(bias)) inputs.push(c.input(bias, 'LayerNormalization'));
     return b.node('LayerNormalization', inputs, { axis: -k, epsilon: { float: eps } });
@@ -281,7 +282,6 @@ export const FUNCTIONS: Record<string, Handler> = {
   relu6: (c, x) => clip(c, x, 0, 6),
   hardtanh: (c, x) => clip(c, x, num(c.arg('min_val'), -1), num(c.arg('max_val'), 1)),
   clamp: (c, x) => clip(c, x, c.arg('min') as number | null, c.arg('max') as number | null),
-  clip: (c, x) => clip(c, x, c.arg('min') as number | null, c.arg('max') as number | null),
   gelu: (c, x) => gelu(c, x, String(c.arg('approximate') ?? 'none')),
   silu: (c, x) => c.b.node('Mul', [x, c.b.node('Sigmoid', [x])]),
   mish: (c, x) => c.b.node('Mul', [x, c.b.node('Tanh', [c.b.node('Softplus', [x])])]),
@@ -307,23 +307,17 @@ export const FUNCTIONS: Record<string, Handler> = {
   dropout: (c, x) => dropout(c, x, num(c.arg('p'), 0.5), c.arg('training') !== false),
   matmul: (c) => c.b.node('MatMul', [c.input(c.arg('input'), 'MatMul'), c.input(c.arg('other'), 'MatMul')]),
   mm: (c) => c.b.node('MatMul', [c.input(c.arg('input'), 'MatMul'), c.input(c.arg('mat2'), 'MatMul')]),
-  bmm: (c) => c.b.node('MatMul', [c.input(c.arg('input'), 'MatMul'), c.input(c.arg('mat2'), 'MatMul')]),
   add: binary('Add', true),
   sub: binary('Sub', true),
-  subtract: binary('Sub', true),
   mul: binary('Mul'),
-  multiply: binary('Mul'),
   div: (c, x) => {
     if (c.arg('rounding_mode') !== null && c.arg('rounding_mode') !== undefined) c.unsupported(` with rounding_mode='${String(c.arg('rounding_mode'))}'`);
     return binary('Div')(c, x);
   },
-  divide: (c, x) => FUNCTIONS.div(c, x),
-  true_divide: binary('Div'),
   pow: binary('Pow'),
   mean: reduce('ReduceMean'),
   sum: reduce('ReduceSum'),
   view: (c, x) => reshape(c, x, viewShape(c, c.value(c.arg('input')).shape)),
-  reshape: (c, x) => reshape(c, x, viewShape(c, c.value(c.arg('input')).shape)),
   flatten: (c, x) => flatten(c, x, c.value(c.arg('input')).shape, num(c.arg('start_dim'), 0), num(c.arg('end_dim'), -1)),
   unflatten: (c, x) => reshape(c, x, keepBatch(c, c.value(c.arg('input')).shape, c.out.shape)),
   t: (c, x) => (c.out.shape.length < 2 ? x : c.b.node('Transpose', [x], { perm: [1, 0] })),
@@ -352,15 +346,17 @@ export const FUNCTIONS: Record<string, Handler> = {
   },
   embedding: (c) => c.b.node('Gather', [c.input(c.arg('weight'), 'Gather'), c.input(c.arg('input'), 'Gather')]),
   // no copies in a graph: these return their input's value
-  contiguous: (_c, x) => x,
-  clone: (_c, x) => x,
-  detach: (_c, x) => x,
-  float: (c, x) => cast(c, x),
-  double: (c, x) => cast(c, x),
-  long: (c, x) => cast(c, x),
-  bool: (c, x) => cast(c, x),
+  contiguous: same,
+  clone: same,
+  detach: same,
+  float: cast,
+  double: cast,
+  long: cast,
+  bool: cast,
 };
-FUNCTIONS.concat = FUNCTIONS.cat;
+// PyTorch's other names for the same functions (true_divide is div without rounding_mode)
+for (const [alias, name] of [['concat', 'cat'], ['clip', 'clamp'], ['bmm', 'mm'], ['subtract', 'sub'], ['multiply', 'mul'],
+  ['divide', 'div'], ['true_divide', 'div'], ['reshape', 'view']]) FUNCTIONS[alias] = FUNCTIONS[name];
 
 function cast(c: Ctx, x: string): string {
   const from = c.value(c.step.args[0]).dtype;
@@ -369,27 +365,27 @@ function cast(c: Ctx, x: string): string {
 
 export const MODULES: Record<string, ModuleHandler> = {
   Linear: (c, x, mod) => linear(c, x, c.value(c.step.args[0]), mod.weight, mod.bias),
-  Identity: (_c, x) => x,
+  Identity: same,
   Dropout: (c, x, mod) => dropout(c, x, mod.p as number, mod.training),
-  ReLU: (c, x) => c.b.node('Relu', [x]),
-  ReLU6: (c, x) => clip(c, x, 0, 6),
+  ReLU: FUNCTIONS.relu,
+  ReLU6: FUNCTIONS.relu6,
   Hardtanh: (c, x, mod) => clip(c, x, mod.min_val as number, mod.max_val as number),
-  Sigmoid: (c, x) => c.b.node('Sigmoid', [x]),
-  Tanh: (c, x) => c.b.node('Tanh', [x]),
+  Sigmoid: FUNCTIONS.sigmoid,
+  Tanh: FUNCTIONS.tanh,
   GELU: (c, x, mod) => gelu(c, x, mod.approximate as string),
-  SiLU: (c, x) => FUNCTIONS.silu(c, x),
-  Mish: (c, x) => FUNCTIONS.mish(c, x),
+  SiLU: FUNCTIONS.silu,
+  Mish: FUNCTIONS.mish,
   Softplus: (c, x, mod) => softplus(c, x, mod.beta as number),
-  Softsign: (c, x) => FUNCTIONS.softsign(c, x),
+  Softsign: FUNCTIONS.softsign,
   ELU: (c, x, mod) => c.b.node('Elu', [x], { alpha: { float: mod.alpha as number } }),
   CELU: (c, x, mod) => c.b.node('Celu', [x], { alpha: { float: mod.alpha as number } }),
-  SELU: (c, x) => c.b.node('Selu', [x]),
+  SELU: FUNCTIONS.selu,
   LeakyReLU: (c, x, mod) => c.b.node('LeakyRelu', [x], { alpha: { float: mod.negative_slope as number } }),
   PReLU: (c, x, mod) => prelu(c, x, mod.weight),
-  Hardswish: (c, x) => hardswish(c, x),
-  Hardsigmoid: (c, x) => c.b.node('HardSigmoid', [x], { alpha: { float: 1 / 6 } }),
-  LogSigmoid: (c, x) => FUNCTIONS.logsigmoid(c, x),
-  Tanhshrink: (c, x) => FUNCTIONS.tanhshrink(c, x),
+  Hardswish: FUNCTIONS.hardswish,
+  Hardsigmoid: FUNCTIONS.hardsigmoid,
+  LogSigmoid: FUNCTIONS.logsigmoid,
+  Tanhshrink: FUNCTIONS.tanhshrink,
   Softshrink: (c, x, mod) => softshrink(c, x, mod.lambd as number),
   Hardshrink: (c, x, mod) => hardshrink(c, x, mod.lambd as number),
   Threshold: (c, x, mod) => threshold(c, x, mod.threshold as number, mod.value as number),

@@ -49,12 +49,15 @@ export const FUSED_OPS: Record<string, OpDef> = {
 interface Graph {
   nodes: (NodeProto | null)[];
   outputs: Set<string>;
+  /** each value's readers (node indices), built once and kept current by replace */
+  readers: Map<string, Set<number>>;
   constant(name: string): Val | undefined;
 }
 
 /** The nodes with every pattern replaced by its one op. */
 export function fuse(nodes: readonly NodeProto[], outputs: readonly string[], constant: (name: string) => Val | undefined): NodeProto[] {
-  const g: Graph = { nodes: [...nodes], outputs: new Set(outputs), constant };
+  const g: Graph = { nodes: [...nodes], outputs: new Set(outputs), readers: new Map(), constant };
+  g.nodes.forEach((_, j) => addReads(g, j));
   for (let i = 0; i < g.nodes.length; i++) {
     for (const rule of RULES) if (g.nodes[i] && rule(g, i)) break;
   }
@@ -66,11 +69,19 @@ type Rule = (g: Graph, i: number) => boolean;
 // ---- matching helpers -------------------------------------------------------------------------------
 
 function consumers(g: Graph, name: string): number[] {
-  const out: number[] = [];
-  g.nodes.forEach((n, j) => {
-    if (n && (n.input ?? []).includes(name)) out.push(j);
-  });
-  return out;
+  return [...(g.readers.get(name) ?? [])].sort((a, b) => a - b);
+}
+
+function addReads(g: Graph, j: number): void {
+  for (const name of g.nodes[j]!.input ?? []) {
+    const r = g.readers.get(name);
+    if (r) r.add(j);
+    else g.readers.set(name, new Set([j]));
+  }
+}
+
+function dropReads(g: Graph, j: number): void {
+  for (const name of g.nodes[j]!.input ?? []) g.readers.get(name)?.delete(j);
 }
 
 /** The one node reading `name`, when nothing else (no other node, not the graph's outputs) does. */
@@ -111,8 +122,10 @@ function axesAreLast(g: Graph, n: NodeProto): boolean {
 }
 
 function replace(g: Graph, remove: number[], at: number, node: NodeProto): true {
+  for (const j of [...remove, at]) dropReads(g, j);
   for (const j of remove) g.nodes[j] = null;
   g.nodes[at] = node;
+  addReads(g, at);
   return true;
 }
 

@@ -52,5 +52,3 @@ export function axis(a: number, rank: number, what = 'axis'): number {
   if (a < -rank || a >= rank) throw new Error(`${what} ${a} is out of range for a tensor of rank ${rank}`);
   return a < 0 ? a + rank : a;
 }
-
-export const product = (xs: readonly number[]) => xs.reduce((p, d) => p * d, 1);

@@ -5,11 +5,12 @@
  */
 import { Tensor } from '../tensor.js';
 import { int64 } from '../dtype.js';
+import { numelOf } from '../shape.js';
 import * as torch from '../torch_functions.js';
 import { DataType } from './proto.js';
 import { Ints, readTensor, type Val } from './values.js';
 import { dataTypeName } from './validate.js';
-import { axis, intsOf, product, tensorOf, type NodeCtx, type OpDef } from './op_def.js';
+import { axis, intsOf, tensorOf, type NodeCtx, type OpDef } from './op_def.js';
 
 export const SHAPE_OPS: Record<string, OpDef> = {
   Identity: { inputs: [1, 1], outputs: 1, build: (c) => { c.attrs.only([]); return ([x]) => [x!]; } },
@@ -44,9 +45,9 @@ export const SHAPE_OPS: Record<string, OpDef> = {
         const a = at < 0 ? at + t.ndim : at;
         if (a < 0 || a > t.ndim) throw new Error(`axis ${at} is out of range for a tensor of rank ${t.ndim}`);
         if (a === 1 && t.ndim >= 2) return [torch.flatten(t, 1)];
-        const tail = product(t.shape.slice(a));
+        const tail = numelOf(t.shape.slice(a));
         // -1 for the leading part keeps the batch dimension free
-        return [torch.reshape(t, tail > 0 ? [-1, tail] : [product(t.shape.slice(0, a)), 0])];
+        return [torch.reshape(t, tail > 0 ? [-1, tail] : [numelOf(t.shape.slice(0, a)), 0])];
       };
     },
   },
@@ -60,7 +61,7 @@ export const SHAPE_OPS: Record<string, OpDef> = {
         // 0 copies the input's dimension (unless allowzero); -1 is left to reshape, or inferred here for integers
         const shape = intsOf(s, 'its shape input').data.map((d, i) => (d === 0 && !allowzero ? dims[i] : d));
         if (!(x instanceof Ints)) return [torch.reshape(x as Tensor, shape)];
-        const known = product(shape.filter((d) => d !== -1));
+        const known = numelOf(shape.filter((d) => d !== -1));
         return [new Ints(shape.map((d) => (d === -1 ? x.size / known : d)), x.data)];
       };
     },

@@ -5,6 +5,7 @@
  */
 import { Tensor } from '../tensor.js';
 import { float32 } from '../dtype.js';
+import { numelOf } from '../shape.js';
 import { DataType, type TensorProto } from './proto.js';
 import { checkTensor } from './validate.js';
 
@@ -22,7 +23,7 @@ export type Val = Tensor | Ints;
 export function readTensor(t: TensorProto, what: string): Val {
   checkTensor(t, what);
   const dims = [...(t.dims ?? [])];
-  const n = dims.reduce((p, d) => p * d, 1);
+  const n = numelOf(dims);
   const raw = t.raw_data && t.raw_data.length > 0 ? new DataView(t.raw_data.buffer, t.raw_data.byteOffset, t.raw_data.byteLength) : null;
   if (t.data_type === DataType.FLOAT) {
     const out = new Float32Array(n);
