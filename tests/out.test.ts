@@ -284,6 +284,21 @@ describe('out= and the rest of the API', () => {
     expect(out.tolist()).toEqual([2, 2, 2, 2]);
     expect(view.tolist()).toEqual([2, 2]);
   });
+  it('a resize that moves out onto an input: the product is made in fresh memory, then copied (as PyTorch gives)', () => {
+    const base = torch.zeros(8);
+    const x = base.narrow(0, 4, 4).view(2, 2);
+    x.copy_(torch.tensor([[1, 2], [3, 4]]));
+    const out = base.narrow(0, 2, 2);  // [2, 4) before the resize to [2, 2], [2, 6) after: over x's first row
+    const copy = vi.spyOn(K, 'copy');
+    const spy = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    torch.mm(x, x, { out });
+    const copied = copy.mock.calls.some(([, dst]) => dst.data === base._storage.data);
+    vi.restoreAllMocks();
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(copied).toBe(true);
+    expect(out.tolist()).toEqual([[7, 10], [15, 22]]);
+    expect(base.tolist()).toEqual([0, 0, 7, 10, 15, 22, 3, 4]);
+  });
   it('an out of a refused dtype is left as it was: no resize, no warning (as PyTorch checks the dtype first)', () => {
     const out = torch.zeros(5, { dtype: 'int64' });
     const spy = vi.spyOn(process, 'emitWarning');

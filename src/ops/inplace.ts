@@ -9,16 +9,13 @@ import type { BinaryOp, UnaryOp } from '../backend/contract.js';
 import { K } from '../backend/index.js';
 import { apply } from '../autograd/node.js';
 import { is_grad_enabled } from '../autograd/grad_mode.js';
-import { bool, castMode, int64 } from '../dtype.js';
+import { bool, castMode } from '../dtype.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
 import { default_generator, type Generator } from '../random/generator.js';
 import { fillBernoulli, fillBernoulliTensor, fillNormal, fillUniform } from '../random/distributions.js';
 import { allocate, asTensor, checkTensor, data, isContiguousLayout, resultType, strided, typeName, type Scalar, type TensorOrScalar } from './util.js';
 import * as B from './binary.js';
-
-function category(t: Tensor): number {
-  return t.dtype === bool ? 0 : t.dtype === int64 ? 1 : 2;
-}
+import { checkDtype, finishOut } from './out.js';
 
 /** PyTorch refuses in-place writes that autograd cannot track. Returns whether a node must be recorded. */
 function mustRecord(self: Tensor, others: readonly unknown[]): boolean {
@@ -42,11 +39,8 @@ function writeBack(self: Tensor, r: Tensor): void {
   if (!shapesEqual(r.shape, self.shape)) {
     throw new RangeError(`output with shape [${self.shape.join(', ')}] doesn't match the broadcast shape [${r.shape.join(', ')}]`);
   }
-  if (category(r) > category(self)) {
-    throw new TypeError(`result type ${typeName(r.dtype)} can't be cast to the desired output type ${typeName(self.dtype)}`);
-  }
-  K.copy(strided(r), strided(self), self.shape, castMode(r.dtype, self.dtype));
-  self._storage.version++;
+  checkDtype(r.dtype, self.dtype, 'cast');
+  finishOut(r, self);
 }
 
 /** Generic in-place: self = compute(self), recorded for autograd when needed. */

@@ -8,9 +8,9 @@
 import { Tensor } from '../tensor.js';
 import { K } from '../backend/index.js';
 import { is_grad_enabled } from '../autograd/grad_mode.js';
-import { bool, castMode, DType, float32, float64, int64 } from '../dtype.js';
+import { castMode, DType, float32, float64, int64 } from '../dtype.js';
 import { contiguousStrides, numelOf, shapesEqual, toSize } from '../shape.js';
-import { allocateForOverwrite, isContiguousLayout, strided, typeName } from './util.js';
+import { allocateForOverwrite, category, isContiguousLayout, strided, typeName } from './util.js';
 
 export type Out = Tensor | null | undefined;
 
@@ -62,8 +62,8 @@ export function intoOut(fn: string, out: Out, result: Tensor, o: OutOptions): Te
 /** PyTorch's rules on out for a `shape`/`dtype` result; true when the kernel may write into out directly. */
 function prepareOut(fn: string, out: Tensor, shape: readonly number[], dtype: DType, o: OutOptions): boolean {
   checkOut(fn, out, o.inputs, o.differentiable ?? true);
-  for (const x of o.inputs) {
-    const kind = overlap(out, x);
+  let kinds = o.inputs.map((x) => overlap(out, x));
+  for (const kind of kinds) {
     if (kind === 'none') continue;
     if (!shapesEqual(out.shape, shape) && o.elementwise) {
       // out is one of the inputs: an in-place write cannot change its shape
@@ -75,14 +75,11 @@ function prepareOut(fn: string, out: Tensor, shape: readonly number[], dtype: DT
   }
   // the dtype first: a refused out is left as it was
   checkDtype(dtype, out.dtype, o.rule);
-  resizeOut(out, shape);
+  // a resize can move out onto an input's memory: measured again only then
+  if (resizeOut(out, shape)) kinds = o.inputs.map((x) => overlap(out, x));
   if (out.dtype !== dtype || !isContiguousLayout(out)) return false;
   // a kernel that is not elementwise could read an input after writing over it: fresh memory then
-  for (const x of o.inputs) {
-    const kind = overlap(out, x);
-    if (kind !== 'none' && !(o.elementwise && kind === 'full')) return false;
-  }
-  return true;
+  return kinds.every((kind) => kind === 'none' || (o.elementwise && kind === 'full'));
 }
 
 /** PyTorch's checks on out= before anything runs: autograd, and out's own elements not overlapping. */
@@ -99,12 +96,13 @@ export function checkOut(fn: string, out: Tensor, inputs: readonly Tensor[], dif
 }
 
 /**
- * PyTorch's resize_output: out takes the result's shape with contiguous strides at its offset.
+ * PyTorch's resize_output: out takes the result's shape with contiguous strides at its offset
+ * (true when it did).
  * A non-empty out of another shape is resized with a warning; storage too small for the new shape
  * grows in place, so out's other views share the new memory, as PyTorch's storage does.
  */
-function resizeOut(out: Tensor, shape: readonly number[]): void {
-  if (shapesEqual(out.shape, shape)) return;
+function resizeOut(out: Tensor, shape: readonly number[]): boolean {
+  if (shapesEqual(out.shape, shape)) return false;
   if (out.numel() !== 0) {
     process.emitWarning(`An output with one or more elements was resized since it had shape [${out.shape.join(', ')}], which does not match the required output shape [${shape.join(', ')}]. ` +
       'This behavior is deprecated, and in a future PyTorch release outputs will not be resized unless they have zero elements. ' +
@@ -121,6 +119,7 @@ function resizeOut(out: Tensor, shape: readonly number[]): void {
   const self = out as { -readonly [P in 'shape' | '_strides']: Tensor[P] };
   self.shape = toSize(shape);
   self._strides = contiguousStrides(shape);
+  return true;
 }
 
 /** c10's names in the structured kernels' messages. */
@@ -130,11 +129,11 @@ function cName(d: DType): string {
 
 /** PyTorch's canCast: no float into an integer, no non-bool into bool. */
 export function canCast(from: DType, to: DType): boolean {
-  if (from.is_floating_point && !to.is_floating_point) return false;
-  return !(from !== bool && to === bool);
+  return category(from) <= category(to);
 }
 
-function checkDtype(result: DType, out: DType, rule: DTypeRule): void {
+/** out's dtype against the result's by `rule`; in-place ops write back under 'cast'. */
+export function checkDtype(result: DType, out: DType, rule: DTypeRule): void {
   if (typeof rule === 'function') return rule(out);
   if (rule === 'cast') {
     if (!canCast(result, out)) throw new TypeError(`result type ${typeName(result)} can't be cast to the desired output type ${typeName(out)}`);

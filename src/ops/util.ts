@@ -52,7 +52,8 @@ export function strided(t: Tensor, shape?: readonly number[]): Strided {
   };
 }
 
-function category(d: DType): number {
+/** PyTorch's type categories, in promotion order: bool 0, integer 1, floating 2. */
+export function category(d: DType): number {
   return d === bool ? 0 : d === int64 ? 1 : 2;
 }
 
