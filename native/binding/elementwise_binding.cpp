@@ -23,12 +23,12 @@ bool unary_is_cheap(kindling::UnaryOp op) {
   }
 }
 
-// parallel_range over an activation's n elements, with the thresholds of its cost class
+// parallel_range over `rows` rows of `cols` (>= 1) elements in chunks of whole rows: the element
+// thresholds of the work's cost class (cheap: memory-bound) turned into rows
 template <class Body>
-void split_unary(kindling::UnaryOp op, int64_t n, const Body& body) {
-  const bool cheap = unary_is_cheap(op);
-  kindling::parallel_range(n, cheap ? kindling::kSplitMinCheap : kindling::kSplitMinCostly, cheap ? kindling::kWakeMinCheap : kindling::kWakeMinCostly,
-                           kindling::kSplitAlign, body);
+void split_rows(int64_t rows, int64_t cols, bool cheap, int64_t align, const Body& body) {
+  const int64_t split = cheap ? kindling::kSplitMinCheap : kindling::kSplitMinCostly, wake = cheap ? kindling::kWakeMinCheap : kindling::kWakeMinCostly;
+  kindling::parallel_range(rows, std::max<int64_t>(1, split / cols), wake / cols, align, body);
 }
 
 // unary(op, x, out, param)
@@ -41,7 +41,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   // out may be x itself (in place), but not a shifted view of the same memory
   if (overlaps(x, x.length, out, out.length) && (x.data != out.data)) THROW_RANGE(env, "argument 'out' partially overlaps 'x'");
   const auto& k = kindling::kernels();
-  split_unary(op, x.length, [&](int64_t lo, int64_t hi) { k.unary(op, x.data + lo, out.data + lo, hi - lo, param); });
+  split_rows(x.length, 1, unary_is_cheap(op), kindling::kSplitAlign, [&](int64_t lo, int64_t hi) { k.unary(op, x.data + lo, out.data + lo, hi - lo, param); });
   return env.Undefined();
 }
 
@@ -54,8 +54,7 @@ Napi::Value Clamp(const Napi::CallbackInfo& info) {
   if (overlaps(x, x.length, out, out.length) && (x.data != out.data)) THROW_RANGE(env, "argument 'out' partially overlaps 'x'");
   if (lo != lo || hi != hi) THROW_RANGE(env, "arguments 'lo' and 'hi' must not be NaN");
   const auto& k = kindling::kernels();
-  kindling::parallel_range(x.length, kindling::kSplitMinCheap, kindling::kWakeMinCheap, kindling::kSplitAlign,
-                           [&](int64_t a, int64_t b) { k.clamp(x.data + a, out.data + a, b - a, lo, hi); });
+  split_rows(x.length, 1, true, kindling::kSplitAlign, [&](int64_t a, int64_t b) { k.clamp(x.data + a, out.data + a, b - a, lo, hi); });
   return env.Undefined();
 }
 
@@ -105,8 +104,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   // split along the outermost dim (the only one after collapsing, for same-shape operands)
   int64_t inner = 1;
   for (int d = 1; d < nd; d++) inner *= shape[d];
-  const int64_t per_row_min = std::max<int64_t>(1, kindling::kSplitMinCheap / inner);
-  kindling::parallel_range(shape[0], per_row_min, kindling::kWakeMinCheap / inner, nd == 1 ? kindling::kSplitAlign : 1, [&](int64_t lo, int64_t hi) {
+  split_rows(shape[0], inner, true, nd == 1 ? kindling::kSplitAlign : 1, [&](int64_t lo, int64_t hi) {
     int64_t part[kindling::kMaxBinaryDims];
     std::copy(shape, shape + nd, part);
     part[0] = hi - lo;
@@ -128,7 +126,7 @@ Napi::Value UnaryGrad(const Napi::CallbackInfo& info) {
     THROW_RANGE(env, "argument 'out' partially overlaps an input");
   }
   const auto& k = kindling::kernels();
-  split_unary(op, x.length, [&](int64_t lo, int64_t hi) { k.unary_grad(op, x.data + lo, g.data + lo, out.data + lo, hi - lo, param); });
+  split_rows(x.length, 1, unary_is_cheap(op), kindling::kSplitAlign, [&](int64_t lo, int64_t hi) { k.unary_grad(op, x.data + lo, g.data + lo, out.data + lo, hi - lo, param); });
   return env.Undefined();
 }
 
@@ -143,8 +141,7 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   if (overlaps(x, x.length, out, out.length)) THROW_RANGE(env, "argument 'out' must not share memory with 'x'");
   const auto& k = kindling::kernels();
   if (x.length) {
-    kindling::parallel_range(rows, std::max<int64_t>(1, kindling::kSplitMinCostly / cols), kindling::kWakeMinCostly / cols, 1,
-                             [&](int64_t lo, int64_t hi) { k.softmax(x.data + lo * cols, out.data + lo * cols, hi - lo, cols, log); });
+    split_rows(rows, cols, false, 1, [&](int64_t lo, int64_t hi) { k.softmax(x.data + lo * cols, out.data + lo * cols, hi - lo, cols, log); });
   }
   return env.Undefined();
 }
@@ -160,7 +157,7 @@ Napi::Value SoftmaxGrad(const Napi::CallbackInfo& info) {
   if (overlaps(y, y.length, out, out.length) || overlaps(g, g.length, out, out.length)) THROW_RANGE(env, "argument 'out' must not share memory with 'y' or 'g'");
   const auto& k = kindling::kernels();
   if (y.length) {
-    kindling::parallel_range(rows, std::max<int64_t>(1, kindling::kSplitMinCostly / cols), kindling::kWakeMinCostly / cols, 1, [&](int64_t lo, int64_t hi) {
+    split_rows(rows, cols, false, 1, [&](int64_t lo, int64_t hi) {
       k.softmax_grad(y.data + lo * cols, g.data + lo * cols, out.data + lo * cols, hi - lo, cols, log);
     });
   }
