@@ -5,7 +5,7 @@
  */
 import type { DataArray } from './backend/contract.js';
 import { DType, DTypeLike, get_default_dtype } from './dtype.js';
-import { legacyNew } from './ops/creation.js';
+import { legacyParts } from './ops/creation.js';
 import { AccumulateGrad, Node } from './autograd/node.js';
 import { contiguousStrides, numelOf, toSize } from './shape.js';
 import { formatTensor } from './format.js';
@@ -90,8 +90,9 @@ export class Tensor {
   constructor(storage?: unknown, shape?: unknown, dtype?: unknown, strides?: unknown, offset: unknown = 0) {
     if (typeof dtype !== 'object' || dtype === null) {
       // eslint-disable-next-line prefer-rest-params -- the hot internal form must not pay for a rest array
-      const t = legacyNew(get_default_dtype(), Array.from(arguments));
-      ({ _storage: storage, shape, dtype, _strides: strides, _offset: offset } = t);
+      const p = legacyParts(get_default_dtype(), Array.from(arguments));
+      ({ data: storage, shape, dtype, strides } = p);
+      offset = p.offset ?? 0;
     }
     this._storage = storage instanceof Storage ? storage : new Storage(storage as DataArray);
     this.shape = toSize(shape as readonly number[]);

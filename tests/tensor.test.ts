@@ -129,6 +129,14 @@ describe('views share storage', () => {
     expect(e.contiguous().tolist()).toEqual([[1, 2, 3], [1, 2, 3]]);
   });
 
+  it('the legacy constructors given a tensor alias its memory, in its layout', () => {
+    const base = torch.arange(6, { dtype: torch.float32 }).reshape(2, 3);
+    const a = new torch.Tensor(base.t()), b = torch.FloatTensor(base.narrow(1, 1, 2));
+    expect([a.shape, a.stride(), b.shape, b.stride()]).toEqual([[3, 2], [1, 3], [2, 2], [3, 1]]);
+    base.fill_(7);
+    expect([a.tolist(), b.tolist()]).toEqual([[[7, 7], [7, 7], [7, 7]], [[7, 7], [7, 7]]]);
+  });
+
   it('view needs compatible strides; reshape copies when it must', () => {
     const t = torch.arange(6).reshape(2, 3).t();
     expect(() => t.view(6)).toThrow(/view size is not compatible with input tensor's size and stride/);

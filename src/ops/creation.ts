@@ -1,5 +1,5 @@
 /** Creating tensors: from data, filled, ranges, identity, random, *_like, and zero-copy frombuffer. */
-import { Tensor } from '../tensor.js';
+import { Tensor, type Storage } from '../tensor.js';
 import type { DataArray } from '../backend/contract.js';
 import { bool, castToInt64, DType, DTypeLike, float32, float64, get_default_dtype, int64, scalarToDType, toDType } from '../dtype.js';
 import { checkShape, numelOf, shapeFromArgs } from '../shape.js';
@@ -7,6 +7,7 @@ import { default_generator, type Generator } from '../random/generator.js';
 import { fillNormal, fillRandomFromTo, fillRandperm, fillUniform } from '../random/distributions.js';
 import { allocate, describe } from './util.js';
 import { checkDevice, type DeviceLike } from '../device.js';
+import { newArray } from '../memory.js';
 import { pyType } from '../python.js';
 import { setRequiresGrad } from '../autograd/api.js';
 
@@ -99,21 +100,26 @@ export function tensor(value: Nested | Tensor, opts: TensorOptions = {}): Tensor
     const t = value.detach().clone();
     return finish(opts.dtype !== undefined ? t.to(opts.dtype) : t, opts);
   }
+  const { data, shape, dtype } = fromData(value, opts.dtype);
+  return finish(new Tensor(data, shape, dtype), opts);
+}
+
+/** Nested arrays or a typed array as a fresh array of `dtype` (else the inferred one), with its shape. */
+function fromData(value: Nested, dtypeArg: DTypeLike | undefined): LegacyParts {
   if (value === null || value === undefined) throw new TypeError(`Could not infer dtype of ${describe(value)}`);
   if (typeof value === 'string') throw new TypeError("new(): invalid data type 'str'");
   const { shape, kind } = inferShape(value);
   let inferred: DType;
   if (ArrayBuffer.isView(value)) inferred = typedDType(value as ArrayBufferView);
   else inferred = kind === 'bool' ? bool : kind === 'int' ? int64 : get_default_dtype();
-  const dtype = toDType(opts.dtype, inferred);
-  const out = allocate(shape, dtype);
-  const raw = dtype === inferred ? out._storage.data : new Float64Array(numelOf(shape));
+  const dtype = toDType(dtypeArg, inferred);
+  const data = newArray(dtype, numelOf(shape));
+  const raw = dtype === inferred ? data : new Float64Array(numelOf(shape));
   flatten(value, raw, { i: 0 });
-  if (raw !== out._storage.data) {
-    const d = out._storage.data;
-    for (let i = 0; i < raw.length; i++) d[i] = scalarToDType(raw[i], dtype, 'int64');
+  if (raw !== data) {
+    for (let i = 0; i < raw.length; i++) data[i] = scalarToDType(raw[i], dtype, 'int64');
   }
-  return finish(out, opts);
+  return { data, shape, dtype };
 }
 
 /**
@@ -160,20 +166,40 @@ export function frombuffer(buffer: ArrayBufferLike | ArrayBufferView, opts: { dt
 
 // ---- filled -----------------------------------------------------------------------------------
 
+/** A tensor's makings: its memory, shape and dtype, and an alias's strides and offset. */
+export interface LegacyParts {
+  data: Storage | DataArray;
+  shape: readonly number[];
+  dtype: DType;
+  strides?: readonly number[];
+  offset?: number;
+}
+
 /**
  * PyTorch's legacy constructors, `torch.Tensor(...)` and `torch.FloatTensor(...)` and the like: data
  * (an array), sizes (ints, uninitialized in PyTorch, zeros here), nothing (an empty tensor), or a
- * tensor (an alias of it).
+ * tensor (an alias of its memory). `new torch.Tensor(...)` builds itself from these parts.
  */
-export function legacyNew(dtype: DType, args: readonly unknown[]): Tensor {
-  if (args.length === 0) return zeros([0], { dtype });
-  if (args.length === 1 && args[0] instanceof Tensor) return args[0].detach();
+export function legacyParts(dtype: DType, args: readonly unknown[]): LegacyParts {
+  if (args.length === 0) return { data: newArray(dtype, 0), shape: [0], dtype };
+  if (args.length === 1 && args[0] instanceof Tensor) {
+    const t = args[0];
+    return { data: t._storage, shape: t.shape, dtype: t.dtype, strides: t._strides, offset: t._offset };
+  }
   if (args.every((a) => typeof a === 'number' || typeof a === 'bigint')) {
     if (args.some((a) => !Number.isInteger(Number(a)))) throw new TypeError('new(): data must be a sequence (got float)');
-    return zeros(args.map(Number), { dtype });
+    const shape = shapeFromArgs([args.map(Number)]);
+    return { data: newArray(dtype, numelOf(shape)), shape, dtype };
   }
-  if (args.length === 1 && (Array.isArray(args[0]) || ArrayBuffer.isView(args[0]))) return tensor(args[0] as Nested, { dtype });
+  if (args.length === 1 && (Array.isArray(args[0]) || ArrayBuffer.isView(args[0]))) return fromData(args[0] as Nested, dtype);
   throw new TypeError(`new(): invalid data type '${pyType(args[0])}'`);
+}
+
+/** torch.FloatTensor(...) and the like: legacyParts as a tensor, a tensor argument detached. */
+export function legacyNew(dtype: DType, args: readonly unknown[]): Tensor {
+  if (args.length === 1 && args[0] instanceof Tensor) return args[0].detach();
+  const p = legacyParts(dtype, args);
+  return new Tensor(p.data, p.shape, p.dtype);
 }
 
 export function zeros(size: readonly number[], opts: TensorOptions = {}): Tensor {
