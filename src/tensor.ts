@@ -75,6 +75,8 @@ export class Tensor {
    * drops it (_dropGrad), so the next backward writes warm memory (docs/memory.md).
    */
   private _gradSeen = false;
+  /** zero_grad() marked the unseen gradient as zeros without writing them (_zeroGrad). */
+  private _gradZerosPending = false;
   /** The tensor this one is a view of (for in-place checks); null for a tensor owning its storage. */
   _base: Tensor | null = null;
   /** Made by detach(): a view autograd does not follow, so writing through it is allowed. */
@@ -106,27 +108,61 @@ export class Tensor {
 
   get grad(): Tensor | null {
     const g = this._gradValue;
-    if (g !== null) this._gradSeen = true;
+    if (g !== null) {
+      this._materializeZeros();
+      this._gradSeen = true;
+    }
     return g;
   }
   set grad(g: Tensor | null) {
     this._gradValue = g;
     this._gradSeen = true;
+    this._gradZerosPending = false;
   }
   /** Internal: .grad for the engine and the fused optimizers, which keep no reference to it. */
   _gradUnseen(): Tensor | null {
+    this._materializeZeros();
     return this._gradValue;
   }
   /** Internal: the engine sets a gradient only it has made (adopted or a fresh copy). */
   _setGradUnseen(g: Tensor): void {
     this._gradValue = g;
     this._gradSeen = false;
+    this._gradZerosPending = false;
   }
   /** Internal: zero_grad(set_to_none): .grad becomes null, its memory reused if nothing saw it. */
   _dropGrad(): void {
     const g = this._gradValue;
     this._gradValue = null;
+    this._gradZerosPending = false;
     if (g !== null && !this._gradSeen && !g._storage.shared) reclaim(g._storage.data);
+  }
+  /**
+   * Internal: zero_grad() with set_to_none=false, PyTorch 1.13's in-place zeroing (the gradient is
+   * detached, or stops requiring grad, then zeroed). A gradient nothing outside the engine and the
+   * fused optimizers has seen is only marked: the zeros are written when something reads it, and
+   * the next backward, whose sum is then its own gradient, drops it instead (_gradZerosPending).
+   * That saves a fill and the read half of an accumulate over every parameter, each step.
+   */
+  _zeroGrad(): void {
+    const g = this._gradValue;
+    if (g === null) return;
+    if (!this._gradSeen && !g._storage.shared && g._base === null && g.grad_fn === null && !g.requires_grad) {
+      this._gradZerosPending = true;
+      return;
+    }
+    if (g.grad_fn !== null) g.detach_();
+    else g.requires_grad_(false);
+    g.zero_();
+  }
+  /** Internal, for the engine: .grad holds zeros not yet written (see _zeroGrad). */
+  _gradZerosArePending(): boolean {
+    return this._gradZerosPending;
+  }
+  private _materializeZeros(): void {
+    if (!this._gradZerosPending) return;
+    this._gradZerosPending = false;
+    this._gradValue!.zero_();
   }
 
   get requires_grad(): boolean {

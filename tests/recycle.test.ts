@@ -188,5 +188,53 @@ describe('memory the backward pass gives back', () => {
       expect(run(false)).toEqual(run(true));
     }
   });
+  it("zero_grad()'s unwritten zeros read as zeros, and a held .grad is zeroed in place and accumulated into", () => {
+    torch.manual_seed(5);
+    const net = new torch.nn.Linear(256, 64);
+    const x = torch.randn([128, 256]);
+    const opt = new torch.optim.SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
+    net(x).sum().backward();
+    opt.zero_grad();  // nothing saw the gradients: marked, not written
+    churn();
+    expectSame(net.weight.grad!, new Array(64 * 256).fill(0));
+    // a .grad user code holds stays the gradient, zeroed in place and accumulated into by backward
+    const held = net.weight.grad!;
+    net(x).sum().backward();
+    const first = values(held);
+    opt.zero_grad();
+    expectSame(held, new Array(64 * 256).fill(0));
+    net(x).sum().backward();
+    expect(net.weight.grad).toBe(held);
+    churn();
+    expectSame(held, first);
+    // backward after the marked zeros gives the gradient itself, not a sum with the old one
+    opt.zero_grad();
+    net.zero_grad();
+    const b = net.bias.grad;  // bias: read, so zeroed in place; weight: read above, in place too
+    expect(b).not.toBeNull();
+    net(x).sum().backward();
+    expectSame(net.bias.grad!, new Array(64).fill(128));
+  });
+
+  it('a momentum step after zero_grad() without a backward moves by the momentum alone, as PyTorch', () => {
+    const w = torch.tensor([1, 2, 3], { requires_grad: true });
+    const opt = new torch.optim.SGD([w], { lr: 0.1, momentum: 0.5 });
+    w.mul(torch.tensor([1, 1, 1])).sum().backward();  // grad 1, never read
+    opt.step();  // buf = 1, w -= 0.1
+    opt.zero_grad();
+    opt.step();  // grad 0: buf = 0.5, w -= 0.05
+    Array.from(w.detach().toTypedArray() as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(i + 1 - 0.15, 6));
+    expect(Array.from(w.grad!.toTypedArray() as Float32Array)).toEqual([0, 0, 0]);
+  });
+
+  it('zero_grad() detaches a gradient made under create_graph, then zeroes it (1.13)', () => {
+    const lin = new torch.nn.Linear(3, 2);
+    lin(torch.ones([1, 3])).pow(2).sum().backward({ create_graph: true });
+    expect(lin.weight.grad!.grad_fn).not.toBeNull();
+    lin.zero_grad();
+    expect(lin.weight.grad!.grad_fn).toBeNull();
+    expect(lin.weight.grad!.requires_grad).toBe(false);
+    expect(Array.from(lin.weight.grad!.toTypedArray() as Float32Array)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
 });
 

@@ -236,6 +236,8 @@ function accumulate(variable: Tensor, g: Tensor, createGraph: boolean, taken?: S
     throw new RangeError(`Function AccumulateGrad returned an invalid gradient - got ${sizeStr(g.shape)} but expected shape compatible with ${sizeStr(variable.shape)}`);
   }
   if (g.dtype !== variable.dtype) g = g.to(variable.dtype);
+  // zeros zero_grad() left unwritten: the sum is g, so the leaf takes it as a first gradient would
+  if (variable._gradZerosArePending()) variable._dropGrad();
   const current = variable._gradUnseen();
   if (current === null) {
     if (createGraph) variable.grad = g;

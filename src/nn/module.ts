@@ -248,9 +248,8 @@ export class Module {
   zero_grad(set_to_none?: boolean | { set_to_none?: boolean }): void {
     const none = bindUntyped('zero_grad', [set_to_none], ['set_to_none'])[0] ?? false;
     for (const p of this.parameters()) {
-      if (p._gradUnseen() === null) continue;
       if (none) p._dropGrad();
-      else no_grad(() => p.grad!.zero_());
+      else p._zeroGrad();
     }
   }
 

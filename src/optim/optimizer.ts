@@ -113,15 +113,8 @@ export class Optimizer<G extends ParamGroup = ParamGroup> {
     const toNone = bindUntyped('zero_grad', [set_to_none], ['set_to_none'])[0] ?? false;
     for (const g of this.param_groups) {
       for (const p of g.params) {
-        const grad = p._gradUnseen();
-        if (grad === null) continue;
-        if (toNone) {
-          p._dropGrad();
-          continue;
-        }
-        if (grad.grad_fn !== null) grad.detach_();
-        else grad.requires_grad_(false);
-        grad.zero_();
+        if (toNone) p._dropGrad();
+        else p._zeroGrad();
       }
     }
   }
