@@ -196,7 +196,7 @@ export function sincos(theta: number, out: Float64Array): void {
   let lo = sh - (h1 - w) + (p - w);
   let h2 = h1 + q;
   w = h2 - h1;
-  lo += h1 - (h2 - w) + (q - w) + pe + qe + sl + cl * dh + ch * rl + ch * st + sh * cml;
+  lo += h1 - (h2 - w) + (q - w) + pe + qe + sl + cl * dh + ch * rl + ch * st + sh * cml + sl * cmh;
   const s = sign * rounded(h2, lo, err + ERR_RESULT * h2);
 
   // cos|r| = ch - sh·dh + ch·cmh + the small terms
@@ -209,7 +209,7 @@ export function sincos(theta: number, out: Float64Array): void {
   lo = ch - (h1 - w) + (p - w);
   h2 = h1 + q;
   w = h2 - h1;
-  lo += h1 - (h2 - w) + (q - w) + pe + qe + cl - sl * dh - sh * rl - sh * st + ch * cml;
+  lo += h1 - (h2 - w) + (q - w) + pe + qe + cl - sl * dh - sh * rl - sh * st + ch * cml + cl * cmh;
   const c = rounded(h2, lo, err + ERR_RESULT * h2);
 
   if (s !== s || c !== c) sincosExact(theta, out);
