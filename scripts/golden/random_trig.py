@@ -52,7 +52,10 @@ def edges():
             + neighbours(1.5 * math.pi, 3) + neighbours(TWO_PI, 0) + [math.nextafter(TWO_PI, 0), TWO_PI * (1 - 2.0**-53)]
             + neighbours(math.pi / 4, 2) + neighbours(0.75 * math.pi, 2)
             # the angles of the three float64 normals in random.json where glibc is not correctly rounded
-            + [float.fromhex("0x1.2dd7292900d21p-1"), float.fromhex("0x1.54cc46f4b64f9p+2"), float.fromhex("0x1.61c7fd66f4841p-1")])
+            + [float.fromhex("0x1.2dd7292900d21p-1"), float.fromhex("0x1.54cc46f4b64f9p+2"), float.fromhex("0x1.61c7fd66f4841p-1")]
+            # hard cases from the check on 10^7 angles: sin or cos within 10^-6 ulp of a rounding midpoint
+            + [float.fromhex(h) for h in ("0x1.e0d5863824a1ap+0", "0x1.775d605647374p+2", "0x1.8ede67d8f83ecp+2",
+                                          "0x1.1dd33349fe1c2p+2", "0x1.b5460231c4f33p-2")])
 
 
 def main():
