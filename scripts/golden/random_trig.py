@@ -8,7 +8,7 @@ links) beside the correctly rounded ones (mpmath at 200 bits, rounded to nearest
   python3 -P scripts/golden/random_trig.py check [N]   (npm run build first; -P keeps this
       folder, whose random.py would shadow the standard module, off the import path)
       N (default 10^7) random angles through dist/random/trig.js against glibc: the mismatches,
-      each classified by mpmath, and a full check against mpmath on the first 10^5
+      each classified by mpmath, and a full check against mpmath on the first 10^6
 """
 import array
 import math
@@ -100,7 +100,7 @@ def kindling(thetas, tmp):
     return list(zip(out[0::2], out[1::2]))
 
 
-def check(n, full=100000, chunk=1000000):
+def check(n, full=1000000, chunk=1000000):
     rng = random.Random(53)
     stats = {"sin": [0, 0, 0], "cos": [0, 0, 0]}  # mismatches: glibc right, kindling right, neither
     wrong = []  # (function, angle, kindling, glibc) where kindling is not correctly rounded

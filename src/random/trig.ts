@@ -165,8 +165,9 @@ export function sincos(theta: number, out: Float64Array): void {
   const t2 = t1 + kp2, z = t2 - t1;
   const t2l = t1 - (t2 - z) + (kp2 - z) - k * P3;
   let rh = t2 + t2l, rl = t2l - (rh - t2);
-  const sign = rh / Math.abs(rh); // r ≠ 0: no double is a multiple of π/2
-  rh *= sign;
+  // r ≠ 0 (no double is a multiple of π/2); the division is off the path to the table
+  const ar = Math.abs(rh), sign = rh / ar;
+  rh = ar;
   rl *= sign;
   const i = (rh * 128 + 0.5) | 0, j = 4 * i;
   const dh = rh - i * 0.0078125; // exact: a multiple of ulp(rh) below 2^-8
