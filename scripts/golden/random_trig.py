@@ -1,6 +1,7 @@
 """sin and cos of the Box-Muller angles TWO_PI * u (u = k * 2^-53) for src/random/trig.ts: glibc's
 values (Python's math.sin and math.cos call this machine's libm, glibc 2.36, the one PyTorch 1.13
-links) beside the correctly rounded ones (mpmath at 200 bits, rounded to nearest).
+links) beside the correctly rounded ones (mpmath at 200 bits, rounded to nearest; Debian's
+python3-mpmath comes with python3-torch, through python3-sympy).
 
   python3 scripts/golden.py random_trig
       tests/fixtures/random_trig.json: edge cases, 3000 random angles, and every angle of a larger
