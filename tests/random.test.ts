@@ -1,6 +1,7 @@
 /**
  * The random functions against PyTorch 1.13's own streams (scripts/golden/random.py), bit for bit:
- * every value is compared with Object.is, never with a tolerance, except float64 normals (nearNormal64).
+ * every value is compared with Object.is, never with a tolerance, and the three float64 normals
+ * where glibc's sin or cos is not correctly rounded are listed by name (GLIBC_MISROUNDED).
  */
 import { describe, expect, it } from 'vitest';
 import * as torch from '../src/index.js';
@@ -34,41 +35,39 @@ const { DataLoader, TensorDataset, random_split } = torch.utils.data;
 const SIZES = [...Array.from({ length: 20 }, (_, i) => i + 1), 33, 100];
 const seedOf = (s: string): number | bigint => (BigInt(s) <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(s) : BigInt(s));
 
+/**
+ * The float64 normals whose angle is one where glibc's sin or cos (PyTorch's) is not correctly
+ * rounded and kindling's is (about 0.14% of angles: docs/random.md), by label and index: there the
+ * two are one ulp apart. The angles, found by redrawing the uniforms with PyTorch, are edge cases
+ * of tests/fixtures/random_trig.json, whose test checks glibc's values at them.
+ */
+const GLIBC_MISROUNDED: Record<string, number[]> = {
+  'randn float64 #9 (numel 10), seed 42': [7], // cos(0x1.2dd7292900d21p-1)
+  'long randn float64': [479, 986], // sin(0x1.54cc46f4b64f9p+2), and cos(0x1.61c7fd66f4841p-1) in the redrawn tail
+};
+
 /** Same dtype, shape and bits as PyTorch's; on failure, the first differing positions. */
 function exact(t: Tensor, e: Encoded, label = ''): void {
   expect([t.dtype.name, t.shape], label).toEqual([e.dtype, e.shape]);
   const got = Array.from(t.contiguous().toTypedArray() as ArrayLike<number>);
+  const misrounded = GLIBC_MISROUNDED[label] ?? [];
   const bad: string[] = [];
-  e.data.forEach((v, i) => {
-    if (!Object.is(got[i], decodeNumber(v)) && bad.length < 5) bad.push(`[${i}] ${got[i]} != ${v}`);
-  });
-  expect(bad, label).toEqual([]);
-}
-
-/**
- * float64 normals: PyTorch's come through glibc's sin and cos, kindling's through V8's (glibc's are
- * LGPL code), which differ in the last bit for ~3% of inputs: each value within 2 ulp (a wrong
- * stream would be off everywhere). Returns how many were not bit-identical.
- */
-function nearNormal64(t: Tensor, e: Encoded, label = ''): number {
-  expect([t.dtype.name, t.shape], label).toEqual([e.dtype, e.shape]);
-  const got = Array.from(t.contiguous().toTypedArray() as ArrayLike<number>);
-  const bad: string[] = [];
-  let inexact = 0;
   e.data.forEach((v, i) => {
     const want = decodeNumber(v);
-    if (Object.is(got[i], want)) return;
-    inexact++;
-    const ulp = 2 ** (Math.floor(Math.log2(Math.abs(want))) - 52);
-    if (!(Math.abs(got[i] - want) <= 2 * ulp) && bad.length < 5) bad.push(`[${i}] ${got[i]} != ${v}`);
+    const ok = misrounded.includes(i) ? Math.abs(got[i] - want) === ulp(want) : Object.is(got[i], want);
+    if (!ok && bad.length < 5) bad.push(`[${i}] ${got[i]} != ${v}`);
   });
   expect(bad, label).toEqual([]);
-  return inexact;
 }
 
-function stream(seed: number | bigint, draws: Encoded[], draw: (n: number) => Tensor, label: string, check: (t: Tensor, e: Encoded, l: string) => unknown = exact): void {
+/** The spacing of doubles at x (x normal, not a power of two). */
+function ulp(x: number): number {
+  return 2 ** (Math.floor(Math.log2(Math.abs(x))) - 52);
+}
+
+function stream(seed: number | bigint, draws: Encoded[], draw: (n: number) => Tensor, label: string): void {
   torch.manual_seed(seed);
-  SIZES.forEach((n, i) => check(draw(n), draws[i], `${label} #${i} (numel ${n})`));
+  SIZES.forEach((n, i) => exact(draw(n), draws[i], `${label} #${i} (numel ${n}), seed ${seed}`));
 }
 
 describe('random streams match PyTorch 1.13 bit for bit', () => {
@@ -80,8 +79,8 @@ describe('random streams match PyTorch 1.13 bit for bit', () => {
       stream(seed, c.rand32, (n) => torch.rand(n), 'rand float32');
       stream(seed, c.rand64, (n) => torch.rand(n, { dtype: torch.float64 }), 'rand float64');
       stream(seed, c.randn32, (n) => torch.randn(n), 'randn float32');
-      stream(seed, c.randn64, (n) => torch.randn(n, { dtype: torch.float64 }), 'randn float64', nearNormal64);
-      stream(seed, c.randn_mixed, (n) => torch.randn(n, { dtype: n % 2 ? torch.float64 : torch.float32 }), 'randn mixed dtypes', (t, e, l) => (t.dtype === torch.float64 ? nearNormal64 : exact)(t, e, l));
+      stream(seed, c.randn64, (n) => torch.randn(n, { dtype: torch.float64 }), 'randn float64');
+      stream(seed, c.randn_mixed, (n) => torch.randn(n, { dtype: n % 2 ? torch.float64 : torch.float32 }), 'randn mixed dtypes');
       stream(seed, c.randint, (n) => torch.randint(-3, 10 + n, [n]), 'randint');
       stream(seed, c.randperm, (n) => torch.randperm(n), 'randperm');
     });
@@ -90,8 +89,7 @@ describe('random streams match PyTorch 1.13 bit for bit', () => {
   it('long draws: 1000 and 1001 normals (a redrawn tail), 1000 doubles, 1000 uniforms', () => {
     torch.manual_seed(6);
     exact(torch.randn(1000), fx.long[0]);
-    // most are bit-identical: only sin/cos's last bit differs, for a few percent of draws
-    expect(nearNormal64(torch.randn(1000, { dtype: torch.float64 }), fx.long[1])).toBeLessThan(100);
+    exact(torch.randn(1000, { dtype: torch.float64 }), fx.long[1], 'long randn float64');
     exact(torch.rand(1000), fx.long[2]);
     exact(torch.randn(1001), fx.long[3]);
   });
@@ -108,7 +106,7 @@ describe('random streams match PyTorch 1.13 bit for bit', () => {
       torch.empty(40, { dtype: torch.float64 }).uniform_(-0.3, 0.7),
       torch.empty(6).uniform_(-1e-3, 5.0),
     ];
-    got.forEach((t, i) => (i === 2 || i === 4 ? nearNormal64 : exact)(t, fx.normal_args[i], `#${i}`));
+    got.forEach((t, i) => exact(t, fx.normal_args[i], `#${i}`));
   });
 
   it('randint over ranges of 2^32 and more (64-bit draws), and into float32', () => {

@@ -6,11 +6,13 @@
  */
 import type { Generator } from './generator.js';
 import { fma, log } from './libm.js';
+import { sincos } from './trig.js';
 import { fmaf, normalFill16 } from './float_math.js';
 
 type Floats = Float32Array | Float64Array;
 const fr = Math.fround;
 const TWO_PI = 2 * Math.PI;
+const sc = new Float64Array(2); // sincos's output: sin, cos
 
 /** uniform_(from, to): (u · (to - from) + from) in the dtype's precision, contracted to one fma. */
 export function fillUniform(d: Floats, from: number, to: number, g: Generator): void {
@@ -35,9 +37,10 @@ export function normalScalar(g: Generator, mean: number, std: number): number {
   if (z !== null) g.nextDoubleNormal = null;
   else {
     const u1 = g.uniformDouble(), u2 = g.uniformDouble();
-    const r = Math.sqrt(-2 * log(1 - u2)), theta = TWO_PI * u1;
-    g.nextDoubleNormal = r * Math.sin(theta);
-    z = r * Math.cos(theta);
+    const r = Math.sqrt(-2 * log(1 - u2));
+    sincos(TWO_PI * u1, sc);
+    g.nextDoubleNormal = r * sc[0];
+    z = r * sc[1];
   }
   return mean === 0 && std === 1 ? z : fma(z, std, mean);
 }
@@ -46,8 +49,8 @@ export function normalScalar(g: Generator, mean: number, std: number): number {
 function normalFill16Double(d: Float64Array, o: number, mean: number, std: number): void {
   for (let j = 0; j < 8; j++) {
     const radius = Math.sqrt(-2 * log(1 - d[o + j]));
-    const theta = TWO_PI * d[o + j + 8];
-    const c = radius * Math.cos(theta), s = radius * Math.sin(theta);
+    sincos(TWO_PI * d[o + j + 8], sc);
+    const c = radius * sc[1], s = radius * sc[0];
     d[o + j] = mean === 0 && std === 1 ? c : fma(c, std, mean);
     d[o + j + 8] = mean === 0 && std === 1 ? s : fma(s, std, mean);
   }

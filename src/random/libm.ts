@@ -3,8 +3,9 @@
  * variant, built with -mfma, so every a*b+c is one fused multiply-add): ARM's optimized-routines log
  * (MIT licensed; a 128-entry table). PyTorch's CPU normals call it, and V8's Math.log differs from it
  * in the last bit for a few percent of inputs. Only (0, 1], what the random functions need, is
- * handled. sin and cos are V8's: glibc's are LGPL code, which this MIT package does not carry (see
- * docs/random.md for what that costs in bits).
+ * handled. sin and cos are trig.ts's, correctly rounded and written from the maths: glibc's are LGPL
+ * code, which this MIT package does not carry, and differ from correct rounding on about 0.14% of
+ * the angles (see docs/random.md for what that costs in bits).
  */
 
 const SPLIT = 134217729; // 2^27 + 1: Veltkamp's splitting constant
