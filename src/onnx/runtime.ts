@@ -38,8 +38,13 @@ interface TensorLike {
   dims: readonly number[];
 }
 
-/** Multiply-adds below which a run computes synchronously (about 25-50 µs of one AVX2/AVX-512 core). */
-const SYNC_MACS = 1e6;
+/**
+ * Multiply-adds below which a run computes on the JS thread: about 0.2-0.4 ms of one AVX2/AVX-512
+ * core. Handing a run to the serving thread and back costs 40-100 µs on a 2-vCPU VM (node
+ * benchmarks/forward_async.mjs), so below this it would add more than a quarter to the run; the
+ * loop is held at most that long (onnxruntime-node holds it for every run).
+ */
+const SYNC_MACS = 2e7;
 
 /** ONNX's names for the tensor types, as onnxruntime's messages print them. */
 const ONNX_TYPE: Record<string, string> = {
@@ -149,8 +154,8 @@ export class InferenceSession {
   private forward(graph: ImportedGraph, xs: KTensor[]): Val[] | Promise<Val[]> {
     const traced = this.traced;
     if (traced !== null && fitsTrace(this.tracedShapes, xs)) {
-      // small work runs on the JS thread (tens of µs at most), as handing it to the addon's pool costs
-      // more than the work itself; the rest runs off the JS thread
+      // small work runs on the JS thread (SYNC_MACS), as the hand-off would cost a large part of
+      // it; the rest runs off the JS thread
       const rows = xs[0].numel() / Math.max(1, xs[0].shape[xs[0].ndim - 1]);
       if (rows * graph.macsPerRow < SYNC_MACS) return outputList(traced.forward(...xs));
       return traced.forwardAsync(...xs).then(outputList);
