@@ -39,12 +39,12 @@ interface TensorLike {
 }
 
 /**
- * Multiply-adds below which a run computes on the JS thread: about 0.2-0.4 ms of one AVX2/AVX-512
- * core. Handing a run to the serving thread and back costs 40-100 µs on a 2-vCPU VM (node
- * benchmarks/forward_async.mjs), so below this it would add more than a quarter to the run; the
- * loop is held at most that long (onnxruntime-node holds it for every run).
+ * Multiply-adds below which a run computes on the JS thread: about half a millisecond of one
+ * AVX2/AVX-512 core (0.3-0.7 ms). Handing a run to the serving thread and back costs 40-100 µs on
+ * a 2-vCPU VM (node benchmarks/forward_async.mjs), 10-30% of such a run, while holding the loop
+ * that long is within what a Node server tolerates (onnxruntime-node holds it for every run).
  */
-const SYNC_MACS = 2e7;
+const SYNC_MACS = 3e7;
 
 /** ONNX's names for the tensor types, as onnxruntime's messages print them. */
 const ONNX_TYPE: Record<string, string> = {
