@@ -210,10 +210,10 @@ describe('memory the backward pass gives back', () => {
     // backward after the marked zeros gives the gradient itself, not a sum with the old one
     opt.zero_grad();
     net.zero_grad();
-    const b = net.bias.grad;  // bias: read, so zeroed in place; weight: read above, in place too
+    const b = net.bias!.grad;  // bias: read, so zeroed in place; weight: read above, in place too
     expect(b).not.toBeNull();
     net(x).sum().backward();
-    expectSame(net.bias.grad!, new Array(64).fill(128));
+    expectSame(net.bias!.grad!, new Array(64).fill(128));
   });
 
   it('a momentum step after zero_grad() without a backward moves by the momentum alone, as PyTorch', () => {
