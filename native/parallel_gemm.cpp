@@ -20,11 +20,11 @@ namespace {
 // does all of it without a syscall.
 constexpr int64_t kSplitMinMacs = 192 * 1024;
 constexpr int64_t kWakeMinMacs = 8 * 1024 * 1024;
-// In a run of products (each starting within a worker's spin, 50 µs, of the last one's end: a
-// loop, a forward pass), one wake serves the run, as the worker then spins between them: from
-// ~20 µs of work the first product of a run wakes it.
+// In a run of products (each starting within a worker's spin of the last one's end: a loop, a
+// forward pass, a training step), one wake serves the run, as the worker then spins between
+// them: from ~20 µs of work the first product of a run wakes it.
 constexpr int64_t kRunWakeMinMacs = 1024 * 1024;
-constexpr auto kRunGap = std::chrono::microseconds(50);
+constexpr auto kRunGap = kWorkerSpin;
 // Products of up to 4 rows (GEMV, row kernels) stream B once and are bound by memory: a split
 // only adds a second stream of B (1×784×512: 36 GFLOP/s on 1 thread, 14 on 2), so only large
 // ones split, and only over whole 8-vector column runs of the GEMV kernel.

@@ -15,9 +15,6 @@
 namespace kindling {
 namespace {
 
-// Idle workers spin this long for the next job before sleeping: long enough to catch the next
-// op of a forward pass, short enough never to burn a core while the process is idle.
-constexpr auto kSpin = std::chrono::microseconds(50);
 
 // A job's tasks are claimed, by the caller and the workers alike, from one 64-bit ticket:
 // generation (24 bits) | task count (20 bits) | next task (20 bits). Claiming is a CAS on the
@@ -139,7 +136,7 @@ class Pool {
       // bounded spin, then sleep on the condition variable. The spin yields: with more runnable
       // threads than vCPUs (a shared VM) a worker waiting for work must not take the core of the
       // thread that would post it.
-      const auto until = std::chrono::steady_clock::now() + kSpin;
+      const auto until = std::chrono::steady_clock::now() + kWorkerSpin;
       while (!ready() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
       if (!ready()) {
         std::unique_lock<std::mutex> lk(mu_);
