@@ -17,7 +17,7 @@ namespace kindling {
 namespace {
 
 #define KINDLING_TABLE(NAME, NS) \
-  KernelTable { NAME, NS::gemm_block, NS::gemm_workspace_floats, NS::gemm_pack_b, NS::gemm_pack_b_cols, NS::gemm_packed_b_floats, NS::gemm_packs_b, NS::gemm_split_rows, NS::unary, NS::unary_grad, NS::softmax, NS::softmax_grad, NS::binary_broadcast, NS::clamp, NS::sgd_step, NS::adam_step }
+  KernelTable { NAME, NS::gemm_block, NS::gemm_workspace_floats, NS::gemm_pack_b, NS::gemm_pack_b_cols, NS::gemm_packed_b_floats, NS::gemm_packs_b, NS::gemm_split_rows, NS::gemm_shared_a_floats, NS::gemm_pack_a_shared, NS::unary, NS::unary_grad, NS::softmax, NS::softmax_grad, NS::binary_broadcast, NS::clamp, NS::sgd_step, NS::adam_step }
 
 // NEON shares AVX2's rank: each is the one SIMD level of its architecture that sits above scalar
 // (the names never meet: an x86 build knows no neon, an arm64 build no avx2/avx512).

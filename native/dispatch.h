@@ -14,6 +14,8 @@ struct KernelTable {
   int64_t (*gemm_packed_b_floats)(int64_t, int64_t);
   bool (*gemm_packs_b)(const GemmArgs&);
   int64_t (*gemm_split_rows)();
+  int64_t (*gemm_shared_a_floats)(const GemmArgs&);
+  void (*gemm_pack_a_shared)(const GemmArgs&, float*, int64_t, int64_t);
   void (*unary)(UnaryOp, const float*, float*, int64_t, float);
   void (*unary_grad)(UnaryOp, const float*, const float*, float*, int64_t, float);
   void (*softmax)(const float*, float*, int64_t, int64_t, bool);

@@ -36,6 +36,12 @@ describe('native GEMM, reductions and elementwise ops give the same bits on 1 an
   const cases: [string, () => Tensor[]][] = [
     ['mm, rows split', () => [torch.mm(values([192, 320], 1), values([320, 160], 2))]],
     ['mm, columns split', () => [torch.mm(values([40, 600], 3), values([600, 400], 4))]],
+    // a column split shares one packed copy of A: every row count modulo the tile, both layouts of B
+    ['mm and linear at batch 64 and 257, split over columns', () => [
+      F.linear(values([64, 784], 19), values([512, 784], 20)),
+      torch.mm(values([257, 512], 21), values([512, 520], 22)),
+      torch.mm(values([70, 300], 23).t().t(), values([520, 300], 24).t()),
+    ]],
     ['mm of transposed views', () => [torch.mm(values([320, 192], 5).t(), values([160, 320], 6).t())]],
     // few columns over many rows (a classifier head on a batch): the packed path on one thread,
     // which the rows of a split must run too (the row kernels over pre-packed B sum in another order)

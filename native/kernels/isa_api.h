@@ -18,6 +18,12 @@ bool gemm_packs_b(const GemmArgs& a);
 // Rows a threaded split's blocks start on: whole register tiles and whole 4-row groups of the row
 // kernels, so every block computes each row as the whole product does (12 on AVX-512 and AVX2).
 int64_t gemm_split_rows();
+// Floats of op(A) packed whole for GemmArgs::Ap, or 0 when gemm_block over the whole product (Bp
+// null) would not use it (it packs A only for products that take the packed path with one block
+// of rows: M at most the ISA's MC).
+int64_t gemm_shared_a_floats(const GemmArgs& a);
+// Packs K blocks part, part + parts, ... of that into dst (64-byte aligned), so a split packs it by parts.
+void gemm_pack_a_shared(const GemmArgs& a, float* dst, int64_t part, int64_t parts);
 void unary(UnaryOp op, const float* x, float* out, int64_t n, float param);
 void unary_grad(UnaryOp op, const float* x, const float* g, float* out, int64_t n, float param);
 void softmax(const float* x, float* out, int64_t rows, int64_t cols, bool log);

@@ -57,6 +57,9 @@ struct GemmArgs {
   // Bp was packed by a threaded split only to share it between its blocks (gemm_packs_b was true):
   // every block then runs the packed path, the arithmetic of the product on one thread.
   bool BpShared = false;
+  // op(A) packed whole by a column split for all its blocks (gemm_pack_a_shared; nullable): every
+  // block otherwise packed all of A again (256x512x512 on 2 threads: six times).
+  const float* Ap = nullptr;
 };
 
 // Binary elementwise ops with broadcasting and clamp (kernels/portable/binary_loops.inc, compiled

@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
       if (Bp) isa.pack_b(g, Bp);
       g.Bp = Bp;
       if (threads > 0)
-        bench_select_isa(KernelTable{isa.name, isa.gemm, isa.workspace, isa.pack_b, isa.pack_b_cols, isa.packed_floats, isa.packs_b, isa.split_rows,
+        bench_select_isa(KernelTable{isa.name, isa.gemm, isa.workspace, isa.pack_b, isa.pack_b_cols, isa.packed_floats, isa.packs_b, isa.split_rows, isa.shared_a_floats, isa.pack_a_shared,
                                      nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr});
       auto run = [&] {
         if (threads > 0) gemm(g);

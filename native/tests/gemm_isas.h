@@ -18,12 +18,14 @@ struct GemmIsa {
   int64_t (*packed_floats)(int64_t, int64_t);
   bool (*packs_b)(const kindling::GemmArgs&);
   int64_t (*split_rows)();
+  int64_t (*shared_a_floats)(const kindling::GemmArgs&);
+  void (*pack_a_shared)(const kindling::GemmArgs&, float*, int64_t, int64_t);
   kindling::UnaryFn unary;  // the same ISA's activation kernels (the epilogues must match them)
   bool available;
 };
 
 #define KINDLING_GEMM_ISA(NS, AVAILABLE) \
-  GemmIsa { #NS, kindling::NS::gemm_block, kindling::NS::gemm_workspace_floats, kindling::NS::gemm_pack_b, kindling::NS::gemm_pack_b_cols, kindling::NS::gemm_packed_b_floats, kindling::NS::gemm_packs_b, kindling::NS::gemm_split_rows, kindling::NS::unary, AVAILABLE }
+  GemmIsa { #NS, kindling::NS::gemm_block, kindling::NS::gemm_workspace_floats, kindling::NS::gemm_pack_b, kindling::NS::gemm_pack_b_cols, kindling::NS::gemm_packed_b_floats, kindling::NS::gemm_packs_b, kindling::NS::gemm_split_rows, kindling::NS::gemm_shared_a_floats, kindling::NS::gemm_pack_a_shared, kindling::NS::unary, AVAILABLE }
 
 inline std::vector<GemmIsa> gemm_isas() {
 #if defined(__aarch64__)  // NEON is baseline on arm64

@@ -66,7 +66,8 @@ static int64_t g_failures = 0, g_checks = 0;
 
 // Runs one case on one ISA; returns true when it passes.
 // packed: B is pre-packed (GemmArgs::Bp), as for a layer's cached weights.
-static bool run_case(const Isa& isa, Workspace& ws, const Case& t, std::mt19937& rng, bool packed, bool verbose_fail = true) {
+// sharedA: op(A) is packed whole first, by two parts (GemmArgs::Ap), as a column split shares it.
+static bool run_case(const Isa& isa, Workspace& ws, const Case& t, std::mt19937& rng, bool packed, bool verbose_fail = true, bool sharedA = false) {
   std::uniform_real_distribution<float> U(-1.0f, 1.0f);
   const int64_t rowsA = t.tA ? t.K : t.M, colsA = t.tA ? t.M : t.K;
   const int64_t rowsB = t.tB ? t.N : t.K, colsB = t.tB ? t.K : t.N;
@@ -91,6 +92,14 @@ static bool run_case(const Isa& isa, Workspace& ws, const Case& t, std::mt19937&
     Bp.poison();
     isa.pack_b(g, Bp.p);
     g.Bp = Bp.p;
+  }
+  const int64_t apn = sharedA && !packed ? isa.shared_a_floats(g) : 0;
+  Workspace Ap(apn + 1);
+  if (apn) {
+    Ap.poison();
+    isa.pack_a_shared(g, Ap.p, 1, 2);
+    isa.pack_a_shared(g, Ap.p, 0, 2);
+    g.Ap = Ap.p;
   }
   ws.poison();
   isa.gemm(g, r0, r1, c0, c1, ws.p);
@@ -289,7 +298,8 @@ int main(int argc, char** argv) {
       if (quick && i % 7 != 0) continue;
       run_case(isa, ws, cases[i], rng, false);
       run_case(isa, ws, cases[i], rng, true);
-      n += 2;
+      run_case(isa, ws, cases[i], rng, false, true, true);
+      n += 3;
     }
     // A whole matrix computed as 3×2 disjoint blocks, as the thread pool will call it.
     for (int tr = 0; tr < 4; ++tr) {
@@ -299,7 +309,8 @@ int main(int argc, char** argv) {
           c.r0 = bi * 100; c.r1 = bi == 2 ? 301 : (bi + 1) * 100; c.c0 = bj * 96; c.c1 = bj ? 203 : 96;
           run_case(isa, ws, c, rng, false);
           run_case(isa, ws, c, rng, true);
-          n += 2;
+          run_case(isa, ws, c, rng, false, true, true);
+          n += 3;
         }
     }
     activation_accuracy(isa, ws);

@@ -77,6 +77,14 @@ static void macro_kernel(const PackedCtx& x, const float* pa, const float* pb, i
   }
 }
 
+// The packed A block at (i0, k0): a slice of the split's shared copy when it covers all M rows
+// (mc == M: one block of rows, i0 = 0), else packed here into pa.
+static const float* a_block(const GemmArgs& g, int64_t i0, int64_t mc, int64_t k0, int64_t kc, float* pa) {
+  if (g.Ap && mc == g.M) return g.Ap + round_up(g.M, MR) * k0;
+  pack_a(g, i0, mc, k0, kc, pa);
+  return pa;
+}
+
 static void gemm_packed(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1, float* ws) {
   float* pa = ws;
   float* pb = ws + MC * KC;
@@ -90,8 +98,7 @@ static void gemm_packed(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, i
         const float* b = g.Bp ? packed_block(g, k0, kc, j0) : (pack_b(g, k0, kc, j0, nc, pb), pb);
         for (int64_t i0 = r0; i0 < r1; i0 += MC) {
           const int64_t mc = imin(MC, r1 - i0);
-          pack_a(g, i0, mc, k0, kc, pa);
-          macro_kernel(x, pa, b, i0, mc, j0, nc, kc, k0 == 0, k0 + kc >= K);
+          macro_kernel(x, a_block(g, i0, mc, k0, kc, pa), b, i0, mc, j0, nc, kc, k0 == 0, k0 + kc >= K);
         }
       }
     }
@@ -100,11 +107,11 @@ static void gemm_packed(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, i
       const int64_t mc = imin(MC, r1 - i0);
       for (int64_t k0 = 0; k0 < K; k0 += kb) {
         const int64_t kc = imin(kb, K - k0);
-        pack_a(g, i0, mc, k0, kc, pa);
+        const float* a = a_block(g, i0, mc, k0, kc, pa);
         for (int64_t j0 = c0; j0 < c1; j0 += NC) {
           const int64_t nc = imin(NC, c1 - j0);
           const float* b = g.Bp ? packed_block(g, k0, kc, j0) : (pack_b(g, k0, kc, j0, nc, pb), pb);
-          macro_kernel(x, pa, b, i0, mc, j0, nc, kc, k0 == 0, k0 + kc >= K);
+          macro_kernel(x, a, b, i0, mc, j0, nc, kc, k0 == 0, k0 + kc >= K);
         }
       }
     }
@@ -133,6 +140,20 @@ static bool rows_take(const GemmArgs& g) {
 // Whether the product without pre-packed B runs the packed path (the only one that packs op(B)).
 static bool packs_b(const GemmArgs& g) {
   return g.M > 0 && g.N > 0 && g.K > 0 && g.alpha != 0.0f && !rows_take(g) && !direct_takes(g);
+}
+
+// op(A) packed whole, the K blocks of the packed path in order (block k0 at round_up(M, MR)·k0),
+// for a column split's blocks to share: only when the whole product takes the packed path with one
+// block of rows, so every block reads exactly the panels it would have packed (same bits).
+static int64_t shared_a_floats(const GemmArgs& g) {
+  return !g.Bp && g.M <= MC && packs_b(g) ? round_up(g.M, MR) * g.K : 0;
+}
+
+static void pack_a_shared(const GemmArgs& g, float* dst, int64_t part, int64_t parts) {
+  const int64_t kb = k_block(g.K), mr = round_up(g.M, MR);
+  int64_t t = 0;
+  for (int64_t k0 = 0; k0 < g.K; k0 += kb, ++t)
+    if (t % parts == part) pack_a(g, 0, g.M, k0, imin(kb, g.K - k0), dst + mr * k0);
 }
 
 static void gemm_block_impl(const GemmArgs& g, int64_t r0, int64_t r1, int64_t c0, int64_t c1, float* ws) {
